@@ -1,0 +1,25 @@
+#ifndef MAILSTATS_CZLIB_SHIM_H
+#define MAILSTATS_CZLIB_SHIM_H
+// zlib's init functions are function-like macros, which Swift cannot import; these static inline
+// wrappers give Swift real functions. memmem is a GNU extension hidden from Swift's Glibc module.
+#include <zlib.h>
+#include <string.h>
+#include <stddef.h>
+
+static inline int czlib_inflate_init2(z_streamp strm, int windowBits) {
+    return inflateInit2(strm, windowBits);
+}
+
+static inline int czlib_deflate_init2(z_streamp strm, int level, int method, int windowBits, int memLevel,
+                                      int strategy) {
+    return deflateInit2(strm, level, method, windowBits, memLevel, strategy);
+}
+
+void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
+
+static inline const void *czlib_memmem(const void *haystack, size_t haystacklen, const void *needle,
+                                       size_t needlelen) {
+    return memmem(haystack, haystacklen, needle, needlelen);
+}
+
+#endif

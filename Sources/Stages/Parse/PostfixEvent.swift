@@ -1,0 +1,193 @@
+/// One Postfix log line, reduced to what correlation and the datasets need.
+///
+/// The parser creates a `String` only for values that are kept; everything else stays in the line's bytes.
+/// Times are microseconds since the Unix epoch, UTC, already resolved (year inferred, zone applied).
+public struct PostfixEvent: Sendable, Equatable {
+    /// Microseconds since 1970-01-01T00:00:00Z.
+    public var time: Int64
+    /// The host field of the syslog header (the mail server that logged it).
+    public var host: String
+    /// The syslog tag before `[pid]`, e.g. `postfix/smtp`, `postfix-out/smtp`, `postfix/submission/smtpd`.
+    public var program: String
+    /// The last component of `program`: `smtp`, `smtpd`, `qmgr`, … (what decides the message shape).
+    public var service: String
+    public var pid: Int32?
+    /// The queue id the line is about; nil for `NOQUEUE` and for lines that carry none.
+    public var queueId: String?
+    public var kind: Kind
+
+    public init(time: Int64, host: String, program: String, service: String, pid: Int32?, queueId: String?,
+                kind: Kind) {
+        self.time = time
+        self.host = host
+        self.program = program
+        self.service = service
+        self.pid = pid
+        self.queueId = queueId
+        self.kind = kind
+    }
+
+    /// What the line says. Each case is one shape from `postfix-notes.md`.
+    public enum Kind: Sendable, Equatable {
+        /// smtpd `connect from host[ip]`.
+        case connect(client: String)
+        /// smtpd `disconnect from host[ip] ...`.
+        case disconnect(client: String)
+        /// smtpd `QID: client=host[ip]` (also with `orig_client=`, `sasl_username=`): a message is born.
+        case client(client: String, saslUsername: String?)
+        /// pickup `QID: uid=N from=<s>`: a locally submitted message is born.
+        case pickup(uid: Int32?, sender: String)
+        /// cleanup `QID: message-id=<...>`; the value without angle brackets, `""` when empty.
+        case messageId(String)
+        /// cleanup `QID: info|warning: header NAME: VALUE from ...; from=<s> to=<r>`.
+        case header(Header)
+        /// cleanup `QID: reject|discard|hold|redirect|...: header|body ...` (milter and header/body checks).
+        case cleanupAction(CleanupAction)
+        /// qmgr `QID: from=<s>, size=N, nrcpt=N (queue active)`: logged again on every return to the active queue.
+        case queued(sender: String, size: Int64, nrcpt: Int32)
+        /// qmgr or postsuper `QID: removed`: the queue file is gone, the id may be reused.
+        case removed
+        /// qmgr `QID: from=<s>, status=expired, returned to sender`: every pending recipient has expired.
+        case expired(sender: String)
+        /// qmgr `QID: skipped, still being delivered`.
+        case skipped
+        /// A `to=<r>, ... status=...` line from smtp, lmtp, local, virtual, pipe, error, retry, discard, cleanup.
+        case delivery(Delivery)
+        /// bounce/defer/trace `QID: sender non-delivery|delay|delivery status notification: NEWQID`.
+        case notification(type: NotificationType, newQueueId: String)
+        /// smtpd (or postscreen, cleanup) `NOQUEUE|QID: reject: STAGE from host[ip]: CODE DSN text; from=<s> to=<r> ...`.
+        case reject(Reject)
+        /// postsuper `QID: removed`, `requeued`, `placed on hold`, `released from hold`.
+        case postsuper(PostsuperAction)
+        /// A `warning:`/`error:`/`fatal:`/`panic:` line that is no message state.
+        case warning(severity: String, text: String)
+        /// A recognised Postfix line that carries no message state (postscreen, anvil, scache, master, …).
+        case noise
+        /// A Postfix line of no known shape. The parser keeps the line for samples.
+        case unparsed(line: String)
+        /// A line of another program (dovecot, amavis, opendkim, …): skipped, counted apart.
+        case otherProgram
+    }
+
+    public struct Header: Sendable, Equatable {
+        /// `info` or `warning` (the header_checks action that logged it).
+        public var action: String
+        public var name: String
+        public var value: String
+        public var sender: String?
+        public var recipient: String?
+        public init(action: String, name: String, value: String, sender: String?, recipient: String?) {
+            self.action = action
+            self.name = name
+            self.value = value
+            self.sender = sender
+            self.recipient = recipient
+        }
+    }
+
+    public struct CleanupAction: Sendable, Equatable {
+        /// `reject`, `discard`, `hold`, `redirect`, `filter`, `replace`, `prepend`, `info` (non-header), …
+        public var action: String
+        /// Everything after `ACTION: ` up to `; from=` (e.g. `header Subject: ... from local`).
+        public var detail: String
+        public var sender: String?
+        public var recipient: String?
+        public init(action: String, detail: String, sender: String?, recipient: String?) {
+            self.action = action
+            self.detail = detail
+            self.sender = sender
+            self.recipient = recipient
+        }
+    }
+
+    public enum DeliveryStatus: String, Sendable, Equatable {
+        case sent, deferred, bounced, undeliverable, expired
+    }
+
+    public struct Delivery: Sendable, Equatable {
+        public var recipient: String
+        public var origRecipient: String?
+        /// `relay=` as logged: `mx.example.com[203.0.113.5]:25`, `none`, `local`, `dovecot`, …
+        public var relay: String?
+        public var connUse: Int32?
+        /// `delay=` in seconds (cumulative since arrival).
+        public var delay: Double?
+        /// `delays=a/b/c/d` as logged.
+        public var delays: String?
+        /// `dsn=` as logged, e.g. `5.1.1`.
+        public var dsn: String?
+        public var status: DeliveryStatus
+        /// The text inside the parentheses after the status, as logged.
+        public var response: String?
+        /// The remote host named in the response (`host mx[1.2.3.4] said: ...`), when present.
+        public var remoteHost: String?
+        /// The SMTP reply code found in the response (`550`), when present.
+        public var replyCode: Int32?
+        /// The queue id the message continues under: `queued as NEWQID` (content filter, relay on the same
+        /// host) or `forwarded as NEWQID` (local alias expansion).
+        public var queuedAs: String?
+
+        public init(recipient: String, origRecipient: String? = nil, relay: String? = nil, connUse: Int32? = nil,
+                    delay: Double? = nil, delays: String? = nil, dsn: String? = nil, status: DeliveryStatus,
+                    response: String? = nil, remoteHost: String? = nil, replyCode: Int32? = nil,
+                    queuedAs: String? = nil) {
+            self.recipient = recipient
+            self.origRecipient = origRecipient
+            self.relay = relay
+            self.connUse = connUse
+            self.delay = delay
+            self.delays = delays
+            self.dsn = dsn
+            self.status = status
+            self.response = response
+            self.remoteHost = remoteHost
+            self.replyCode = replyCode
+            self.queuedAs = queuedAs
+        }
+    }
+
+    public enum NotificationType: String, Sendable, Equatable {
+        /// `sender non-delivery notification` (bounce, expiry).
+        case nonDelivery = "non-delivery"
+        /// `sender delay notification` (delay warning).
+        case delay
+        /// `sender delivery status notification` (DSN success / verbose trace).
+        case deliveryStatus = "delivery-status"
+    }
+
+    public struct Reject: Sendable, Equatable {
+        /// The action word: `reject`, `reject_warning` (warn_if_reject), `discard`, `hold`, `filter`, `redirect`.
+        public var action: String
+        /// The SMTP stage: `RCPT`, `CONNECT`, `DATA`, `END-OF-MESSAGE`, `MAIL`, `HELO`, `EHLO`, `VRFY`, `ETRN`, …
+        public var stage: String
+        /// The client as logged, `host[ip]`.
+        public var client: String?
+        public var code: Int32?
+        public var dsn: String?
+        /// The reply text after code and DSN, without the trailing `; from=<…> …` part.
+        public var response: String
+        public var sender: String?
+        public var recipient: String?
+        public var proto: String?
+        public var helo: String?
+        public init(action: String, stage: String, client: String?, code: Int32?, dsn: String?, response: String,
+                    sender: String?, recipient: String?, proto: String?, helo: String?) {
+            self.action = action
+            self.stage = stage
+            self.client = client
+            self.code = code
+            self.dsn = dsn
+            self.response = response
+            self.sender = sender
+            self.recipient = recipient
+            self.proto = proto
+            self.helo = helo
+        }
+    }
+
+    public enum PostsuperAction: String, Sendable, Equatable {
+        case removed, requeued
+        case placedOnHold = "placed on hold"
+        case releasedFromHold = "released from hold"
+    }
+}
