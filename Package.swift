@@ -46,9 +46,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "CZlib"]),
-        .testTarget(name: "StagesTests", dependencies: ["Stages", "Pipeline"]),
-        .testTarget(name: "MailstatsTests", dependencies: ["Stages", "Pipeline", "mailstats"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "CZlib", "TestSupport"]),
+        .testTarget(name: "StagesTests", dependencies: ["Stages", "Pipeline", "TestSupport"]),
+        .testTarget(name: "MailstatsTests", dependencies: ["Stages", "Pipeline", "mailstats", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,198 @@
+import Foundation
+import Logging
+import Pipeline
+
+/// `mailstats run`: read what earlier runs have not, parse in parallel, correlate in log order, publish the
+/// datasets and summaries, then commit the checkpoint, then compact and prune.
+///
+/// Why this order: outputs are published before the state that says they were made is committed, and part
+/// names are a function of the committed state (`runKey`), so a crash anywhere before the commit makes the
+/// rerun read the same lines from the same state and overwrite the same part files: nothing lost, nothing twice.
+public struct RunJob: Sendable {
+    public let request: RunRequest
+    public let logger: Logger
+    /// Records buffered before a part file is written (bounds memory on large backlogs).
+    public var flushRows = 200_000
+
+    public init(request: RunRequest, logger: Logger) {
+        self.request = request
+        self.logger = logger
+    }
+
+    public func run() async throws -> RunOutcome {
+        let config = request.config
+        let stateDirectory = request.stateDirectory
+        let lock = try RunLock.acquire(stateDirectory: stateDirectory)
+        defer { lock.release() }
+
+        let files = try LogDiscovery.discover(paths: request.logPaths,
+                                              includeSeverityFiles: config.includeSeverityFiles)
+        var (runState, stateBytes) = try RunState.load(stateDirectory: stateDirectory)
+        var correlator = Correlator(config: try correlatorConfig(), state: try runState.loadCorrelatorState(
+            stateDirectory: stateDirectory))
+        let store = DatasetStore(root: request.dataDirectory, timeZone: config.timeZone)
+        let runKey = RunJob.runKey(stateBytes: stateBytes)
+        var sink = RecordSink(store: store, partPrefix: "part-\(RunJob.safeName(hostTag()))-\(runKey)",
+                              flushRows: flushRows)
+        var outcome = RunOutcome()
+        let today = store.day(ofMicros: request.now)
+        logger.info("run.start", metadata: ["files": "\(files.count)", "run.key": "\(runKey)"])
+
+        // Read, parse in parallel, correlate in order, file by file (a later file may be a rotated copy of an
+        // earlier one, which only the recorded checkpoint tells).
+        var reader = IncrementalReader(
+            files: files, checkpoint: runState.checkpoint, now: request.nowDate,
+            options: IncrementalReader.Options(lines: LineReader.Options(maxLineLength: config.maxLineLength)))
+        let parser = PostfixParser(
+            resolver: TimestampResolver(now: request.now, timeZone: config.timeZone, year: request.year),
+            extraSyslogNames: Set(config.syslogNames))
+        let hostOverride = config.host
+        var unparsedThisRun: [String: Int] = [:]
+        for index in reader.files.indices {
+            let lines = FileLinesBox(reader.lines(ofFileAt: index))
+            try await orderedParallelMap(
+                window: max(2, config.workers * 2),
+                produce: { lines.next() },
+                transform: { batch in ParsedBatch(batch: batch, parser: parser) },
+                consume: { parsed in
+                    outcome.linesRead += Int64(parsed.lineCount)
+                    outcome.bytesRead += Int64(parsed.byteCount)
+                    outcome.overlongLines += Int64(parsed.overlongLines)
+                    outcome.counters.merge(parsed.counters)
+                    for var event in parsed.events {
+                        if let hostOverride { event.host = hostOverride }
+                        switch event.kind {
+                        case .unparsed:
+                            let day = event.time > 0 ? store.day(ofMicros: event.time) : today
+                            unparsedThisRun[day, default: 0] += 1
+                        case .otherProgram, .noise:
+                            continue
+                        default:
+                            correlator.consume(event)
+                        }
+                    }
+                    try sink.add(correlator.takeOutput())
+                    CrashPoint.reach("after-batch")
+                })
+            let result = lines.result
+            reader.record(result)
+            if result.linesDelivered > 0 || result.error != nil { outcome.filesRead += 1 }
+            logger.info("run.file", metadata: ["file.path": "\(result.path)", "lines.read": "\(result.linesDelivered)"])
+        }
+        outcome.problems = reader.errors
+        outcome.correlator = correlator.endOfRun(now: request.now)
+        try sink.add(correlator.takeOutput())
+        try sink.flush()
+        CrashPoint.reach("after-parts")
+        outcome.deliveries = sink.deliveries
+        outcome.attempts = sink.attempts
+        outcome.rejects = sink.rejects
+        outcome.inFlight = correlator.inFlightCount
+
+        // Summaries of every day this run touched, recomputed from the datasets.
+        for (day, count) in unparsedThisRun { runState.unparsedByDay[day, default: 0] += count }
+        let touched = Set(sink.daysTouched).union(unparsedThisRun.keys)
+        let inFlightByDay = correlator.state.inFlightReceivedTimes().reduce(into: [String: Int]()) {
+            $0[store.day(ofMicros: $1), default: 0] += 1
+        }
+        let writer = SummaryWriter(store: store, dataDirectory: request.dataDirectory, timeZone: config.timeZone,
+                                   generatedAt: request.nowDate)
+        for day in touched.sorted() {
+            try writer.write(day: day, inFlight: inFlightByDay[day] ?? 0,
+                             unparsedLines: runState.unparsedByDay[day] ?? 0)
+        }
+        outcome.daysTouched = touched.sorted()
+        CrashPoint.reach("after-summaries")
+
+        // Commit: from here on the lines read are never read again.
+        let oldest = Retention.oldestKeptDay(today: today, keepDays: config.keepDays)
+        runState.unparsedByDay = runState.unparsedByDay.filter { $0.key >= oldest }
+        runState.checkpoint = reader.checkpoint
+        _ = stateBytes
+        try runState.commit(stateDirectory: stateDirectory, correlator: correlator.state)
+        stateBytes = []
+        CrashPoint.reach("after-commit")
+
+        // Housekeeping on committed data: compaction of closed days, then retention.
+        for day in try store.closedDays(now: request.nowDate, closeAfterDays: config.compactAfterDays) {
+            if try store.compact(day: day) > 0 { outcome.compactedDays.append(day) }
+        }
+        let plan = try Retention.plan(dataRoot: request.dataDirectory, datasets: DatasetStore.Dataset.allCases.map(\.rawValue),
+                                      keepDays: config.keepDays, today: today)
+        try Retention.apply(plan, logger: logger)
+        outcome.pruned = plan
+        logger.info("run.done", metadata: ["lines.read": "\(outcome.linesRead)", "deliveries": "\(outcome.deliveries)"])
+        return outcome
+    }
+
+    func correlatorConfig() throws -> CorrelatorConfig {
+        let config = request.config
+        let correlator = CorrelatorConfig(
+            trackingHeader: config.trackingHeader, appRule: .prefix(separator: config.appSeparator),
+            senderApps: config.senderApps, messageIdPattern: config.messageIdPattern,
+            inFlightTTLSeconds: Int64(config.inFlightTTLDays) * 86_400)
+        try correlator.validate()
+        return correlator
+    }
+
+    func hostTag() -> String {
+        request.config.host ?? ProcessInfo.processInfo.hostName
+    }
+
+    /// A short hex key of the committed state: the same state (a rerun after a crash) gives the same key.
+    static func runKey(stateBytes: [UInt8]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in stateBytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Keeps `[A-Za-z0-9._-]` so a host name can be part of a file name.
+    static func safeName(_ text: String) -> String {
+        let mapped = text.unicodeScalars.map { scalar -> Character in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", ".", "-", "_": return Character(scalar)
+            default: return "_"
+            }
+        }
+        let name = String(mapped).trimmingCharacters(in: CharacterSet(charactersIn: "._-"))
+        return name.isEmpty ? "host" : String(name.prefix(64))
+    }
+}
+
+/// One file's reader, handed to `orderedParallelMap`'s producer. Unchecked Sendable because the producer is
+/// called from one task at a time and `result` is read only after the map returned.
+final class FileLinesBox: @unchecked Sendable {
+    private var lines: FileLines
+    init(_ lines: FileLines) { self.lines = lines }
+    func next() -> LineBatch? { lines.next() }
+    var result: FileReadResult { lines.result }
+}
+
+/// A batch of lines after parsing: the events in line order and the batch's counters.
+struct ParsedBatch: Sendable {
+    var events: [PostfixEvent]
+    var counters: ParseCounters
+    var lineCount: Int
+    var byteCount: Int
+    var overlongLines: Int
+
+    init(batch: LineBatch, parser: PostfixParser) {
+        var events: [PostfixEvent] = []
+        events.reserveCapacity(batch.count)
+        var counters = ParseCounters()
+        batch.forEachLine { _, line in
+            let event = parser.parse(line)
+            counters.record(event)
+            events.append(event)
+        }
+        self.events = events
+        self.counters = counters
+        lineCount = batch.count
+        byteCount = batch.byteCount
+        overlongLines = batch.overlongLines
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// What a finished child process left: its exit status and everything it printed.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Runs programs for end-to-end tests: the built `mailstats`, python3, gzip.
+public enum ProcessRunner {
+    /// Runs `executable` with `arguments`, waits, and returns status and output.
+    @discardableResult
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                           currentDirectory: URL? = nil) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString)")
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let outHandle = try FileHandle(forWritingTo: outURL)
+        let errHandle = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try? outHandle.close()
+        try? errHandle.close()
+        let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        return ProcessResult(status: process.terminationStatus, stdout: out, stderr: err)
+    }
+
+    /// Runs the built `mailstats` with `arguments`.
+    @discardableResult
+    public static func mailstats(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+        try run(PackagePaths.executable, arguments, environment: environment)
+    }
+
+    /// Runs a shell command line with /bin/sh -c.
+    @discardableResult
+    public static func shell(_ command: String) throws -> ProcessResult {
+        try run(URL(fileURLWithPath: "/bin/sh"), ["-c", command])
+    }
+}
