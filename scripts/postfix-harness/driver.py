@@ -74,7 +74,7 @@ ROUTES = {
 # check_recipient_access: refused at RCPT time, never queued (rejects, not deliveries).
 RECIPIENT_ACCESS = [
     (r"/^blocked@example\.com$/", "REJECT"),
-    (r"/^unknown-user@customer\.example$/", "550 5.1.1 Recipient address rejected: User unknown"),
+    (r"/^unknown-user@customer\.example$/", "550 5.1.1 User unknown"),
 ]
 REJECTED = {"blocked@example.com": "5.7.1", "unknown-user@customer.example": "5.1.1"}
 
@@ -260,7 +260,8 @@ class Harness:
         self.children["filter"] = subprocess.Popen(
             [sys.executable, os.path.join(HERE, "filter.py"), "127.0.0.1:10026", "127.0.0.1:10025"])
         run("postfix", "-c", self.etc, "start")
-        log("postfix", run("postconf", "-c", self.etc, "-h", "mail_version").stdout.strip(), "started")
+        self.version = run("postconf", "-c", self.etc, "-h", "mail_version").stdout.strip()
+        log("postfix", self.version, "started")
         self.wait_for_port("127.0.0.1", 25)
         self.wait_for_port("127.0.0.1", 10026)
 
@@ -438,6 +439,7 @@ class Harness:
     # ---------- main ----------
 
     def scenario(self):
+        self.started = time.time()
         self.check_interfaces()
         self.configure()
         self.start()
@@ -462,6 +464,8 @@ class Harness:
         log("queue empty")
         self.check_sockets()
         time.sleep(1)
+        self.finished = time.time()
+        self.messages = number + len(BATCH_3) - 1
 
     def write_outputs(self):
         logs = os.path.join(self.out, "logs")
@@ -476,6 +480,21 @@ class Harness:
         with open(os.path.join(self.out, "truth-rejects.jsonl"), "w") as f:
             for row in self.rejects:
                 f.write(json.dumps({k: row[k] for k in ("recipient", "sender", "dsn")}) + "\n")
+        meta = {
+            "postfix_version": self.version,
+            "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.started)),
+            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.finished)),
+            "year": time.localtime(self.started).tm_year,
+            "timezone": os.environ.get("TZ") or time.strftime("%Z", time.localtime(self.started)),
+            "utc_offset": time.strftime("%z", time.localtime(self.started)),
+            "isolation": os.environ.get("MAILSTATS_HARNESS_ISOLATION", "unknown"),
+            "submissions": self.messages,
+            "truth_rows": len(self.truth),
+            "rejects": len(self.rejects),
+        }
+        with open(os.path.join(self.out, "meta.json"), "w") as f:
+            json.dump(meta, f, indent=2)
+            f.write("\n")
         log(f"wrote {len(self.truth)} truth rows, {len(self.rejects)} rejects, logs: "
             f"{sorted(os.listdir(logs))}")
         log(f"{self.socket_checks} `ss -tanup` checks, every socket on 127.0.0.0/8; seen "

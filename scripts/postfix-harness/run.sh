@@ -37,8 +37,12 @@ fi
 # --- private work directory (config, queue, log) ------------------------------------------
 WORK=$(mktemp -d /tmp/mailstats-harness.XXXXXX)
 chmod 755 "$WORK"          # the postfix user must reach the queue below it
-rm -rf "$OUTDIR"
+if [ -d "$OUTDIR" ] && [ -n "$(ls -A "$OUTDIR")" ] && [ ! -f "$OUTDIR/truth.jsonl" ]; then
+    echo "run.sh: $OUTDIR exists and is not an earlier harness output; not touching it" >&2
+    exit 73
+fi
 mkdir -p "$OUTDIR"
+rm -rf "$OUTDIR/logs" "$OUTDIR/truth.jsonl" "$OUTDIR/truth-rejects.jsonl" "$OUTDIR/meta.json"
 OUTDIR=$(cd "$OUTDIR" && pwd)
 
 cleanup() {
@@ -51,16 +55,20 @@ cleanup() {
         ip netns pids "$NS" 2>/dev/null | while read -r pid; do kill "$pid" 2>/dev/null || true; done
         ip netns del "$NS" 2>/dev/null || true
         rm -rf "/etc/netns/$NS"
+        rmdir /etc/netns 2>/dev/null || true
     fi
     [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
     exit $status
 }
 
 # --- network namespace whose only interface is lo -----------------------------------------
+# MAILSTATS_HARNESS_MODE=unshare forces the fallback (to test it, or where /run/netns is not usable).
 MODE=netns
 RUNNER=""
-ip netns del "$NS" 2>/dev/null || true
-if ip netns add "$NS" 2>/dev/null; then
+if [ "${MAILSTATS_HARNESS_MODE:-netns}" = netns ]; then
+    ip netns del "$NS" 2>/dev/null || true
+fi
+if [ "${MAILSTATS_HARNESS_MODE:-netns}" = netns ] && ip netns add "$NS" 2>/dev/null; then
     # `ip netns exec` bind-mounts /etc/netns/NS/* over /etc: files-only host lookups, no resolver.
     mkdir -p "/etc/netns/$NS"
     printf 'hosts: files\n' >"/etc/netns/$NS/nsswitch.conf"
@@ -70,17 +78,17 @@ if ip netns add "$NS" 2>/dev/null; then
     ip netns exec "$NS" ip link set lo up
     echo "run.sh: network namespace $NS: $(ip netns exec "$NS" ip -o link | awk -F': ' '{print $2}' | tr '\n' ' ')"
     set +e
-    ip netns exec "$NS" "$PYTHON" "$HERE/driver.py" "$WORK" "$OUTDIR" "$@"
+    MAILSTATS_HARNESS_ISOLATION="ip netns $NS" ip netns exec "$NS" "$PYTHON" "$HERE/driver.py" "$WORK" "$OUTDIR" "$@"
     rc=$?
     set -e
 else
     # No `ip netns` (no /run/netns, no CAP_SYS_ADMIN over mounts...): a bare unshare'd network
     # namespace works the same for our purpose, only /etc/netns overrides are not available.
     MODE=unshare
-    echo "run.sh: 'ip netns add' failed; falling back to 'unshare --net'" >&2
+    echo "run.sh: no 'ip netns' (failed or not wanted); using 'unshare --net'" >&2
     trap cleanup EXIT INT TERM
     set +e
-    unshare --net sh -c 'ip link set lo up && exec "$@"' sh \
+    MAILSTATS_HARNESS_ISOLATION="unshare --net" unshare --net sh -c 'ip link set lo up && exec "$@"' sh \
         "$PYTHON" "$HERE/driver.py" "$WORK" "$OUTDIR" "$@"
     rc=$?
     set -e
