@@ -33,6 +33,9 @@ extension Mailstats {
         @Flag(help: "Print the run's statistics as JSON on stdout.")
         var stats = false
 
+        @Option(help: .hidden)
+        var flushRows: Int?
+
         func validate() throws {
             if let keepDays, keepDays < 1 { throw ValidationError("--keep-days must be at least 1") }
             if let year, !(1970...9999).contains(year) { throw ValidationError("--year must be a four-digit year") }
@@ -51,11 +54,14 @@ extension Mailstats {
                     dataDirectory: global.data, logPaths: logs, config: config,
                     now: try time.nowMicros(), year: year)
                 let logger = global.makeLogger(label: "mailstats.run")
-                let outcome = try await RunJob(request: request, logger: logger).run()
+                var job = RunJob(request: request, logger: logger)
+                if let flushRows { job.flushRows = max(1, flushRows) }
+                let outcome = try await job.run()
                 if stats { print(outcome.statisticsJSON()) }
                 for problem in outcome.problems {
                     FileHandle.standardError.write(Data("mailstats: \(problem.description)\n".utf8))
                 }
+                if outcome.hadUnreadableInput { throw ExitCode(74) }
                 if outcome.hadBadInput { throw ExitCode(65) }
             }
         }
