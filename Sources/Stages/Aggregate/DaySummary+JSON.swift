@@ -6,7 +6,7 @@ import Pipeline
 ///
 /// Numbers: counts are integers; rates are fractions (0–1) rounded to 6 decimals; delays are seconds rounded to
 /// 3 decimals (milliseconds). Unknown values are `null`. Objects keyed by name (`apps`, `categories`, …) are
-/// sorted by key. Two-space indentation, a final newline.
+/// sorted by key. Two-space indentation, one line per hourly bucket, a final newline.
 extension DaySummary {
     /// Decimals kept for rates (0.000001 is one in a million recipients).
     static let rateDecimals = 6
@@ -37,6 +37,8 @@ extension DaySummary {
     /// A JSON value whose objects keep their keys in the order given.
     indirect enum Node {
         case object([(String, Node)])
+        /// An object written on one line (`{"hour": 0, "sent": 8, …}`): keeps 24 hourly buckets readable.
+        case inlineObject([(String, Node)])
         case array([Node])
         case string(String)
         case int(Int)
@@ -87,6 +89,15 @@ extension DaySummary {
                 write(value, indent: indent + 1, into: &out)
             }
             newline(indent, into: &out)
+            out.append(UInt8(ascii: "}"))
+        case .inlineObject(let fields):
+            out.append(UInt8(ascii: "{"))
+            for (index, (key, value)) in fields.enumerated() {
+                if index > 0 { out.append(contentsOf: ", ".utf8) }
+                writeString(key, into: &out)
+                out.append(contentsOf: ": ".utf8)
+                write(value, indent: indent, into: &out)
+            }
             out.append(UInt8(ascii: "}"))
         case .array(let items):
             guard !items.isEmpty else { return out.append(contentsOf: "[]".utf8) }
@@ -216,7 +227,7 @@ extension DaySummary.Hour {
             ("deferred", .int(deferred)),
         ]
         if let rejected { fields.append(("rejected", .int(rejected))) }
-        return .object(fields)
+        return .inlineObject(fields)
     }
 }
 

@@ -156,31 +156,29 @@ extension DaySummaryBuilder {
         mutating func add(_ record: DeliveryRecord, hour: Int) {
             messages.insert(MessageKey(host: record.host, queueId: record.queueId, receivedAt: record.receivedAt))
             totals.recipients += 1
+            categories[record.category, default: 0] += 1
+            delays.record(seconds: record.delaySeconds)
+            // One dictionary access per record for the domain: the default-subscript modifies in place.
+            let status = record.status
             domains[record.recipientDomain, default: DaySummary.Domain(domain: record.recipientDomain)]
-                .recipients += 1
-            switch record.status {
+                .count(status: status)
+            switch status {
             case "sent":
                 totals.sent += 1
                 hourly[hour].sent += 1
-                domains[record.recipientDomain]!.sent += 1
             case "bounced":
                 totals.bounced += 1
                 hourly[hour].bounced += 1
-                domains[record.recipientDomain]!.bounced += 1
             case "expired":
                 totals.expired += 1
                 hourly[hour].expired += 1
-                domains[record.recipientDomain]!.expired += 1
             case "removed":
                 totals.removed += 1
                 hourly[hour].removed += 1
-                domains[record.recipientDomain]!.removed += 1
             default:
                 // Not a status the contract names: it still counts as a recipient and in its category.
                 break
             }
-            categories[record.category, default: 0] += 1
-            delays.record(seconds: record.delaySeconds)
         }
 
         mutating func addDeferral(_ record: AttemptRecord, hour: Int) {
@@ -227,6 +225,20 @@ extension DaySummaryBuilder {
             let hour = Int(secondOfDay / 3600)
             cache[quarter] = hour
             return hour
+        }
+    }
+}
+
+extension DaySummary.Domain {
+    /// Counts one final outcome of a recipient at this domain.
+    mutating func count(status: String) {
+        recipients += 1
+        switch status {
+        case "sent": sent += 1
+        case "bounced": bounced += 1
+        case "expired": expired += 1
+        case "removed": removed += 1
+        default: break
         }
     }
 }

@@ -2,11 +2,11 @@ import Pipeline
 
 /// The Nagios plugin behind `mailstats check`: acceptance over the last N hours against two thresholds.
 ///
-/// Acceptance is sent ÷ (sent + bounced + expired), in percent. Lower is worse, so the status is CRITICAL
-/// when acceptance is below `critical`, WARNING when below `warning`, OK otherwise (a value equal to a
-/// threshold is not below it); UNKNOWN when nothing reached a final outcome in the window (no data).
-/// The decision uses the exact ratio; the line shows it truncated to one decimal, so the shown figure is
-/// below a one-decimal threshold exactly when the status says so (98.96 % shows `98.9%` and warns at 99).
+/// Acceptance is sent ÷ (sent + bounced + expired), in percent, rounded to one decimal (half up). Lower is
+/// worse, so the status is CRITICAL when acceptance is below `critical`, WARNING when below `warning`, OK
+/// otherwise (a value equal to a threshold is not below it); UNKNOWN when nothing reached a final outcome in
+/// the window (no data). The thresholds are compared with the rounded figure the line shows, so the status
+/// never contradicts it (98.96 % shows `99.0%` and is OK at `--warning 99`; 98.94 % shows `98.9%` and warns).
 ///
 /// Output, one line (contract, `check`):
 /// `MAILSTATS WARNING - acceptance 98.7% (basecamp, 24h: 15321 sent, 190 bounced, 12 expired) | acceptance=98.7%;99;97 sent=15321c bounced=190c expired=12c`
@@ -100,17 +100,18 @@ public struct HealthCheck: Sendable, Equatable {
                 status: .unknown, line: "MAILSTATS UNKNOWN - no final deliveries \(scope) | \(countsData)",
                 counts: counts, acceptancePercent: nil)
         }
-        // Multiplying instead of dividing keeps a ratio that equals a threshold (99 of 100 at 99) from
-        // falling just below it through rounding.
+        let tenths = Self.roundedTenths(counts.sent, of: outcomes)
         let status: Status
-        if Double(counts.sent) * 100 < critical * Double(outcomes) {
+        // A threshold in tenths, cleaned of binary noise (97.3 × 10 must be 973, not 972.9999…).
+        func inTenths(_ percent: Double) -> Double { (percent * 10 * 1e6).rounded() / 1e6 }
+        if Double(tenths) < inTenths(critical) {
             status = .critical
-        } else if Double(counts.sent) * 100 < warning * Double(outcomes) {
+        } else if Double(tenths) < inTenths(warning) {
             status = .warning
         } else {
             status = .ok
         }
-        let shown = Self.truncatedPercent(counts.sent, of: outcomes)
+        let shown = "\(tenths / 10).\(tenths % 10)"
         let line = "MAILSTATS \(status.rawValue) - acceptance \(shown)% \(scope) | acceptance=\(shown)%;"
             + "\(Self.format(warning));\(Self.format(critical)) \(countsData)"
         return Result(
@@ -124,10 +125,10 @@ public struct HealthCheck: Sendable, Equatable {
         Result(status: .unknown, line: "MAILSTATS UNKNOWN - \(reason)", counts: nil, acceptancePercent: nil)
     }
 
-    /// part ÷ whole in percent, truncated to one decimal, from integers so no rounding moves it: `98.7`.
-    static func truncatedPercent(_ part: Int, of whole: Int) -> String {
-        let permille = part * 1000 / whole
-        return "\(permille / 10).\(permille % 10)"
+    /// part ÷ whole in tenths of a percent, rounded half up, from integers so no floating-point error moves it
+    /// across a threshold: 15321 of 15523 is 987 (98.7 %).
+    static func roundedTenths(_ part: Int, of whole: Int) -> Int {
+        (part * 2000 + whole) / (2 * whole)
     }
 
     /// A threshold as given: `99`, `97.5`.
