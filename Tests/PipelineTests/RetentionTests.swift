@@ -102,7 +102,8 @@ import Testing
         for path in ["state/checkpoint.json", "state/day=\(Self.day(0))/inflight.bin", "reports/\(Self.day(0)).html",
                      "deliveries/README.txt", "deliveries/day=2026-02-30/part-0.parquet",
                      "deliveries/day=\(Self.day(0))-old/part-0.parquet", "deliveries/day=\(Self.day(1)).parquet",
-                     "summaries/notes.json", "summaries/\(Self.day(0)).json.tmp", "custom/day=\(Self.day(0))/keep.parquet"]
+                     "summaries/notes.json", "summaries/\(Self.day(0)).json.tmp",
+                     "custom/day=\(Self.day(0))/keep.parquet"]
         {
             #expect(tree.exists(path), "\(path) was deleted")
         }

@@ -11,7 +11,8 @@ import Testing
         #expect(result.exitCode == 1)
         #expect(
             result.line
-                == "MAILSTATS WARNING - acceptance 98.7% (basecamp, 24h: 15321 sent, 190 bounced, 12 expired) | acceptance=98.7%;99;97 sent=15321c bounced=190c expired=12c"
+                == "MAILSTATS WARNING - acceptance 98.7% (basecamp, 24h: 15321 sent, 190 bounced, 12 expired)"
+                + " | acceptance=98.7%;99;97 sent=15321c bounced=190c expired=12c"
         )
         let percent = try #require(result.acceptancePercent)
         #expect(abs(percent - 15321.0 / 15523.0 * 100) < 1e-9)
@@ -47,7 +48,8 @@ import Testing
         #expect(result.exitCode == 3)
         #expect(
             result.line
-                == "MAILSTATS UNKNOWN - no final deliveries (hey, 6h: 0 sent, 0 bounced, 0 expired) | sent=0c bounced=0c expired=0c"
+                == "MAILSTATS UNKNOWN - no final deliveries (hey, 6h: 0 sent, 0 bounced, 0 expired)"
+                + " | sent=0c bounced=0c expired=0c"
         )
         #expect(HealthCheck.unknown("cannot read summaries").line == "MAILSTATS UNKNOWN - cannot read summaries")
         #expect(HealthCheck.unknown("x").exitCode == 3)
