@@ -138,4 +138,39 @@ import Testing
         let week = try HealthCheck(hours: 72, warning: 99, critical: 97)
         #expect(week.days(endingAt: now, timeZone: zone) == ["2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29"])
     }
+
+    /// The two ways of counting agree when the window ends just before an hour boundary: summaries built from
+    /// the records (split by local day, written and read back as JSON) give the counts of the records themselves.
+    @Test(arguments: [("Europe/Berlin", 24, "hey"), ("Asia/Kathmandu", 30, "basecamp"), ("America/St_Johns", 5, nil)])
+    func summariesAgreeWithRecords(zoneName: String, hours: Int, app: String?) throws {
+        let zone = try #require(TimeZone(identifier: zoneName))
+        let fixture = SummaryFixture.records()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        func localDay(_ micros: Int64) -> String {
+            let parts = calendar.dateComponents(
+                [.year, .month, .day], from: Date(timeIntervalSince1970: Double(micros) / 1_000_000))
+            return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        }
+        let byDay = Dictionary(grouping: fixture.deliveries) { localDay($0.finishedAt) }
+        let summaries = try byDay.map { day, rows in
+            let summary = DaySummaryBuilder.build(
+                day: day, timeZone: zone, deliveries: rows, attempts: [], rejects: [], inFlight: 0, unparsedLines: 0,
+                generatedAt: SummaryFixture.generatedAt)
+            return try DaySummary(jsonBytes: summary.jsonBytes())
+        }
+        #expect(summaries.count >= 2)
+        let check = try HealthCheck(app: app, hours: hours, warning: 99, critical: 97)
+        // One microsecond before a full hour, 30 hours into the data.
+        let last = fixture.deliveries.map(\.finishedAt).max()!
+        var hourEnd = calendar.dateInterval(of: .hour, for: Date(timeIntervalSince1970: Double(last) / 1_000_000))!
+            .start.addingTimeInterval(-12 * 3600)
+        hourEnd = hourEnd.addingTimeInterval(-0.000_001)
+        let fromRecords = check.counts(deliveries: fixture.deliveries, endingAt: hourEnd)
+        #expect(fromRecords.outcomes > 0)
+        #expect(check.counts(summaries: summaries, endingAt: hourEnd) == fromRecords)
+        let days = check.days(endingAt: hourEnd, timeZone: zone)
+        let needed = summaries.filter { days.contains($0.day) }
+        #expect(check.counts(summaries: needed, endingAt: hourEnd) == fromRecords)
+    }
 }
