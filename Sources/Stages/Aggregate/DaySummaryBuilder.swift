@@ -1,0 +1,244 @@
+import Foundation
+
+/// Builds one day's `DaySummary` from that day's records, fed in batches so a day never has to be in memory
+/// at once: memory grows with the number of distinct messages, applications and domains, not with rows.
+///
+/// The caller passes the rows of the day's partitions (contract, "Data layout": the local date of
+/// `finished_at`, `attempted_at`, `rejected_at`); the builder does not filter by date. Postfix's own
+/// notifications (app `notification`) go to their own section and into no other figure, so application
+/// totals and the acceptance rate describe the applications' mail only.
+///
+/// ```swift
+/// var builder = DaySummaryBuilder(day: "2026-11-29", timeZone: zone)
+/// builder.add(deliveries: batch)
+/// builder.add(attempts: attempts)
+/// builder.add(rejects: rejects)
+/// let summary = builder.build(inFlight: 3, unparsedLines: 0, generatedAt: Date())
+/// ```
+public struct DaySummaryBuilder: Sendable {
+    public let day: String
+    public let timeZone: TimeZone
+    /// How many recipient domains each section lists (the top ones by recipients).
+    public let topDomains: Int
+
+    private var overall = Accumulator()
+    private var apps: [String: Accumulator] = [:]
+    private var notifications = Accumulator()
+    private var rejected = 0
+    private var rejectedHourly = [Int](repeating: 0, count: 24)
+    private var hours: HourCache
+
+    /// - Parameters:
+    ///   - day: the local date, `YYYY-MM-DD`, written as is.
+    ///   - timeZone: the zone of `day` and of the hourly buckets (`run --timezone`).
+    ///   - topDomains: how many domains each section lists (default 20).
+    public init(day: String, timeZone: TimeZone, topDomains: Int = 20) {
+        self.day = day
+        self.timeZone = timeZone
+        self.topDomains = max(0, topDomains)
+        self.hours = HourCache(timeZone: timeZone)
+    }
+
+    /// Counts final outcomes (rows of `deliveries`).
+    /// - Complexity: O(n), one set insertion and a few dictionary updates per record.
+    public mutating func add(deliveries: some Sequence<DeliveryRecord>) {
+        for record in deliveries {
+            let hour = hours.hour(ofMicroseconds: record.finishedAt)
+            if record.app == DaySummary.notificationApp {
+                notifications.add(record, hour: hour)
+            } else {
+                overall.add(record, hour: hour)
+                apps[record.app, default: Accumulator()].add(record, hour: hour)
+            }
+        }
+    }
+
+    /// Counts deferrals (rows of `attempts` with status `deferred`); other attempts are the final outcomes
+    /// already counted from `deliveries`.
+    /// - Complexity: O(n).
+    public mutating func add(attempts: some Sequence<AttemptRecord>) {
+        for record in attempts where record.status == "deferred" {
+            let hour = hours.hour(ofMicroseconds: record.attemptedAt)
+            if record.app == DaySummary.notificationApp {
+                notifications.addDeferral(record, hour: hour)
+            } else {
+                overall.addDeferral(record, hour: hour)
+                apps[record.app, default: Accumulator()].addDeferral(record, hour: hour)
+            }
+        }
+    }
+
+    /// Counts rejections (rows of `rejects`); they belong to no application.
+    /// - Complexity: O(n).
+    public mutating func add(rejects: some Sequence<RejectRecord>) {
+        for record in rejects {
+            rejected += 1
+            rejectedHourly[hours.hour(ofMicroseconds: record.rejectedAt)] += 1
+        }
+    }
+
+    /// The summary of everything added.
+    /// - Parameters:
+    ///   - inFlight: messages still queued at the end of the run (top-level `in_flight`).
+    ///   - inFlightByApp: the same per application, where known; an application missing from it has 0. When
+    ///     nil, the sections' `in_flight` is null (unknown).
+    ///   - unparsedLines: lines of the day no rule recognised.
+    ///   - unparsedByProgram: the same by syslog program, where counted.
+    ///   - generatedAt: written as ISO 8601 with the offset of `timeZone` at that instant.
+    public func build(inFlight: Int, inFlightByApp: [String: Int]? = nil, unparsedLines: Int,
+                      unparsedByProgram: [String: Int] = [:], generatedAt: Date) -> DaySummary {
+        func appInFlight(_ name: String) -> Int? { inFlightByApp.map { $0[name] ?? 0 } }
+        var top = overall.section(topDomains: topDomains, inFlight: inFlight)
+        top.totals.rejected = rejected
+        for hour in 0..<24 { top.hourly[hour].rejected = rejectedHourly[hour] }
+        var sections: [String: DaySummary.Section] = [:]
+        for (name, accumulator) in apps {
+            sections[name] = accumulator.section(topDomains: topDomains, inFlight: appInFlight(name))
+        }
+        return DaySummary(
+            day: day, timezone: timeZone.identifier,
+            generatedAt: Self.isoTimestamp(generatedAt, in: timeZone), overall: top, apps: sections,
+            notifications: notifications.section(
+                topDomains: topDomains, inFlight: appInFlight(DaySummary.notificationApp)),
+            unparsedLines: unparsedLines, unparsedByProgram: unparsedByProgram)
+    }
+
+    /// Builds a summary from whole arrays in one call.
+    public static func build(day: String, timeZone: TimeZone, deliveries: [DeliveryRecord],
+                             attempts: [AttemptRecord], rejects: [RejectRecord], inFlight: Int,
+                             inFlightByApp: [String: Int]? = nil, unparsedLines: Int,
+                             unparsedByProgram: [String: Int] = [:], generatedAt: Date,
+                             topDomains: Int = 20) -> DaySummary {
+        var builder = DaySummaryBuilder(day: day, timeZone: timeZone, topDomains: topDomains)
+        builder.add(deliveries: deliveries)
+        builder.add(attempts: attempts)
+        builder.add(rejects: rejects)
+        return builder.build(
+            inFlight: inFlight, inFlightByApp: inFlightByApp, unparsedLines: unparsedLines,
+            unparsedByProgram: unparsedByProgram, generatedAt: generatedAt)
+    }
+
+    /// `2026-11-29T23:00:04+01:00`: whole seconds, the zone's offset at that instant (`+00:00` for UTC,
+    /// never `Z`, so every timestamp the tool prints has the same shape).
+    public static func isoTimestamp(_ date: Date, in timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let whole = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: whole)
+        let offset = timeZone.secondsFromGMT(for: whole)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let year = String(parts.year ?? 0)
+        let sign = offset < 0 ? "-" : "+"
+        let offsetMinutes = abs(offset) / 60
+        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-" + two(parts.month ?? 0) + "-"
+            + two(parts.day ?? 0) + "T" + two(parts.hour ?? 0) + ":" + two(parts.minute ?? 0) + ":"
+            + two(parts.second ?? 0) + sign + two(offsetMinutes / 60) + ":" + two(offsetMinutes % 60)
+    }
+}
+
+extension DaySummaryBuilder {
+    /// The running counts of one section.
+    struct Accumulator: Sendable {
+        struct MessageKey: Hashable, Sendable {
+            var host: String
+            var queueId: String
+            var receivedAt: Int64
+        }
+
+        var messages = Set<MessageKey>()
+        var totals = DaySummary.Totals()
+        var delays = DelayHistogram()
+        var domains: [String: DaySummary.Domain] = [:]
+        var categories: [String: Int] = [:]
+        var deferredCategories: [String: Int] = [:]
+        var hourly = (0..<24).map { DaySummary.Hour(hour: $0) }
+
+        mutating func add(_ record: DeliveryRecord, hour: Int) {
+            messages.insert(MessageKey(host: record.host, queueId: record.queueId, receivedAt: record.receivedAt))
+            totals.recipients += 1
+            categories[record.category, default: 0] += 1
+            delays.record(seconds: record.delaySeconds)
+            // One dictionary access per record for the domain: the default-subscript modifies in place.
+            let status = record.status
+            domains[record.recipientDomain, default: DaySummary.Domain(domain: record.recipientDomain)]
+                .count(status: status)
+            switch status {
+            case "sent":
+                totals.sent += 1
+                hourly[hour].sent += 1
+            case "bounced":
+                totals.bounced += 1
+                hourly[hour].bounced += 1
+            case "expired":
+                totals.expired += 1
+                hourly[hour].expired += 1
+            case "removed":
+                totals.removed += 1
+                hourly[hour].removed += 1
+            default:
+                // Not a status the contract names: it still counts as a recipient and in its category.
+                break
+            }
+        }
+
+        mutating func addDeferral(_ record: AttemptRecord, hour: Int) {
+            totals.deferredAttempts += 1
+            hourly[hour].deferred += 1
+            domains[record.recipientDomain, default: DaySummary.Domain(domain: record.recipientDomain)]
+                .deferredAttempts += 1
+            deferredCategories[record.category, default: 0] += 1
+        }
+
+        func section(topDomains: Int, inFlight: Int?) -> DaySummary.Section {
+            var totals = self.totals
+            totals.messages = messages.count
+            totals.inFlight = inFlight
+            let ranked = domains.values.sorted {
+                if $0.recipients != $1.recipients { return $0.recipients > $1.recipients }
+                if $0.deferredAttempts != $1.deferredAttempts { return $0.deferredAttempts > $1.deferredAttempts }
+                return $0.domain < $1.domain
+            }
+            return DaySummary.Section(
+                totals: totals, delay: delays.delays(), domains: Array(ranked.prefix(topDomains)),
+                categories: categories, deferredCategories: deferredCategories, hourly: hourly)
+        }
+    }
+
+    /// Local hour of an instant, computed once per UTC quarter hour: every zone's offset is a multiple of
+    /// 15 minutes and changes on a quarter-hour boundary, so all instants of a UTC quarter share a local hour.
+    struct HourCache: Sendable {
+        let timeZone: TimeZone
+        private var cache: [Int64: Int] = [:]
+
+        init(timeZone: TimeZone) {
+            self.timeZone = timeZone
+        }
+
+        /// - Complexity: O(1) amortised; Foundation is asked once per quarter hour seen.
+        mutating func hour(ofMicroseconds micros: Int64) -> Int {
+            let quarterMicros: Int64 = 900_000_000
+            let quarter = micros >= 0 ? micros / quarterMicros : (micros - quarterMicros + 1) / quarterMicros
+            if let hour = cache[quarter] { return hour }
+            let seconds = quarter * 900
+            let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))))
+            let secondOfDay = ((seconds + offset) % 86_400 + 86_400) % 86_400
+            let hour = Int(secondOfDay / 3600)
+            cache[quarter] = hour
+            return hour
+        }
+    }
+}
+
+extension DaySummary.Domain {
+    /// Counts one final outcome of a recipient at this domain.
+    mutating func count(status: String) {
+        recipients += 1
+        switch status {
+        case "sent": sent += 1
+        case "bounced": bounced += 1
+        case "expired": expired += 1
+        case "removed": removed += 1
+        default: break
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Histogram
+
+/// Delays of final outcomes, kept in constant memory per section however many recipients a day has.
+///
+/// Values are whole milliseconds in an HdrHistogram with 3 significant digits: a percentile comes out as the
+/// upper end of the bucket holding the nearest-rank value, at most 1/1024 above it. The maximum is tracked
+/// exactly beside the histogram. See `DaySummary.Delays` for the documented precision.
+struct DelayHistogram: Sendable {
+    private var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+    private var maxMilliseconds: UInt64 = 0
+
+    var count: UInt64 { histogram.totalCount }
+
+    /// Records one delay; negative values count as 0 and non-finite ones are ignored (a delay Postfix did not log).
+    /// - Complexity: O(1) amortised (the histogram grows to cover larger values once).
+    mutating func record(seconds: Double) {
+        guard seconds.isFinite else { return }
+        // 2^40 ms is 35 years: anything beyond is a corrupt value, not a delay.
+        let milliseconds = UInt64(min(max(seconds * 1000, 0), 1_099_511_627_776).rounded())
+        histogram.record(milliseconds)
+        maxMilliseconds = max(maxMilliseconds, milliseconds)
+    }
+
+    /// The percentiles in seconds, all nil when nothing was recorded.
+    func delays() -> DaySummary.Delays {
+        guard histogram.totalCount > 0 else { return DaySummary.Delays() }
+        func seconds(_ percentile: Double) -> Double { Double(histogram.valueAtPercentile(percentile)) / 1000 }
+        return DaySummary.Delays(
+            p50: seconds(50), p90: seconds(90), p95: seconds(95), p99: seconds(99),
+            max: Double(maxMilliseconds) / 1000)
+    }
+}
