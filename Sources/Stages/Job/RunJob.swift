@@ -105,8 +105,9 @@ public struct RunJob: Sendable {
         CrashPoint.reach("after-summaries")
 
         // Commit: from here on the lines read are never read again.
-        let oldest = Retention.oldestKeptDay(today: today, keepDays: config.keepDays)
-        runState.unparsedByDay = runState.unparsedByDay.filter { $0.key >= oldest }
+        if let lastDeleted = Retention.lastDeletedDay(today: today, keepDays: config.keepDays) {
+            runState.unparsedByDay = runState.unparsedByDay.filter { $0.key > lastDeleted }
+        }
         runState.checkpoint = reader.checkpoint
         _ = stateBytes
         try runState.commit(stateDirectory: stateDirectory, correlator: correlator.state)
