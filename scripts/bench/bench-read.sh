@@ -15,13 +15,13 @@ STATUS=0
 
 measure "zcat" "zcat -f $FILES_Q > /dev/null"
 [[ "$M_RC" == 0 ]] || die "zcat failed: $(tail -3 "$M_ERR")"
-Z_WALL=$M_WALL; Z_RSS=$M_RSS_KB
+Z_WALL=$M_WALL; Z_CPU=$M_CPU; Z_RSS=$M_RSS_KB
 
 M_WALL_MS=""; M_RSS_MS=""; MS_NOTE=""
 if [[ -n "$MAILSTATS_BIN" ]]; then
     measure "mailstats parse --stats" "$(printf '%q' "$MAILSTATS_BIN") parse --stats $FILES_Q"
     if [[ "$M_RC" == 0 ]]; then
-        M_WALL_MS=$M_WALL; M_RSS_MS=$M_RSS_KB
+        M_WALL_MS=$M_WALL; M_CPU_MS=$M_CPU; M_RSS_MS=$M_RSS_KB
         STATS_JSON="$(cat "$M_OUT")"
     elif [[ "$M_RC" == 64 ]]; then
         MS_NOTE="this mailstats build has no 'parse --stats' yet (exit 64): $(tail -2 "$M_ERR")"
@@ -40,15 +40,16 @@ echo "bench-read: $(fmt "$(echo "$RAW_BYTES / 1000000" | bc -l)" 1) MB uncompres
 [[ -n "${GEN_SECONDS:-}" ]] && echo "generated in $(fmt "$GEN_SECONDS" 1) s" \
     "($(fmt "$(echo "$RAW_BYTES / 1000000 / $GEN_SECONDS" | bc -l)" 1) MB/s uncompressed)"
 echo
-printf '| %-28s | %9s | %9s | %12s |\n' "command" "wall s" "MB/s" "peak RSS MB"
-printf '|%s|%s|%s|%s|\n' "------------------------------" "-----------" "-----------" "--------------"
-printf '| %-28s | %9s | %9s | %12s |\n' "zcat -f FILES > /dev/null" "$(fmt "$Z_WALL")" "$(fmt "$(mbps "$Z_WALL")" 1)" \
-    "$(fmt "$(echo "$Z_RSS / 1024" | bc -l)" 1)"
+row() { printf '| %-28s | %9s | %9s | %9s | %12s |\n' "$@"; }
+row "command" "wall s" "cpu s" "MB/s" "peak RSS MB"
+printf '|%s|%s|%s|%s|%s|\n' "------------------------------" "-----------" "-----------" "-----------" \
+    "--------------"
+row "zcat -f FILES > /dev/null" "$(fmt "$Z_WALL")" "$(fmt "$Z_CPU")" "$(fmt "$(mbps "$Z_WALL")" 1)" "$(mb "$Z_RSS")"
 if [[ -n "$M_WALL_MS" ]]; then
-    printf '| %-28s | %9s | %9s | %12s |\n' "mailstats parse --stats" "$(fmt "$M_WALL_MS")" \
-        "$(fmt "$(mbps "$M_WALL_MS")" 1)" "$(fmt "$(echo "$M_RSS_MS / 1024" | bc -l)" 1)"
+    row "mailstats parse --stats" "$(fmt "$M_WALL_MS")" "$(fmt "$M_CPU_MS")" "$(fmt "$(mbps "$M_WALL_MS")" 1)" \
+        "$(mb "$M_RSS_MS")"
 else
-    printf '| %-28s | %9s | %9s | %12s |\n' "mailstats parse --stats" "n/a" "n/a" "n/a"
+    row "mailstats parse --stats" "n/a" "n/a" "n/a" "n/a"
 fi
 echo
 if [[ -n "$M_WALL_MS" ]]; then

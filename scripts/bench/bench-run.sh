@@ -23,14 +23,14 @@ STATUS=0
 
 measure "zcat" "zcat -f $FILES_Q > /dev/null"
 [[ "$M_RC" == 0 ]] || die "zcat failed: $(tail -3 "$M_ERR")"
-Z_WALL=$M_WALL; Z_RSS=$M_RSS_KB
+Z_WALL=$M_WALL; Z_CPU=$M_CPU; Z_RSS=$M_RSS_KB
 
 # pflogsumm reads the concatenated, decompressed family from a pipe; a plain whole-input summary (no -d).
 PF_REPORT="bench-data/pflogsumm-${SIZE_MB}mb.txt"
 measure "pflogsumm" "zcat -f $FILES_Q | pflogsumm"
 [[ "$M_RC" == 0 ]] || die "pflogsumm failed: $(tail -3 "$M_ERR")"
 cp "$M_OUT" "$PF_REPORT"
-P_WALL=$M_WALL; P_RSS=$M_RSS_KB
+P_WALL=$M_WALL; P_CPU=$M_CPU; P_RSS=$M_RSS_KB
 
 R_WALL=""; R_RSS=""; R_NOTE=""; STATE_BYTES=""; IN_FLIGHT=""; IN_FLIGHT_SRC=""
 if [[ -n "$MAILSTATS_BIN" ]]; then
@@ -44,7 +44,7 @@ $(printf '%q' "$MAILSTATS_BIN") run --logs $(printf '%q' "$LOG_DIR") --data \"\$
     # with RUNS > 1 only the last run's data directory is inspected; drop the others
     for d in "$BENCH_ROOT"/bench-data/run-data.*; do [[ "$d" != "$DATA_DIR" ]] && rm -rf "$d"; done
     if [[ "$M_RC" == 0 || "$M_RC" == 65 ]]; then
-        R_WALL=$M_WALL; R_RSS=$M_RSS_KB
+        R_WALL=$M_WALL; R_CPU=$M_CPU; R_RSS=$M_RSS_KB
         [[ "$M_RC" == 65 ]] && R_NOTE="mailstats run exited 65 (some input counted as bad)"
         if [[ -d "$DATA_DIR/state" ]]; then
             STATE_BYTES=$(du -sb "$DATA_DIR/state" | cut -f1)
@@ -73,25 +73,28 @@ echo "bench-run: $(fmt "$(echo "$RAW_BYTES / 1000000" | bc -l)" 1) MB uncompress
 [[ -n "${GEN_SECONDS:-}" ]] && echo "generated in $(fmt "$GEN_SECONDS" 1) s" \
     "($(fmt "$(echo "$RAW_BYTES / 1000000 / $GEN_SECONDS" | bc -l)" 1) MB/s uncompressed)"
 echo
-row() { printf '| %-32s | %9s | %9s | %12s |\n' "$@"; }
-row "command" "wall s" "MB/s" "peak RSS MB"
-printf '|%s|%s|%s|%s|\n' "----------------------------------" "-----------" "-----------" "--------------"
-row "zcat -f FILES > /dev/null" "$(fmt "$Z_WALL")" "$(fmt "$(mbps "$Z_WALL")" 1)" "$(fmt "$(echo "$Z_RSS/1024" | bc -l)" 1)"
+row() { printf '| %-32s | %9s | %9s | %9s | %12s |\n' "$@"; }
+row "command" "wall s" "cpu s" "MB/s" "peak RSS MB"
+printf '|%s|%s|%s|%s|%s|\n' "----------------------------------" "-----------" "-----------" "-----------" \
+    "--------------"
+row "zcat -f FILES > /dev/null" "$(fmt "$Z_WALL")" "$(fmt "$Z_CPU")" "$(fmt "$(mbps "$Z_WALL")" 1)" "$(mb "$Z_RSS")"
 if [[ -n "$R_WALL" ]]; then
-    row "mailstats run (fresh data dir)" "$(fmt "$R_WALL")" "$(fmt "$(mbps "$R_WALL")" 1)" \
-        "$(fmt "$(echo "$R_RSS/1024" | bc -l)" 1)"
+    row "mailstats run (fresh data dir)" "$(fmt "$R_WALL")" "$(fmt "$R_CPU")" "$(fmt "$(mbps "$R_WALL")" 1)" \
+        "$(mb "$R_RSS")"
 else
-    row "mailstats run (fresh data dir)" "n/a" "n/a" "n/a"
+    row "mailstats run (fresh data dir)" "n/a" "n/a" "n/a" "n/a"
 fi
-row "zcat -f FILES | pflogsumm" "$(fmt "$P_WALL")" "$(fmt "$(mbps "$P_WALL")" 1)" \
-    "$(fmt "$(echo "$P_RSS/1024" | bc -l)" 1)"
+row "zcat -f FILES | pflogsumm" "$(fmt "$P_WALL")" "$(fmt "$P_CPU")" "$(fmt "$(mbps "$P_WALL")" 1)" "$(mb "$P_RSS")"
 echo
 verdict() { if (( $(echo "$1" | bc -l) )); then echo "met"; else echo "MISSED"; fi; }
-printf '%-44s %10s\n' "pflogsumm / zcat wall:" "$(fmt "$(echo "$P_WALL / $Z_WALL" | bc -l)" 1)"
+printf '%-44s %10s  (cpu: %s)\n' "pflogsumm / zcat wall:" "$(fmt "$(echo "$P_WALL / $Z_WALL" | bc -l)" 1)" \
+    "$(fmt "$(echo "$P_CPU / $Z_CPU" | bc -l)" 1)"
 if [[ -n "$R_WALL" ]]; then
     A=$(echo "$R_WALL / $Z_WALL" | bc -l); B=$(echo "$P_WALL / $R_WALL" | bc -l); C=$(echo "$R_RSS / 1024" | bc -l)
-    printf '%-44s %10s  (target <= 1.0: %s)\n' "mailstats / zcat wall:" "$(fmt "$A")" "$(verdict "$A <= 1.0")"
-    printf '%-44s %10s  (target >= 20: %s)\n' "pflogsumm / mailstats wall:" "$(fmt "$B" 1)" "$(verdict "$B >= 20")"
+    printf '%-44s %10s  (target <= 1.0: %s; cpu: %s)\n' "mailstats / zcat wall:" "$(fmt "$A")" \
+        "$(verdict "$A <= 1.0")" "$(fmt "$(echo "$R_CPU / $Z_CPU" | bc -l)")"
+    printf '%-44s %10s  (target >= 20: %s; cpu: %s)\n' "pflogsumm / mailstats wall:" "$(fmt "$B" 1)" \
+        "$(verdict "$B >= 20")" "$(fmt "$(echo "$P_CPU / $R_CPU" | bc -l)" 1)"
     printf '%-44s %10s  (target <= 256: %s)\n' "mailstats peak RSS MB:" "$(fmt "$C" 1)" "$(verdict "$C <= 256")"
     if [[ -z "$IN_FLIGHT" ]]; then
         IN_FLIGHT="$(json_get "$EXPECTED" totals.in_flight)"; IN_FLIGHT_SRC="generator's expected.json (no summary)"

@@ -89,12 +89,13 @@ PY
 }
 
 # measure NAME CMD... : runs CMD (a shell string via bash -c) RUNS times under GNU time; keeps the best wall
-# time. Sets M_WALL (s), M_RSS_KB (peak RSS of the largest process, KB), M_RC (exit status of the best run),
+# time. Sets M_WALL (s), M_CPU (user+sys s of that run, children included: robust when other work shares the
+# cores), M_RSS_KB (peak RSS of the largest process, KB), M_RC (exit status of the best run),
 # and leaves stdout/stderr of the last run in $M_OUT / $M_ERR.
 M_OUT=""; M_ERR=""
 measure() {
-    local name="$1" cmd="$2" i t0 t1 wall rc rss tf
-    M_WALL=""; M_RSS_KB=""; M_RC=0
+    local name="$1" cmd="$2" i t0 t1 wall rc rss tf cpu
+    M_WALL=""; M_CPU=""; M_RSS_KB=""; M_RC=0
     tf=$(mktemp); M_OUT=$(mktemp); M_ERR=$(mktemp)
     for ((i = 0; i < RUNS; i++)); do
         t0=$(date +%s.%N)
@@ -105,15 +106,17 @@ measure() {
         t1=$(date +%s.%N)
         wall=$(echo "$t1 - $t0" | bc -l)
         rss=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$tf")
+        cpu=$(sed -n 's/^[[:space:]]*\(User\|System\) time (seconds): //p' "$tf" | paste -sd+ | bc -l)
         if [[ -z "$M_WALL" ]] || (( $(echo "$wall < $M_WALL" | bc -l) )); then
-            M_WALL=$wall; M_RC=$rc
+            M_WALL=$wall; M_CPU=$cpu; M_RC=$rc
         fi
         if [[ -z "$M_RSS_KB" ]] || (( rss > M_RSS_KB )); then M_RSS_KB=$rss; fi
     done
     rm -f "$tf"
-    note "$name: $(printf '%.2f' "$M_WALL") s, exit $M_RC, peak RSS $((M_RSS_KB / 1024)) MB"
+    note "$name: $(printf '%.2f' "$M_WALL") s wall, $(printf '%.2f' "$M_CPU") s cpu, exit $M_RC, peak RSS $((M_RSS_KB / 1024)) MB"
 }
 
 fmt() { printf "%.${2:-2}f" "$1"; }
+mb() { fmt "$(echo "$1 / 1024" | bc -l)" 1; }  # KB -> MB, one decimal
 mbps() { echo "$RAW_BYTES / 1000000 / $1" | bc -l; }
 quoted_files() { printf '%q ' "${LOG_FILES[@]}"; }
