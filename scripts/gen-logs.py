@@ -877,7 +877,7 @@ class Gen:
             else:
                 self.noise(t)
             arrivals += 1
-            if arrivals % 500 == 0:
+            if arrivals % 100 == 0:
                 # re-aim the rate so the remaining span fills the remaining byte budget
                 est_bytes_per_arrival = (self.gen_bytes + self.gen_lines * (16 + len(hostpart))) / arrivals
                 done = sum(f["bytes_uncompressed"] for f in files)
