@@ -6,6 +6,6 @@ struct Mailstats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailstats",
         abstract: "Postfix delivery statistics: read logs, follow each message, write Parquet datasets.",
-        subcommands: [Run.self, Parse.self, Summary.self, Prune.self]
+        subcommands: [Run.self, Parse.self, Summary.self, Check.self, Prune.self]
     )
 }
