@@ -3,7 +3,7 @@ import Foundation
 import Pipeline
 
 /// Scratch directories, gzip members made with zlib, and line collection: shared by the input tests.
-struct TestDirectory: ~Copyable {
+final class TestDirectory {
     let path: String
 
     init() throws {
