@@ -101,10 +101,10 @@ public final class GzipByteSource: ByteSource {
                 case .garbage:
                     return try fail(produced, damage("trailing garbage after a gzip member", produced, detail: nil))
                 }
-            case Z_BUF_ERROR where stream.pointee.avail_in == 0 && inputEOF:
-                return try fail(produced, damage("truncated gzip: the file ends inside a member", produced, detail: nil))
-            case Z_BUF_ERROR:
+            case Z_BUF_ERROR where stream.pointee.avail_in == 0 && !inputEOF:
                 continue  // needs more input; the refill at the top provides it
+            case Z_BUF_ERROR where stream.pointee.avail_in == 0:
+                return try fail(produced, damage("truncated gzip: the file ends inside a member", produced, detail: nil))
             case Z_MEM_ERROR:
                 return try fail(produced, MailstatsError(.io, "out of memory in gzip decompression", path: path))
             default:

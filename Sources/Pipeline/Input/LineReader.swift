@@ -27,8 +27,9 @@ public struct LineReader {
             batchBytes: Int = 1 << 20, maxLineLength: Int = 64 << 10, readSize: Int = 256 << 10,
             deliverFinalPartialLine: Bool = false
         ) {
-            self.batchBytes = max(1, batchBytes)
-            self.maxLineLength = max(1, maxLineLength)
+            // Line bounds are stored as UInt32 offsets into the batch.
+            self.batchBytes = min(max(1, batchBytes), 1 << 30)
+            self.maxLineLength = min(max(1, maxLineLength), 1 << 28)
             self.readSize = max(1, readSize)
             self.deliverFinalPartialLine = deliverFinalPartialLine
         }
