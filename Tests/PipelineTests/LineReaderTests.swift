@@ -154,4 +154,13 @@ import Testing
         #expect(viaEach == viaIndex)
         #expect(text(viaIndex) == lines)
     }
+
+    @Test func opensAFileByPath() throws {
+        let directory = try TestDirectory()
+        let lines = sampleLines(20)
+        try directory.write("a.gz", Gzip.member(joined(lines) + Array("no newline".utf8)))
+        var reader = try LineReader(path: directory.file("a.gz"), options: .init(deliverFinalPartialLine: true))
+        #expect(text(try drain(&reader)) == lines + ["no newline"])
+        #expect(throws: MailstatsError.self) { try LineReader(path: directory.file("missing")) }
+    }
 }

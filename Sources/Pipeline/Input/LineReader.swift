@@ -70,6 +70,13 @@ public struct LineReader {
         self.streamOffset = startOffset
     }
 
+    /// Reads a whole log file from its start (plain or gzip by content), for one-off reading such as
+    /// `mailstats parse`. The last line is delivered even without a newline when `deliverFinalPartialLine` is set.
+    /// - Throws: `MailstatsError(.io)` when the file cannot be opened.
+    public init(path: String, options: Options = Options()) throws {
+        self.init(source: try LogSource.open(path: path, readSize: options.readSize), options: options)
+    }
+
     /// True once the stream has ended (or failed) with bytes after the last newline that were not delivered.
     public var hasTrailingPartialLine: Bool { (atEnd || finished) && (!carry.isEmpty || discarding) }
 
