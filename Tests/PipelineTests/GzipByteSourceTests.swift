@@ -145,4 +145,19 @@ import Testing
         #expect(good == content)
         #expect(error?.message.contains("trailing garbage") == true)
     }
+
+    /// Real Postfix lines (the shared corpus) read the same plain and gzipped, in several members.
+    @Test func realLinesReadTheSamePlainAndCompressed() throws {
+        let corpus = "../shared/corpus/postfix-wild/lines.txt"
+        try #require(FileManager.default.fileExists(atPath: corpus))
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: corpus)))
+        let directory = try TestDirectory()
+        try directory.write("mail.log.3.gz", Gzip.members(bytes, cuts: [bytes.count / 3, bytes.count / 2]))
+        var plain = try LineReader(path: corpus)
+        var compressed = try LineReader(path: directory.file("mail.log.3.gz"), options: .init(readSize: 4096))
+        let plainLines = try drain(&plain)
+        #expect(plainLines.count > 1000)
+        #expect(try drain(&compressed) == plainLines)
+        #expect(plain.endOffset == compressed.endOffset)
+    }
 }
