@@ -1,0 +1,68 @@
+/// A run of complete lines in one contiguous buffer: the unit that crosses from the reading task to the
+/// parsing tasks.
+///
+/// One allocation for the bytes and one for the line bounds, whatever the number of lines, so passing a batch
+/// through a channel costs nothing per line. Line bytes exclude the `\n` and a `\r` before it; they are not
+/// validated as UTF-8 (the parser decides what to do with odd bytes).
+public struct LineBatch: Sendable {
+    /// Index of the file in the list being read, set by `IncrementalReader` (0 for a lone reader).
+    public var fileIndex: Int
+    /// Position of this batch among the batches of its file (0, 1, 2, …), for ordered merges after parallel work.
+    public var sequence: Int
+    /// Decompressed offset in the file where this batch's bytes begin (the previous batch's `endOffset`).
+    public let startOffset: Int64
+    /// Decompressed offset just after the newline of the last complete line in the batch (lines skipped as
+    /// overlong included): where a later run resumes once this batch's results are durable.
+    public let endOffset: Int64
+    /// Lines longer than the cap that were dropped while making this batch.
+    public let overlongLines: Int
+
+    private let bytes: [UInt8]
+    /// Start and end (exclusive) of each line in `bytes`, interleaved.
+    private let bounds: [UInt32]
+
+    init(
+        bytes: [UInt8], bounds: [UInt32], startOffset: Int64, endOffset: Int64, overlongLines: Int,
+        fileIndex: Int = 0, sequence: Int = 0
+    ) {
+        self.bytes = bytes
+        self.bounds = bounds
+        self.startOffset = startOffset
+        self.endOffset = endOffset
+        self.overlongLines = overlongLines
+        self.fileIndex = fileIndex
+        self.sequence = sequence
+    }
+
+    /// Number of lines.
+    public var count: Int { bounds.count / 2 }
+
+    /// Bytes held, separators and dropped lines included (for throughput figures).
+    public var byteCount: Int { bytes.count }
+
+    /// Calls `body` with the bytes of line `index` (valid only during the call).
+    /// - Complexity: O(1).
+    public func withLine<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        precondition(index >= 0 && index < count, "line index out of range")
+        let start = Int(bounds[2 * index])
+        let end = Int(bounds[2 * index + 1])
+        return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    /// Calls `body` for each line in order, with its index and bytes; cheaper than `withLine` in a loop.
+    /// - Complexity: O(lines).
+    public func forEachLine(_ body: (Int, UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try bytes.withUnsafeBytes { all in
+            for index in 0..<count {
+                let start = Int(bounds[2 * index])
+                let end = Int(bounds[2 * index + 1])
+                try body(index, UnsafeRawBufferPointer(rebasing: all[start..<end]))
+            }
+        }
+    }
+
+    /// Line `index` as text, invalid UTF-8 repaired; for tests and messages, not for hot paths.
+    public func string(at index: Int) -> String {
+        withLine(index) { String(decoding: $0, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,200 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Splits a byte stream into `LineBatch`es of complete lines, with bounded memory.
+///
+/// Each batch is filled by reading straight into its own buffer and scanning the new bytes with `memchr`; the
+/// partial line at the end moves to the next batch. A line longer than `maxLineLength` is counted and dropped
+/// while it streams past (its bytes are overwritten), so no input can make a buffer grow: memory stays at about
+/// one batch plus one line. A final line without a newline is held back (the writer may still be writing it)
+/// unless `deliverFinalPartialLine` says the stream can never grow (a compressed file).
+public struct LineReader {
+    /// Sizes and policies; the defaults are the production ones.
+    public struct Options: Sendable {
+        /// Target bytes per batch (a batch holds only whole lines, so it is at most this plus one line).
+        public var batchBytes: Int
+        /// Longest line kept, in bytes without the newline; longer ones are counted in `overlongLines`.
+        public var maxLineLength: Int
+        /// Bytes requested from the source per read.
+        public var readSize: Int
+        /// Deliver a last line that has no newline (for streams that cannot grow any more).
+        public var deliverFinalPartialLine: Bool
+
+        public init(
+            batchBytes: Int = 1 << 20, maxLineLength: Int = 64 << 10, readSize: Int = 256 << 10,
+            deliverFinalPartialLine: Bool = false
+        ) {
+            // Line bounds are stored as UInt32 offsets into the batch.
+            self.batchBytes = min(max(1, batchBytes), 1 << 30)
+            self.maxLineLength = min(max(1, maxLineLength), 1 << 28)
+            self.readSize = max(1, readSize)
+            self.deliverFinalPartialLine = deliverFinalPartialLine
+        }
+    }
+
+    private var source: any ByteSource
+    private let options: Options
+    /// Bytes already taken from the source by the caller (e.g. a fingerprint head), delivered before the source.
+    private var prefix: [UInt8]
+    private var prefixUsed = 0
+    /// The partial line at the end of the last batch (at most `maxLineLength` bytes).
+    private var carry: [UInt8] = []
+    /// Inside a line already counted as overlong: drop bytes until its newline.
+    private var discarding = false
+    private var atEnd = false
+    private var finished = false
+    private var pendingError: (any Error)?
+    /// Decompressed offset of the next byte the source will give.
+    private var streamOffset: Int64
+    private var batchesMade = 0
+
+    /// Decompressed offset just after the last complete line seen (delivered or dropped as overlong).
+    public private(set) var endOffset: Int64
+    /// Lines dropped for exceeding `maxLineLength` so far.
+    public private(set) var overlongLines = 0
+    /// Lines delivered so far.
+    public private(set) var linesDelivered = 0
+
+    /// - Parameters:
+    ///   - source: the bytes, positioned at `startOffset` after `prefix`.
+    ///   - startOffset: decompressed offset of the first byte (of `prefix`, or of the source when there is none).
+    ///   - prefix: bytes already read from the source, to split before reading more.
+    public init(source: any ByteSource, startOffset: Int64 = 0, prefix: [UInt8] = [], options: Options = Options()) {
+        self.source = source
+        self.options = options
+        self.prefix = prefix
+        self.endOffset = startOffset
+        self.streamOffset = startOffset
+    }
+
+    /// Reads a whole log file from its start (plain or gzip by content), for one-off reading such as
+    /// `mailstats parse`. The last line is delivered even without a newline when `deliverFinalPartialLine` is set.
+    /// - Throws: `MailstatsError(.io)` when the file cannot be opened.
+    public init(path: String, options: Options = Options()) throws {
+        self.init(source: try LogSource.open(path: path, readSize: options.readSize), options: options)
+    }
+
+    /// True once the stream has ended (or failed) with bytes after the last newline that were not delivered.
+    public var hasTrailingPartialLine: Bool { (atEnd || finished) && (!carry.isEmpty || discarding) }
+
+    /// The next batch of complete lines, or nil at the end of the stream.
+    /// - Throws: the source's error, after a batch with every complete line before the failure; later calls
+    ///   return nil.
+    public mutating func next() throws -> LineBatch? {
+        while !finished {
+            let batch = fill()
+            if batch.count > 0 { return batch }
+            if let error = pendingError {
+                pendingError = nil
+                finished = true
+                throw error
+            }
+            if atEnd { finished = true }
+        }
+        return nil
+    }
+
+    /// Reads into a new buffer until it is full, the stream ends or fails.
+    private mutating func fill() -> LineBatch {
+        let maxLine = options.maxLineLength
+        let capacity = max(options.batchBytes, maxLine + 1)
+        let startOffset = endOffset
+        var bounds: [UInt32] = []
+        bounds.reserveCapacity(min(capacity / 32, 1 << 16))
+        var lastLineEnd = endOffset
+        var overlong = 0
+        var keptCarry: [UInt8] = []
+
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initializedCount in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            var filled = carry.count
+            carry.withUnsafeBytes { if let from = $0.baseAddress { base.copyMemory(from: from, byteCount: $0.count) } }
+            var lineStart = 0
+
+            while filled < capacity && !atEnd && pendingError == nil {
+                let room = UnsafeMutableRawBufferPointer(start: base + filled, count: min(capacity - filled, options.readSize))
+                let got: Int
+                do { got = try readSome(into: room) } catch {
+                    pendingError = error
+                    break
+                }
+                if got == 0 {
+                    atEnd = true
+                    break
+                }
+                streamOffset += Int64(got)
+                let end = filled + got
+                // Absolute offset of buffer position 0 for the bytes just read (dropping a line shifts it).
+                let bufferBase = streamOffset - Int64(end)
+                var scan = filled
+                while scan < end, let hit = memchr(base + scan, 0x0A, end - scan) {
+                    let newline = hit - base
+                    if discarding {
+                        discarding = false  // counted when it crossed the cap
+                    } else if newline - lineStart > maxLine {
+                        overlong += 1
+                    } else {
+                        var lineEnd = newline
+                        if lineEnd > lineStart && base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D {
+                            lineEnd -= 1
+                        }
+                        bounds.append(UInt32(lineStart))
+                        bounds.append(UInt32(lineEnd))
+                    }
+                    lineStart = newline + 1
+                    lastLineEnd = bufferBase + Int64(lineStart)
+                    scan = lineStart
+                }
+                filled = end
+                if discarding {
+                    filled = lineStart
+                } else if filled - lineStart > maxLine {
+                    overlong += 1
+                    discarding = true
+                    filled = lineStart
+                }
+            }
+
+            if atEnd && pendingError == nil && options.deliverFinalPartialLine {
+                if !discarding && filled > lineStart {
+                    var lineEnd = filled
+                    if base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
+                    bounds.append(UInt32(lineStart))
+                    bounds.append(UInt32(lineEnd))
+                    lineStart = filled
+                }
+                discarding = false
+                lastLineEnd = streamOffset
+            }
+            keptCarry = Array(UnsafeRawBufferPointer(start: base + lineStart, count: filled - lineStart))
+            initializedCount = lineStart
+        }
+
+        carry = keptCarry
+        endOffset = lastLineEnd
+        overlongLines += overlong
+        linesDelivered += bounds.count / 2
+        let batch = LineBatch(
+            bytes: bytes, bounds: bounds, startOffset: startOffset, endOffset: lastLineEnd, overlongLines: overlong,
+            sequence: batchesMade)
+        if batch.count > 0 { batchesMade += 1 }
+        return batch
+    }
+
+    /// Reads from the prefix first, then the source.
+    private mutating func readSome(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if prefixUsed < prefix.count {
+            let count = min(buffer.count, prefix.count - prefixUsed)
+            prefix.withUnsafeBytes {
+                buffer.baseAddress!.copyMemory(from: $0.baseAddress! + prefixUsed, byteCount: count)
+            }
+            prefixUsed += count
+            if prefixUsed == prefix.count { prefix = [] ; prefixUsed = 0 }
+            return count
+        }
+        return try source.read(into: buffer)
+    }
+}
