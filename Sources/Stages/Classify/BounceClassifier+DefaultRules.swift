@@ -23,7 +23,8 @@ extension BounceClassifier {
         BounceRule(phrases: [
             "user unknown", "unknown user", "no such user", "does not exist", "no mailbox", "mailbox not found",
             "invalid recipient", "recipient not found", "address rejected: undeliverable", "no such recipient",
-            "not listed in domino directory", "unrouteable address",
+            "not listed in domino directory", "unrouteable address", "mailbox unavailable", "user doesn't have",
+            "account disabled", "account has been disabled", "no longer active",
         ], category: "bad_mailbox"),
         BounceRule(phrases: ["mailbox full", "mailbox is full", "quota", "insufficient storage"], category: "mailbox_full"),
         BounceRule(phrases: ["message size exceeds", "message too large", "too big", "size limit"], category: "too_large"),
