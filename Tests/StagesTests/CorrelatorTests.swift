@@ -186,6 +186,27 @@ struct CorrelatorTests {
         #expect(correlator.inFlightCount == 0)
     }
 
+    @Test func hopLineBeforeTheChildsOwnBirthLinesStillInherits() throws {
+        let parent = "PARENT0002"
+        let child = "CHILD00002"
+        let events: [PostfixEvent] = [
+            L.client(0, parent), L.messageId(0, parent, "cf2@app"), L.header(0, parent, "basecamp-cf2"),
+            L.queued(0, parent),
+            L.delivery(1, parent, to: "r@dest.example", .sent, delay: 1, relay: "localhost[::1]:10024",
+                       queuedAs: child),
+            L.client(1, child, "localhost[::1]"), L.messageId(1, child, "cf2@app"), L.queued(1, child),
+            L.removed(1, parent),
+            L.delivery(2, child, to: "r@dest.example", .bounced, delay: 1, dsn: "5.1.1", replyCode: 550),
+            L.removed(2, child),
+        ]
+        let (out, correlator) = try Correlator.run(events)
+        #expect(out.deliveries.count == 1)
+        #expect(out.deliveries.first?.hash == "basecamp-cf2")
+        #expect(out.deliveries.first?.status == "bounced")
+        #expect(out.deliveries.first?.receivedAt == L.time(0))
+        #expect(correlator.inFlightCount == 0)
+    }
+
     @Test func aliasForwardingFollowsTheChild() throws {
         let parent = "FWDPARENT1"
         let child = "FWDCHILD01"

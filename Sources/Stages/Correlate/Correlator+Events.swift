@@ -17,6 +17,7 @@ extension Correlator {
         switch event.kind {
         case .client(let client, _):
             guard let key = message(for: event, birth: .start) else { return }
+            let client = interner.intern(client)
             update(key, at: event.time) { m in
                 m.flags.insert(.smtpd)
                 if m.client == nil { m.client = client }
@@ -24,6 +25,7 @@ extension Correlator {
             }
         case .pickup(_, let sender):
             guard let key = message(for: event, birth: .start) else { return }
+            let sender = interner.intern(sender)
             update(key, at: event.time) { m in
                 m.flags.insert(.pickup)
                 if m.sender == nil { m.sender = sender }
@@ -38,17 +40,19 @@ extension Correlator {
         case .header(let header):
             guard let key = message(for: event, birth: .none) else { return }
             let tracking = header.name.lowercased() == compiled.headerName
+            let sender = interner.intern(header.sender)
             update(key, at: event.time) { m in
                 m.sawBirth(at: event.time)
                 guard tracking else { return }
                 if m.hash == nil { m.hash = header.value }
-                if m.sender == nil { m.sender = header.sender }
+                if m.sender == nil { m.sender = sender }
                 if let recipient = header.recipient { m.headerRecipient = recipient }
             }
         case .cleanupAction(let action):
             cleanupAction(action, event: event)
         case .queued(let sender, let size, _):
             guard let key = message(for: event, birth: .none) else { return }
+            let sender = interner.intern(sender)
             update(key, at: event.time) { m in
                 m.flags.insert(.queued)
                 m.flags.remove(.held)
@@ -115,7 +119,7 @@ extension Correlator {
                 }
             }
         }
-        messages[key] = MessageState(host: event.host, queueId: queueId, time: event.time)
+        messages[key] = MessageState(host: interner.intern(event.host), queueId: queueId, time: event.time)
         return key
     }
 
@@ -146,7 +150,8 @@ extension Correlator {
 
 extension MessageState {
     /// Whether the message got past cleanup (a later birth line for its queue id must be a new message).
-    var hasProgress: Bool { flags.contains(.queued) || !recipients.isEmpty }
+    /// Recipients inherited through a hand-off do not count: the child's own birth lines may still come.
+    var hasProgress: Bool { flags.contains(.queued) || flags.contains(.attempted) }
 
     mutating func sawBirth(at time: Int64) {
         receivedAt = min(receivedAt ?? time, time)

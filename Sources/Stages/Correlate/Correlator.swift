@@ -27,6 +27,8 @@ public struct Correlator: Sendable {
     var nextSweepAt: Int64
     var output = CorrelatorOutput()
     var stats = CorrelatorRunStats()
+    /// Shares repeated strings between messages; not part of the state (it only saves memory).
+    var interner = StringInterner()
 
     /// How long after `removed` further lines for that queue id still belong to the finished message (µs).
     static let lateLineGrace: Int64 = 1_000_000
