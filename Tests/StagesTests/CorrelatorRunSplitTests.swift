@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Stages
 
 /// Records must not depend on where a run boundary falls: one run, or many runs with the state serialized and
@@ -22,19 +23,24 @@ struct CorrelatorRunSplitTests {
         events += [
             L.client(5, "CCCC000001"), L.header(5, "CCCC000001", "basecamp-multi"), L.queued(5, "CCCC000001", nrcpt: 2),
             L.delivery(6, "CCCC000001", to: "a@ok.example", .sent, delay: 1),
-            L.delivery(6, "CCCC000001", to: "b@slow.example", .deferred, delay: 1, response: "connect to x: Connection timed out"),
+            L.delivery(
+                6, "CCCC000001", to: "b@slow.example", .deferred, delay: 1,
+                response: "connect to x: Connection timed out"),
             L.reject(7, nil, response: "Relay access denied", to: "x@relay.example"),
             L.header(8, "OOOO000001", "hey-ooo"), L.client(8, "OOOO000001"), L.queued(8, "OOOO000001"),
             L.removed(9, "OOOO000001"), L.delivery(9, "OOOO000001", to: "o@x.example", .sent, delay: 1),
             L.delivery(10, "MIDF000001", to: "m@x.example", .deferred, delay: 500),
             L.client(11, "PARENT0001"), L.header(11, "PARENT0001", "hey-cf"), L.queued(11, "PARENT0001"),
             L.client(12, "CHILD00001", "localhost[127.0.0.1]"), L.queued(12, "CHILD00001"),
-            L.delivery(12, "PARENT0001", to: "r@dest.example", .sent, delay: 1, relay: "127.0.0.1[127.0.0.1]:10024",
-                       queuedAs: "CHILD00001"),
+            L.delivery(
+                12, "PARENT0001", to: "r@dest.example", .sent, delay: 1, relay: "127.0.0.1[127.0.0.1]:10024",
+                queuedAs: "CHILD00001"),
             L.removed(12, "PARENT0001"),
             L.delivery(13, "CHILD00001", to: "r@dest.example", .sent, delay: 2), L.removed(13, "CHILD00001"),
             L.queued(900, "CCCC000001", nrcpt: 2),
-            L.delivery(901, "CCCC000001", to: "b@slow.example", .deferred, delay: 896, response: "connect to x: Connection timed out"),
+            L.delivery(
+                901, "CCCC000001", to: "b@slow.example", .deferred, delay: 896,
+                response: "connect to x: Connection timed out"),
             L.delivery(902, "MIDF000001", to: "m@x.example", .sent, delay: 1_392), L.removed(902, "MIDF000001"),
             L.client(950, "PSUP000001"), L.queued(950, "PSUP000001"),
             L.delivery(951, "PSUP000001", to: "p@x.example", .deferred, delay: 1),

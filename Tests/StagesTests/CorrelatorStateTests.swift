@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import Testing
+
 @testable import Stages
 
 @Suite("Correlator state encoding")
@@ -13,19 +14,23 @@ struct CorrelatorStateTests {
         for i in 0..<messages {
             let qid = String(format: "4%09X", i)
             let s = Double(i)
-            let response = "host mx\(i % 7).provider\(i % 13).example[203.0.113.\(i % 250)] said: 421-4.7.0 [198.51.100.\(i % 200)] Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited. (in reply to end of DATA command)"
+            let response =
+                "host mx\(i % 7).provider\(i % 13).example[203.0.113.\(i % 250)] said: 421-4.7.0 [198.51.100.\(i % 200)] Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited. (in reply to end of DATA command)"
             for event in [
                 L.client(s, qid, "app\(i % 5).example.net[192.0.2.\(i % 250)]"),
                 L.messageId(s, qid, "\(UInt64(i) * 2_654_435_761 % 1_000_000_007).\(qid)@app.example.net"),
-                L.header(s, qid, "basecamp-\(String(UInt64(i) &* 0x9E37_79B9_7F4A_7C15, radix: 16))",
-                         sender: "notifications-\(i % 3)@app.example.net", to: "user\(i)@provider\(i % 13).example"),
+                L.header(
+                    s, qid, "basecamp-\(String(UInt64(i) &* 0x9E37_79B9_7F4A_7C15, radix: 16))",
+                    sender: "notifications-\(i % 3)@app.example.net", to: "user\(i)@provider\(i % 13).example"),
                 L.queued(s, qid, sender: "notifications-\(i % 3)@app.example.net", size: 12_000 + Int64(i), nrcpt: 2),
-                L.delivery(s + 30, qid, to: "user\(i)@provider\(i % 13).example", .deferred, delay: 30, dsn: "4.7.0",
-                           relay: "mx\(i % 7).provider\(i % 13).example[203.0.113.\(i % 250)]:25",
-                           response: response, replyCode: 421),
-                L.delivery(s + 30, qid, to: "other\(i)@provider\(i % 11).example", .deferred, delay: 30,
-                           dsn: "4.4.1", relay: "none",
-                           response: "connect to mx.provider\(i % 11).example[198.51.100.\(i % 250)]:25: Connection timed out"),
+                L.delivery(
+                    s + 30, qid, to: "user\(i)@provider\(i % 13).example", .deferred, delay: 30, dsn: "4.7.0",
+                    relay: "mx\(i % 7).provider\(i % 13).example[203.0.113.\(i % 250)]:25",
+                    response: response, replyCode: 421),
+                L.delivery(
+                    s + 30, qid, to: "other\(i)@provider\(i % 11).example", .deferred, delay: 30,
+                    dsn: "4.4.1", relay: "none",
+                    response: "connect to mx.provider\(i % 11).example[198.51.100.\(i % 250)]:25: Connection timed out"),
             ] { correlator.consume(event) }
         }
         _ = correlator.takeOutput()
@@ -42,9 +47,15 @@ struct CorrelatorStateTests {
 
     @Test func binaryRoundTripIsExact() throws {
         var correlator = try Self.inFlightCorrelator(messages: 20)
-        for event in [L.removed(5, "4000000003"), L.notification(5, "4000000003", new: "NEWNOTE001"),
-                      L.event(6, "4000000004", "cleanup", .cleanupAction(.init(action: "hold", detail: "x",
-                                                                                 sender: nil, recipient: nil)))] {
+        for event in [
+            L.removed(5, "4000000003"), L.notification(5, "4000000003", new: "NEWNOTE001"),
+            L.event(
+                6, "4000000004", "cleanup",
+                .cleanupAction(
+                    .init(
+                        action: "hold", detail: "x",
+                        sender: nil, recipient: nil))),
+        ] {
             correlator.consume(event)
         }
         let state = correlator.state

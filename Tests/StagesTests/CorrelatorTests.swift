@@ -1,5 +1,6 @@
 import Pipeline
 import Testing
+
 @testable import Stages
 
 @Suite("Correlator lifecycles")
@@ -7,8 +8,10 @@ struct CorrelatorTests {
     typealias L = TestLog
 
     @Test func simpleMessageGivesOneDeliveryWithEverythingJoined() throws {
-        let (out, correlator) = try Correlator.run(L.simpleMessage(0, "3F2A1B2C3D", hash: "basecamp-1f2e3d",
-                                                                   to: "Joe@Example.ORG"))
+        let (out, correlator) = try Correlator.run(
+            L.simpleMessage(
+                0, "3F2A1B2C3D", hash: "basecamp-1f2e3d",
+                to: "Joe@Example.ORG"))
         #expect(out.deliveries.count == 1)
         #expect(out.attempts.count == 1)
         let d = try #require(out.deliveries.first)
@@ -30,7 +33,8 @@ struct CorrelatorTests {
     }
 
     @Test func reusedQueueIdStartsANewMessageAfterRemoved() throws {
-        let events = L.simpleMessage(0, "ABC123", hash: "basecamp-1111") + L.simpleMessage(600, "ABC123", hash: "hey-2222")
+        let events =
+            L.simpleMessage(0, "ABC123", hash: "basecamp-1111") + L.simpleMessage(600, "ABC123", hash: "hey-2222")
         let (out, _) = try Correlator.run(events)
         #expect(out.deliveries.map(\.hash) == ["basecamp-1111", "hey-2222"])
         #expect(out.deliveries.map(\.app) == ["basecamp", "hey"])
@@ -42,9 +46,15 @@ struct CorrelatorTests {
         let events: [PostfixEvent] = [
             L.client(0, qid), L.messageId(0, qid, "m1@app"), L.header(0, qid, "basecamp-aa"),
             L.queued(1, qid),
-            L.delivery(31, qid, to: "r@slow.example", .deferred, delay: 31, response: "connect to mx.slow.example[198.51.100.7]:25: Connection timed out"),
+            L.delivery(
+                31, qid, to: "r@slow.example", .deferred, delay: 31,
+                response: "connect to mx.slow.example[198.51.100.7]:25: Connection timed out"),
             L.queued(1_000, qid),
-            L.delivery(1_030, qid, to: "r@slow.example", .deferred, delay: 1_030, dsn: "4.2.2", response: "host mx.slow.example[198.51.100.7] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command)", replyCode: 452),
+            L.delivery(
+                1_030, qid, to: "r@slow.example", .deferred, delay: 1_030, dsn: "4.2.2",
+                response:
+                    "host mx.slow.example[198.51.100.7] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command)",
+                replyCode: 452),
             L.queued(4_000, qid),
             L.delivery(4_002, qid, to: "r@slow.example", .sent, delay: 4_002),
             L.removed(4_002, qid),
@@ -67,9 +77,17 @@ struct CorrelatorTests {
             L.client(0, qid), L.messageId(0, qid, "multi@app"), L.header(0, qid, "hey-77", to: "c@late.example"),
             L.queued(0, qid, nrcpt: 3),
             L.delivery(1, qid, to: "a@ok.example", .sent, delay: 1),
-            L.delivery(1, qid, to: "b@gone.example", .bounced, delay: 1, dsn: "5.1.1", response: "host mx.gone.example[203.0.113.9] said: 550 5.1.1 <b@gone.example>: Recipient address rejected: User unknown in local recipient table (in reply to RCPT TO command)", replyCode: 550),
-            L.delivery(2, qid, to: "c@late.example", .deferred, delay: 2, dsn: "4.4.1", response: "connect to mx.late.example[203.0.113.10]:25: Connection refused"),
-            L.delivery(3_602, qid, to: "c@late.example", .deferred, delay: 3_602, dsn: "4.4.1", response: "connect to mx.late.example[203.0.113.10]:25: Connection refused"),
+            L.delivery(
+                1, qid, to: "b@gone.example", .bounced, delay: 1, dsn: "5.1.1",
+                response:
+                    "host mx.gone.example[203.0.113.9] said: 550 5.1.1 <b@gone.example>: Recipient address rejected: User unknown in local recipient table (in reply to RCPT TO command)",
+                replyCode: 550),
+            L.delivery(
+                2, qid, to: "c@late.example", .deferred, delay: 2, dsn: "4.4.1",
+                response: "connect to mx.late.example[203.0.113.10]:25: Connection refused"),
+            L.delivery(
+                3_602, qid, to: "c@late.example", .deferred, delay: 3_602, dsn: "4.4.1",
+                response: "connect to mx.late.example[203.0.113.10]:25: Connection refused"),
             L.expired(432_000, qid),
             L.removed(432_001, qid),
         ]
@@ -108,9 +126,10 @@ struct CorrelatorTests {
         let bounce = "B0UNCE0001"
         var events: [PostfixEvent] = [
             L.client(0, orig), L.messageId(0, orig, "o@app"), L.header(0, orig, "basecamp-orig"), L.queued(0, orig),
-            L.delivery(2, orig, to: "nobody@example.org", .bounced, delay: 2, dsn: "5.1.1",
-                       response: "host mx[203.0.113.5] said: 550 5.1.1 user unknown (in reply to RCPT TO command)",
-                       replyCode: 550),
+            L.delivery(
+                2, orig, to: "nobody@example.org", .bounced, delay: 2, dsn: "5.1.1",
+                response: "host mx[203.0.113.5] said: 550 5.1.1 user unknown (in reply to RCPT TO command)",
+                replyCode: 550),
             // The notification's own lines come first (no client=: bounce writes to cleanup directly).
             L.messageId(2, bounce, "20261119000002.B0UNCE0001@mx1.example.net"),
             L.queued(2, bounce, sender: "", size: 4000),
@@ -160,14 +179,16 @@ struct CorrelatorTests {
         let events: [PostfixEvent] = [
             L.client(0, parent), L.messageId(0, parent, "cf@app"), L.header(0, parent, "hey-cf", to: "r@dest.example"),
             L.queued(0, parent),
-            L.delivery(1, parent, to: "r@dest.example", .deferred, delay: 1, relay: "127.0.0.1[127.0.0.1]:10024",
-                       response: "connect to 127.0.0.1[127.0.0.1]:10024: Connection refused"),
+            L.delivery(
+                1, parent, to: "r@dest.example", .deferred, delay: 1, relay: "127.0.0.1[127.0.0.1]:10024",
+                response: "connect to 127.0.0.1[127.0.0.1]:10024: Connection refused"),
             // amavis re-injects: the child's lines come before the parent's status=sent line.
             L.client(300, child, "localhost[127.0.0.1]"), L.messageId(300, child, "cf@app"),
             L.queued(300, child, sender: "app@example.net", size: 2300),
-            L.delivery(300, parent, to: "r@dest.example", .sent, delay: 300, relay: "127.0.0.1[127.0.0.1]:10024",
-                       response: "250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as CHILD00001",
-                       queuedAs: child),
+            L.delivery(
+                300, parent, to: "r@dest.example", .sent, delay: 300, relay: "127.0.0.1[127.0.0.1]:10024",
+                response: "250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as CHILD00001",
+                queuedAs: child),
             L.removed(300, parent),
             L.delivery(301, child, to: "r@dest.example", .sent, delay: 1),
             L.removed(301, child),
@@ -192,8 +213,9 @@ struct CorrelatorTests {
         let events: [PostfixEvent] = [
             L.client(0, parent), L.messageId(0, parent, "cf2@app"), L.header(0, parent, "basecamp-cf2"),
             L.queued(0, parent),
-            L.delivery(1, parent, to: "r@dest.example", .sent, delay: 1, relay: "localhost[::1]:10024",
-                       queuedAs: child),
+            L.delivery(
+                1, parent, to: "r@dest.example", .sent, delay: 1, relay: "localhost[::1]:10024",
+                queuedAs: child),
             L.client(1, child, "localhost[::1]"), L.messageId(1, child, "cf2@app"), L.queued(1, child),
             L.removed(1, parent),
             L.delivery(2, child, to: "r@dest.example", .bounced, delay: 1, dsn: "5.1.1", replyCode: 550),
@@ -212,8 +234,9 @@ struct CorrelatorTests {
         let child = "FWDCHILD01"
         let events: [PostfixEvent] = [
             L.client(0, parent), L.header(0, parent, "basecamp-fw", to: "team@local.example"), L.queued(0, parent),
-            L.delivery(1, parent, to: "team@local.example", .sent, delay: 1, relay: "local",
-                       response: "forwarded as FWDCHILD01", queuedAs: child, service: "local"),
+            L.delivery(
+                1, parent, to: "team@local.example", .sent, delay: 1, relay: "local",
+                response: "forwarded as FWDCHILD01", queuedAs: child, service: "local"),
             L.messageId(1, child, "fw@app"), L.queued(1, child),
             L.removed(1, parent),
             L.delivery(2, child, to: "alice@elsewhere.example", .sent, delay: 2, origTo: "team@local.example"),
@@ -231,8 +254,9 @@ struct CorrelatorTests {
         let qid = "REMOTEQ001"
         let events: [PostfixEvent] = [
             L.client(0, qid), L.header(0, qid, "hey-r"), L.queued(0, qid),
-            L.delivery(1, qid, to: "r@x.example", .sent, delay: 1, relay: "smarthost.example.net[198.51.100.1]:587",
-                       response: "250 2.0.0 Ok: queued as 9F9F9F", queuedAs: "9F9F9F"),
+            L.delivery(
+                1, qid, to: "r@x.example", .sent, delay: 1, relay: "smarthost.example.net[198.51.100.1]:587",
+                response: "250 2.0.0 Ok: queued as 9F9F9F", queuedAs: "9F9F9F"),
             L.removed(1, qid),
         ]
         let (out, correlator) = try Correlator.run(events)
@@ -293,8 +317,10 @@ struct CorrelatorTests {
         ])
         #expect(correlator.state.messages.map(\.messageId) == ["late@app"])
         #expect(correlator.inFlightCount == 0)
-        for event in [L.messageId(900, qid, "new@app"), L.queued(900, qid, sender: "other@else.example"),
-                      L.delivery(901, qid, to: "s@y.example", .sent, delay: 1)] {
+        for event in [
+            L.messageId(900, qid, "new@app"), L.queued(900, qid, sender: "other@else.example"),
+            L.delivery(901, qid, to: "s@y.example", .sent, delay: 1),
+        ] {
             correlator.consume(event)
         }
         let d = try #require(correlator.takeOutput().deliveries.first)
@@ -324,8 +350,10 @@ struct CorrelatorTests {
     }
 
     @Test func ttlIsConfigurable() throws {
-        let events = [L.client(0, "SHORTTTL01"), L.queued(0, "SHORTTTL01"),
-                      L.delivery(1, "SHORTTTL01", to: "r@x.example", .deferred, delay: 1)]
+        let events = [
+            L.client(0, "SHORTTTL01"), L.queued(0, "SHORTTTL01"),
+            L.delivery(1, "SHORTTTL01", to: "r@x.example", .deferred, delay: 1),
+        ]
         var (_, correlator) = try Correlator.run(events, config: CorrelatorConfig(inFlightTTLSeconds: 60))
         #expect(correlator.endOfRun(now: L.time(62)).droppedStale == 1)
     }
@@ -333,10 +361,14 @@ struct CorrelatorTests {
     @Test func rejectsBecomeRejectRecords() throws {
         let qid = "PARTREJECT"
         let events: [PostfixEvent] = [
-            L.reject(0, nil, response: "<nope@example.org>: Recipient address rejected: User unknown in local recipient table",
-                     to: "nope@Example.ORG"),
-            L.client(10, qid), L.reject(10, qid, response: "<bad@example.org>: Recipient address rejected: User unknown",
-                                        to: "bad@example.org"),
+            L.reject(
+                0, nil,
+                response: "<nope@example.org>: Recipient address rejected: User unknown in local recipient table",
+                to: "nope@Example.ORG"),
+            L.client(10, qid),
+            L.reject(
+                10, qid, response: "<bad@example.org>: Recipient address rejected: User unknown",
+                to: "bad@example.org"),
             L.header(10, qid, "hey-pr"), L.queued(10, qid),
             L.delivery(11, qid, to: "good@example.org", .sent, delay: 1), L.removed(11, qid),
         ]
@@ -352,7 +384,10 @@ struct CorrelatorTests {
 
     @Test func rejectWarningAndFilterAreNotRejects() throws {
         var warn = L.reject(0, nil, response: "blocked", to: "a@b.example")
-        if case .reject(var r) = warn.kind { r.action = "reject_warning"; warn.kind = .reject(r) }
+        if case .reject(var r) = warn.kind {
+            r.action = "reject_warning"
+            warn.kind = .reject(r)
+        }
         let (out, _) = try Correlator.run([warn])
         #expect(out.rejects.isEmpty)
     }
@@ -361,7 +396,9 @@ struct CorrelatorTests {
         let qid = "HDRREJECT1"
         let events: [PostfixEvent] = [
             L.client(0, qid), L.messageId(0, qid, "spam@app"), L.header(0, qid, "hey-spam"),
-            L.cleanupReject(0, qid, detail: "header Subject: cheap pills from app.example.net[192.0.2.10]: 5.7.1 message content rejected"),
+            L.cleanupReject(
+                0, qid,
+                detail: "header Subject: cheap pills from app.example.net[192.0.2.10]: 5.7.1 message content rejected"),
         ]
         let (out, correlator) = try Correlator.run(events)
         #expect(out.rejects.count == 1)
@@ -375,10 +412,12 @@ struct CorrelatorTests {
         let qid = "PICKUPREJ1"
         let events: [PostfixEvent] = [
             L.pickup(0, qid, sender: "cron@host.example"), L.messageId(0, qid, "p@host"),
-            L.cleanupReject(0, qid, detail: "header Subject: test from local", sender: "cron@host.example",
-                            to: "root@host.example"),
-            L.delivery(0, qid, to: "root@host.example", .bounced, delay: 0, dsn: "5.7.1", relay: "none",
-                       response: "Message content rejected", service: "cleanup"),
+            L.cleanupReject(
+                0, qid, detail: "header Subject: test from local", sender: "cron@host.example",
+                to: "root@host.example"),
+            L.delivery(
+                0, qid, to: "root@host.example", .bounced, delay: 0, dsn: "5.7.1", relay: "none",
+                response: "Message content rejected", service: "cleanup"),
         ]
         let (out, correlator) = try Correlator.run(events)
         #expect(out.rejects.isEmpty)
@@ -389,9 +428,13 @@ struct CorrelatorTests {
 
     @Test func dataStageMilterRejectFinishesTheMessage() throws {
         let qid = "MILTERREJ1"
-        var reject = L.reject(1, qid, stage: "END-OF-MESSAGE", code: 554, dsn: "5.7.1",
-                              response: "Blocked by SpamAssassin", to: "r@x.example")
-        if case .reject(var r) = reject.kind { r.action = "milter-reject"; reject.kind = .reject(r) }
+        var reject = L.reject(
+            1, qid, stage: "END-OF-MESSAGE", code: 554, dsn: "5.7.1",
+            response: "Blocked by SpamAssassin", to: "r@x.example")
+        if case .reject(var r) = reject.kind {
+            r.action = "milter-reject"
+            reject.kind = .reject(r)
+        }
         let (out, correlator) = try Correlator.run([L.client(0, qid), L.messageId(0, qid, "m@x"), reject])
         #expect(out.rejects.count == 1)
         #expect(correlator.inFlightCount == 0)
@@ -405,8 +448,12 @@ struct CorrelatorTests {
             L.delivery(5, qid, to: "r@x.example", .deferred, delay: 5, response: "connect to x: Connection refused"),
             L.removed(100, qid, service: "postsuper"),
             L.client(0, held), L.header(0, held, "basecamp-held", to: "h@y.example"),
-            L.event(0, held, "cleanup", .cleanupAction(.init(action: "hold", detail: "header Subject: x from local",
-                                                               sender: nil, recipient: nil))),
+            L.event(
+                0, held, "cleanup",
+                .cleanupAction(
+                    .init(
+                        action: "hold", detail: "header Subject: x from local",
+                        sender: nil, recipient: nil))),
             L.event(200, held, "postsuper", .postsuper(.removed)),
         ]
         let (out, correlator) = try Correlator.run(events)
@@ -443,14 +490,19 @@ struct CorrelatorTests {
         ]
         let (out, _) = try Correlator.run(events, config: config)
         let apps = Dictionary(uniqueKeysWithValues: out.deliveries.map { ($0.queueId, $0.app) })
-        #expect(apps == ["HDRCASE001": "basecamp", "SENDERMAP1": "hey", "SENDERDOM1": "shop",
-                         "MSGIDHASH1": "launchpad", "NOHINT0001": "unknown", "OTHERHDR01": "unknown"])
+        #expect(
+            apps == [
+                "HDRCASE001": "basecamp", "SENDERMAP1": "hey", "SENDERDOM1": "shop",
+                "MSGIDHASH1": "launchpad", "NOHINT0001": "unknown", "OTHERHDR01": "unknown",
+            ])
         #expect(out.deliveries.first { $0.queueId == "MSGIDHASH1" }?.hash == "launchpad-9f9f")
     }
 
     @Test func regexAndWholeAppRules() throws {
-        let events = [L.client(0, "RULE000001"), L.header(0, "RULE000001", "v2:campfire:abc"), L.queued(0, "RULE000001"),
-                      L.delivery(1, "RULE000001", to: "a@x.example", .sent, delay: 1)]
+        let events = [
+            L.client(0, "RULE000001"), L.header(0, "RULE000001", "v2:campfire:abc"), L.queued(0, "RULE000001"),
+            L.delivery(1, "RULE000001", to: "a@x.example", .sent, delay: 1),
+        ]
         let regex = try Correlator.run(events, config: CorrelatorConfig(appRule: .regex(pattern: "^v2:([a-z]+):")))
         #expect(regex.output.deliveries.first?.app == "campfire")
         let whole = try Correlator.run(events, config: CorrelatorConfig(appRule: .whole))
@@ -461,11 +513,14 @@ struct CorrelatorTests {
 
     @Test func invalidPatternsAreConfigurationErrors() {
         #expect(throws: MailstatsError.self) { try CorrelatorConfig(messageIdPattern: "([unclosed").validate() }
-        #expect(throws: MailstatsError.self) { try Correlator(config: CorrelatorConfig(appRule: .regex(pattern: "no-group"))) }
+        #expect(throws: MailstatsError.self) {
+            try Correlator(config: CorrelatorConfig(appRule: .regex(pattern: "no-group")))
+        }
     }
 
     @Test func recordsAreAlsoKeptApartPerHost() throws {
-        let events = L.simpleMessage(0, "SAMEQID001", hash: "hey-a", host: "mx1")
+        let events =
+            L.simpleMessage(0, "SAMEQID001", hash: "hey-a", host: "mx1")
             + L.simpleMessage(0, "SAMEQID001", hash: "basecamp-b", host: "mx2")
         let (out, _) = try Correlator.run(events)
         #expect(Set(out.deliveries.map { "\($0.host)/\($0.hash ?? "")" }) == ["mx1/hey-a", "mx2/basecamp-b"])

@@ -121,7 +121,8 @@ public struct BounceClassifier: Sendable {
 
     private static func isAlphanumeric(_ byte: UInt8?) -> Bool {
         guard let byte else { return false }
-        return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
             || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 }

@@ -17,7 +17,8 @@ public struct BounceRule: Sendable, Equatable, Codable {
     /// Overrides the hard/soft verdict that the reply class gives; nil keeps it.
     public var hard: Bool?
 
-    public init(classes: [Int] = [], codes: [String] = [], phrases: [String] = [], category: String, hard: Bool? = nil) {
+    public init(classes: [Int] = [], codes: [String] = [], phrases: [String] = [], category: String, hard: Bool? = nil)
+    {
         self.classes = classes
         self.codes = codes
         self.phrases = phrases

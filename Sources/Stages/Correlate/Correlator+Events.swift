@@ -70,9 +70,13 @@ extension Correlator {
             switch action {
             case .removed: postsuperRemove(event)
             case .placedOnHold:
-                if let key = message(for: event, birth: .none) { update(key, at: event.time) { $0.flags.insert(.held) } }
+                if let key = message(for: event, birth: .none) {
+                    update(key, at: event.time) { $0.flags.insert(.held) }
+                }
             case .releasedFromHold, .requeued:
-                if let key = message(for: event, birth: .none) { update(key, at: event.time) { $0.flags.remove(.held) } }
+                if let key = message(for: event, birth: .none) {
+                    update(key, at: event.time) { $0.flags.remove(.held) }
+                }
             }
         case .expired:
             expire(event)
@@ -174,7 +178,9 @@ extension MessageState {
     func pendingIndex(of recipient: String, orig: String?) -> Int? {
         if let index = recipients.firstIndex(where: {
             !$0.done && $0.recipient == recipient && $0.origRecipient == orig
-        }) { return index }
+        }) {
+            return index
+        }
         if let index = recipients.firstIndex(where: { !$0.done && $0.recipient == recipient }) { return index }
         guard let orig else { return nil }
         return recipients.firstIndex { !$0.done && $0.recipient == orig }

@@ -37,14 +37,17 @@ extension Correlator {
         case .bounced, .undeliverable: status = "bounced"
         case .expired: status = "expired"
         }
-        let category = classifier.classify(dsn: delivery.dsn, replyCode: delivery.replyCode,
-                                           response: delivery.response, status: status).category
+        let category = classifier.classify(
+            dsn: delivery.dsn, replyCode: delivery.replyCode,
+            response: delivery.response, status: status
+        ).category
         let identity = self.identity(of: m)
-        output.attempts.append(AttemptRecord(
-            host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
-            recipient: delivery.recipient, recipientDomain: Self.domain(of: delivery.recipient), attemptedAt: time,
-            status: status, dsn: delivery.dsn, relay: delivery.relay, response: delivery.response,
-            category: category, delaySeconds: delivery.delay))
+        output.attempts.append(
+            AttemptRecord(
+                host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
+                recipient: delivery.recipient, recipientDomain: Self.domain(of: delivery.recipient), attemptedAt: time,
+                status: status, dsn: delivery.dsn, relay: delivery.relay, response: delivery.response,
+                category: category, delaySeconds: delivery.delay))
         guard delivery.status != .deferred else {
             m.recipients[index].lastDelay = delivery.delay
             m.recipients[index].lastReplyCode = delivery.replyCode
@@ -54,10 +57,11 @@ extension Correlator {
             return
         }
         let recipient = m.recipients.remove(at: index)
-        emitDelivery(m, identity: identity, recipient: delivery.recipient,
-                     origRecipient: delivery.origRecipient ?? recipient.origRecipient, status: status,
-                     dsn: delivery.dsn, relay: delivery.relay, response: delivery.response, category: category,
-                     finishedAt: time, delay: delivery.delay ?? 0, attempts: recipient.attempts)
+        emitDelivery(
+            m, identity: identity, recipient: delivery.recipient,
+            origRecipient: delivery.origRecipient ?? recipient.origRecipient, status: status,
+            dsn: delivery.dsn, relay: delivery.relay, response: delivery.response, category: category,
+            finishedAt: time, delay: delivery.delay ?? 0, attempts: recipient.attempts)
         // Cleanup bounces what it rejected itself: that message never reaches the queue manager.
         if event.service == "cleanup" && m.removedAt == nil { m.removedAt = time }
     }
@@ -66,16 +70,21 @@ extension Correlator {
     ///
     /// The child inherits what its own lines usually lack (hash, sender, Message-ID, arrival, notification link)
     /// and, for a content-filter hop, the recipient with the attempts made so far.
-    mutating func handOff(from parent: MessageState, to childQueueId: String, carrying recipient: RecipientState?,
-                          at time: Int64) {
+    mutating func handOff(
+        from parent: MessageState, to childQueueId: String, carrying recipient: RecipientState?,
+        at time: Int64
+    ) {
         let key = MessageKey(host: parent.host, queueId: childQueueId)
         if let existing = messages[key], let removedAt = existing.removedAt {
             // The child already finished (its lines raced ahead of this one): nothing left to inherit into.
             if time - removedAt <= Self.finishedKeep { return }
             messages[key] = nil
         }
-        var child = messages.removeValue(forKey: key) ?? MessageState(host: parent.host, queueId: childQueueId,
-                                                                      time: time)
+        var child =
+            messages.removeValue(forKey: key)
+            ?? MessageState(
+                host: parent.host, queueId: childQueueId,
+                time: time)
         child.flags.insert(.child)
         if parent.flags.contains(.notification) { child.flags.insert(.notification) }
         child.lastSeen = max(child.lastSeen, time)
@@ -105,16 +114,18 @@ extension Correlator {
         let identity = self.identity(of: m)
         let age = m.age(at: event.time)
         for recipient in m.recipients where !recipient.done {
-            output.attempts.append(AttemptRecord(
-                host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
-                recipient: recipient.recipient, recipientDomain: Self.domain(of: recipient.recipient),
-                attemptedAt: event.time, status: "expired", dsn: recipient.lastDSN, relay: recipient.lastRelay,
-                response: recipient.lastResponse, category: "expired", delaySeconds: age ?? recipient.lastDelay))
-            emitDelivery(m, identity: identity, recipient: recipient.recipient,
-                         origRecipient: recipient.origRecipient, status: "expired", dsn: recipient.lastDSN,
-                         relay: recipient.lastRelay, response: recipient.lastResponse, category: "expired",
-                         finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,
-                         attempts: recipient.attempts)
+            output.attempts.append(
+                AttemptRecord(
+                    host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
+                    recipient: recipient.recipient, recipientDomain: Self.domain(of: recipient.recipient),
+                    attemptedAt: event.time, status: "expired", dsn: recipient.lastDSN, relay: recipient.lastRelay,
+                    response: recipient.lastResponse, category: "expired", delaySeconds: age ?? recipient.lastDelay))
+            emitDelivery(
+                m, identity: identity, recipient: recipient.recipient,
+                origRecipient: recipient.origRecipient, status: "expired", dsn: recipient.lastDSN,
+                relay: recipient.lastRelay, response: recipient.lastResponse, category: "expired",
+                finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,
+                attempts: recipient.attempts)
         }
         m.recipients.removeAll()
     }
@@ -134,11 +145,12 @@ extension Correlator {
             pending = [RecipientState(recipient: only, origRecipient: nil)]
         }
         for recipient in pending {
-            emitDelivery(m, identity: identity, recipient: recipient.recipient,
-                         origRecipient: recipient.origRecipient, status: "removed", dsn: recipient.lastDSN,
-                         relay: recipient.lastRelay, response: recipient.lastResponse, category: "removed",
-                         finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,
-                         attempts: recipient.attempts)
+            emitDelivery(
+                m, identity: identity, recipient: recipient.recipient,
+                origRecipient: recipient.origRecipient, status: "removed", dsn: recipient.lastDSN,
+                relay: recipient.lastRelay, response: recipient.lastResponse, category: "removed",
+                finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,
+                attempts: recipient.attempts)
         }
         m.recipients.removeAll()
     }
@@ -167,8 +179,11 @@ extension Correlator {
             }
             messages[key] = nil
         }
-        var m = messages.removeValue(forKey: key) ?? MessageState(host: event.host, queueId: newQueueId,
-                                                                  time: event.time)
+        var m =
+            messages.removeValue(forKey: key)
+            ?? MessageState(
+                host: event.host, queueId: newQueueId,
+                time: event.time)
         m.flags.insert(.notification)
         if m.linkedHash == nil { m.linkedHash = hash }
         m.lastSeen = max(m.lastSeen, event.time)
@@ -193,10 +208,11 @@ extension Correlator {
                 }
             }
         }
-        output.rejects.append(RejectRecord(
-            host: event.host, rejectedAt: event.time, client: client, sender: sender, recipient: reject.recipient,
-            recipientDomain: reject.recipient.map(Self.domain(of:)), code: reject.code, dsn: reject.dsn,
-            response: reject.response))
+        output.rejects.append(
+            RejectRecord(
+                host: event.host, rejectedAt: event.time, client: client, sender: sender, recipient: reject.recipient,
+                recipientDomain: reject.recipient.map(Self.domain(of:)), code: reject.code, dsn: reject.dsn,
+                response: reject.response))
     }
 
     /// cleanup `reject:`/`discard:`/`hold:` (header/body checks, milters).

@@ -14,18 +14,21 @@ extension Correlator {
         return (hash, app)
     }
 
-    mutating func emitDelivery(_ m: MessageState, identity: (hash: String?, app: String), recipient: String,
-                               origRecipient: String?, status: String, dsn: String?, relay: String?,
-                               response: String?, category: String, finishedAt: Int64, delay: Double,
-                               attempts: Int32) {
+    mutating func emitDelivery(
+        _ m: MessageState, identity: (hash: String?, app: String), recipient: String,
+        origRecipient: String?, status: String, dsn: String?, relay: String?,
+        response: String?, category: String, finishedAt: Int64, delay: Double,
+        attempts: Int32
+    ) {
         let delayMicros = Int64((delay * 1_000_000).rounded())
         let receivedAt = m.effectiveReceivedAt.map { min($0, finishedAt) } ?? (finishedAt - delayMicros)
-        output.deliveries.append(DeliveryRecord(
-            host: m.host, queueId: m.queueId, messageId: m.messageId, hash: identity.hash, app: identity.app,
-            sender: m.sender, recipient: recipient, origRecipient: origRecipient,
-            recipientDomain: Self.domain(of: recipient), status: status, dsn: dsn, relay: relay, response: response,
-            category: category, receivedAt: receivedAt, finishedAt: finishedAt, delaySeconds: delay,
-            attempts: attempts, size: m.size))
+        output.deliveries.append(
+            DeliveryRecord(
+                host: m.host, queueId: m.queueId, messageId: m.messageId, hash: identity.hash, app: identity.app,
+                sender: m.sender, recipient: recipient, origRecipient: origRecipient,
+                recipientDomain: Self.domain(of: recipient), status: status, dsn: dsn, relay: relay, response: response,
+                category: category, receivedAt: receivedAt, finishedAt: finishedAt, delaySeconds: delay,
+                attempts: attempts, size: m.size))
     }
 
     /// Lower-cased text after the last `@` (`""` when there is none).

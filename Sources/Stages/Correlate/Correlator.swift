@@ -38,8 +38,10 @@ public struct Correlator: Sendable {
     static let sweepInterval: Int64 = 60_000_000
 
     /// - Throws: `MailstatsError(.configuration)` when a pattern in `config` does not compile.
-    public init(config: CorrelatorConfig = CorrelatorConfig(), state: CorrelatorState = CorrelatorState(),
-                classifier: BounceClassifier = BounceClassifier()) throws {
+    public init(
+        config: CorrelatorConfig = CorrelatorConfig(), state: CorrelatorState = CorrelatorState(),
+        classifier: BounceClassifier = BounceClassifier()
+    ) throws {
         self.config = config
         self.compiled = try CompiledCorrelatorConfig(config)
         self.classifier = classifier
@@ -84,7 +86,8 @@ public struct Correlator: Sendable {
                 stale += 1
                 return false
             }
-            let waiting = message.flags.contains(.queued) || message.flags.contains(.held)
+            let waiting =
+                message.flags.contains(.queued) || message.flags.contains(.held)
                 || !message.recipients.isEmpty
             if !waiting && now - message.lastSeen > unqueuedTTL {
                 unqueued += 1

@@ -36,10 +36,12 @@ public struct CorrelatorConfig: Sendable, Codable, Equatable {
     /// `forwarded as NEWQID` (local alias expansion) is always a hand-off.
     public var localRelays: [String]
 
-    public init(trackingHeader: String = "X-Mailstats-Hash", appRule: AppRule = .prefix(separator: "-"),
-                senderApps: [String: String] = [:], messageIdPattern: String? = nil,
-                inFlightTTLSeconds: Int64 = 7 * 86_400, unqueuedTTLSeconds: Int64 = 3_600,
-                localRelays: [String] = ["127.0.0.1", "::1", "localhost"]) {
+    public init(
+        trackingHeader: String = "X-Mailstats-Hash", appRule: AppRule = .prefix(separator: "-"),
+        senderApps: [String: String] = [:], messageIdPattern: String? = nil,
+        inFlightTTLSeconds: Int64 = 7 * 86_400, unqueuedTTLSeconds: Int64 = 3_600,
+        localRelays: [String] = ["127.0.0.1", "::1", "localhost"]
+    ) {
         self.trackingHeader = trackingHeader
         self.appRule = appRule
         self.senderApps = senderApps

@@ -54,7 +54,9 @@ extension CorrelatorState {
         var messages: [MessageState] = []
         messages.reserveCapacity(count)
         for _ in 0..<count { messages.append(try reader.message()) }
-        guard reader.position == bytes.count else { throw MailstatsError(.format, "trailing bytes in correlator state") }
+        guard reader.position == bytes.count else {
+            throw MailstatsError(.format, "trailing bytes in correlator state")
+        }
         self.init(messages: messages, nextSweepAt: sweep)
     }
 }
