@@ -104,6 +104,29 @@ struct CorrelatorRunSplitTests {
         #expect(split == whole)
     }
 
+    @Test func sweepingFinishedMessagesAtEveryLineChangesNothing() throws {
+        let whole = try Self.runInOne(Self.scenario)
+        var correlator = try Correlator()
+        for event in Self.scenario {
+            correlator.sweepThreshold = 0
+            correlator.consume(event)
+        }
+        #expect(correlator.takeOutput() == whole)
+        let unswept = try Correlator.run(Self.scenario).correlator
+        #expect(correlator.state.messageCount < unswept.state.messageCount)
+        #expect(correlator.inFlightCount == unswept.inFlightCount)
+    }
+
+    @Test func newestEventTimeIsCarriedAcrossRuns() throws {
+        var correlator = try Correlator()
+        #expect(correlator.newestEventTime == nil)
+        for event in Self.scenario.prefix(10) { correlator.consume(event) }
+        let newest = try #require(correlator.newestEventTime)
+        #expect(newest == Self.scenario.prefix(10).map(\.time).max())
+        let restored = try Correlator(state: try CorrelatorState(serialized: correlator.state.serialized()))
+        #expect(restored.newestEventTime == newest)
+    }
+
     @Test func jsonStateRoundTripAlsoWorks() throws {
         let whole = try Self.runInOne(Self.scenario)
         let cut = Self.scenario.count / 2

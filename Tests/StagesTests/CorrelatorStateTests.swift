@@ -68,7 +68,7 @@ struct CorrelatorStateTests {
 
     @Test func emptyStateRoundTrips() throws {
         let bytes = CorrelatorState().serialized()
-        #expect(bytes.count < 16)
+        #expect(bytes.count < 24)
         #expect(try CorrelatorState(serialized: bytes) == CorrelatorState())
     }
 

@@ -13,7 +13,8 @@ extension Correlator {
     ///
     /// - Complexity: O(1) amortized (O(recipients of the message) for `expired` and `postsuper -d`).
     public mutating func consume(_ event: PostfixEvent) {
-        if event.time >= nextSweepAt { sweep(now: event.time) }
+        latestEventTime = max(latestEventTime, event.time)
+        if messages.count >= sweepThreshold { sweep(now: event.time) }
         switch event.kind {
         case .client(let client, _):
             guard let key = message(for: event, birth: .start) else { return }
@@ -142,13 +143,14 @@ extension Correlator {
     }
 
     /// Forgets finished messages older than `finishedKeep`. Lookups ignore such messages anyway, so when the sweep
-    /// runs changes memory only, never records.
+    /// runs changes memory only, never records. It runs when the table has doubled since the last sweep, which
+    /// keeps its cost amortized O(1) per message however many messages are in flight.
     mutating func sweep(now: Int64) {
         messages = messages.filter { _, message in
             guard let removedAt = message.removedAt else { return true }
             return now - removedAt <= Self.finishedKeep
         }
-        nextSweepAt = now + Self.sweepInterval
+        sweepThreshold = max(Self.minimumSweepThreshold, messages.count * 2)
     }
 }
 

@@ -24,7 +24,10 @@ public struct Correlator: Sendable {
     let compiled: CompiledCorrelatorConfig
     let classifier: BounceClassifier
     var messages: [MessageKey: MessageState]
-    var nextSweepAt: Int64
+    /// The newest event time consumed (µs), carried across runs.
+    var latestEventTime: Int64
+    /// Table size at which finished messages are next swept out.
+    var sweepThreshold = Correlator.minimumSweepThreshold
     var output = CorrelatorOutput()
     var stats = CorrelatorRunStats()
     /// Shares repeated strings between messages; not part of the state (it only saves memory).
@@ -34,8 +37,8 @@ public struct Correlator: Sendable {
     static let lateLineGrace: Int64 = 1_000_000
     /// How long a finished message is kept for late notification links (µs of log time).
     static let finishedKeep: Int64 = 300_000_000
-    /// How often finished messages are swept out (µs of log time).
-    static let sweepInterval: Int64 = 60_000_000
+    /// Below this many messages, finished ones are not swept out (they cost little).
+    static let minimumSweepThreshold = 4_096
 
     /// - Throws: `MailstatsError(.configuration)` when a pattern in `config` does not compile.
     public init(
@@ -51,8 +54,13 @@ public struct Correlator: Sendable {
             messages[MessageKey(host: message.host, queueId: message.queueId)] = message
         }
         self.messages = messages
-        self.nextSweepAt = state.nextSweepAt
+        self.latestEventTime = state.latestEventTime
+        self.sweepThreshold = max(Self.minimumSweepThreshold, messages.count * 2)
     }
+
+    /// The newest event time consumed so far, in this run or an earlier one (µs); nil before any event.
+    /// A natural `now` for `endOfRun(now:)` when re-reading old logs.
+    public var newestEventTime: Int64? { latestEventTime == Int64.min ? nil : latestEventTime }
 
     /// Messages not yet finished.
     public var inFlightCount: Int { messages.values.count { $0.removedAt == nil } }
@@ -62,7 +70,7 @@ public struct Correlator: Sendable {
         let sorted = messages.values.sorted {
             ($0.host, $0.queueId, $0.firstSeen) < ($1.host, $1.queueId, $1.firstSeen)
         }
-        return CorrelatorState(messages: sorted, nextSweepAt: nextSweepAt)
+        return CorrelatorState(messages: sorted, latestEventTime: latestEventTime)
     }
 
     /// Returns the records emitted since the last call and forgets them.

@@ -3,7 +3,7 @@ import Pipeline
 /// A compact binary form of the in-flight state, so that state files stay small (≤ 1 KB per message) and load fast.
 ///
 /// Layout (all integers LEB128 varints, signed ones zig-zag encoded):
-/// `"MSCS"` · version `1` · nextSweepAt · string count · strings (length + UTF-8) · message count · messages.
+/// `"MSCS"` · version `1` · latestEventTime · string count · strings (length + UTF-8) · message count · messages.
 /// Every string in a message is an index into the string table (0 = nil, i + 1 = table entry i), so hosts,
 /// senders, relays and repeated responses are stored once per file.
 extension CorrelatorState {
@@ -13,7 +13,7 @@ extension CorrelatorState {
     /// The state as bytes; equal states give equal bytes.
     public func serialized() -> [UInt8] {
         var body = BinaryStateWriter()
-        body.signed(nextSweepAt)
+        body.signed(latestEventTime)
         body.unsigned(UInt64(messages.count))
         for message in messages { body.message(message) }
 
@@ -49,7 +49,7 @@ extension CorrelatorState {
             strings.append(String(decoding: raw, as: UTF8.self))
         }
         reader.strings = strings
-        let sweep = try reader.signed()
+        let latest = try reader.signed()
         let count = try reader.count()
         var messages: [MessageState] = []
         messages.reserveCapacity(count)
@@ -57,7 +57,7 @@ extension CorrelatorState {
         guard reader.position == bytes.count else {
             throw MailstatsError(.format, "trailing bytes in correlator state")
         }
-        self.init(messages: messages, nextSweepAt: sweep)
+        self.init(messages: messages, latestEventTime: latest)
     }
 }
 

@@ -5,17 +5,17 @@
 public struct CorrelatorState: Sendable, Codable, Equatable {
     /// Sorted by host, queue id and first sighting so that equal states serialize to equal bytes.
     var messages: [MessageState]
-    /// Event time (µs) at or after which finished messages are next swept out.
-    var nextSweepAt: Int64
+    /// The newest event time consumed (µs); `Int64.min` before any event.
+    var latestEventTime: Int64
 
     public init() {
         messages = []
-        nextSweepAt = 0
+        latestEventTime = Int64.min
     }
 
-    init(messages: [MessageState], nextSweepAt: Int64) {
+    init(messages: [MessageState], latestEventTime: Int64) {
         self.messages = messages
-        self.nextSweepAt = nextSweepAt
+        self.latestEventTime = latestEventTime
     }
 
     /// Messages not yet finished (no `removed`, reject or discard seen).
