@@ -426,6 +426,22 @@ struct CorrelatorTests {
         #expect(correlator.inFlightCount == 0)
     }
 
+    @Test func cleanupRejectParsedAsAReject() throws {
+        var smtp = L.reject(0, "CLNREJECT1", stage: "END-OF-MESSAGE", code: 550, dsn: "5.7.1",
+                            response: "message content rejected", to: "r@x.example")
+        smtp.service = "cleanup"
+        var local = L.reject(0, "CLNREJECT2", stage: "END-OF-MESSAGE", code: 550, dsn: "5.7.1",
+                             response: "message content rejected", to: "root@host.example")
+        local.service = "cleanup"
+        let events: [PostfixEvent] = [
+            L.client(0, "CLNREJECT1"), L.messageId(0, "CLNREJECT1", "c1@x"), smtp,
+            L.pickup(0, "CLNREJECT2", sender: "cron@host.example"), local,
+        ]
+        let (out, correlator) = try Correlator.run(events)
+        #expect(out.rejects.map(\.recipient) == ["r@x.example"])
+        #expect(correlator.inFlightCount == 1)
+    }
+
     @Test func dataStageMilterRejectFinishesTheMessage() throws {
         let qid = "MILTERREJ1"
         var reject = L.reject(

@@ -194,20 +194,31 @@ extension Correlator {
     /// DATA or END-OF-MESSAGE with a queue id (milter, `smtpd_data_restrictions`) refuses the whole message.
     mutating func reject(_ reject: PostfixEvent.Reject, event: PostfixEvent) {
         let action = reject.action.lowercased()
+        if action == "hold", let key = message(for: event, birth: .none) {
+            update(key, at: event.time) { $0.flags.insert(.held) }
+            return
+        }
         guard action == "reject" || action == "milter-reject" else { return }
         var client = reject.client
         var sender = reject.sender
+        var bouncedByCleanup = false
         if let key = message(for: event, birth: .none) {
-            let wholeMessage = ["DATA", "END-OF-MESSAGE", "BDAT"].contains(reject.stage.uppercased())
+            // cleanup (header/body checks, non-SMTP milters) refuses a whole message, as does a reject after DATA.
+            let fromCleanup = event.service == "cleanup"
+            let wholeMessage = fromCleanup || ["DATA", "END-OF-MESSAGE", "BDAT"].contains(reject.stage.uppercased())
             update(key, at: event.time) { m in
                 if client == nil { client = m.client }
                 if sender == nil { sender = m.sender }
-                if wholeMessage {
+                // A pickup message is bounced by cleanup itself; that bounce line gives its delivery record.
+                if fromCleanup && m.flags.contains(.pickup) {
+                    bouncedByCleanup = true
+                } else if wholeMessage {
                     m.flags.insert(.refused)
                     if m.removedAt == nil { m.removedAt = event.time }
                 }
             }
         }
+        guard !bouncedByCleanup else { return }
         output.rejects.append(
             RejectRecord(
                 host: event.host, rejectedAt: event.time, client: client, sender: sender, recipient: reject.recipient,
