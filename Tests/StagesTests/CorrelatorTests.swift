@@ -427,11 +427,13 @@ struct CorrelatorTests {
     }
 
     @Test func cleanupRejectParsedAsAReject() throws {
-        var smtp = L.reject(0, "CLNREJECT1", stage: "END-OF-MESSAGE", code: 550, dsn: "5.7.1",
-                            response: "message content rejected", to: "r@x.example")
+        var smtp = L.reject(
+            0, "CLNREJECT1", stage: "END-OF-MESSAGE", code: 550, dsn: "5.7.1",
+            response: "message content rejected", to: "r@x.example")
         smtp.service = "cleanup"
-        var local = L.reject(0, "CLNREJECT2", stage: "END-OF-MESSAGE", code: 550, dsn: "5.7.1",
-                             response: "message content rejected", to: "root@host.example")
+        var local = L.reject(
+            0, "CLNREJECT2", stage: "END-OF-MESSAGE", code: 550, dsn: "5.7.1",
+            response: "message content rejected", to: "root@host.example")
         local.service = "cleanup"
         let events: [PostfixEvent] = [
             L.client(0, "CLNREJECT1"), L.messageId(0, "CLNREJECT1", "c1@x"), smtp,

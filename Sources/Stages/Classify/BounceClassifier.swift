@@ -5,14 +5,28 @@
 /// generic phrases and generic codes. That order lets a phrase override a generic code: `5.7.1 … blocked using
 /// zen.spamhaus.org` is `blocklisted`, not `policy`. The table is data (`BounceClassifier.defaultRules`).
 public struct BounceClassifier: Sendable {
-    public var rules: [BounceRule]
+    /// The table as given (phrases and codes are matched case-insensitively).
+    public let rules: [BounceRule]
+    /// The table prepared for matching: phrases as lower-cased bytes, codes split into parts.
+    private let compiled: [CompiledRule]
+
+    struct CompiledRule: Sendable {
+        var classes: [Int]
+        var codes: [[Substring]]
+        var phrases: [(bytes: [UInt8], wholeWord: Bool)]
+    }
 
     public init(rules: [BounceRule] = BounceClassifier.defaultRules) {
-        self.rules = rules.map { rule in
-            var rule = rule
-            rule.phrases = rule.phrases.map { $0.lowercased() }
-            rule.codes = rule.codes.map { $0.lowercased() }
-            return rule
+        self.rules = rules
+        compiled = rules.map { rule in
+            CompiledRule(
+                classes: rule.classes,
+                codes: rule.codes.map { $0.lowercased().split(separator: ".", omittingEmptySubsequences: false) },
+                phrases: rule.phrases.map { phrase in
+                    let lower = Self.asciiLowercased(Array(phrase.utf8))
+                    let wholeWord = lower.count > 2 && lower.first == 0x20 && lower.last == 0x20
+                    return (wholeWord ? Array(lower.dropFirst().dropLast()) : lower, wholeWord)
+                })
         }
     }
 
@@ -42,10 +56,11 @@ public struct BounceClassifier: Sendable {
         case 4: defaultHard = false
         default: defaultHard = status == "deferred" ? false : (status == "bounced" ? true : nil)
         }
-        let code = dsn.map { $0.lowercased() }
-        let text = response?.lowercased() ?? ""
-        for rule in rules where Self.matches(rule, replyClass: replyClass, code: code, text: text) {
-            return (rule.category, rule.hard ?? defaultHard)
+        let codeParts = dsn.map { $0.lowercased().split(separator: ".", omittingEmptySubsequences: false) }
+        let text = Self.asciiLowercased(Array((response ?? "").utf8))
+        for (index, rule) in compiled.enumerated()
+        where Self.matches(rule, replyClass: replyClass, codeParts: codeParts, text: text) {
+            return (rules[index].category, rules[index].hard ?? defaultHard)
         }
         return ("unknown", defaultHard)
     }
@@ -63,33 +78,47 @@ public struct BounceClassifier: Sendable {
         }
     }
 
-    static func matches(_ rule: BounceRule, replyClass: Int?, code: String?, text: String) -> Bool {
+    static func matches(_ rule: CompiledRule, replyClass: Int?, codeParts: [Substring]?, text: [UInt8]) -> Bool {
         if !rule.classes.isEmpty {
             guard let replyClass, rule.classes.contains(replyClass) else { return false }
         }
         if !rule.codes.isEmpty {
-            guard let code, rule.codes.contains(where: { codeMatches(pattern: $0, code: code) }) else { return false }
+            guard let codeParts, rule.codes.contains(where: { partsMatch(pattern: $0, code: codeParts) }) else {
+                return false
+            }
         }
         if !rule.phrases.isEmpty {
-            guard rule.phrases.contains(where: { phraseMatches($0, in: text) }) else { return false }
+            guard rule.phrases.contains(where: { phraseMatches($0.bytes, wholeWord: $0.wholeWord, in: text) }) else {
+                return false
+            }
         }
         return true
     }
 
     /// `x.2.2` matches `4.2.2` and `5.2.2`; `5.7.x` matches any `5.7.N`.
     static func codeMatches(pattern: String, code: String) -> Bool {
-        let patternParts = pattern.split(separator: ".", omittingEmptySubsequences: false)
-        let codeParts = code.split(separator: ".", omittingEmptySubsequences: false)
-        guard patternParts.count == codeParts.count else { return false }
-        for (p, c) in zip(patternParts, codeParts) where p != "x" && p != c { return false }
+        partsMatch(
+            pattern: pattern.lowercased().split(separator: ".", omittingEmptySubsequences: false),
+            code: code.lowercased().split(separator: ".", omittingEmptySubsequences: false))
+    }
+
+    static func partsMatch(pattern: [Substring], code: [Substring]) -> Bool {
+        guard pattern.count == code.count else { return false }
+        for (p, c) in zip(pattern, code) where p != "x" && p != c { return false }
         return true
     }
 
-    /// Case-insensitive containment (`text` is already lower-cased); ` word ` in the table means a whole word.
+    /// Case-insensitive containment; a phrase written ` word ` in the table must stand as a whole word.
     static func phraseMatches(_ phrase: String, in text: String) -> Bool {
-        let wholeWord = phrase.count > 2 && phrase.hasPrefix(" ") && phrase.hasSuffix(" ")
-        let needle = wholeWord ? Array(phrase.utf8.dropFirst().dropLast()) : Array(phrase.utf8)
-        let hay = Array(text.utf8)
+        let lower = asciiLowercased(Array(phrase.utf8))
+        let wholeWord = lower.count > 2 && lower.first == 0x20 && lower.last == 0x20
+        return phraseMatches(
+            wholeWord ? Array(lower.dropFirst().dropLast()) : lower, wholeWord: wholeWord,
+            in: asciiLowercased(Array(text.utf8)))
+    }
+
+    /// - Complexity: O(text length × needle length) worst case; texts are a few hundred bytes.
+    static func phraseMatches(_ needle: [UInt8], wholeWord: Bool, in hay: [UInt8]) -> Bool {
         guard !needle.isEmpty, hay.count >= needle.count else { return false }
         var start = 0
         while start + needle.count <= hay.count {
@@ -102,6 +131,10 @@ public struct BounceClassifier: Sendable {
             start = index + 1
         }
         return false
+    }
+
+    static func asciiLowercased(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
     }
 
     private static func firstIndex(of needle: [UInt8], in hay: [UInt8], from start: Int) -> Int? {

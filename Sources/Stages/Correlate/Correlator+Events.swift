@@ -137,9 +137,9 @@ extension Correlator {
 
     /// Changes a message in place and notes that it had news at `time`.
     mutating func update(_ key: MessageKey, at time: Int64, _ body: (inout MessageState) -> Void) {
-        guard messages[key] != nil else { return }
-        body(&messages[key]!)
-        messages[key]!.lastSeen = max(messages[key]!.lastSeen, time)
+        guard let index = messages.index(forKey: key) else { return }
+        body(&messages.values[index])
+        if messages.values[index].lastSeen < time { messages.values[index].lastSeen = time }
     }
 
     /// Forgets finished messages older than `finishedKeep`. Lookups ignore such messages anyway, so when the sweep

@@ -112,9 +112,18 @@ struct CompiledCorrelatorConfig: Sendable {
     func app(fromHash hash: String) -> String? {
         switch config.appRule {
         case .prefix(let separator):
-            guard !separator.isEmpty, let range = hash.range(of: separator) else { return nil }
-            let app = hash[..<range.lowerBound]
-            return app.isEmpty ? nil : String(app)
+            // Byte search, not Foundation's `range(of:)`: this runs for every record.
+            let needle = Array(separator.utf8)
+            guard let first = needle.first else { return nil }
+            let bytes = hash.utf8
+            var index = bytes.startIndex
+            while let found = bytes[index...].firstIndex(of: first) {
+                if bytes[found...].starts(with: needle) {
+                    return found == bytes.startIndex ? nil : String(hash[..<found])
+                }
+                index = bytes.index(after: found)
+            }
+            return nil
         case .regex:
             return appRegex?.firstCapture(in: hash)
         case .whole:
