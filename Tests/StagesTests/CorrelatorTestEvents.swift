@@ -131,7 +131,7 @@ extension Correlator {
         -> (output: CorrelatorOutput, correlator: Correlator)
     {
         var correlator = try Correlator(config: config)
-        for event in events { correlator.consume(event) }
+        correlator.consume(contentsOf: events)
         return (correlator.takeOutput(), correlator)
     }
 }

@@ -200,6 +200,8 @@ struct CorrelatorTests {
         #expect(d.hash == "hey-cf")
         #expect(d.app == "hey")
         #expect(d.receivedAt == L.time(0))
+        #expect(d.finishedAt == L.time(301))
+        #expect(d.delaySeconds == 301)
         #expect(d.attempts == 2)
         #expect(d.size == 2300)
         #expect(out.attempts.map(\.status) == ["deferred", "sent"])

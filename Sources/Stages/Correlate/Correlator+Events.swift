@@ -94,6 +94,11 @@ extension Correlator {
         }
     }
 
+    /// Takes events in order; the same as calling `consume(_:)` for each.
+    public mutating func consume<Events: Sequence<PostfixEvent>>(contentsOf events: Events) {
+        for event in events { consume(event) }
+    }
+
     // MARK: Finding the message a line is about
 
     /// The key of the message `event` belongs to, creating (or replacing) the message when the line starts one.

@@ -22,6 +22,10 @@ extension Correlator {
     ) {
         let delayMicros = Int64((delay * 1_000_000).rounded())
         let receivedAt = m.effectiveReceivedAt.map { min($0, finishedAt) } ?? (finishedAt - delayMicros)
+        // A hand-off child's `delay=` counts from the re-injection only; its arrival is the parent's, so the
+        // delay the sender saw is the time since then.
+        var delay = delay
+        if m.flags.contains(.child) { delay = max(delay, Double(finishedAt - receivedAt) / 1_000_000) }
         output.deliveries.append(
             DeliveryRecord(
                 host: m.host, queueId: m.queueId, messageId: m.messageId, hash: identity.hash, app: identity.app,

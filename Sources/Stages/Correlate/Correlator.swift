@@ -14,7 +14,8 @@
 /// - A `status=sent` to a local relay with `queued as QID` (content filter) or `forwarded as QID` (alias
 ///   expansion) is a hand-off: no delivery and no attempt record; the child queue id inherits hash, sender,
 ///   Message-ID and arrival time and gives the final outcome (the record carries the child's queue id, the one on
-///   the final status line). Deferrals before the hand-off count in the child's `attempts`.
+///   the final status line). Deferrals before the hand-off count in the child's `attempts`; its `delay_s` is the
+///   time since the parent's arrival (the child's own `delay=` starts at the re-injection).
 /// - `expired` and `removed` records replay the last deferral's dsn/relay/response, so they say why; their
 ///   `delay_s` is the message's age at that moment.
 /// - A cleanup reject of a locally submitted (pickup) message is not a reject record: cleanup bounces it itself,
