@@ -310,6 +310,38 @@ struct CorrelatorTests {
         #expect(correlator.state.messageCount == 1)
     }
 
+    @Test func cleanupHoldBeforePickupUidIsOneMessage() throws {
+        let qid = "HOLDFIRST1"
+        let events: [PostfixEvent] = [
+            L.event(
+                7, qid, "cleanup",
+                .cleanupAction(
+                    .init(
+                        action: "hold", detail: "header Subject: review me from local", sender: nil,
+                        recipient: nil))),
+            L.pickup(7, qid, sender: "cron@host.example"), L.messageId(7, qid, "hold@host"),
+            L.event(3_600, qid, "postsuper", .postsuper(.releasedFromHold)),
+            L.queued(3_601, qid, sender: "cron@host.example"),
+            L.delivery(3_602, qid, to: "ops@x.example", .sent, delay: 3_595), L.removed(3_602, qid),
+        ]
+        var (out, correlator) = try Correlator.run(events)
+        #expect(out.deliveries.count == 1)
+        #expect(out.deliveries.first?.sender == "cron@host.example")
+        #expect(out.deliveries.first?.receivedAt == L.time(7))
+        #expect(out.deliveries.first?.messageId == "hold@host")
+        #expect(correlator.endOfRun(now: L.time(3_602)).superseded == 0)
+    }
+
+    @Test func notificationAttemptsAreKeptOutOfTheApps() throws {
+        let events: [PostfixEvent] = [
+            L.messageId(0, "DELAYNOTE1", "dn@mx1"), L.queued(0, "DELAYNOTE1", sender: ""),
+            L.delivery(1, "DELAYNOTE1", to: "app@example.net", .deferred, delay: 1),
+        ]
+        let (out, _) = try Correlator.run(events)
+        #expect(out.attempts.map(\.app) == ["notification"])
+        #expect(out.deliveries.isEmpty)
+    }
+
     @Test func messageIdJustAfterRemovedJoinsButLaterStartsANewMessage() throws {
         let qid = "MIDLATE001"
         var (_, correlator) = try Correlator.run([
