@@ -1,0 +1,195 @@
+extension Correlator {
+    /// How a line relates to a message's birth, which decides whether it may start a new life of a queue id.
+    enum Birth {
+        /// `client=`, `uid=`: always the start of a message.
+        case start
+        /// `message-id=`: the start, unless it belongs to a message removed within the same second.
+        case messageId
+        /// Any other line: joins the current message (a finished one only within the same second).
+        case none
+    }
+
+    /// Takes one event into account, emitting records when it finishes something.
+    ///
+    /// - Complexity: O(1) amortized (O(recipients of the message) for `expired` and `postsuper -d`).
+    public mutating func consume(_ event: PostfixEvent) {
+        latestEventTime = max(latestEventTime, event.time)
+        if messages.count >= sweepThreshold { sweep(now: event.time) }
+        switch event.kind {
+        case .client(let client, _):
+            guard let key = message(for: event, birth: .start) else { return }
+            let client = interner.intern(client)
+            update(key, at: event.time) { m in
+                m.flags.insert(.smtpd)
+                if m.client == nil { m.client = client }
+                m.sawBirth(at: event.time)
+            }
+        case .pickup(_, let sender):
+            guard let key = message(for: event, birth: .start) else { return }
+            let sender = interner.intern(sender)
+            update(key, at: event.time) { m in
+                m.flags.insert(.pickup)
+                if m.sender == nil { m.sender = sender }
+                m.sawBirth(at: event.time)
+            }
+        case .messageId(let id):
+            guard let key = message(for: event, birth: .messageId) else { return }
+            update(key, at: event.time) { m in
+                if m.messageId == nil { m.messageId = id }
+                m.sawBirth(at: event.time)
+            }
+        case .header(let header):
+            guard let key = message(for: event, birth: .none) else { return }
+            let tracking = header.name.lowercased() == compiled.headerName
+            let sender = interner.intern(header.sender)
+            update(key, at: event.time) { m in
+                m.sawBirth(at: event.time)
+                guard tracking else { return }
+                if m.hash == nil { m.hash = header.value }
+                if m.sender == nil { m.sender = sender }
+                if let recipient = header.recipient { m.headerRecipient = recipient }
+            }
+        case .cleanupAction(let action):
+            cleanupAction(action, event: event)
+        case .queued(let sender, let size, _):
+            guard let key = message(for: event, birth: .none) else { return }
+            let sender = interner.intern(sender)
+            update(key, at: event.time) { m in
+                m.flags.insert(.queued)
+                m.flags.remove(.held)
+                m.sender = sender
+                m.size = size
+                m.queuedAt = min(m.queuedAt ?? event.time, event.time)
+            }
+        case .removed:
+            if event.service == "postsuper" {
+                postsuperRemove(event)
+            } else if let key = message(for: event, birth: .none) {
+                update(key, at: event.time) { m in if m.removedAt == nil { m.removedAt = event.time } }
+            }
+        case .postsuper(let action):
+            switch action {
+            case .removed: postsuperRemove(event)
+            case .placedOnHold:
+                if let key = message(for: event, birth: .none) {
+                    update(key, at: event.time) { $0.flags.insert(.held) }
+                }
+            case .releasedFromHold, .requeued:
+                if let key = message(for: event, birth: .none) {
+                    update(key, at: event.time) { $0.flags.remove(.held) }
+                }
+            }
+        case .expired:
+            expire(event)
+        case .delivery(let delivery):
+            deliver(delivery, event: event)
+        case .notification(_, let newQueueId):
+            link(notification: newQueueId, event: event)
+        case .reject(let reject):
+            self.reject(reject, event: event)
+        case .skipped:
+            if let key = message(for: event, birth: .none) { update(key, at: event.time) { _ in } }
+        case .connect, .disconnect, .warning, .noise, .unparsed, .otherProgram:
+            break
+        }
+    }
+
+    /// Takes events in order; the same as calling `consume(_:)` for each.
+    public mutating func consume<Events: Sequence<PostfixEvent>>(contentsOf events: Events) {
+        for event in events { consume(event) }
+    }
+
+    // MARK: Finding the message a line is about
+
+    /// The key of the message `event` belongs to, creating (or replacing) the message when the line starts one.
+    /// Nil for lines without a queue id.
+    mutating func message(for event: PostfixEvent, birth: Birth) -> MessageKey? {
+        guard let queueId = event.queueId else { return nil }
+        let key = MessageKey(host: event.host, queueId: queueId)
+        if let existing = messages[key] {
+            if let removedAt = existing.removedAt {
+                let late = event.time - removedAt <= Self.lateLineGrace
+                switch birth {
+                case .start: break
+                case .messageId: if late && existing.messageId == nil { return key }
+                case .none: if late { return key }
+                }
+            } else {
+                switch birth {
+                case .none:
+                    return key
+                case .messageId:
+                    if existing.messageId == nil || !existing.hasProgress { return key }
+                    stats.superseded += 1
+                case .start:
+                    if !existing.flags.contains(.smtpd) && !existing.flags.contains(.pickup) && !existing.hasProgress {
+                        return key
+                    }
+                    stats.superseded += 1
+                }
+            }
+        }
+        messages[key] = MessageState(host: interner.intern(event.host), queueId: queueId, time: event.time)
+        return key
+    }
+
+    /// The message a link line refers to, if it is known and finished no longer than `finishedKeep` ago.
+    func existingMessage(host: String, queueId: String, at time: Int64) -> MessageState? {
+        guard let message = messages[MessageKey(host: host, queueId: queueId)] else { return nil }
+        if let removedAt = message.removedAt, time - removedAt > Self.finishedKeep { return nil }
+        return message
+    }
+
+    /// Changes a message in place and notes that it had news at `time`.
+    mutating func update(_ key: MessageKey, at time: Int64, _ body: (inout MessageState) -> Void) {
+        guard let index = messages.index(forKey: key) else { return }
+        body(&messages.values[index])
+        if messages.values[index].lastSeen < time { messages.values[index].lastSeen = time }
+    }
+
+    /// Forgets finished messages older than `finishedKeep`. Lookups ignore such messages anyway, so when the sweep
+    /// runs changes memory only, never records. It runs when the table has doubled since the last sweep, which
+    /// keeps its cost amortized O(1) per message however many messages are in flight.
+    mutating func sweep(now: Int64) {
+        messages = messages.filter { _, message in
+            guard let removedAt = message.removedAt else { return true }
+            return now - removedAt <= Self.finishedKeep
+        }
+        sweepThreshold = max(Self.minimumSweepThreshold, messages.count * 2)
+    }
+}
+
+extension MessageState {
+    /// Whether the message got past cleanup (a later birth line for its queue id must be a new message).
+    /// Recipients inherited through a hand-off do not count: the child's own birth lines may still come.
+    var hasProgress: Bool { flags.contains(.queued) || flags.contains(.attempted) }
+
+    mutating func sawBirth(at time: Int64) {
+        receivedAt = min(receivedAt ?? time, time)
+        lastSeen = max(lastSeen, time)
+    }
+
+    /// The best arrival time known: a birth line, else the first qmgr line or `time − delay`, whichever is earlier.
+    var effectiveReceivedAt: Int64? {
+        if let receivedAt { return receivedAt }
+        switch (queuedAt, estimatedReceivedAt) {
+        case (let q?, let e?): return min(q, e)
+        case (let q?, nil): return q
+        case (nil, let e?): return e
+        case (nil, nil): return nil
+        }
+    }
+
+    /// The index of a recipient still pending: same address and original address, else same address, else a
+    /// recipient inherited from a parent under the address that is now the original (`orig_to=`).
+    func pendingIndex(of recipient: String, orig: String?) -> Int? {
+        if let index = recipients.firstIndex(where: {
+            !$0.done && $0.recipient == recipient && $0.origRecipient == orig
+        }) {
+            return index
+        }
+        if let index = recipients.firstIndex(where: { !$0.done && $0.recipient == recipient }) { return index }
+        guard let orig else { return nil }
+        return recipients.firstIndex { !$0.done && $0.recipient == orig }
+    }
+}

@@ -1,0 +1,259 @@
+extension Correlator {
+    // MARK: Delivery lines
+
+    /// A `to=<r> … status=…` line: an attempt, a final outcome, or a hand-off to another queue id.
+    mutating func deliver(_ delivery: PostfixEvent.Delivery, event: PostfixEvent) {
+        guard let key = message(for: event, birth: .none), var m = messages.removeValue(forKey: key) else { return }
+        defer { messages[key] = m }
+        let time = event.time
+        m.lastSeen = max(m.lastSeen, time)
+        m.flags.formUnion([.queued, .attempted])
+        m.flags.remove(.held)
+        if let delay = delivery.delay {
+            let estimate = time - Int64((delay * 1_000_000).rounded())
+            m.estimatedReceivedAt = min(m.estimatedReceivedAt ?? estimate, estimate)
+        }
+        let index: Int
+        if let found = m.pendingIndex(of: delivery.recipient, orig: delivery.origRecipient) {
+            index = found
+        } else {
+            m.recipients.append(RecipientState(recipient: delivery.recipient, origRecipient: delivery.origRecipient))
+            index = m.recipients.count - 1
+        }
+        if m.recipients[index].origRecipient == nil { m.recipients[index].origRecipient = delivery.origRecipient }
+
+        let forwarded = delivery.response?.hasPrefix("forwarded as") == true
+        if delivery.status == .sent, let child = delivery.queuedAs, forwarded || compiled.isLocalRelay(delivery.relay) {
+            let handed = m.recipients.remove(at: index)
+            handOff(from: m, to: child, carrying: forwarded ? nil : handed, at: time)
+            return
+        }
+
+        m.recipients[index].attempts += 1
+        let status: String
+        switch delivery.status {
+        case .sent: status = "sent"
+        case .deferred: status = "deferred"
+        case .bounced, .undeliverable: status = "bounced"
+        case .expired: status = "expired"
+        }
+        let category = classifier.classify(
+            dsn: delivery.dsn, replyCode: delivery.replyCode,
+            response: delivery.response, status: status
+        ).category
+        let identity = self.identity(of: m)
+        output.attempts.append(
+            AttemptRecord(
+                host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
+                recipient: delivery.recipient, recipientDomain: Self.domain(of: delivery.recipient), attemptedAt: time,
+                status: status, dsn: delivery.dsn, relay: delivery.relay, response: delivery.response,
+                category: category, delaySeconds: delivery.delay))
+        guard delivery.status != .deferred else {
+            m.recipients[index].lastDelay = delivery.delay
+            m.recipients[index].lastReplyCode = delivery.replyCode
+            m.recipients[index].lastDSN = delivery.dsn
+            m.recipients[index].lastRelay = interner.intern(delivery.relay)
+            m.recipients[index].lastResponse = delivery.response.map(Self.truncated)
+            return
+        }
+        let recipient = m.recipients.remove(at: index)
+        emitDelivery(
+            m, identity: identity, recipient: delivery.recipient,
+            origRecipient: delivery.origRecipient ?? recipient.origRecipient, status: status,
+            dsn: delivery.dsn, relay: delivery.relay, response: delivery.response, category: category,
+            finishedAt: time, delay: delivery.delay ?? 0, attempts: recipient.attempts)
+        // Cleanup bounces what it rejected itself: that message never reaches the queue manager.
+        if event.service == "cleanup" && m.removedAt == nil { m.removedAt = time }
+    }
+
+    /// Passes a message on to the queue id it continues under (content filter, alias expansion).
+    ///
+    /// The child inherits what its own lines usually lack (hash, sender, Message-ID, arrival, notification link)
+    /// and, for a content-filter hop, the recipient with the attempts made so far.
+    mutating func handOff(
+        from parent: MessageState, to childQueueId: String, carrying recipient: RecipientState?,
+        at time: Int64
+    ) {
+        let key = MessageKey(host: parent.host, queueId: childQueueId)
+        if let existing = messages[key], let removedAt = existing.removedAt {
+            // The child already finished (its lines raced ahead of this one): nothing left to inherit into.
+            if time - removedAt <= Self.finishedKeep { return }
+            messages[key] = nil
+        }
+        var child =
+            messages.removeValue(forKey: key)
+            ?? MessageState(
+                host: parent.host, queueId: childQueueId,
+                time: time)
+        child.flags.insert(.child)
+        if parent.flags.contains(.notification) { child.flags.insert(.notification) }
+        child.lastSeen = max(child.lastSeen, time)
+        if child.hash == nil { child.hash = parent.hash }
+        if child.linkedHash == nil { child.linkedHash = parent.linkedHash }
+        if child.messageId == nil { child.messageId = parent.messageId }
+        if child.sender == nil { child.sender = parent.sender }
+        if child.size == nil { child.size = parent.size }
+        if child.headerRecipient == nil { child.headerRecipient = parent.headerRecipient }
+        if let arrival = parent.effectiveReceivedAt { child.receivedAt = min(child.receivedAt ?? arrival, arrival) }
+        if var recipient, child.pendingIndex(of: recipient.recipient, orig: recipient.origRecipient) == nil {
+            recipient.done = false
+            child.recipients.append(recipient)
+        }
+        messages[key] = child
+    }
+
+    // MARK: Whole-message outcomes
+
+    /// qmgr `status=expired, returned to sender`: every recipient still pending has expired.
+    mutating func expire(_ event: PostfixEvent) {
+        guard let key = message(for: event, birth: .none), var m = messages.removeValue(forKey: key) else { return }
+        defer { messages[key] = m }
+        m.lastSeen = max(m.lastSeen, event.time)
+        m.flags.insert(.expired)
+        if case .expired(let sender) = event.kind, m.sender == nil { m.sender = sender }
+        let identity = self.identity(of: m)
+        let age = m.age(at: event.time)
+        for recipient in m.recipients where !recipient.done {
+            output.attempts.append(
+                AttemptRecord(
+                    host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
+                    recipient: recipient.recipient, recipientDomain: Self.domain(of: recipient.recipient),
+                    attemptedAt: event.time, status: "expired", dsn: recipient.lastDSN, relay: recipient.lastRelay,
+                    response: recipient.lastResponse, category: "expired", delaySeconds: age ?? recipient.lastDelay))
+            emitDelivery(
+                m, identity: identity, recipient: recipient.recipient,
+                origRecipient: recipient.origRecipient, status: "expired", dsn: recipient.lastDSN,
+                relay: recipient.lastRelay, response: recipient.lastResponse, category: "expired",
+                finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,
+                attempts: recipient.attempts)
+        }
+        m.recipients.removeAll()
+    }
+
+    /// `postsuper -d`: the message is deleted; its pending recipients end as `removed`.
+    mutating func postsuperRemove(_ event: PostfixEvent) {
+        guard let key = message(for: event, birth: .none), var m = messages.removeValue(forKey: key) else { return }
+        defer { messages[key] = m }
+        m.lastSeen = max(m.lastSeen, event.time)
+        guard m.removedAt == nil else { return }
+        m.removedAt = event.time
+        let identity = self.identity(of: m)
+        let age = m.age(at: event.time)
+        var pending = m.recipients.filter { !$0.done }
+        if pending.isEmpty, !m.flags.contains(.attempted), let only = m.headerRecipient {
+            // Never attempted (on hold, say): the header line names the one recipient we know of.
+            pending = [RecipientState(recipient: only, origRecipient: nil)]
+        }
+        for recipient in pending {
+            emitDelivery(
+                m, identity: identity, recipient: recipient.recipient,
+                origRecipient: recipient.origRecipient, status: "removed", dsn: recipient.lastDSN,
+                relay: recipient.lastRelay, response: recipient.lastResponse, category: "removed",
+                finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,
+                attempts: recipient.attempts)
+        }
+        m.recipients.removeAll()
+    }
+
+    // MARK: Links and refusals
+
+    /// `ORIGQID: sender … notification: NEWQID`: NEWQID is a notification about ORIGQID.
+    ///
+    /// The link is often logged after the notification's own first lines, and the original may already be
+    /// removed: finished messages are kept `finishedKeep` for this.
+    mutating func link(notification newQueueId: String, event: PostfixEvent) {
+        guard let queueId = event.queueId else { return }
+        let original = existingMessage(host: event.host, queueId: queueId, at: event.time)
+        let hash = original.map { identity(of: $0).hash } ?? nil
+        let originalKey = MessageKey(host: event.host, queueId: queueId)
+        if original?.removedAt == nil, original != nil {
+            update(originalKey, at: event.time) { _ in }
+        }
+        let key = MessageKey(host: event.host, queueId: newQueueId)
+        if let existing = messages[key], let removedAt = existing.removedAt {
+            if event.time - removedAt <= Self.finishedKeep {
+                // Already finished: remember the link anyway for lines that may still come within the grace.
+                messages[key]!.flags.insert(.notification)
+                if messages[key]!.linkedHash == nil { messages[key]!.linkedHash = hash }
+                return
+            }
+            messages[key] = nil
+        }
+        var m =
+            messages.removeValue(forKey: key)
+            ?? MessageState(
+                host: event.host, queueId: newQueueId,
+                time: event.time)
+        m.flags.insert(.notification)
+        if m.linkedHash == nil { m.linkedHash = hash }
+        m.lastSeen = max(m.lastSeen, event.time)
+        messages[key] = m
+    }
+
+    /// smtpd/postscreen `reject:` lines. `NOQUEUE` and `QID: reject: RCPT` refuse one recipient; a reject at
+    /// DATA or END-OF-MESSAGE with a queue id (milter, `smtpd_data_restrictions`) refuses the whole message.
+    mutating func reject(_ reject: PostfixEvent.Reject, event: PostfixEvent) {
+        let action = reject.action.lowercased()
+        if action == "hold", let key = message(for: event, birth: .none) {
+            update(key, at: event.time) { $0.flags.insert(.held) }
+            return
+        }
+        guard action == "reject" || action == "milter-reject" else { return }
+        var client = reject.client
+        var sender = reject.sender
+        var bouncedByCleanup = false
+        if let key = message(for: event, birth: .none) {
+            // cleanup (header/body checks, non-SMTP milters) refuses a whole message, as does a reject after DATA.
+            let fromCleanup = event.service == "cleanup"
+            let wholeMessage = fromCleanup || ["DATA", "END-OF-MESSAGE", "BDAT"].contains(reject.stage.uppercased())
+            update(key, at: event.time) { m in
+                if client == nil { client = m.client }
+                if sender == nil { sender = m.sender }
+                // A pickup message is bounced by cleanup itself; that bounce line gives its delivery record.
+                if fromCleanup && m.flags.contains(.pickup) {
+                    bouncedByCleanup = true
+                } else if wholeMessage {
+                    m.flags.insert(.refused)
+                    if m.removedAt == nil { m.removedAt = event.time }
+                }
+            }
+        }
+        guard !bouncedByCleanup else { return }
+        output.rejects.append(
+            RejectRecord(
+                host: event.host, rejectedAt: event.time, client: client, sender: sender, recipient: reject.recipient,
+                recipientDomain: reject.recipient.map(Self.domain(of:)), code: reject.code, dsn: reject.dsn,
+                response: reject.response))
+    }
+
+    /// cleanup `reject:`/`discard:`/`hold:` (header/body checks, milters).
+    mutating func cleanupAction(_ action: PostfixEvent.CleanupAction, event: PostfixEvent) {
+        guard let key = message(for: event, birth: .none) else { return }
+        var record: RejectRecord?
+        update(key, at: event.time) { m in
+            m.sawBirth(at: event.time)
+            switch action.action.lowercased() {
+            case "reject":
+                // A pickup message is bounced by cleanup itself; that bounce line gives its delivery record.
+                if !m.flags.contains(.pickup) {
+                    let recipient = action.recipient ?? m.headerRecipient
+                    record = RejectRecord(
+                        host: m.host, rejectedAt: event.time, client: m.client, sender: action.sender ?? m.sender,
+                        recipient: recipient, recipientDomain: recipient.map(Self.domain(of:)),
+                        code: Self.replyCode(in: action.detail), dsn: Self.enhancedCode(in: action.detail),
+                        response: action.detail)
+                    m.flags.insert(.refused)
+                    if m.removedAt == nil { m.removedAt = event.time }
+                }
+            case "discard":
+                m.flags.insert(.refused)
+                if m.removedAt == nil { m.removedAt = event.time }
+            case "hold":
+                m.flags.insert(.held)
+            default:
+                break
+            }
+        }
+        if let record { output.rejects.append(record) }
+    }
+}

@@ -1,0 +1,81 @@
+extension Correlator {
+    /// The hash and application a message's records carry.
+    ///
+    /// Notifications (sender `<>` or linked) are app `notification`, with the original's hash when linked, so
+    /// that bounces never inflate an application's totals. Otherwise: the tracking header's value (else the
+    /// Message-ID pattern's capture), the app rule on it, else the sender map, else `unknown`.
+    func identity(of m: MessageState) -> (hash: String?, app: String) {
+        if m.flags.contains(.notification) || m.sender == "" { return (m.linkedHash, "notification") }
+        var hash = m.hash
+        if hash == nil, let messageId = m.messageId, let pattern = compiled.messageIdRegex {
+            hash = pattern.firstCapture(in: messageId)
+        }
+        let app = hash.flatMap(compiled.app(fromHash:)) ?? m.sender.flatMap(compiled.app(forSender:)) ?? "unknown"
+        return (hash, app)
+    }
+
+    mutating func emitDelivery(
+        _ m: MessageState, identity: (hash: String?, app: String), recipient: String,
+        origRecipient: String?, status: String, dsn: String?, relay: String?,
+        response: String?, category: String, finishedAt: Int64, delay: Double,
+        attempts: Int32
+    ) {
+        let delayMicros = Int64((delay * 1_000_000).rounded())
+        let receivedAt = m.effectiveReceivedAt.map { min($0, finishedAt) } ?? (finishedAt - delayMicros)
+        // A hand-off child's `delay=` counts from the re-injection only; its arrival is the parent's, so the
+        // delay the sender saw is the time since then.
+        var delay = delay
+        if m.flags.contains(.child) { delay = max(delay, Double(finishedAt - receivedAt) / 1_000_000) }
+        output.deliveries.append(
+            DeliveryRecord(
+                host: m.host, queueId: m.queueId, messageId: m.messageId, hash: identity.hash, app: identity.app,
+                sender: m.sender, recipient: recipient, origRecipient: origRecipient,
+                recipientDomain: Self.domain(of: recipient), status: status, dsn: dsn, relay: relay, response: response,
+                category: category, receivedAt: receivedAt, finishedAt: finishedAt, delaySeconds: delay,
+                attempts: attempts, size: m.size))
+    }
+
+    /// Lower-cased text after the last `@` (`""` when there is none).
+    static func domain(of address: String) -> String {
+        guard let at = address.utf8.lastIndex(of: UInt8(ascii: "@")) else { return "" }
+        return String(address[address.utf8.index(after: at)...]).lowercased()
+    }
+
+    /// Cuts a stored response to `RecipientState.maxStoredResponse` UTF-8 bytes, on a character boundary.
+    static func truncated(_ text: String) -> String {
+        guard text.utf8.count > RecipientState.maxStoredResponse else { return text }
+        var end = text.utf8.index(text.utf8.startIndex, offsetBy: RecipientState.maxStoredResponse)
+        while end > text.startIndex && !text.unicodeScalars.indices.contains(end) {
+            end = text.utf8.index(before: end)
+        }
+        return String(text[..<end])
+    }
+
+    /// The first enhanced status code (`5.7.1`) in a text, if any.
+    static func enhancedCode(in text: String) -> String? {
+        for token in text.split(whereSeparator: { $0 == " " || $0 == ":" || $0 == ";" || $0 == "," }) {
+            let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 3, let first = parts[0].first, "245".contains(first), parts[0].count == 1,
+                parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) })
+            else { continue }
+            return String(token)
+        }
+        return nil
+    }
+
+    /// The first three-digit SMTP reply code (`550`) standing alone in a text, if any.
+    static func replyCode(in text: String) -> Int32? {
+        for token in text.split(whereSeparator: { $0 == " " || $0 == ":" || $0 == ";" }) {
+            guard token.count == 3, let value = Int32(token), (400..<600).contains(value) else { continue }
+            return value
+        }
+        return nil
+    }
+}
+
+extension MessageState {
+    /// Seconds from arrival to `time`, when the arrival is known.
+    func age(at time: Int64) -> Double? {
+        effectiveReceivedAt.map { Double(time - $0) / 1_000_000 }
+    }
+}

@@ -1,0 +1,114 @@
+/// Follows Postfix messages across lines, files and runs, and turns them into delivery, attempt and reject records.
+///
+/// Feed it events in log order with `consume(_:)`, collect records with `takeOutput()`, and at the end of a run
+/// call `endOfRun(now:)` and save `state`. Records are emitted only on events (a final status line, `expired`,
+/// `postsuper -d`, a reject line), never at a run boundary, so a log processed in one run or split into many runs
+/// (with the state saved and restored between) yields the same records.
+///
+/// Decisions worth knowing:
+/// - A message is keyed by host + queue id; a new `client=`/`uid=` after `removed` (or a `message-id=` more than
+///   a second after it) starts a new message. Finished messages are kept a few minutes for late lines.
+/// - Notifications (envelope sender `<>`, or linked by `sender non-delivery notification: QID`) get app
+///   `notification` so they never count in an application's totals; their `hash` is the original message's when
+///   the link was known when the record was emitted. The original keeps its own outcome.
+/// - A `status=sent` to a local relay with `queued as QID` (content filter) or `forwarded as QID` (alias
+///   expansion) is a hand-off: no delivery and no attempt record; the child queue id inherits hash, sender,
+///   Message-ID and arrival time and gives the final outcome (the record carries the child's queue id, the one on
+///   the final status line). Deferrals before the hand-off count in the child's `attempts`; its `delay_s` is the
+///   time since the parent's arrival (the child's own `delay=` starts at the re-injection).
+/// - `expired` and `removed` records replay the last deferral's dsn/relay/response, so they say why; their
+///   `delay_s` is the message's age at that moment.
+/// - A cleanup reject of a locally submitted (pickup) message is not a reject record: cleanup bounces it itself,
+///   and that bounce line gives the delivery record.
+public struct Correlator: Sendable {
+    public let config: CorrelatorConfig
+    let compiled: CompiledCorrelatorConfig
+    let classifier: BounceClassifier
+    var messages: [MessageKey: MessageState]
+    /// The newest event time consumed (µs), carried across runs.
+    var latestEventTime: Int64
+    /// Table size at which finished messages are next swept out.
+    var sweepThreshold = Correlator.minimumSweepThreshold
+    var output = CorrelatorOutput()
+    var stats = CorrelatorRunStats()
+    /// Shares repeated strings between messages; not part of the state (it only saves memory).
+    var interner = StringInterner()
+
+    /// How long after `removed` further lines for that queue id still belong to the finished message (µs).
+    static let lateLineGrace: Int64 = 1_000_000
+    /// How long a finished message is kept for late notification links (µs of log time).
+    static let finishedKeep: Int64 = 300_000_000
+    /// Below this many messages, finished ones are not swept out (they cost little).
+    static let minimumSweepThreshold = 4_096
+
+    /// - Throws: `MailstatsError(.configuration)` when a pattern in `config` does not compile.
+    public init(
+        config: CorrelatorConfig = CorrelatorConfig(), state: CorrelatorState = CorrelatorState(),
+        classifier: BounceClassifier = BounceClassifier()
+    ) throws {
+        self.config = config
+        self.compiled = try CompiledCorrelatorConfig(config)
+        self.classifier = classifier
+        var messages: [MessageKey: MessageState] = [:]
+        messages.reserveCapacity(state.messages.count)
+        for message in state.messages {
+            messages[MessageKey(host: message.host, queueId: message.queueId)] = message
+        }
+        self.messages = messages
+        self.latestEventTime = state.latestEventTime
+        self.sweepThreshold = max(Self.minimumSweepThreshold, messages.count * 2)
+    }
+
+    /// The newest event time consumed so far, in this run or an earlier one (µs); nil before any event.
+    /// A natural `now` for `endOfRun(now:)` when re-reading old logs.
+    public var newestEventTime: Int64? { latestEventTime == Int64.min ? nil : latestEventTime }
+
+    /// Messages not yet finished.
+    public var inFlightCount: Int { messages.values.count { $0.removedAt == nil } }
+
+    /// The state to save between runs (messages in a deterministic order).
+    public var state: CorrelatorState {
+        let sorted = messages.values.sorted {
+            ($0.host, $0.queueId, $0.firstSeen) < ($1.host, $1.queueId, $1.firstSeen)
+        }
+        return CorrelatorState(messages: sorted, latestEventTime: latestEventTime)
+    }
+
+    /// Returns the records emitted since the last call and forgets them.
+    public mutating func takeOutput() -> CorrelatorOutput {
+        defer { output = CorrelatorOutput() }
+        return output
+    }
+
+    /// Ends a run: drops messages without news for longer than the TTLs and reports the run's counters.
+    ///
+    /// - Parameter now: the run's notion of now (µs): the `--now` clock, or the newest event time when
+    ///   re-reading old logs (a wall clock would drop everything that was in flight in an old archive).
+    public mutating func endOfRun(now: Int64) -> CorrelatorRunStats {
+        let ttl = config.inFlightTTLSeconds * 1_000_000
+        let unqueuedTTL = config.unqueuedTTLSeconds * 1_000_000
+        var stale = 0
+        var unqueued = 0
+        messages = messages.filter { _, message in
+            if let removedAt = message.removedAt { return now - removedAt <= Self.finishedKeep }
+            if now - message.lastSeen > ttl {
+                stale += 1
+                return false
+            }
+            let waiting =
+                message.flags.contains(.queued) || message.flags.contains(.held)
+                || !message.recipients.isEmpty
+            if !waiting && now - message.lastSeen > unqueuedTTL {
+                unqueued += 1
+                return false
+            }
+            return true
+        }
+        var result = stats
+        result.droppedStale = stale
+        result.droppedUnqueued = unqueued
+        result.inFlight = inFlightCount
+        stats = CorrelatorRunStats()
+        return result
+    }
+}

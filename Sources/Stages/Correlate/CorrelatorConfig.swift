@@ -1,0 +1,158 @@
+import Foundation
+import Pipeline
+
+/// What the correlator needs to know about a site: how applications mark their mail and which relays are hops.
+///
+/// Every setting has the default the contract describes, so `CorrelatorConfig()` works for the usual setup
+/// (`X-Mailstats-Hash: <app>-<hex>`, amavis-style content filter on 127.0.0.1).
+public struct CorrelatorConfig: Sendable, Codable, Equatable {
+    /// How the application name is derived from the tracking header's value (or the Message-ID's hash).
+    public enum AppRule: Sendable, Codable, Equatable {
+        /// The text before the first occurrence of the separator (`basecamp-1f2e…` → `basecamp` for `-`).
+        /// A value without the separator names no application.
+        case prefix(separator: String)
+        /// The first capture group of a regular expression (NSRegularExpression syntax), matched anywhere.
+        case regex(pattern: String)
+        /// The whole value is the application name.
+        case whole
+    }
+
+    /// The header that carries the hash; matched case-insensitively.
+    public var trackingHeader: String
+    public var appRule: AppRule
+    /// Envelope sender → application, tried when the header names none. Keys are a full address
+    /// (`billing@example.com`) or a domain (`example.com`), matched case-insensitively; the full address wins.
+    public var senderApps: [String: String]
+    /// A regular expression with one capture group that finds the hash in the Message-ID; used only for messages
+    /// whose tracking header was never seen. The hash is then passed through `appRule` like a header value.
+    public var messageIdPattern: String?
+    /// A message with no news for longer than this (seconds) is dropped at the end of a run and counted.
+    public var inFlightTTLSeconds: Int64
+    /// A message that never reached the queue manager (client dropped during DATA, cleanup rejected it) and is
+    /// not on hold is dropped after this many seconds without news (and counted apart from TTL drops).
+    public var unqueuedTTLSeconds: Int64
+    /// Relay hosts that count as local hand-offs when a `status=sent` names `queued as NEWQID`: the host name
+    /// before `[` or the address inside the brackets of `relay=` (`127.0.0.1[127.0.0.1]:10024`).
+    /// `forwarded as NEWQID` (local alias expansion) is always a hand-off.
+    public var localRelays: [String]
+
+    public init(
+        trackingHeader: String = "X-Mailstats-Hash", appRule: AppRule = .prefix(separator: "-"),
+        senderApps: [String: String] = [:], messageIdPattern: String? = nil,
+        inFlightTTLSeconds: Int64 = 7 * 86_400, unqueuedTTLSeconds: Int64 = 3_600,
+        localRelays: [String] = ["127.0.0.1", "::1", "localhost"]
+    ) {
+        self.trackingHeader = trackingHeader
+        self.appRule = appRule
+        self.senderApps = senderApps
+        self.messageIdPattern = messageIdPattern
+        self.inFlightTTLSeconds = inFlightTTLSeconds
+        self.unqueuedTTLSeconds = unqueuedTTLSeconds
+        self.localRelays = localRelays
+    }
+
+    /// Checks what the types cannot: the regular expressions compile and have a capture group.
+    /// - Throws: `MailstatsError` with code `.configuration`.
+    public func validate() throws {
+        _ = try CompiledCorrelatorConfig(self)
+    }
+}
+
+/// `NSRegularExpression` is immutable and documented thread-safe, but not marked `Sendable` on every platform.
+struct SendableRegex: @unchecked Sendable {
+    let regex: NSRegularExpression
+
+    init(pattern: String, what: String) throws {
+        do {
+            regex = try NSRegularExpression(pattern: pattern)
+        } catch {
+            throw MailstatsError(.configuration, "invalid \(what) pattern", cause: "\(pattern): \(error)")
+        }
+        guard regex.numberOfCaptureGroups >= 1 else {
+            throw MailstatsError(.configuration, "\(what) pattern needs one capture group", cause: pattern)
+        }
+    }
+
+    /// The first capture group of the first match, or nil.
+    func firstCapture(in text: String) -> String? {
+        let range = NSRange(text.startIndex..., in: text)
+        guard let match = regex.firstMatch(in: text, range: range),
+            let captured = Range(match.range(at: 1), in: text)
+        else { return nil }
+        let value = String(text[captured])
+        return value.isEmpty ? nil : value
+    }
+}
+
+/// The configuration with its patterns compiled and its maps lower-cased, built once per correlator.
+struct CompiledCorrelatorConfig: Sendable {
+    let config: CorrelatorConfig
+    let headerName: String
+    let appRegex: SendableRegex?
+    let messageIdRegex: SendableRegex?
+    let senderApps: [String: String]
+    let localRelays: Set<String>
+
+    init(_ config: CorrelatorConfig) throws {
+        self.config = config
+        headerName = config.trackingHeader.lowercased()
+        if case .regex(let pattern) = config.appRule {
+            appRegex = try SendableRegex(pattern: pattern, what: "application")
+        } else {
+            appRegex = nil
+        }
+        messageIdRegex = try config.messageIdPattern.map { try SendableRegex(pattern: $0, what: "Message-ID") }
+        var apps: [String: String] = [:]
+        for (key, app) in config.senderApps { apps[key.lowercased()] = app }
+        senderApps = apps
+        localRelays = Set(config.localRelays.map { $0.lowercased() })
+    }
+
+    /// The application a tracking value names under the configured rule, or nil.
+    func app(fromHash hash: String) -> String? {
+        switch config.appRule {
+        case .prefix(let separator):
+            // Byte search, not Foundation's `range(of:)`: this runs for every record.
+            let needle = Array(separator.utf8)
+            guard let first = needle.first else { return nil }
+            let bytes = hash.utf8
+            var index = bytes.startIndex
+            while let found = bytes[index...].firstIndex(of: first) {
+                if bytes[found...].starts(with: needle) {
+                    return found == bytes.startIndex ? nil : String(hash[..<found])
+                }
+                index = bytes.index(after: found)
+            }
+            return nil
+        case .regex:
+            return appRegex?.firstCapture(in: hash)
+        case .whole:
+            return hash.isEmpty ? nil : hash
+        }
+    }
+
+    /// The application the sender map gives for an envelope sender: full address first, then its domain.
+    func app(forSender sender: String) -> String? {
+        guard !senderApps.isEmpty, !sender.isEmpty else { return nil }
+        let lower = sender.lowercased()
+        if let app = senderApps[lower] { return app }
+        if let at = lower.lastIndex(of: "@") { return senderApps[String(lower[lower.index(after: at)...])] }
+        return nil
+    }
+
+    /// Whether `relay=` names a local relay (`127.0.0.1[127.0.0.1]:10024`, `localhost[::1]:10025`).
+    func isLocalRelay(_ relay: String?) -> Bool {
+        guard let relay, !localRelays.isEmpty else { return false }
+        let lower = relay.lowercased()
+        if let open = lower.firstIndex(of: "[") {
+            let name = String(lower[..<open])
+            if localRelays.contains(name) { return true }
+            if let close = lower[open...].firstIndex(of: "]") {
+                return localRelays.contains(String(lower[lower.index(after: open)..<close]))
+            }
+            return false
+        }
+        let name = lower.split(separator: ":", maxSplits: 1).first.map(String.init) ?? lower
+        return localRelays.contains(name) || localRelays.contains(lower)
+    }
+}
