@@ -28,7 +28,7 @@ public struct RunJob: Sendable {
         let files = try LogDiscovery.discover(paths: request.logPaths,
                                               includeSeverityFiles: config.includeSeverityFiles)
         var (runState, stateBytes) = try RunState.load(stateDirectory: stateDirectory)
-        var correlator = Correlator(config: try correlatorConfig(), state: try runState.loadCorrelatorState(
+        var correlator = try Correlator(config: try correlatorConfig(), state: try runState.loadCorrelatorState(
             stateDirectory: stateDirectory))
         let store = DatasetStore(root: request.dataDirectory, timeZone: config.timeZone)
         let runKey = RunJob.runKey(stateBytes: stateBytes)
@@ -80,7 +80,8 @@ public struct RunJob: Sendable {
             logger.info("run.file", metadata: ["file.path": "\(result.path)", "lines.read": "\(result.linesDelivered)"])
         }
         outcome.problems = reader.errors
-        outcome.correlator = correlator.endOfRun(now: request.now)
+        // The TTL counts in log time: a backlog of old logs must not drop what was in flight back then.
+        outcome.correlator = correlator.endOfRun(now: min(request.now, correlator.newestEventTime ?? request.now))
         try sink.add(correlator.takeOutput())
         try sink.flush()
         CrashPoint.reach("after-parts")
