@@ -1,0 +1,111 @@
+import Foundation
+
+/// Turns one Postfix syslog line into a `PostfixEvent`.
+///
+/// The parser works on the line's bytes: the syslog header is scanned once, the queue id is recognised by its
+/// shape, and each message shape is told apart by its first bytes; fields are found with `memchr`/`memmem`.
+/// A `String` is made only for values the event keeps. No state is carried between lines, so batches of lines
+/// can be parsed in parallel with one shared parser.
+public struct PostfixParser: Sendable {
+    public let resolver: TimestampResolver
+    /// Syslog names that are Postfix although they do not start with `postfix` (a custom `syslog_name`).
+    public let extraSyslogNames: Set<String>
+
+    /// - Parameters:
+    ///   - resolver: turns header timestamps into instants.
+    ///   - extraSyslogNames: first tag components to treat as Postfix besides those starting with `postfix`.
+    public init(resolver: TimestampResolver, extraSyslogNames: Set<String> = []) {
+        self.resolver = resolver
+        self.extraSyslogNames = extraSyslogNames
+    }
+
+    /// Parses one line without its newline (a trailing `\r` is ignored).
+    /// - Returns: the event; a line without a readable syslog header is `.unparsed` with program `""`.
+    /// - Complexity: O(n) in the line length.
+    public func parse(_ line: UnsafeRawBufferPointer) -> PostfixEvent {
+        guard let raw = line.baseAddress, line.count > 0 else { return malformed(line) }
+        var count = line.count
+        let base = raw.assumingMemoryBound(to: UInt8.self)
+        while count > 0, base[count - 1] == UInt8(ascii: "\r") || base[count - 1] == UInt8(ascii: "\n") {
+            count -= 1
+        }
+        let b = ByteLine(base: base, count: count)
+        guard let header = parseHeader(b) else { return malformed(line) }
+        let time = resolver.resolve(header.stamp)
+        let host = b.string(header.hostStart, header.hostEnd)
+        let program = b.string(header.tagStart, header.tagEnd)
+        let lastSlash = (header.tagStart..<header.tagEnd).last { b[$0] == UInt8(ascii: "/") }
+        let service = lastSlash.map { b.string($0 + 1, header.tagEnd) } ?? program
+        guard isPostfix(b, header) else {
+            return PostfixEvent(time: time, host: host, program: program, service: service, pid: header.pid,
+                                queueId: nil, kind: .otherProgram)
+        }
+        var body = MessageParser(b: b, start: header.messageStart, service: service)
+        let kind = body.parse()
+        return PostfixEvent(time: time, host: host, program: program, service: service, pid: header.pid,
+                            queueId: body.queueId, kind: kind)
+    }
+
+    /// Parses a line given as a `String` (tests, the `parse` command); the hot path takes bytes.
+    public func parse(_ line: String) -> PostfixEvent {
+        var copy = line
+        return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    private func malformed(_ line: UnsafeRawBufferPointer) -> PostfixEvent {
+        PostfixEvent(time: 0, host: "", program: "", service: "", pid: nil, queueId: nil,
+                     kind: .unparsed(line: String(decoding: line, as: UTF8.self)))
+    }
+
+    private struct Header {
+        var stamp: SyslogTimestamp
+        var hostStart: Int
+        var hostEnd: Int
+        var tagStart: Int
+        var tagEnd: Int
+        var pid: Int32?
+        var messageStart: Int
+    }
+
+    /// `STAMP HOST TAG[PID]: ` (or `TAG: `).
+    private func parseHeader(_ b: ByteLine) -> Header? {
+        guard let (stamp, stampEnd) = SyslogTimestamp.parse(b, at: 0) else { return nil }
+        var i = stampEnd
+        guard i < b.count, b[i] == UInt8(ascii: " ") else { return nil }
+        while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
+        let hostStart = i
+        guard let hostEnd = b.find(UInt8(ascii: " "), from: i), hostEnd > hostStart else { return nil }
+        i = hostEnd
+        while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
+        let tagStart = i
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "[") || c == UInt8(ascii: ":") || c == UInt8(ascii: " ") { break }
+            i += 1
+        }
+        guard i < b.count, i > tagStart else { return nil }
+        let tagEnd = i
+        var pid: Int32?
+        if b[i] == UInt8(ascii: "[") {
+            guard let (value, end) = b.integer(at: i + 1), end < b.count, b[end] == UInt8(ascii: "]") else {
+                return nil
+            }
+            pid = Int32(truncatingIfNeeded: value)
+            i = end + 1
+        }
+        guard i < b.count, b[i] == UInt8(ascii: ":") else { return nil }
+        i += 1
+        if i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
+        return Header(stamp: stamp, hostStart: hostStart, hostEnd: hostEnd, tagStart: tagStart, tagEnd: tagEnd,
+                      pid: pid, messageStart: i)
+    }
+
+    /// Postfix tags are `SYSLOG_NAME/...` with a syslog name starting with `postfix` (`postfix`, `postfix-out`),
+    /// or one of `extraSyslogNames`.
+    private func isPostfix(_ b: ByteLine, _ header: Header) -> Bool {
+        if b.has("postfix", at: header.tagStart) { return true }
+        guard !extraSyslogNames.isEmpty else { return false }
+        let firstEnd = b.find(UInt8(ascii: "/"), from: header.tagStart, to: header.tagEnd) ?? header.tagEnd
+        return extraSyslogNames.contains(b.string(header.tagStart, firstEnd))
+    }
+}
