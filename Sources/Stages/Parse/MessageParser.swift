@@ -42,7 +42,7 @@ struct MessageParser {
         var hex = true
         var vowel = false
         var hasZ = false
-        while i < end, i - p <= 20 {
+        while i < end, i - p <= 24 {
             let c = b[i]
             switch c {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "B")...UInt8(ascii: "D"),
@@ -71,7 +71,7 @@ struct MessageParser {
             i += 1
         }
         let n = i - p
-        guard n >= 6, n <= 20, i < end, b[i] == UInt8(ascii: ":"), i + 1 == end || b[i + 1] == UInt8(ascii: " ")
+        guard n >= 6, n <= 24, i < end, b[i] == UInt8(ascii: ":"), i + 1 == end || b[i + 1] == UInt8(ascii: " ")
         else { return nil }
         if hex { return i }
         if n >= 12, hasZ, !vowel { return i }
@@ -113,7 +113,7 @@ struct MessageParser {
 
     private func noQueue(at p: Int) -> PostfixEvent.Kind {
         if let kind = actionLine(at: p) { return kind }
-        if b.has("client=", at: p) { return .noise }
+        if b.has("client=", at: p) || hasNoisePrefix(at: p) { return .noise }
         return unparsed
     }
 
@@ -221,6 +221,8 @@ struct MessageParser {
             return b.has("reject: ", at: p) && service == "postscreen"
         case UInt8(ascii: "D"):
             return b.has("DSN ", at: p)
+        case UInt8(ascii: "b"):
+            return b.has("bare <LF> ", at: p)
         default:
             return false
         }
@@ -265,6 +267,7 @@ struct MessageParser {
                 case 13 where b.has("undeliverable", at: value): status = .undeliverable
                 case 7 where b.has("expired", at: value): status = .expired
                 case 11 where b.has("deliverable", at: value): return .noise  // address verification probe
+                case 28 where b.has("undeliverable-but-not-cached", at: value): return .noise
                 default: return unparsed
                 }
                 if wordEnd + 1 < end, b[wordEnd + 1] == UInt8(ascii: "(") {
@@ -404,7 +407,7 @@ struct MessageParser {
     /// `ACTION: …` where ACTION is a restriction or header/body-check action. An SMTP stage after it
     /// (`RCPT from`, `END-OF-MESSAGE from`) makes a `.reject`; `header `/`body ` makes a header or cleanup action.
     private func actionLine(at p: Int) -> PostfixEvent.Kind? {
-        guard let colon = b.find(UInt8(ascii: ":"), from: p, to: min(end, p + 16)), colon + 1 < end,
+        guard let colon = b.find(UInt8(ascii: ":"), from: p, to: min(end, p + 32)), colon + 1 < end,
               b[colon + 1] == 0x20, colon > p
         else { return nil }
         let actionLength = colon - p
