@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func corpusParsesWithFewUnparsedPostfixLines() throws {
-        let parser = PostfixParser(resolver: TimestampResolver(now: 1_796_000_000_000_000, timeZone: TimeZone(identifier: "UTC")!))
+        let parser = PostfixParser(resolver: TimestampResolver(now: 1_795_996_800_000_000, timeZone: TimeZone(identifier: "UTC")!))
         let lines = try Self.corpusLines()
         #expect(lines.count > 2_000)
         var counters = ParseCounters(sampleLimit: 1_000)

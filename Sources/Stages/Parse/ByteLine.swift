@@ -90,39 +90,27 @@ struct ByteLine {
         return i == index ? nil : (value, i)
     }
 
-    /// A decimal number like `0.23`, `2017` or `1.5e-05`? Postfix prints plain `%.2g`-ish decimals, so only
-    /// digits with an optional fraction are read; the index after the number is returned.
+    /// A decimal number like `0.23` or `2017` (Postfix prints plain decimals), and the index after it.
+    /// The digits are read as one integer and divided by a power of ten once, so `0.3` is exactly `0.3`.
     func decimal(at index: Int, to: Int? = nil) -> (value: Double, end: Int)? {
         let end = to ?? count
         guard let whole = integer(at: index, to: end) else { return nil }
-        var value = Double(whole.value)
+        var mantissa = whole.value
         var i = whole.end
+        var scale = 1.0
         if i < end, base[i] == UInt8(ascii: ".") {
             i += 1
-            var scale = 0.1
             while i < end {
                 let digit = base[i] &- 0x30
                 guard digit < 10 else { break }
-                value += Double(digit) * scale
-                scale *= 0.1
+                if mantissa < 100_000_000_000_000 {
+                    mantissa = mantissa * 10 + Int64(digit)
+                    scale *= 10
+                }
                 i += 1
             }
         }
-        if i < end, base[i] == UInt8(ascii: "e") || base[i] == UInt8(ascii: "E") {
-            var j = i + 1
-            var negative = false
-            if j < end, base[j] == UInt8(ascii: "-") || base[j] == UInt8(ascii: "+") {
-                negative = base[j] == UInt8(ascii: "-")
-                j += 1
-            }
-            if let exponent = integer(at: j, to: end) {
-                var power = 1.0
-                for _ in 0..<min(exponent.value, 300) { power *= 10 }
-                value = negative ? value / power : value * power
-                i = exponent.end
-            }
-        }
-        return (value, i)
+        return (Double(mantissa) / scale, i)
     }
 
     /// The index of the next `stop` byte at or after `from`, or `to` (the end) when there is none.

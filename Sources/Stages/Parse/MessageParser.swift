@@ -147,7 +147,7 @@ struct MessageParser {
             if b.has("sender non-delivery notification: ", at: p) { return notification(.nonDelivery, p + 34) }
             if b.has("sender delay notification: ", at: p) { return notification(.delay, p + 27) }
             if b.has("sender delivery status notification: ", at: p) {
-                return notification(.deliveryStatus, p + 38)
+                return notification(.deliveryStatus, p + 37)
             }
         case UInt8(ascii: "w"), UInt8(ascii: "e"), UInt8(ascii: "f"):
             // `warning: header …` is a header_checks action, not a daemon warning.
@@ -433,7 +433,7 @@ struct MessageParser {
         if b.has("header ", at: q) {
             let trailer = findTrailer(from: q, to: end)
             let fields = parseTrailer(trailer.map { $0 + 2 } ?? end)
-            if actionLength == 4 || (actionLength == 7 && b[p] == UInt8(ascii: "w")) {
+            if (actionLength == 4 && b[p] == UInt8(ascii: "i")) || (actionLength == 7 && b[p] == UInt8(ascii: "w")) {
                 // `info`/`warning`: the header_checks INFO/WARN line the tracking hash rides on.
                 let nameStart = q + 7
                 let detailEnd = trailer ?? end
