@@ -35,9 +35,29 @@ struct ByteLine {
     }
 
     /// The first index of `needle` in `from..<to`.
+    ///
+    /// `memchr` for the first byte, then a compare: the needles here are short and their first bytes rare in
+    /// log text, which beats glibc's `memmem` set-up cost per call.
     /// - Complexity: O(n), vectorised.
     @inline(__always)
     func find(_ needle: StaticString, from: Int, to: Int? = nil) -> Int? {
+        let end = to ?? count
+        let length = needle.utf8CodeUnitCount
+        guard from >= 0, end - from >= length else { return nil }
+        let first = needle.utf8Start[0]
+        let lastStart = end - length
+        var i = from
+        while i <= lastStart {
+            guard let hit = memchr(base + i, Int32(first), lastStart - i + 1) else { return nil }
+            let index = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            if length == 1 || memcmp(base + index + 1, needle.utf8Start + 1, length - 1) == 0 { return index }
+            i = index + 1
+        }
+        return nil
+    }
+
+    /// The first index of `needle` in `from..<to` with `memmem`, for needles whose first byte is common.
+    func findLong(_ needle: StaticString, from: Int, to: Int? = nil) -> Int? {
         let end = to ?? count
         let length = needle.utf8CodeUnitCount
         guard from >= 0, end - from >= length else { return nil }

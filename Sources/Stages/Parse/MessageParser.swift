@@ -38,45 +38,35 @@ struct MessageParser {
     /// long ids (`enable_long_queue_ids`) use an alphabet without vowels and contain the separator `z`, which
     /// keeps words such as `warning:` or `statistics:` from passing as ids.
     func queueIdEnd(at p: Int) -> Int? {
+        // Bit 0: id character; bit 1: not upper-case hex; bit 2: vowel; bit 3: `z`.
+        var flags: UInt8 = 0
         var i = p
-        var hex = true
-        var vowel = false
-        var hasZ = false
-        while i < end, i - p <= 24 {
-            let c = b[i]
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "B")...UInt8(ascii: "D"),
-                UInt8(ascii: "F"):
-                break
-            case UInt8(ascii: "A"), UInt8(ascii: "E"):
-                vowel = true
-            case UInt8(ascii: "G")...UInt8(ascii: "Z"):
-                hex = false
-                if c == UInt8(ascii: "I") || c == UInt8(ascii: "O") || c == UInt8(ascii: "U") { vowel = true }
-            case UInt8(ascii: "a")...UInt8(ascii: "z"):
-                hex = false
-                if c == UInt8(ascii: "z") { hasZ = true }
-                if c == UInt8(ascii: "a") || c == UInt8(ascii: "e") || c == UInt8(ascii: "i")
-                    || c == UInt8(ascii: "o") || c == UInt8(ascii: "u")
-                {
-                    vowel = true
-                }
-            default:
-                i = -i - 1  // sentinel: stop scanning
-            }
-            if i < 0 {
-                i = -i - 1
-                break
-            }
+        let limit = min(end, p + 25)
+        while i < limit {
+            let c = Self.idClass[Int(b[i])]
+            if c == 0 { break }
+            flags |= c
             i += 1
         }
         let n = i - p
         guard n >= 6, n <= 24, i < end, b[i] == UInt8(ascii: ":"), i + 1 == end || b[i + 1] == UInt8(ascii: " ")
         else { return nil }
-        if hex { return i }
-        if n >= 12, hasZ, !vowel { return i }
+        if flags & 2 == 0 { return i }
+        if n >= 12, flags & 8 != 0, flags & 4 == 0 { return i }
         return nil
     }
+
+    /// Character classes for `queueIdEnd(at:)`.
+    private static let idClass: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for c in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(c)] = 1 }
+        for c in UInt8(ascii: "A")...UInt8(ascii: "F") { table[Int(c)] = 1 }
+        for c in UInt8(ascii: "G")...UInt8(ascii: "Z") { table[Int(c)] = 1 | 2 }
+        for c in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(c)] = 1 | 2 }
+        for c in "AEIOUaeiou".utf8 { table[Int(c)] |= 4 }
+        table[Int(UInt8(ascii: "z"))] |= 8
+        return table
+    }()
 
     /// A queue-id-shaped token at `p` (for `queued as X`, notifications): letters and digits.
     private func token(at p: Int) -> Int {
@@ -168,8 +158,7 @@ struct MessageParser {
         if b.has("disconnect from ", at: p) {
             return .disconnect(client: b.string(p + 16, b.end(of: 0x20, from: p + 16)))
         }
-        if Self.noiseServices.contains(service) { return .noise }
-        if hasNoisePrefix(at: p) { return .noise }
+        if hasNoisePrefix(at: p) || Self.noiseServices.contains(service) { return .noise }
         return unparsed
     }
 
@@ -311,7 +300,7 @@ struct MessageParser {
             delivery.remoteHost = b.string(hostAt + 5, close + 1)
         } else if let at = b.find("connect to ", from: from, to: to), let close = closingBracket(from: at + 11, to: to) {
             delivery.remoteHost = b.string(at + 11, close + 1)
-        } else if let at = b.find(" with ", from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
+        } else if let at = b.findLong(" with ", from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
             delivery.remoteHost = b.string(at + 6, close + 1)
         }
         // Continuing queue id.
@@ -351,7 +340,7 @@ struct MessageParser {
     private func client(at p: Int) -> PostfixEvent.Kind {
         let clientEnd = b.find(", ", from: p) ?? end
         var user: String?
-        if let at = b.find("sasl_username=", from: clientEnd) {
+        if let at = b.findLong("sasl_username=", from: clientEnd) {
             user = b.string(at + 14, b.find(", ", from: at + 14) ?? end)
         }
         return .client(client: b.string(p, clientEnd), saslUsername: user)

@@ -26,7 +26,9 @@ public struct ParseCounters: Sendable, Equatable {
     /// - Complexity: O(1); a dictionary update only for unparsed and other-program lines.
     public mutating func record(_ event: PostfixEvent) {
         lines += 1
-        perKind[event.kind.labelIndex] += 1
+        let index = event.kind.labelIndex
+        perKind[index] += 1
+        guard index >= Self.unparsedIndex else { return }
         switch event.kind {
         case .unparsed(let line):
             if event.program.isEmpty {
@@ -41,6 +43,8 @@ public struct ParseCounters: Sendable, Equatable {
             break
         }
     }
+
+    private static let unparsedIndex = PostfixEvent.Kind.labels.firstIndex(of: "unparsed")!
 
     /// The number of lines of one kind, by its label (`delivery`, `unparsed`, …); 0 for an unknown label.
     public func count(of label: String) -> Int64 {

@@ -33,9 +33,17 @@ public struct PostfixParser: Sendable {
         guard let header = parseHeader(b) else { return malformed(line) }
         let time = resolver.resolve(header.stamp)
         let host = b.string(header.hostStart, header.hostEnd)
-        let program = b.string(header.tagStart, header.tagEnd)
-        let lastSlash = (header.tagStart..<header.tagEnd).last { b[$0] == UInt8(ascii: "/") }
-        let service = lastSlash.map { b.string($0 + 1, header.tagEnd) } ?? program
+        var lastSlash = header.tagEnd - 1
+        while lastSlash >= header.tagStart, b[lastSlash] != UInt8(ascii: "/") { lastSlash -= 1 }
+        let serviceStart = lastSlash + 1
+        let known = Self.knownService(b, serviceStart, header.tagEnd)
+        let service = known?.service ?? b.string(serviceStart, header.tagEnd)
+        let program: String
+        if let known, serviceStart == header.tagStart + 8, b.has("postfix/", at: header.tagStart) {
+            program = known.program
+        } else {
+            program = b.string(header.tagStart, header.tagEnd)
+        }
         guard isPostfix(b, header) else {
             return PostfixEvent(time: time, host: host, program: program, service: service, pid: header.pid,
                                 queueId: nil, kind: .otherProgram)
@@ -50,6 +58,28 @@ public struct PostfixParser: Sendable {
     public func parse(_ line: String) -> PostfixEvent {
         var copy = line
         return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The common daemons as literals, so that most lines create no `String` for program and service.
+    private static let knownServices: [(name: StaticString, service: String, program: String)] = [
+        ("smtpd", "smtpd", "postfix/smtpd"), ("smtp", "smtp", "postfix/smtp"), ("qmgr", "qmgr", "postfix/qmgr"),
+        ("cleanup", "cleanup", "postfix/cleanup"), ("local", "local", "postfix/local"),
+        ("virtual", "virtual", "postfix/virtual"), ("lmtp", "lmtp", "postfix/lmtp"), ("pipe", "pipe", "postfix/pipe"),
+        ("bounce", "bounce", "postfix/bounce"), ("pickup", "pickup", "postfix/pickup"),
+        ("postscreen", "postscreen", "postfix/postscreen"), ("anvil", "anvil", "postfix/anvil"),
+        ("dnsblog", "dnsblog", "postfix/dnsblog"), ("error", "error", "postfix/error"),
+        ("discard", "discard", "postfix/discard"), ("scache", "scache", "postfix/scache"),
+        ("tlsproxy", "tlsproxy", "postfix/tlsproxy"), ("master", "master", "postfix/master"),
+        ("postsuper", "postsuper", "postfix/postsuper"), ("retry", "retry", "postfix/retry"),
+    ]
+
+    @inline(__always)
+    private static func knownService(_ b: ByteLine, _ from: Int, _ to: Int) -> (service: String, program: String)? {
+        let length = to - from
+        for entry in knownServices where entry.name.utf8CodeUnitCount == length {
+            if b.has(entry.name, at: from) { return (entry.service, entry.program) }
+        }
+        return nil
     }
 
     private func malformed(_ line: UnsafeRawBufferPointer) -> PostfixEvent {

@@ -22,6 +22,8 @@ public struct TimestampResolver: Sendable {
     public let timeZone: TimeZone
     public let year: Int?
     private let nowYear: Int
+    /// `month * 32 + day` of `now` in local time.
+    private let nowMonthDay: Int
     private let intervals: [Interval]
     private let tableStartUTC: Int64
     private let tableEndUTC: Int64
@@ -38,7 +40,9 @@ public struct TimestampResolver: Sendable {
         self.year = year
         let nowSeconds = now / 1_000_000
         let nowOffset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(nowSeconds))))
-        nowYear = Self.civil(fromDays: Self.floorDiv(nowSeconds + nowOffset, 86_400)).year
+        let today = Self.civil(fromDays: Self.floorDiv(nowSeconds + nowOffset, 86_400))
+        nowYear = today.year
+        nowMonthDay = today.month * 32 + today.day
 
         // Transitions from six years before now to two after, extended to cover a forced year.
         var firstYear = nowYear - 6
@@ -83,7 +87,9 @@ public struct TimestampResolver: Sendable {
             return (local - localOffset(local)) * 1_000_000 + micro
         }
         let limit = now + Self.skew
-        var candidate = nowYear + 1
+        // Next year can only be meant around New Year (skew); skipping it saves a conversion per line.
+        let newYear = nowMonthDay >= 12 * 32 + 30 && stamp.month == 1 && stamp.day <= 2
+        var candidate = newYear ? nowYear + 1 : nowYear
         var fallback: Int64 = 0
         while candidate >= nowYear - 4 {
             // 29 February exists only in leap years; skip the others rather than roll over to 1 March.
