@@ -439,3 +439,13 @@ let parseCases: [ParseCase] = [
         #expect(whole.count(of: "delivery") == Int64(parseCases.filter { if case .delivery = $0.kind { true } else { false } }.count))
     }
 }
+
+@Suite struct PostfixEventLabelTests {
+    @Test func labelsMatchKinds() {
+        #expect(PostfixEvent.Kind.unparsed(line: "").label == "unparsed")
+        #expect(PostfixEvent.Kind.unparsed(line: "").labelIndex == 17)
+        #expect(PostfixEvent.Kind.otherProgram.label == "other_program")
+        #expect(PostfixEvent.Kind.messageId("").label == "message_id")
+        #expect(Set(PostfixEvent.Kind.labels).count == PostfixEvent.Kind.labels.count)
+    }
+}

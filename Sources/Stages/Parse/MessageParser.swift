@@ -18,6 +18,7 @@ struct MessageParser {
     private var end: Int { b.count }
     private var unparsed: PostfixEvent.Kind { .unparsed(line: b.string(0, b.count)) }
 
+    @inline(__always)
     mutating func parse() -> PostfixEvent.Kind {
         var p = start
         if let kind = severity(at: p) { return kind }
@@ -38,35 +39,37 @@ struct MessageParser {
     /// long ids (`enable_long_queue_ids`) use an alphabet without vowels and contain the separator `z`, which
     /// keeps words such as `warning:` or `statistics:` from passing as ids.
     func queueIdEnd(at p: Int) -> Int? {
-        // Bit 0: id character; bit 1: not upper-case hex; bit 2: vowel; bit 3: `z`.
-        var flags: UInt8 = 0
+        var hex = true
+        var vowel = false
+        var hasZ = false
         var i = p
         let limit = min(end, p + 25)
         while i < limit {
-            let c = Self.idClass[Int(b[i])]
-            if c == 0 { break }
-            flags |= c
+            let c = b[i]
+            if (c &- 0x30) < 10 || (c &- 0x41) < 6 {
+                // digit or A–F
+            } else if (c &- 0x41) < 26 || (c &- 0x61) < 26 {
+                hex = false
+                let lower = c | 0x20
+                vowel = vowel || lower == 0x61 || lower == 0x65 || lower == 0x69 || lower == 0x6F || lower == 0x75
+                hasZ = hasZ || c == 0x7A
+            } else {
+                break
+            }
             i += 1
         }
         let n = i - p
         guard n >= 6, n <= 24, i < end, b[i] == UInt8(ascii: ":"), i + 1 == end || b[i + 1] == UInt8(ascii: " ")
         else { return nil }
-        if flags & 2 == 0 { return i }
-        if n >= 12, flags & 8 != 0, flags & 4 == 0 { return i }
+        if hex { return i }
+        // Upper-case A and E are hex digits above, so check them for vowels only in long ids.
+        if n >= 12, hasZ, !vowel, b.find(UInt8(ascii: "A"), from: p, to: i) == nil,
+           b.find(UInt8(ascii: "E"), from: p, to: i) == nil
+        {
+            return i
+        }
         return nil
     }
-
-    /// Character classes for `queueIdEnd(at:)`.
-    private static let idClass: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 256)
-        for c in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(c)] = 1 }
-        for c in UInt8(ascii: "A")...UInt8(ascii: "F") { table[Int(c)] = 1 }
-        for c in UInt8(ascii: "G")...UInt8(ascii: "Z") { table[Int(c)] = 1 | 2 }
-        for c in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(c)] = 1 | 2 }
-        for c in "AEIOUaeiou".utf8 { table[Int(c)] |= 4 }
-        table[Int(UInt8(ascii: "z"))] |= 8
-        return table
-    }()
 
     /// A queue-id-shaped token at `p` (for `queued as X`, notifications): letters and digits.
     private func token(at p: Int) -> Int {
@@ -101,6 +104,7 @@ struct MessageParser {
 
     // MARK: - NOQUEUE
 
+    @inline(__always)
     private func noQueue(at p: Int) -> PostfixEvent.Kind {
         if let kind = actionLine(at: p) { return kind }
         if b.has("client=", at: p) || hasNoisePrefix(at: p) { return .noise }
@@ -109,6 +113,7 @@ struct MessageParser {
 
     // MARK: - Lines with a queue id
 
+    @inline(__always)
     private mutating func withQueueId(at p: Int) -> PostfixEvent.Kind {
         guard p < end else { return unparsed }
         switch b[p] {
@@ -153,6 +158,7 @@ struct MessageParser {
 
     // MARK: - Lines without a queue id
 
+    @inline(__always)
     private func withoutQueueId(at p: Int) -> PostfixEvent.Kind {
         if b.has("connect from ", at: p) { return .connect(client: b.string(p + 13, b.end(of: 0x20, from: p + 13))) }
         if b.has("disconnect from ", at: p) {

@@ -28,7 +28,9 @@ public struct ParseCounters: Sendable, Equatable {
         lines += 1
         let index = event.kind.labelIndex
         perKind[index] += 1
-        guard index >= Self.unparsedIndex else { return }
+        // `unparsed` is 17 and `other_program` 18 in `labels` (a test keeps them in step); a literal, because a
+        // lazily initialised static costs a check per line.
+        guard index >= 17 else { return }
         switch event.kind {
         case .unparsed(let line):
             if event.program.isEmpty {
@@ -43,8 +45,6 @@ public struct ParseCounters: Sendable, Equatable {
             break
         }
     }
-
-    private static let unparsedIndex = PostfixEvent.Kind.labels.firstIndex(of: "unparsed")!
 
     /// The number of lines of one kind, by its label (`delivery`, `unparsed`, …); 0 for an unknown label.
     public func count(of label: String) -> Int64 {

@@ -44,12 +44,9 @@ public struct PostfixParser: Sendable {
         } else {
             program = b.string(header.tagStart, header.tagEnd)
         }
-        guard isPostfix(b, header) else {
-            return PostfixEvent(time: time, host: host, program: program, service: service, pid: header.pid,
-                                queueId: nil, kind: .otherProgram)
-        }
+        // One construction at the end: the event is built in place instead of copied out of a branch.
         var body = MessageParser(b: b, start: header.messageStart, service: service)
-        let kind = body.parse()
+        let kind = isPostfix(b, header) ? body.parse() : .otherProgram
         return PostfixEvent(time: time, host: host, program: program, service: service, pid: header.pid,
                             queueId: body.queueId, kind: kind)
     }
@@ -61,23 +58,39 @@ public struct PostfixParser: Sendable {
     }
 
     /// The common daemons as literals, so that most lines create no `String` for program and service.
-    private static let knownServices: [(name: StaticString, service: String, program: String)] = [
-        ("smtpd", "smtpd", "postfix/smtpd"), ("smtp", "smtp", "postfix/smtp"), ("qmgr", "qmgr", "postfix/qmgr"),
-        ("cleanup", "cleanup", "postfix/cleanup"), ("local", "local", "postfix/local"),
-        ("virtual", "virtual", "postfix/virtual"), ("lmtp", "lmtp", "postfix/lmtp"), ("pipe", "pipe", "postfix/pipe"),
-        ("bounce", "bounce", "postfix/bounce"), ("pickup", "pickup", "postfix/pickup"),
-        ("postscreen", "postscreen", "postfix/postscreen"), ("anvil", "anvil", "postfix/anvil"),
-        ("dnsblog", "dnsblog", "postfix/dnsblog"), ("error", "error", "postfix/error"),
-        ("discard", "discard", "postfix/discard"), ("scache", "scache", "postfix/scache"),
-        ("tlsproxy", "tlsproxy", "postfix/tlsproxy"), ("master", "master", "postfix/master"),
-        ("postsuper", "postsuper", "postfix/postsuper"), ("retry", "retry", "postfix/retry"),
-    ]
-
+    /// A switch on the length, not a static table: statics cost a lazy-initialisation check and a retain per use.
     @inline(__always)
     private static func knownService(_ b: ByteLine, _ from: Int, _ to: Int) -> (service: String, program: String)? {
-        let length = to - from
-        for entry in knownServices where entry.name.utf8CodeUnitCount == length {
-            if b.has(entry.name, at: from) { return (entry.service, entry.program) }
+        switch to - from {
+        case 4:
+            if b.has("smtp", at: from) { return ("smtp", "postfix/smtp") }
+            if b.has("qmgr", at: from) { return ("qmgr", "postfix/qmgr") }
+            if b.has("lmtp", at: from) { return ("lmtp", "postfix/lmtp") }
+            if b.has("pipe", at: from) { return ("pipe", "postfix/pipe") }
+        case 5:
+            if b.has("smtpd", at: from) { return ("smtpd", "postfix/smtpd") }
+            if b.has("local", at: from) { return ("local", "postfix/local") }
+            if b.has("anvil", at: from) { return ("anvil", "postfix/anvil") }
+            if b.has("error", at: from) { return ("error", "postfix/error") }
+            if b.has("retry", at: from) { return ("retry", "postfix/retry") }
+        case 6:
+            if b.has("bounce", at: from) { return ("bounce", "postfix/bounce") }
+            if b.has("pickup", at: from) { return ("pickup", "postfix/pickup") }
+            if b.has("master", at: from) { return ("master", "postfix/master") }
+            if b.has("scache", at: from) { return ("scache", "postfix/scache") }
+        case 7:
+            if b.has("cleanup", at: from) { return ("cleanup", "postfix/cleanup") }
+            if b.has("virtual", at: from) { return ("virtual", "postfix/virtual") }
+            if b.has("dnsblog", at: from) { return ("dnsblog", "postfix/dnsblog") }
+            if b.has("discard", at: from) { return ("discard", "postfix/discard") }
+        case 8:
+            if b.has("tlsproxy", at: from) { return ("tlsproxy", "postfix/tlsproxy") }
+        case 9:
+            if b.has("postsuper", at: from) { return ("postsuper", "postfix/postsuper") }
+        case 10:
+            if b.has("postscreen", at: from) { return ("postscreen", "postfix/postscreen") }
+        default:
+            break
         }
         return nil
     }
