@@ -56,6 +56,8 @@ import Testing
         ("Mar 29 03:00:00", "2026-03-29T01:00:00Z"),
         ("Oct 25 01:59:59", "2026-10-24T23:59:59Z"),
         ("Oct 25 03:00:00", "2026-10-25T02:00:00Z"),
+        // The repeated hour on the fall-back night is read as standard time (the later of the two).
+        ("Oct 25 02:30:00", "2026-10-25T01:30:00Z"),
     ])
     func localTimeFollowsDaylightSaving(_ line: String, _ expected: String) throws {
         let resolver = TimestampResolver(now: Self.micros("2026-11-29T20:00:00Z"), timeZone: Self.berlin)
@@ -70,6 +72,15 @@ import Testing
         #expect(resolver.resolve(december) == Self.micros("2026-12-31T23:59:59Z"))
         let january = try #require(Self.stamp("Jan  1 00:10:00 mail"))
         #expect(resolver.resolve(january) == Self.micros("2027-01-01T00:10:00Z"))
+    }
+
+    @Test func clockSkewAtNewYearPicksNextYear() throws {
+        // now = 2026-12-31 23:30 UTC; a line stamped a few minutes into January comes from a clock slightly ahead.
+        let resolver = TimestampResolver(now: Self.micros("2026-12-31T23:30:00Z"), timeZone: Self.utc)
+        let january = try #require(Self.stamp("Jan  1 00:10:00 mail"))
+        #expect(resolver.resolve(january) == Self.micros("2027-01-01T00:10:00Z"))
+        let december = try #require(Self.stamp("Dec 31 23:00:00 mail"))
+        #expect(resolver.resolve(december) == Self.micros("2026-12-31T23:00:00Z"))
     }
 
     @Test func neverMuchInTheFuture() throws {
