@@ -13,8 +13,9 @@ import Testing
 
     @Test func escapesControlCharactersQuotesAndBackslash() throws {
         let nasty = "a\"b\\c\nd\re\tf\u{1}g\u{7F}h é 漢 😀"
-        let event = PostfixEvent(time: 1_795_981_818_465_847, host: "mail", program: "postfix/smtpd", service: "smtpd",
-                                 pid: 7, queueId: nil, kind: .unparsed(line: nasty))
+        let event = PostfixEvent(
+            time: 1_795_981_818_465_847, host: "mail", program: "postfix/smtpd", service: "smtpd",
+            pid: 7, queueId: nil, kind: .unparsed(line: nasty))
         let line = event.jsonLine(timeZone: Self.berlin)
         #expect(!line.contains("\n"))
         #expect(line.contains("\\u0001"))
@@ -32,8 +33,9 @@ import Testing
             recipient: "b@example.com", origRecipient: "o@example.com", relay: "mx[1.2.3.4]:25", connUse: 2, delay: 1.5,
             delays: "0/0/1/0.5", dsn: "5.1.1", status: .bounced, response: "host mx[1.2.3.4] said: 550 no",
             remoteHost: "mx[1.2.3.4]", replyCode: 550, queuedAs: nil)
-        let event = PostfixEvent(time: 1_784_000_000_000_000, host: "mail", program: "postfix/smtp", service: "smtp",
-                                 pid: nil, queueId: "3F2A1B2C3D", kind: .delivery(delivery))
+        let event = PostfixEvent(
+            time: 1_784_000_000_000_000, host: "mail", program: "postfix/smtp", service: "smtp",
+            pid: nil, queueId: "3F2A1B2C3D", kind: .delivery(delivery))
         let object = try Self.decode(event.jsonLine(timeZone: Self.berlin))
         #expect(object["kind"] as? String == "delivery")
         #expect(object["queue_id"] as? String == "3F2A1B2C3D")

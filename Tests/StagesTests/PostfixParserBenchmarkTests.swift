@@ -3,9 +3,9 @@ import Stages
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Parse throughput on a large log, run only when `MAILSTATS_BENCH_LOG` names one (use a release build:
@@ -15,8 +15,10 @@ import Darwin
     func parseThroughput() throws {
         let path = try #require(ProcessInfo.processInfo.environment["MAILSTATS_BENCH_LOG"])
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let parser = PostfixParser(resolver: TimestampResolver(now: 1_795_996_800_000_000,
-                                                               timeZone: TimeZone(identifier: "Europe/Berlin")!))
+        let parser = PostfixParser(
+            resolver: TimestampResolver(
+                now: 1_795_996_800_000_000,
+                timeZone: TimeZone(identifier: "Europe/Berlin")!))
         // CPU time of this thread: the figure per core, less disturbed by other load on the machine than wall time.
         func cpuSeconds() -> Double {
             var spec = timespec()
@@ -44,8 +46,9 @@ import Darwin
         }
         let seconds = best
         let megabytes = Double(data.count) / 1_000_000
-        print("parse: \(counters.lines) lines, \(Int(megabytes)) MB in \(seconds) s CPU = \(Int(megabytes / seconds)) MB/s, "
-              + "\(Int(Double(counters.lines) / seconds)) lines/s; unparsed \(counters.unparsed)")
+        print(
+            "parse: \(counters.lines) lines, \(Int(megabytes)) MB in \(seconds) s CPU = \(Int(megabytes / seconds)) MB/s, "
+                + "\(Int(Double(counters.lines) / seconds)) lines/s; unparsed \(counters.unparsed)")
         #expect(counters.lines > 0)
         #expect(counters.malformed == 0)
     }

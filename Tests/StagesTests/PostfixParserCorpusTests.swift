@@ -37,7 +37,9 @@ import Testing
                 if line.contains("MESSAGE PART ONLY") { messageOnly = true }
                 if line.hasPrefix("# --- file:") {
                     daemon = nil
-                    if let open = line.range(of: "%{POSTFIX_"), let close = line.range(of: "}", range: open.upperBound..<line.endIndex) {
+                    if let open = line.range(of: "%{POSTFIX_"),
+                        let close = line.range(of: "}", range: open.upperBound..<line.endIndex)
+                    {
                         daemon = daemons[String(line[open.upperBound..<close.lowerBound])]
                     }
                 }
@@ -54,7 +56,8 @@ import Testing
     }
 
     @Test func corpusParsesWithFewUnparsedPostfixLines() throws {
-        let parser = PostfixParser(resolver: TimestampResolver(now: 1_795_996_800_000_000, timeZone: TimeZone(identifier: "UTC")!))
+        let parser = PostfixParser(
+            resolver: TimestampResolver(now: 1_795_996_800_000_000, timeZone: TimeZone(identifier: "UTC")!))
         let lines = try Self.corpusLines()
         #expect(lines.count > 2_000)
         var counters = ParseCounters(sampleLimit: 1_000)
@@ -63,12 +66,15 @@ import Testing
         let share = Double(counters.unparsed) / Double(postfix)
         // To look at what is left: MAILSTATS_DUMP_UNPARSED=/tmp/unparsed.txt swift test --filter PostfixParserCorpusTests
         if let path = ProcessInfo.processInfo.environment["MAILSTATS_DUMP_UNPARSED"] {
-            try (counters.samples.joined(separator: "\n") + "\n\(counters.unparsed)/\(postfix) malformed=\(counters.malformed)\n")
+            try
+                (counters.samples.joined(separator: "\n")
+                + "\n\(counters.unparsed)/\(postfix) malformed=\(counters.malformed)\n")
                 .write(toFile: path, atomically: true, encoding: .utf8)
         }
         #expect(postfix > 2_000)
         #expect(counters.malformed < 20, "malformed: \(counters.malformed)")
-        #expect(share < 0.01, "unparsed \(counters.unparsed) of \(postfix) Postfix lines: \(counters.samples.prefix(20))")
+        #expect(
+            share < 0.01, "unparsed \(counters.unparsed) of \(postfix) Postfix lines: \(counters.samples.prefix(20))")
         #expect(counters.count(of: "delivery") > 200)
         #expect(counters.count(of: "reject") > 20)
     }

@@ -64,7 +64,7 @@ struct MessageParser {
         if hex { return i }
         // Upper-case A and E are hex digits above, so check them for vowels only in long ids.
         if n >= 12, hasZ, !vowel, b.find(UInt8(ascii: "A"), from: p, to: i) == nil,
-           b.find(UInt8(ascii: "E"), from: p, to: i) == nil
+            b.find(UInt8(ascii: "E"), from: p, to: i) == nil
         {
             return i
         }
@@ -289,9 +289,10 @@ struct MessageParser {
         var i = from
         while i + 3 <= to {
             if i == from || b[i - 1] == 0x20, (b[i] &- 0x32) < 4, (b[i + 1] &- 0x30) < 10, (b[i + 2] &- 0x30) < 10,
-               i + 3 == to || b[i + 3] == 0x20 || b[i + 3] == UInt8(ascii: "-")
+                i + 3 == to || b[i + 3] == 0x20 || b[i + 3] == UInt8(ascii: "-")
             {
-                delivery.replyCode = Int32(b[i] &- 0x30) * 100 + Int32(b[i + 1] &- 0x30) * 10
+                delivery.replyCode =
+                    Int32(b[i] &- 0x30) * 100 + Int32(b[i + 1] &- 0x30) * 10
                     + Int32(b[i + 2] &- 0x30)
                 break
             }
@@ -301,10 +302,11 @@ struct MessageParser {
         // Remote host: `host X[ip] said|refused`, `connect to X[ip]:port:`, `lost connection with X[ip]`,
         // `conversation with X[ip] timed out`.
         if let hostAt = b.find("host ", from: from, to: to), hostAt == from || b[hostAt - 1] == 0x20,
-           let close = closingBracket(from: hostAt + 5, to: to)
+            let close = closingBracket(from: hostAt + 5, to: to)
         {
             delivery.remoteHost = b.string(hostAt + 5, close + 1)
-        } else if let at = b.find("connect to ", from: from, to: to), let close = closingBracket(from: at + 11, to: to) {
+        } else if let at = b.find("connect to ", from: from, to: to), let close = closingBracket(from: at + 11, to: to)
+        {
             delivery.remoteHost = b.string(at + 11, close + 1)
         } else if let at = b.findLong(" with ", from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
             delivery.remoteHost = b.string(at + 6, close + 1)
@@ -342,7 +344,8 @@ struct MessageParser {
         return unparsed
     }
 
-    /// smtpd `client=host[ip]` with optional `, orig_queue_id=…, orig_client=…, sasl_method=…, sasl_username=…`.
+    /// smtpd `client=host[ip]`, optionally followed by `, orig_queue_id=…, orig_client=…, sasl_method=…,
+    /// sasl_username=…`.
     private func client(at p: Int) -> PostfixEvent.Kind {
         let clientEnd = b.find(", ", from: p) ?? end
         var user: String?
@@ -403,13 +406,14 @@ struct MessageParser {
     /// (`RCPT from`, `END-OF-MESSAGE from`) makes a `.reject`; `header `/`body ` makes a header or cleanup action.
     private func actionLine(at p: Int) -> PostfixEvent.Kind? {
         guard let colon = b.find(UInt8(ascii: ":"), from: p, to: min(end, p + 32)), colon + 1 < end,
-              b[colon + 1] == 0x20, colon > p
+            b[colon + 1] == 0x20, colon > p
         else { return nil }
         let actionLength = colon - p
         let known: Bool
         switch b[p] {
         case UInt8(ascii: "r"):
-            known = (actionLength == 6 && b.has("reject", at: p)) || (actionLength == 14 && b.has("reject_warning", at: p))
+            known =
+                (actionLength == 6 && b.has("reject", at: p)) || (actionLength == 14 && b.has("reject_warning", at: p))
                 || (actionLength == 8 && b.has("redirect", at: p)) || (actionLength == 7 && b.has("replace", at: p))
         case UInt8(ascii: "m"): known = b.has("milter-", at: p)
         case UInt8(ascii: "h"): known = actionLength == 4 && b.has("hold", at: p)
@@ -435,12 +439,16 @@ struct MessageParser {
                 let nameEnd = b.find(": ", from: nameStart, to: detailEnd) ?? detailEnd
                 let valueStart = min(nameEnd + 2, detailEnd)
                 let valueEnd = b.findLast(" from ", from: valueStart, to: detailEnd) ?? detailEnd
-                return .header(PostfixEvent.Header(action: action, name: b.string(nameStart, nameEnd),
-                                                   value: b.string(valueStart, valueEnd), sender: fields.sender,
-                                                   recipient: fields.recipient))
+                return .header(
+                    PostfixEvent.Header(
+                        action: action, name: b.string(nameStart, nameEnd),
+                        value: b.string(valueStart, valueEnd), sender: fields.sender,
+                        recipient: fields.recipient))
             }
-            return .cleanupAction(PostfixEvent.CleanupAction(action: action, detail: b.string(q, trailer ?? end),
-                                                             sender: fields.sender, recipient: fields.recipient))
+            return .cleanupAction(
+                PostfixEvent.CleanupAction(
+                    action: action, detail: b.string(q, trailer ?? end),
+                    sender: fields.sender, recipient: fields.recipient))
         }
         // `STAGE from client: …` is an SMTP-level restriction or milter decision.
         var stageEnd = q
@@ -451,8 +459,10 @@ struct MessageParser {
         if actionLength == 7 && b[p] == UInt8(ascii: "w") { return nil }  // a daemon warning
         let trailer = findTrailer(from: q, to: end)
         let fields = parseTrailer(trailer.map { $0 + 2 } ?? end)
-        return .cleanupAction(PostfixEvent.CleanupAction(action: action, detail: b.string(q, trailer ?? end),
-                                                         sender: fields.sender, recipient: fields.recipient))
+        return .cleanupAction(
+            PostfixEvent.CleanupAction(
+                action: action, detail: b.string(q, trailer ?? end),
+                sender: fields.sender, recipient: fields.recipient))
     }
 
     /// `STAGE from host[ip]: CODE DSN text; from=<s> to=<r> proto=P helo=<h>` (postscreen: commas after values).
@@ -460,8 +470,9 @@ struct MessageParser {
         let clientStart = stageEnd + 6
         var clientEnd: Int
         var i: Int
-        if let open = b.find(UInt8(ascii: "["), from: clientStart, to: b.find(UInt8(ascii: " "), from: clientStart) ?? end),
-           let close = b.find(UInt8(ascii: "]"), from: open)
+        if let open = b.find(
+            UInt8(ascii: "["), from: clientStart, to: b.find(UInt8(ascii: " "), from: clientStart) ?? end),
+            let close = b.find(UInt8(ascii: "]"), from: open)
         {
             clientEnd = close + 1
             // postscreen: `[ip]:port`
@@ -478,7 +489,7 @@ struct MessageParser {
         let textEnd = trailer ?? end
         var code: Int32?
         if i + 3 <= textEnd, (b[i] &- 0x32) < 4, (b[i + 1] &- 0x30) < 10, (b[i + 2] &- 0x30) < 10,
-           i + 3 == textEnd || b[i + 3] == 0x20
+            i + 3 == textEnd || b[i + 3] == 0x20
         {
             code = Int32(b[i] &- 0x30) * 100 + Int32(b[i + 1] &- 0x30) * 10 + Int32(b[i + 2] &- 0x30)
             i = min(i + 4, textEnd)
@@ -493,14 +504,15 @@ struct MessageParser {
             }
         }
         let fields = parseTrailer(trailer.map { $0 + 2 } ?? end)
-        return .reject(PostfixEvent.Reject(
-            action: action, stage: b.string(stageStart, stageEnd), client: b.string(clientStart, clientEnd),
-            code: code, dsn: dsn, response: b.string(i, textEnd), sender: fields.sender,
-            recipient: fields.recipient, proto: fields.proto, helo: fields.helo))
+        return .reject(
+            PostfixEvent.Reject(
+                action: action, stage: b.string(stageStart, stageEnd), client: b.string(clientStart, clientEnd),
+                code: code, dsn: dsn, response: b.string(i, textEnd), sender: fields.sender,
+                recipient: fields.recipient, proto: fields.proto, helo: fields.helo))
     }
 
-    /// The index of the `;` that starts the `; from=<…> to=<…> proto=… helo=<…>` trailer, searched from the right
-    /// because the text before it (a header value, a reply) may hold `;` and `from` itself.
+    /// The index of the `;` that starts the `; from=<…> to=<…> proto=… helo=<…>` trailer, searched from the
+    /// right because the text before it (a header value, a reply) may hold `;` and `from` itself.
     private func findTrailer(from p: Int, to limit: Int) -> Int? {
         var i = limit - 1
         var found: Int?
@@ -509,7 +521,6 @@ struct MessageParser {
                 let k = i + 2
                 if b.has("from=", at: k) || b.has("to=", at: k) || b.has("proto=", at: k) || b.has("helo=", at: k) {
                     found = i
-                    // Keep the rightmost trailer whose `from=` is the first key, if any, else the rightmost one.
                     break
                 }
             }

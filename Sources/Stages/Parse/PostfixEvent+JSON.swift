@@ -89,7 +89,8 @@ extension PostfixEvent {
         let (y, m, d) = TimestampResolver.civil(fromDays: day)
         let secondOfDay = local - day * 86_400
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        var text = "\(y)-\(two(Int64(m)))-\(two(Int64(d)))T\(two(secondOfDay / 3600)):"
+        var text =
+            "\(y)-\(two(Int64(m)))-\(two(Int64(d)))T\(two(secondOfDay / 3600)):"
             + "\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
         if fraction != 0 {
             let digits = String(fraction)

@@ -59,11 +59,14 @@ public struct PostfixParser: Sendable {
     /// build the ~250-byte event in the caller's memory; built inline, it was copied (strings retained and
     /// released) out of a temporary, which showed up as a sixth of the parse time.
     @inline(never)
-    private static func event(_ time: Int64, _ host: __owned String, _ program: __owned String,
-                              _ service: __owned String, _ pid: Int32?, _ queueId: __owned String?,
-                              _ kind: __owned PostfixEvent.Kind) -> PostfixEvent {
-        PostfixEvent(time: time, host: host, program: program, service: service, pid: pid, queueId: queueId,
-                     kind: kind)
+    private static func event(
+        _ time: Int64, _ host: __owned String, _ program: __owned String,
+        _ service: __owned String, _ pid: Int32?, _ queueId: __owned String?,
+        _ kind: __owned PostfixEvent.Kind
+    ) -> PostfixEvent {
+        PostfixEvent(
+            time: time, host: host, program: program, service: service, pid: pid, queueId: queueId,
+            kind: kind)
     }
 
     /// The common daemons as literals, so that most lines create no `String` for program and service.
@@ -105,8 +108,9 @@ public struct PostfixParser: Sendable {
     }
 
     private func malformed(_ line: UnsafeRawBufferPointer) -> PostfixEvent {
-        PostfixEvent(time: 0, host: "", program: "", service: "", pid: nil, queueId: nil,
-                     kind: .unparsed(line: String(decoding: line, as: UTF8.self)))
+        PostfixEvent(
+            time: 0, host: "", program: "", service: "", pid: nil, queueId: nil,
+            kind: .unparsed(line: String(decoding: line, as: UTF8.self)))
     }
 
     private struct Header {
@@ -148,8 +152,9 @@ public struct PostfixParser: Sendable {
         guard i < b.count, b[i] == UInt8(ascii: ":") else { return nil }
         i += 1
         if i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
-        return Header(stamp: stamp, hostStart: hostStart, hostEnd: hostEnd, tagStart: tagStart, tagEnd: tagEnd,
-                      pid: pid, messageStart: i)
+        return Header(
+            stamp: stamp, hostStart: hostStart, hostEnd: hostEnd, tagStart: tagStart, tagEnd: tagEnd,
+            pid: pid, messageStart: i)
     }
 
     /// Postfix tags are `SYSLOG_NAME/...` with a syslog name starting with `postfix` (`postfix`, `postfix-out`),

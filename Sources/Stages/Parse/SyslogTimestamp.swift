@@ -15,8 +15,10 @@ public struct SyslogTimestamp: Sendable, Equatable {
     /// Seconds east of UTC when the stamp names its offset; nil means local time.
     public var utcOffset: Int?
 
-    public init(year: Int?, month: Int, day: Int, hour: Int, minute: Int, second: Int, microsecond: Int = 0,
-                utcOffset: Int? = nil) {
+    public init(
+        year: Int?, month: Int, day: Int, hour: Int, minute: Int, second: Int, microsecond: Int = 0,
+        utcOffset: Int? = nil
+    ) {
         self.year = year
         self.month = month
         self.day = day
@@ -87,16 +89,19 @@ public struct SyslogTimestamp: Sendable, Equatable {
         i += 1
         guard let (h, m, sec, micro, end) = clock(b, i) else { return nil }
         guard day >= 1, day <= 31 else { return nil }
-        return (SyslogTimestamp(year: nil, month: month, day: day, hour: h, minute: m, second: sec,
-                                microsecond: micro), end)
+        return (
+            SyslogTimestamp(
+                year: nil, month: month, day: day, hour: h, minute: m, second: sec,
+                microsecond: micro), end
+        )
     }
 
     /// `hh:mm:ss` with an optional `.fraction` (any number of digits, kept to microseconds).
     @inline(__always)
     private static func clock(_ b: ByteLine, _ i: Int) -> (Int, Int, Int, Int, Int)? {
         guard let h = digits(b, i, 2), i + 8 <= b.count, b[i + 2] == UInt8(ascii: ":"),
-              let m = digits(b, i + 3, 2), b[i + 5] == UInt8(ascii: ":"), let sec = digits(b, i + 6, 2),
-              h < 24, m < 60, sec <= 60
+            let m = digits(b, i + 3, 2), b[i + 5] == UInt8(ascii: ":"), let sec = digits(b, i + 6, 2),
+            h < 24, m < 60, sec <= 60
         else { return nil }
         var end = i + 8
         var micro = 0
@@ -117,10 +122,10 @@ public struct SyslogTimestamp: Sendable, Equatable {
     /// `YYYY-MM-DDThh:mm:ss[.frac][Z|±hh:mm|±hhmm]`.
     private static func parseISO(_ b: ByteLine, at s: Int) -> (SyslogTimestamp, end: Int)? {
         guard let y = digits(b, s, 4), s + 19 <= b.count, b[s + 4] == UInt8(ascii: "-"),
-              let mo = digits(b, s + 5, 2), b[s + 7] == UInt8(ascii: "-"), let d = digits(b, s + 8, 2),
-              b[s + 10] == UInt8(ascii: "T") || b[s + 10] == UInt8(ascii: " "),
-              mo >= 1, mo <= 12, d >= 1, d <= 31,
-              let (h, m, sec, micro, clockEnd) = clock(b, s + 11)
+            let mo = digits(b, s + 5, 2), b[s + 7] == UInt8(ascii: "-"), let d = digits(b, s + 8, 2),
+            b[s + 10] == UInt8(ascii: "T") || b[s + 10] == UInt8(ascii: " "),
+            mo >= 1, mo <= 12, d >= 1, d <= 31,
+            let (h, m, sec, micro, clockEnd) = clock(b, s + 11)
         else { return nil }
         var end = clockEnd
         var offset: Int?
@@ -139,7 +144,10 @@ public struct SyslogTimestamp: Sendable, Equatable {
                 end = j + 2
             }
         }
-        return (SyslogTimestamp(year: y, month: mo, day: d, hour: h, minute: m, second: sec, microsecond: micro,
-                                utcOffset: offset), end)
+        return (
+            SyslogTimestamp(
+                year: y, month: mo, day: d, hour: h, minute: m, second: sec, microsecond: micro,
+                utcOffset: offset), end
+        )
     }
 }

@@ -60,7 +60,8 @@ public struct TimestampResolver: Sendable {
         list.append(Interval(localStart: Int64.min / 2, offset: offset))
         var cursor = Date(timeIntervalSince1970: Double(start))
         while let next = timeZone.nextDaylightSavingTimeTransition(after: cursor),
-              next.timeIntervalSince1970 < Double(end), list.count < 1_000 {
+            next.timeIntervalSince1970 < Double(end), list.count < 1_000
+        {
             let utc = Int64(next.timeIntervalSince1970.rounded())
             let newOffset = Int64(timeZone.secondsFromGMT(for: next))
             if newOffset != offset {
