@@ -51,6 +51,14 @@ import Testing
         #expect(object["time"] as? String == "2026-07-14T05:33:20+02:00")
     }
 
+    @Test func malformedLineHasNoTime() throws {
+        let parser = PostfixParser(resolver: TimestampResolver(now: 1_795_996_800_000_000, timeZone: Self.berlin))
+        let object = try Self.decode(parser.parse("not a syslog line \u{7}").jsonLine(timeZone: Self.berlin))
+        #expect(object["kind"] as? String == "unparsed")
+        #expect(object["time"] is NSNull)
+        #expect(object["line"] as? String == "not a syslog line \u{7}")
+    }
+
     @Test func everyParsedShapeIsValidJSON() throws {
         let parser = PostfixParser(resolver: TimestampResolver(now: 1_795_996_800_000_000, timeZone: Self.berlin))
         for row in parseCases {

@@ -596,6 +596,11 @@ let parseCases: [ParseCase] = [
         #expect(parser.parse(line).kind == .removed)
     }
 
+    @Test func emptyPostfixMessageIsUnparsed() {
+        let line = "Nov 29 19:20:24 mail postfix/smtpd[1]: "
+        #expect(parser.parse(line).kind == .unparsed(line: line))
+    }
+
     @Test func trailingCarriageReturnIsIgnored() {
         let event = parser.parse("Nov 29 19:20:24 mail postfix/qmgr[1]: 3F2A1B2C3D: removed\r")
         #expect(event.kind == .removed)

@@ -177,7 +177,7 @@ struct MessageParser {
 
     /// Sessions events of smtpd/smtp/lmtp that are no message state.
     private func hasNoisePrefix(at p: Int) -> Bool {
-        guard p < end else { return true }
+        guard p < end else { return false }
         switch b[p] {
         case UInt8(ascii: "l"):
             return b.has("lost connection ", at: p)

@@ -2,11 +2,13 @@ import Foundation
 
 extension PostfixEvent {
     /// One JSON object for `mailstats parse --format jsonl`: `kind`, `time` (ISO 8601 with the offset of
-    /// `timeZone`), `host`, `program`, `pid`, `queue_id`, then the kind's fields in snake_case (null when absent).
+    /// `timeZone`; null for a line without a readable header), `host`, `program`, `pid`, `queue_id`, then the
+    /// kind's fields in snake_case (null when absent).
     public func jsonLine(timeZone: TimeZone) -> String {
         var json = JSONObjectWriter()
         json.field("kind", kind.label)
-        json.field("time", Self.iso8601(time, timeZone: timeZone))
+        // A line without a readable header has no time (its `time` is 0): null rather than 1970.
+        json.field("time", program.isEmpty ? nil : Self.iso8601(time, timeZone: timeZone))
         json.field("host", host)
         json.field("program", program)
         json.field("pid", pid.map(Int64.init))
