@@ -1,0 +1,568 @@
+/// Parses the message part of one Postfix line (after `TAG[PID]: `) into a `PostfixEvent.Kind`.
+///
+/// Shapes are told apart by their first bytes after the optional queue id, not by the service alone: several
+/// daemons share shapes (`to=` lines come from smtp, local, error, cleanup, …), and custom master.cf service
+/// names (`sender-cleanup/cleanup`, `amavisd/smtpd`) keep the shape of their daemon.
+struct MessageParser {
+    let b: ByteLine
+    let start: Int
+    let service: String
+    private(set) var queueId: String?
+
+    init(b: ByteLine, start: Int, service: String) {
+        self.b = b
+        self.start = start
+        self.service = service
+    }
+
+    private var end: Int { b.count }
+    private var unparsed: PostfixEvent.Kind { .unparsed(line: b.string(0, b.count)) }
+
+    @inline(__always)
+    mutating func parse() -> PostfixEvent.Kind {
+        var p = start
+        if let kind = severity(at: p) { return kind }
+        if b.has("NOQUEUE: ", at: p) {
+            p += 9
+            return noQueue(at: p)
+        }
+        if let qidEnd = queueIdEnd(at: p) {
+            queueId = b.string(p, qidEnd)
+            return withQueueId(at: qidEnd + 2)
+        }
+        return withoutQueueId(at: p)
+    }
+
+    // MARK: - Queue ids
+
+    /// The end of a queue id at `p` followed by `: `, or nil. Short ids are upper-case hex (6–20 characters);
+    /// long ids (`enable_long_queue_ids`) use an alphabet without vowels and contain the separator `z`, which
+    /// keeps words such as `warning:` or `statistics:` from passing as ids.
+    func queueIdEnd(at p: Int) -> Int? {
+        var hex = true
+        var vowel = false
+        var hasZ = false
+        var i = p
+        let limit = min(end, p + 25)
+        while i < limit {
+            let c = b[i]
+            if (c &- 0x30) < 10 || (c &- 0x41) < 6 {
+                // digit or A–F
+            } else if (c &- 0x41) < 26 || (c &- 0x61) < 26 {
+                hex = false
+                let lower = c | 0x20
+                vowel = vowel || lower == 0x61 || lower == 0x65 || lower == 0x69 || lower == 0x6F || lower == 0x75
+                hasZ = hasZ || c == 0x7A
+            } else {
+                break
+            }
+            i += 1
+        }
+        let n = i - p
+        guard n >= 6, n <= 24, i < end, b[i] == UInt8(ascii: ":"), i + 1 == end || b[i + 1] == UInt8(ascii: " ")
+        else { return nil }
+        if hex { return i }
+        // Upper-case A and E are hex digits above, so check them for vowels only in long ids.
+        if n >= 12, hasZ, !vowel, b.find(UInt8(ascii: "A"), from: p, to: i) == nil,
+            b.find(UInt8(ascii: "E"), from: p, to: i) == nil
+        {
+            return i
+        }
+        return nil
+    }
+
+    /// A queue-id-shaped token at `p` (for `queued as X`, notifications): letters and digits.
+    private func token(at p: Int) -> Int {
+        var i = p
+        while i < end {
+            let c = b[i]
+            let isAlnum = (c &- 0x30) < 10 || ((c | 0x20) &- 0x61) < 26
+            if !isAlnum { break }
+            i += 1
+        }
+        return i
+    }
+
+    // MARK: - Severity lines
+
+    /// `warning:`/`error:`/`fatal:`/`panic:` at `p`: a `.warning`, with the queue id when the text starts with one.
+    private mutating func severity(at p: Int) -> PostfixEvent.Kind? {
+        guard p < end else { return nil }
+        let word: String
+        let length: Int
+        switch b[p] {
+        case UInt8(ascii: "w") where b.has("warning: ", at: p): (word, length) = ("warning", 9)
+        case UInt8(ascii: "e") where b.has("error: ", at: p): (word, length) = ("error", 7)
+        case UInt8(ascii: "f") where b.has("fatal: ", at: p): (word, length) = ("fatal", 7)
+        case UInt8(ascii: "p") where b.has("panic: ", at: p): (word, length) = ("panic", 7)
+        default: return nil
+        }
+        let text = p + length
+        if queueId == nil, let qidEnd = queueIdEnd(at: text) { queueId = b.string(text, qidEnd) }
+        return .warning(severity: word, text: b.string(text, end))
+    }
+
+    // MARK: - NOQUEUE
+
+    @inline(__always)
+    private func noQueue(at p: Int) -> PostfixEvent.Kind {
+        if let kind = actionLine(at: p) { return kind }
+        if b.has("client=", at: p) || hasNoisePrefix(at: p) { return .noise }
+        return unparsed
+    }
+
+    // MARK: - Lines with a queue id
+
+    @inline(__always)
+    private mutating func withQueueId(at p: Int) -> PostfixEvent.Kind {
+        guard p < end else { return unparsed }
+        switch b[p] {
+        case UInt8(ascii: "t") where b.has("to=", at: p):
+            return delivery(at: p + 3)
+        case UInt8(ascii: "f") where b.has("from=", at: p):
+            return queueManager(at: p + 5)
+        case UInt8(ascii: "r"):
+            if b.has("removed", at: p), p + 7 == end {
+                return service == "postsuper" ? .postsuper(.removed) : .removed
+            }
+            if b.has("requeued", at: p) { return .postsuper(.requeued) }
+            if b.has("released from hold", at: p) { return .postsuper(.releasedFromHold) }
+            if b.has("resent-message-id=", at: p) { return .noise }
+        case UInt8(ascii: "p"):
+            if b.has("placed on hold", at: p) { return .postsuper(.placedOnHold) }
+            if b.has("postmaster ", at: p) { return .noise }  // copies to the postmaster carry no outcome
+        case UInt8(ascii: "c") where b.has("client=", at: p):
+            return client(at: p + 7)
+        case UInt8(ascii: "u") where b.has("uid=", at: p):
+            return pickup(at: p + 4)
+        case UInt8(ascii: "m") where b.has("message-id=", at: p):
+            return messageId(at: p + 11)
+        case UInt8(ascii: "s"):
+            if b.has("skipped, still being delivered", at: p) { return .skipped }
+            if b.has("sender non-delivery notification: ", at: p) { return notification(.nonDelivery, p + 34) }
+            if b.has("sender delay notification: ", at: p) { return notification(.delay, p + 27) }
+            if b.has("sender delivery status notification: ", at: p) {
+                return notification(.deliveryStatus, p + 37)
+            }
+        case UInt8(ascii: "w"), UInt8(ascii: "e"), UInt8(ascii: "f"):
+            // `warning: header …` is a header_checks action, not a daemon warning.
+            if let kind = actionLine(at: p) { return kind }
+            if let kind = severity(at: p) { return kind }
+        default:
+            break
+        }
+        if let kind = actionLine(at: p) { return kind }
+        if hasNoisePrefix(at: p) { return .noise }
+        return unparsed
+    }
+
+    // MARK: - Lines without a queue id
+
+    @inline(__always)
+    private func withoutQueueId(at p: Int) -> PostfixEvent.Kind {
+        if b.has("connect from ", at: p) { return .connect(client: b.string(p + 13, b.end(of: 0x20, from: p + 13))) }
+        if b.has("disconnect from ", at: p) {
+            return .disconnect(client: b.string(p + 16, b.end(of: 0x20, from: p + 16)))
+        }
+        if hasNoisePrefix(at: p) || Self.noiseServices.contains(service) { return .noise }
+        return unparsed
+    }
+
+    /// Daemons whose lines never carry message state (their warnings are still `.warning`).
+    private static let noiseServices: Set<String> = [
+        "postscreen", "dnsblog", "tlsproxy", "anvil", "scache", "master", "verify", "tlsmgr", "postfix-script",
+        "postlog", "trivial-rewrite", "postmap", "postalias", "postdrop", "sendmail", "postqueue", "flush", "showq",
+        "proxymap", "spawn", "postmulti", "postconf", "postsuper",
+    ]
+
+    /// Sessions events of smtpd/smtp/lmtp that are no message state.
+    private func hasNoisePrefix(at p: Int) -> Bool {
+        guard p < end else { return false }
+        switch b[p] {
+        case UInt8(ascii: "l"):
+            return b.has("lost connection ", at: p)
+        case UInt8(ascii: "t"):
+            return b.has("timeout after ", at: p) || b.has("too many errors ", at: p) || b.has("table ", at: p)
+                || b.has("trusted TLS", at: p)
+        case UInt8(ascii: "A"), UInt8(ascii: "T"), UInt8(ascii: "V"), UInt8(ascii: "U"):
+            return b.has("Anonymous TLS ", at: p) || b.has("Trusted TLS ", at: p) || b.has("Verified TLS ", at: p)
+                || b.has("Untrusted TLS ", at: p) || b.has("Used TLS ", at: p)
+        case UInt8(ascii: "i"):
+            return b.has("improper command pipelining ", at: p)
+        case UInt8(ascii: "S"):
+            return b.has("SSL_", at: p) || b.has("SASL ", at: p) || b.has("SMTPUTF8 ", at: p)
+        case UInt8(ascii: "s"):
+            return b.has("setting up TLS ", at: p) || b.has("server certificate ", at: p)
+                || b.has("statistics: ", at: p) || b.has("sender address verification", at: p)
+        case UInt8(ascii: "c"):
+            return b.has("connect to ", at: p) || b.has("conversation with ", at: p)
+                || b.has("certificate verification ", at: p) || b.has("client certificate ", at: p)
+                || b.has("cache ", at: p)
+        case UInt8(ascii: "h"):
+            return b.has("host ", at: p)
+        case UInt8(ascii: "H"):
+            return b.has("Host offered STARTTLS", at: p)
+        case UInt8(ascii: "e"):
+            return b.has("enabling PIX workarounds", at: p) || b.has("enabling ", at: p)
+        case UInt8(ascii: "C"):
+            return b.has("Cannot start TLS", at: p) || b.has("CONNECT ", at: p)
+        case UInt8(ascii: "n"):
+            return b.has("non-SMTP command ", at: p) || b.has("numeric ", at: p)
+        case UInt8(ascii: "d"):
+            return b.has("discarding EHLO keywords", at: p) || b.has("dict_", at: p)
+        case UInt8(ascii: "p"):
+            return b.has("proxy-accept: ", at: p) || b.has("proxy-reject: ", at: p)
+        case UInt8(ascii: "r"):
+            return b.has("reject: ", at: p) && service == "postscreen"
+        case UInt8(ascii: "D"):
+            return b.has("DSN ", at: p)
+        case UInt8(ascii: "b"):
+            return b.has("bare <LF> ", at: p)
+        default:
+            return false
+        }
+    }
+
+    // MARK: - Shapes
+
+    /// smtp/lmtp/local/virtual/pipe/error/retry/discard/cleanup `to=<r>, orig_to=<o>, relay=…, conn_use=N,
+    /// delay=…, delays=a/b/c/d, dsn=…, status=WORD (text)`.
+    private func delivery(at p: Int) -> PostfixEvent.Kind {
+        let (recipient, recipientEnd) = address(at: p)
+        var delivery = PostfixEvent.Delivery(recipient: recipient, status: .sent)
+        var i = recipientEnd
+        var status: PostfixEvent.DeliveryStatus?
+        while i < end, b.has(", ", at: i) {
+            let key = i + 2
+            guard let equals = b.find(UInt8(ascii: "="), from: key, to: min(end, key + 12)) else { break }
+            let value = equals + 1
+            let next = b.find(", ", from: value) ?? end
+            switch equals - key {
+            case 7 where b.has("orig_to", at: key):
+                let (orig, origEnd) = address(at: value)
+                delivery.origRecipient = orig
+                i = origEnd
+                continue
+            case 5 where b.has("relay", at: key):
+                delivery.relay = b.string(value, next)
+            case 8 where b.has("conn_use", at: key):
+                delivery.connUse = b.integer(at: value, to: next).map { Int32(truncatingIfNeeded: $0.value) }
+            case 5 where b.has("delay", at: key):
+                delivery.delay = b.decimal(at: value, to: next)?.value
+            case 6 where b.has("delays", at: key):
+                delivery.delays = b.string(value, next)
+            case 3 where b.has("dsn", at: key):
+                delivery.dsn = b.string(value, next)
+            case 6 where b.has("status", at: key):
+                let wordEnd = b.end(of: UInt8(ascii: " "), from: value)
+                switch wordEnd - value {
+                case 4 where b.has("sent", at: value): status = .sent
+                case 8 where b.has("deferred", at: value): status = .deferred
+                case 7 where b.has("bounced", at: value): status = .bounced
+                case 13 where b.has("undeliverable", at: value): status = .undeliverable
+                case 7 where b.has("expired", at: value): status = .expired
+                case 11 where b.has("deliverable", at: value): return .noise  // address verification probe
+                case 28 where b.has("undeliverable-but-not-cached", at: value): return .noise
+                default: return unparsed
+                }
+                if wordEnd + 1 < end, b[wordEnd + 1] == UInt8(ascii: "(") {
+                    let open = wordEnd + 2
+                    let close = b.findLast(")", from: open) ?? end
+                    analyse(response: open, close, into: &delivery)
+                }
+                i = end
+                continue
+            default:
+                break
+            }
+            i = next
+        }
+        guard let status else { return unparsed }
+        delivery.status = status
+        return .delivery(delivery)
+    }
+
+    /// Pulls the remote host, the first reply code and the continuing queue id out of a delivery response.
+    private func analyse(response from: Int, _ to: Int, into delivery: inout PostfixEvent.Delivery) {
+        delivery.response = b.string(from, to)
+        // Reply code: the first three-digit number 2xx–5xx that stands alone as a word.
+        var i = from
+        while i + 3 <= to {
+            if i == from || b[i - 1] == 0x20, (b[i] &- 0x32) < 4, (b[i + 1] &- 0x30) < 10, (b[i + 2] &- 0x30) < 10,
+                i + 3 == to || b[i + 3] == 0x20 || b[i + 3] == UInt8(ascii: "-")
+            {
+                delivery.replyCode =
+                    Int32(b[i] &- 0x30) * 100 + Int32(b[i + 1] &- 0x30) * 10
+                    + Int32(b[i + 2] &- 0x30)
+                break
+            }
+            guard let space = b.find(UInt8(ascii: " "), from: i, to: to) else { break }
+            i = space + 1
+        }
+        // Remote host: `host X[ip] said|refused`, `connect to X[ip]:port:`, `lost connection with X[ip]`,
+        // `conversation with X[ip] timed out`.
+        if let hostAt = b.find("host ", from: from, to: to), hostAt == from || b[hostAt - 1] == 0x20,
+            let close = closingBracket(from: hostAt + 5, to: to)
+        {
+            delivery.remoteHost = b.string(hostAt + 5, close + 1)
+        } else if let at = b.find("connect to ", from: from, to: to), let close = closingBracket(from: at + 11, to: to)
+        {
+            delivery.remoteHost = b.string(at + 11, close + 1)
+        } else if let at = b.findLong(" with ", from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
+            delivery.remoteHost = b.string(at + 6, close + 1)
+        }
+        // Continuing queue id.
+        if let at = b.find("queued as ", from: from, to: to) {
+            let tokenEnd = token(at: at + 10)
+            if tokenEnd > at + 10 { delivery.queuedAs = b.string(at + 10, min(tokenEnd, to)) }
+        } else if let at = b.find("forwarded as ", from: from, to: to) {
+            let tokenEnd = token(at: at + 13)
+            if tokenEnd > at + 13 { delivery.queuedAs = b.string(at + 13, min(tokenEnd, to)) }
+        }
+    }
+
+    /// The `]` closing a `name[address]` that starts at `p` with no space before it.
+    private func closingBracket(from p: Int, to: Int) -> Int? {
+        let space = b.find(UInt8(ascii: " "), from: p, to: to) ?? to
+        guard let open = b.find(UInt8(ascii: "["), from: p, to: space), open > p else { return nil }
+        return b.find(UInt8(ascii: "]"), from: open, to: to)
+    }
+
+    /// qmgr `from=<s>, size=N, nrcpt=N (queue active)` or `from=<s>, status=expired, returned to sender`.
+    private func queueManager(at p: Int) -> PostfixEvent.Kind {
+        let (sender, senderEnd) = address(at: p)
+        if b.has(", size=", at: senderEnd), let size = b.integer(at: senderEnd + 7) {
+            var nrcpt: Int32 = 0
+            if b.has(", nrcpt=", at: size.end), let n = b.integer(at: size.end + 8) {
+                nrcpt = Int32(truncatingIfNeeded: n.value)
+            }
+            return .queued(sender: sender, size: size.value, nrcpt: nrcpt)
+        }
+        if b.has(", status=expired", at: senderEnd) || b.has(", status=force-expired", at: senderEnd) {
+            return .expired(sender: sender)
+        }
+        return unparsed
+    }
+
+    /// smtpd `client=host[ip]`, optionally followed by `, orig_queue_id=…, orig_client=…, sasl_method=…,
+    /// sasl_username=…`.
+    private func client(at p: Int) -> PostfixEvent.Kind {
+        let clientEnd = b.find(", ", from: p) ?? end
+        var user: String?
+        if let at = b.findLong("sasl_username=", from: clientEnd) {
+            user = b.string(at + 14, b.find(", ", from: at + 14) ?? end)
+        }
+        return .client(client: b.string(p, clientEnd), saslUsername: user)
+    }
+
+    /// pickup `uid=N from=<s>`.
+    private func pickup(at p: Int) -> PostfixEvent.Kind {
+        let uid = b.integer(at: p)
+        guard let from = b.find("from=", from: uid?.end ?? p) else { return unparsed }
+        return .pickup(uid: uid.map { Int32(truncatingIfNeeded: $0.value) }, sender: address(at: from + 5).value)
+    }
+
+    /// cleanup `message-id=<id>`; also `<>`, bare ids and RFC 2047-encoded ones, kept as logged.
+    private func messageId(at p: Int) -> PostfixEvent.Kind {
+        var last = end
+        while last > p, b[last - 1] == UInt8(ascii: " ") { last -= 1 }
+        if last - p >= 2, b[p] == UInt8(ascii: "<"), b[last - 1] == UInt8(ascii: ">") {
+            return .messageId(b.string(p + 1, last - 1))
+        }
+        return .messageId(b.string(p, last))
+    }
+
+    private func notification(_ type: PostfixEvent.NotificationType, _ p: Int) -> PostfixEvent.Kind {
+        let tokenEnd = token(at: p)
+        guard tokenEnd > p else { return unparsed }
+        return .notification(type: type, newQueueId: b.string(p, tokenEnd))
+    }
+
+    /// An address after `key=`: `<…>` (the local part may hold spaces, quotes, commas) or a bare word up to `,`.
+    /// - Returns: the address without brackets and the index after it.
+    private func address(at p: Int) -> (value: String, end: Int) {
+        guard p < end else { return ("", end) }
+        if b[p] == UInt8(ascii: "<") {
+            var search = p + 1
+            while let close = b.find(UInt8(ascii: ">"), from: search) {
+                let after = close + 1
+                if after == end || b[after] == 0x20 || b[after] == UInt8(ascii: ",") || b[after] == UInt8(ascii: ";")
+                    || b[after] == UInt8(ascii: ":")
+                {
+                    return (b.string(p + 1, close), after)
+                }
+                search = after
+            }
+            return (b.string(p + 1, end), end)
+        }
+        var i = p
+        while i < end, b[i] != UInt8(ascii: ","), b[i] != 0x20 { i += 1 }
+        return (b.string(p, i), i)
+    }
+
+    // MARK: - Actions: rejects, header/body checks
+
+    /// `ACTION: …` where ACTION is a restriction or header/body-check action. An SMTP stage after it
+    /// (`RCPT from`, `END-OF-MESSAGE from`) makes a `.reject`; `header `/`body ` makes a header or cleanup action.
+    private func actionLine(at p: Int) -> PostfixEvent.Kind? {
+        guard let colon = b.find(UInt8(ascii: ":"), from: p, to: min(end, p + 32)), colon + 1 < end,
+            b[colon + 1] == 0x20, colon > p
+        else { return nil }
+        let actionLength = colon - p
+        let known: Bool
+        switch b[p] {
+        case UInt8(ascii: "r"):
+            known =
+                (actionLength == 6 && b.has("reject", at: p)) || (actionLength == 14 && b.has("reject_warning", at: p))
+                || (actionLength == 8 && b.has("redirect", at: p)) || (actionLength == 7 && b.has("replace", at: p))
+        case UInt8(ascii: "m"): known = b.has("milter-", at: p)
+        case UInt8(ascii: "h"): known = actionLength == 4 && b.has("hold", at: p)
+        case UInt8(ascii: "d"): known = actionLength == 7 && b.has("discard", at: p)
+        case UInt8(ascii: "f"): known = actionLength == 6 && b.has("filter", at: p)
+        case UInt8(ascii: "p"): known = actionLength == 7 && b.has("prepend", at: p)
+        case UInt8(ascii: "i"): known = actionLength == 4 && b.has("info", at: p)
+        case UInt8(ascii: "w"): known = actionLength == 7 && b.has("warning", at: p)
+        case UInt8(ascii: "s"): known = actionLength == 5 && b.has("strip", at: p)
+        case UInt8(ascii: "b"): known = actionLength == 3 && b.has("bcc", at: p)
+        default: known = false
+        }
+        guard known else { return nil }
+        let action = b.string(p, colon)
+        let q = colon + 2
+        if b.has("header ", at: q) {
+            let trailer = findTrailer(from: q, to: end)
+            let fields = parseTrailer(trailer.map { $0 + 2 } ?? end)
+            if (actionLength == 4 && b[p] == UInt8(ascii: "i")) || (actionLength == 7 && b[p] == UInt8(ascii: "w")) {
+                // `info`/`warning`: the header_checks INFO/WARN line the tracking hash rides on.
+                let nameStart = q + 7
+                let detailEnd = trailer ?? end
+                let nameEnd = b.find(": ", from: nameStart, to: detailEnd) ?? detailEnd
+                let valueStart = min(nameEnd + 2, detailEnd)
+                let valueEnd = b.findLast(" from ", from: valueStart, to: detailEnd) ?? detailEnd
+                return .header(
+                    PostfixEvent.Header(
+                        action: action, name: b.string(nameStart, nameEnd),
+                        value: b.string(valueStart, valueEnd), sender: fields.sender,
+                        recipient: fields.recipient))
+            }
+            return .cleanupAction(
+                PostfixEvent.CleanupAction(
+                    action: action, detail: b.string(q, trailer ?? end),
+                    sender: fields.sender, recipient: fields.recipient))
+        }
+        // `STAGE from client: …` is an SMTP-level restriction or milter decision.
+        var stageEnd = q
+        while stageEnd < end, (b[stageEnd] &- 0x41) < 26 || b[stageEnd] == UInt8(ascii: "-") { stageEnd += 1 }
+        if stageEnd > q, b.has(" from ", at: stageEnd) {
+            return reject(action: action, stageStart: q, stageEnd: stageEnd)
+        }
+        if actionLength == 7 && b[p] == UInt8(ascii: "w") { return nil }  // a daemon warning
+        let trailer = findTrailer(from: q, to: end)
+        let fields = parseTrailer(trailer.map { $0 + 2 } ?? end)
+        return .cleanupAction(
+            PostfixEvent.CleanupAction(
+                action: action, detail: b.string(q, trailer ?? end),
+                sender: fields.sender, recipient: fields.recipient))
+    }
+
+    /// `STAGE from host[ip]: CODE DSN text; from=<s> to=<r> proto=P helo=<h>` (postscreen: commas after values).
+    private func reject(action: String, stageStart: Int, stageEnd: Int) -> PostfixEvent.Kind {
+        let clientStart = stageEnd + 6
+        var clientEnd: Int
+        var i: Int
+        if let open = b.find(
+            UInt8(ascii: "["), from: clientStart, to: b.find(UInt8(ascii: " "), from: clientStart) ?? end),
+            let close = b.find(UInt8(ascii: "]"), from: open)
+        {
+            clientEnd = close + 1
+            // postscreen: `[ip]:port`
+            if clientEnd < end, b[clientEnd] == UInt8(ascii: ":"), let port = b.integer(at: clientEnd + 1) {
+                clientEnd = port.end
+            }
+            i = clientEnd
+        } else {
+            clientEnd = b.find(": ", from: clientStart) ?? end
+            i = clientEnd
+        }
+        if b.has(": ", at: i) { i += 2 }
+        let trailer = findTrailer(from: i, to: end)
+        let textEnd = trailer ?? end
+        var code: Int32?
+        if i + 3 <= textEnd, (b[i] &- 0x32) < 4, (b[i + 1] &- 0x30) < 10, (b[i + 2] &- 0x30) < 10,
+            i + 3 == textEnd || b[i + 3] == 0x20
+        {
+            code = Int32(b[i] &- 0x30) * 100 + Int32(b[i + 1] &- 0x30) * 10 + Int32(b[i + 2] &- 0x30)
+            i = min(i + 4, textEnd)
+        }
+        var dsn: String?
+        if i + 5 <= textEnd, (b[i] &- 0x32) < 4, b[i + 1] == UInt8(ascii: ".") {
+            var j = i + 2
+            while j < textEnd, (b[j] &- 0x30) < 10 || b[j] == UInt8(ascii: ".") { j += 1 }
+            if j == textEnd || b[j] == 0x20 {
+                dsn = b.string(i, j)
+                i = min(j + 1, textEnd)
+            }
+        }
+        let fields = parseTrailer(trailer.map { $0 + 2 } ?? end)
+        return .reject(
+            PostfixEvent.Reject(
+                action: action, stage: b.string(stageStart, stageEnd), client: b.string(clientStart, clientEnd),
+                code: code, dsn: dsn, response: b.string(i, textEnd), sender: fields.sender,
+                recipient: fields.recipient, proto: fields.proto, helo: fields.helo))
+    }
+
+    /// The index of the `;` that starts the `; from=<…> to=<…> proto=… helo=<…>` trailer, searched from the
+    /// right because the text before it (a header value, a reply) may hold `;` and `from` itself.
+    private func findTrailer(from p: Int, to limit: Int) -> Int? {
+        var i = limit - 1
+        var found: Int?
+        while i >= p {
+            if b[i] == UInt8(ascii: ";"), i + 1 < limit, b[i + 1] == 0x20 {
+                let k = i + 2
+                if b.has("from=", at: k) || b.has("to=", at: k) || b.has("proto=", at: k) || b.has("helo=", at: k) {
+                    found = i
+                    break
+                }
+            }
+            i -= 1
+        }
+        return found
+    }
+
+    private struct Trailer {
+        var sender: String?
+        var recipient: String?
+        var proto: String?
+        var helo: String?
+    }
+
+    /// Reads `from=<s> to=<r> proto=P helo=<h>` (spaces or `, ` between) starting at `p`.
+    private func parseTrailer(_ p: Int) -> Trailer {
+        var fields = Trailer()
+        var i = p
+        while i < end {
+            if b.has("from=", at: i) {
+                let (value, next) = address(at: i + 5)
+                fields.sender = value
+                i = next
+            } else if b.has("to=", at: i) {
+                let (value, next) = address(at: i + 3)
+                fields.recipient = value
+                i = next
+            } else if b.has("proto=", at: i) {
+                var j = i + 6
+                while j < end, b[j] != 0x20, b[j] != UInt8(ascii: ",") { j += 1 }
+                fields.proto = b.string(i + 6, j)
+                i = j
+            } else if b.has("helo=", at: i) {
+                let (value, next) = address(at: i + 5)
+                fields.helo = value
+                i = next
+            } else {
+                break
+            }
+            if b.has(", ", at: i) { i += 2 } else if i < end, b[i] == 0x20 { i += 1 } else { break }
+        }
+        return fields
+    }
+}
