@@ -81,8 +81,8 @@ import Testing
         let dayThree = dayOne + 2 * 86_400_000_000
         var deliveries = (0..<120).map { _ in generator.delivery(day: dayOne) }
         deliveries += (0..<90).map { _ in generator.delivery(day: dayThree) }
-        let attempts = (0..<70).map { _ in generator.attempt() }
-        let rejects = (0..<50).map { _ in generator.reject() }
+        let attempts = (0..<70).map { _ in generator.attempt(day: dayOne + 3_600_000_000) }
+        let rejects = (0..<50).map { _ in generator.reject(day: dayThree) }
         let firstHalf = Array(deliveries.prefix(100)), secondHalf = Array(deliveries.dropFirst(100))
         try store.publish(deliveries: firstHalf, attempts: attempts, rejects: rejects, partName: "mx1-0-100")
         try store.publish(deliveries: secondHalf, attempts: [], rejects: [], partName: "mx1-100-210")

@@ -86,18 +86,20 @@ struct RecordGenerator {
             finishedAt: finished, delaySeconds: double(), attempts: int32(), size: chance(30) ? nil : int64())
     }
 
-    mutating func attempt() -> AttemptRecord {
-        AttemptRecord(
+    mutating func attempt(day base: Int64? = nil) -> AttemptRecord {
+        let at = base.map { $0 + Int64(int(0..<86_400_000)) * 1000 } ?? timestamp()
+        return AttemptRecord(
             host: "mx1", queueId: string(maxLength: 6), hash: optionalString(), app: pick(["basecamp", "hey"]),
-            recipient: string(), recipientDomain: string(maxLength: 4), attemptedAt: timestamp(),
+            recipient: string(), recipientDomain: string(maxLength: 4), attemptedAt: at,
             status: pick(["sent", "deferred", "bounced", "expired"]), dsn: optionalString(),
             relay: optionalString(), response: optionalString(maxLength: 40), category: pick(["delivered", "timeout"]),
             delaySeconds: chance(30) ? nil : double())
     }
 
-    mutating func reject() -> RejectRecord {
-        RejectRecord(
-            host: pick(["mx1", "mx2", "mx3"]), rejectedAt: timestamp(), client: optionalString(), sender: optionalString(),
+    mutating func reject(day base: Int64? = nil) -> RejectRecord {
+        let at = base.map { $0 + Int64(int(0..<86_400_000)) * 1000 } ?? timestamp()
+        return RejectRecord(
+            host: pick(["mx1", "mx2", "mx3"]), rejectedAt: at, client: optionalString(), sender: optionalString(),
             recipient: optionalString(), recipientDomain: optionalString(), code: chance(30) ? nil : int32(),
             dsn: optionalString(), response: optionalString(maxLength: 40))
     }
