@@ -111,7 +111,9 @@ import Testing
             .init(directory: store.root + "/deliveries", day: "2026-11-30", rows: 90),
         ]
         for (name, rows) in Dictionary(grouping: attempts, by: { localDay($0.attemptedAt) }) {
-            manifest.add(path: store.directory(.attempts, day: name) + "/mx1-0-100.parquet",
+            // The 28th was compacted: its attempts live in compacted.parquet.
+            let file = name == "2026-11-28" ? "compacted" : "mx1-0-100"
+            manifest.add(path: store.directory(.attempts, day: name) + "/\(file).parquet",
                          rows: rows.sorted(by: AttemptRecord.precedes), filters: [.init(column: "status", value: "sent")])
         }
         for (name, rows) in Dictionary(grouping: rejects, by: { localDay($0.rejectedAt) }) {

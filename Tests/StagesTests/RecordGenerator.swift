@@ -3,7 +3,7 @@ import Foundation
 
 /// Deterministic pseudo-random rows for property tests (SplitMix64), covering what breaks writers:
 /// non-ASCII and empty strings, nulls, extreme numbers, all-null columns and one-value dictionaries.
-struct RecordGenerator {
+struct RecordGenerator: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) {

@@ -21,22 +21,22 @@ extension AttemptRecord: ParquetRecord {
 
     public var partitionTime: Int64 { attemptedAt }
 
-    public static func makeColumns(_ rows: ArraySlice<AttemptRecord>) -> [ParquetColumnBuffer] {
-        var c = parquetSchema.columns.map { ParquetColumnBuffer(column: $0, reservingCapacity: rows.count) }
-        for r in rows {
-            c[0].append(r.host)
-            c[1].append(r.queueId)
-            c[2].append(r.hash)
-            c[3].append(r.app)
-            c[4].append(r.recipient)
-            c[5].append(r.recipientDomain)
-            c[6].append(r.attemptedAt as Int64?)
-            c[7].append(r.status)
-            c[8].append(r.dsn)
-            c[9].append(r.relay)
-            c[10].append(r.response)
-            c[11].append(r.category)
-            c[12].append(r.delaySeconds)
+    public static func makeColumns(_ rows: UnsafeBufferPointer<AttemptRecord>, order: ArraySlice<Int>) -> [ParquetColumnBuffer] {
+        var c = parquetSchema.columns.map { ParquetColumnBuffer(column: $0, reservingCapacity: order.count) }
+        for i in order {
+            c[0].append(rows[i].host)
+            c[1].append(rows[i].queueId)
+            c[2].append(rows[i].hash)
+            c[3].append(rows[i].app)
+            c[4].append(rows[i].recipient)
+            c[5].append(rows[i].recipientDomain)
+            c[6].append(rows[i].attemptedAt as Int64?)
+            c[7].append(rows[i].status)
+            c[8].append(rows[i].dsn)
+            c[9].append(rows[i].relay)
+            c[10].append(rows[i].response)
+            c[11].append(rows[i].category)
+            c[12].append(rows[i].delaySeconds)
         }
         return c
     }

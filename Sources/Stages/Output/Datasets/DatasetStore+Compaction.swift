@@ -34,10 +34,9 @@ extension DatasetStore {
             let reader = try ParquetFileReader(path: path)
             rows.append(contentsOf: try R.records(from: try reader.readAll(), schema: reader.schema, path: path))
         }
-        rows.sort(by: R.precedes)
         let previously = (files.compacted?.keyValueMetadata[Self.mergedPartsKey] ?? "").split(separator: "\n").map(String.init)
         let allMerged = Set(previously).union(files.parts).sorted()
-        try writeFile(rows, path: "\(dir)/\(Self.compactedPartName).parquet",
+        try writeFile(rows, order: R.sortedOrder(rows), path: "\(dir)/\(Self.compactedPartName).parquet",
                       extraMetadata: [(key: Self.mergedPartsKey, value: allMerged.joined(separator: "\n"))])
         for part in files.parts { try AtomicFilePublisher.remove("\(dir)/\(part).parquet") }
         AtomicFilePublisher.syncDirectory(dir)

@@ -70,18 +70,21 @@ public struct DatasetStore: Sendable {
     private func publish<R: ParquetRecord>(_ rows: [R], partName: String) throws -> Set<String> {
         guard !rows.isEmpty else { return [] }
         var calendar = DayCalendar(timeZone: timeZone)
-        var byDay: [String: [R]] = [:]
-        for row in rows { byDay[calendar.day(ofMicros: row.partitionTime), default: []].append(row) }
-        for (day, var dayRows) in byDay.sorted(by: { $0.key < $1.key }) {
-            dayRows.sort(by: R.precedes)
+        var byDay: [Int64: [Int]] = [:]
+        for (index, row) in rows.enumerated() { byDay[calendar.dayNumber(ofMicros: row.partitionTime), default: []].append(index) }
+        var days = Set<String>()
+        for (dayNumber, indices) in byDay.sorted(by: { $0.key < $1.key }) {
+            let day = DayCalendar.format(daysSinceEpoch: dayNumber)
             let path = "\(root)/\(R.datasetName)/day=\(day)/\(partName).parquet"
-            try writeFile(dayRows, path: path, extraMetadata: [])
+            try writeFile(rows, order: R.sortedOrder(rows, indices: indices), path: path, extraMetadata: [])
+            days.insert(day)
         }
-        return Set(byDay.keys)
+        return days
     }
 
-    /// Writes `rows` (already sorted) to `path` atomically, in row groups of `rowGroupRows`.
-    func writeFile<R: ParquetRecord>(_ rows: [R], path: String, extraMetadata: [(key: String, value: String)]) throws {
+    /// Writes `rows[order[0]], rows[order[1]], …` to `path` atomically, in row groups of `rowGroupRows`.
+    func writeFile<R: ParquetRecord>(_ rows: [R], order: [Int], path: String,
+                                     extraMetadata: [(key: String, value: String)]) throws {
         let options = writerOptions
         let rowGroupRows = max(1, rowGroupRows)
         let failAfter = failWritesAfterBytes
@@ -90,9 +93,10 @@ public struct DatasetStore: Sendable {
             if let failAfter { sink = FaultInjectingOutputSink(wrapping: sink, failAfterBytes: failAfter) }
             let writer = try ParquetFileWriter(sink: sink, schema: R.parquetSchema, options: options)
             var start = 0
-            while start < rows.count {
-                let end = min(start + rowGroupRows, rows.count)
-                try writer.write(rowGroup: R.makeColumns(rows[start..<end]))
+            while start < order.count {
+                let end = min(start + rowGroupRows, order.count)
+                let columns = rows.withUnsafeBufferPointer { R.makeColumns($0, order: order[start..<end]) }
+                try writer.write(rowGroup: columns)
                 start = end
             }
             try writer.close(keyValueMetadata: [

@@ -6,6 +6,8 @@ import Foundation
 struct DayCalendar {
     let timeZone: TimeZone
     private var cache: [Int64: String] = [:]
+    private var lastBucket = Int64.min
+    private var lastDayNumber: Int64 = 0
 
     init(timeZone: TimeZone) {
         self.timeZone = timeZone
@@ -20,6 +22,18 @@ struct DayCalendar {
         if cache.count > 100_000 { cache.removeAll(keepingCapacity: true) }
         cache[bucket] = text
         return text
+    }
+
+    /// The local day as days since 1970-01-01; the last 15-minute bucket is remembered, since rows mostly
+    /// arrive in time order.
+    mutating func dayNumber(ofMicros micros: Int64) -> Int64 {
+        let bucket = Self.floorDiv(micros, 900_000_000)
+        if bucket == lastBucket { return lastDayNumber }
+        let seconds = bucket * 900
+        let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+        lastBucket = bucket
+        lastDayNumber = Self.floorDiv(seconds + offset, 86_400)
+        return lastDayNumber
     }
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

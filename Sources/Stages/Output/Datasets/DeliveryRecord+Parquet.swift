@@ -27,28 +27,28 @@ extension DeliveryRecord: ParquetRecord {
 
     public var partitionTime: Int64 { finishedAt }
 
-    public static func makeColumns(_ rows: ArraySlice<DeliveryRecord>) -> [ParquetColumnBuffer] {
-        var c = parquetSchema.columns.map { ParquetColumnBuffer(column: $0, reservingCapacity: rows.count) }
-        for r in rows {
-            c[0].append(r.host)
-            c[1].append(r.queueId)
-            c[2].append(r.messageId)
-            c[3].append(r.hash)
-            c[4].append(r.app)
-            c[5].append(r.sender)
-            c[6].append(r.recipient)
-            c[7].append(r.origRecipient)
-            c[8].append(r.recipientDomain)
-            c[9].append(r.status)
-            c[10].append(r.dsn)
-            c[11].append(r.relay)
-            c[12].append(r.response)
-            c[13].append(r.category)
-            c[14].append(r.receivedAt as Int64?)
-            c[15].append(r.finishedAt as Int64?)
-            c[16].append(r.delaySeconds as Double?)
-            c[17].append(r.attempts as Int32?)
-            c[18].append(r.size)
+    public static func makeColumns(_ rows: UnsafeBufferPointer<DeliveryRecord>, order: ArraySlice<Int>) -> [ParquetColumnBuffer] {
+        var c = parquetSchema.columns.map { ParquetColumnBuffer(column: $0, reservingCapacity: order.count) }
+        for i in order {
+            c[0].append(rows[i].host)
+            c[1].append(rows[i].queueId)
+            c[2].append(rows[i].messageId)
+            c[3].append(rows[i].hash)
+            c[4].append(rows[i].app)
+            c[5].append(rows[i].sender)
+            c[6].append(rows[i].recipient)
+            c[7].append(rows[i].origRecipient)
+            c[8].append(rows[i].recipientDomain)
+            c[9].append(rows[i].status)
+            c[10].append(rows[i].dsn)
+            c[11].append(rows[i].relay)
+            c[12].append(rows[i].response)
+            c[13].append(rows[i].category)
+            c[14].append(rows[i].receivedAt as Int64?)
+            c[15].append(rows[i].finishedAt as Int64?)
+            c[16].append(rows[i].delaySeconds as Double?)
+            c[17].append(rows[i].attempts as Int32?)
+            c[18].append(rows[i].size)
         }
         return c
     }

@@ -10,13 +10,32 @@ public protocol ParquetRecord: Sendable, Equatable {
     static var parquetSchema: ParquetSchema { get }
     /// Microseconds since the epoch (UTC) whose local date is the row's `day`.
     var partitionTime: Int64 { get }
-    /// Fills one buffer per schema column from `rows`.
-    static func makeColumns(_ rows: ArraySlice<Self>) -> [ParquetColumnBuffer]
+    /// Fills one buffer per schema column from `rows[order[0]], rows[order[1]], …` (an index order, so that
+    /// sorting and grouping never copy the records themselves).
+    static func makeColumns(_ rows: UnsafeBufferPointer<Self>, order: ArraySlice<Int>) -> [ParquetColumnBuffer]
     /// Rebuilds rows from columns read back (matched by name, so column order in the file does not matter).
     static func records(from columns: [ParquetColumnBuffer], schema: ParquetSchema, path: String) throws -> [Self]
     /// The order rows are written in: hash, then recipient for deliveries and attempts, time for rejects, with
     /// further keys so that equal input always gives byte-identical files.
     static func precedes(_ a: Self, _ b: Self) -> Bool
+}
+
+extension ParquetRecord {
+    /// Fills one buffer per schema column from `rows`, in their order.
+    public static func makeColumns(_ rows: ArraySlice<Self>) -> [ParquetColumnBuffer] {
+        let array = Array(rows)
+        return array.withUnsafeBufferPointer { makeColumns($0, order: Array($0.indices)[...]) }
+    }
+
+    /// The indices of `rows` in `precedes` order (stable), sorting indices rather than the records: moving
+    /// records would copy (retain and release) every string field.
+    public static func sortedOrder(_ rows: [Self], indices: [Int]? = nil) -> [Int] {
+        var order = indices ?? Array(rows.indices)
+        rows.withUnsafeBufferPointer { buffer in
+            order.sort { precedes(buffer[$0], buffer[$1]) }
+        }
+        return order
+    }
 }
 
 /// Reads the named columns of a file back into typed arrays, failing with `.format` when a column is missing

@@ -17,18 +17,18 @@ extension RejectRecord: ParquetRecord {
 
     public var partitionTime: Int64 { rejectedAt }
 
-    public static func makeColumns(_ rows: ArraySlice<RejectRecord>) -> [ParquetColumnBuffer] {
-        var c = parquetSchema.columns.map { ParquetColumnBuffer(column: $0, reservingCapacity: rows.count) }
-        for r in rows {
-            c[0].append(r.host)
-            c[1].append(r.rejectedAt as Int64?)
-            c[2].append(r.client)
-            c[3].append(r.sender)
-            c[4].append(r.recipient)
-            c[5].append(r.recipientDomain)
-            c[6].append(r.code)
-            c[7].append(r.dsn)
-            c[8].append(r.response)
+    public static func makeColumns(_ rows: UnsafeBufferPointer<RejectRecord>, order: ArraySlice<Int>) -> [ParquetColumnBuffer] {
+        var c = parquetSchema.columns.map { ParquetColumnBuffer(column: $0, reservingCapacity: order.count) }
+        for i in order {
+            c[0].append(rows[i].host)
+            c[1].append(rows[i].rejectedAt as Int64?)
+            c[2].append(rows[i].client)
+            c[3].append(rows[i].sender)
+            c[4].append(rows[i].recipient)
+            c[5].append(rows[i].recipientDomain)
+            c[6].append(rows[i].code)
+            c[7].append(rows[i].dsn)
+            c[8].append(rows[i].response)
         }
         return c
     }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Streams one Parquet file: the magic, then one row group at a time (only that row group's rows are held
@@ -9,7 +10,8 @@ public final class ParquetFileWriter {
     public let schema: ParquetSchema
     public let options: ParquetWriterOptions
     private let sink: any ParquetOutputSink
-    private let chunkBuilder: ParquetColumnChunkBuilder
+    /// One per column, so that the chunks of a row group can be encoded and compressed in parallel.
+    private let chunkBuilders: [ParquetColumnChunkBuilder]
     /// Bytes not yet handed to the sink; flushed at about 1 MiB so the sink sees few, large writes.
     private var pending: [UInt8] = []
     /// File offset of `pending[0]`.
@@ -32,7 +34,7 @@ public final class ParquetFileWriter {
         self.sink = sink
         self.schema = schema
         self.options = options
-        self.chunkBuilder = try ParquetColumnChunkBuilder(options: options)
+        self.chunkBuilders = try schema.columns.map { _ in try ParquetColumnChunkBuilder(options: options) }
         pending.reserveCapacity(2 << 20)
         pending.append(contentsOf: Array("PAR1".utf8))
     }
@@ -46,9 +48,25 @@ public final class ParquetFileWriter {
         precondition(columns.allSatisfy { $0.rowCount == rows }, "columns of a row group differ in length")
         guard rows > 0 else { return }
         let groupOffset = pendingOffset + Int64(pending.count)
+        // Encode and gzip every chunk on its own (in parallel: compression is most of the cost), then append
+        // them in schema order and make their offsets absolute.
+        let job = ChunkEncodingJob(builders: chunkBuilders, schema: schema.columns, columns: columns)
+        defer { job.release() }
+        if options.parallelEncoding && columns.count > 1 && rows >= 1024 {
+            DispatchQueue.concurrentPerform(iterations: columns.count) { job.encode($0) }
+        } else {
+            for i in columns.indices { job.encode(i) }
+        }
+        let results = job.results
         var chunks: [ParquetColumnChunkMetadata] = []
-        for (column, values) in zip(schema.columns, columns) {
-            chunks.append(try chunkBuilder.build(column: column, values: values, baseOffset: pendingOffset, into: &pending))
+        for i in columns.indices {
+            var (bytes, meta) = try results[i]!.get()
+            let base = pendingOffset + Int64(pending.count)
+            meta.dataPageOffset += base
+            meta.dictionaryPageOffset = meta.dictionaryPageOffset.map { $0 + base }
+            chunks.append(meta)
+            pending.append(contentsOf: bytes)
+            bytes = []
             if pending.count >= 1 << 20 { try flush() }
         }
         rowGroups.append(RowGroupMetadata(
@@ -75,5 +93,38 @@ public final class ParquetFileWriter {
         try pending.withUnsafeBytes { try sink.write($0) }
         pendingOffset += Int64(pending.count)
         pending.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The per-row-group work of encoding each column chunk, shared by the threads of `concurrentPerform`.
+///
+/// `@unchecked Sendable` is sound here: iteration `i` touches only `builders[i]` (each builder owns its zlib
+/// stream and scratch buffers) and `results[i]`; the inputs are immutable; the caller reads `results` only
+/// after `concurrentPerform` has returned.
+private struct ChunkEncodingJob: @unchecked Sendable {
+    let builders: [ParquetColumnChunkBuilder]
+    let schema: [ParquetColumn]
+    let columns: [ParquetColumnBuffer]
+    let results: UnsafeMutableBufferPointer<Result<([UInt8], ParquetColumnChunkMetadata), any Error>?>
+
+    init(builders: [ParquetColumnChunkBuilder], schema: [ParquetColumn], columns: [ParquetColumnBuffer]) {
+        self.builders = builders
+        self.schema = schema
+        self.columns = columns
+        results = .allocate(capacity: columns.count)
+        results.initialize(repeating: nil)
+    }
+
+    func encode(_ i: Int) {
+        results[i] = Result {
+            var bytes: [UInt8] = []
+            let meta = try builders[i].build(column: schema[i], values: columns[i], baseOffset: 0, into: &bytes)
+            return (bytes, meta)
+        }
+    }
+
+    func release() {
+        _ = results.deinitialize()
+        results.deallocate()
     }
 }

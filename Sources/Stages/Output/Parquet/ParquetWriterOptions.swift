@@ -12,6 +12,8 @@ public struct ParquetWriterOptions: Sendable {
     public var maxPageBytes = 1 << 20
     public var maxDictionaryEntries = 65_536
     public var maxDictionaryBytes = 1 << 20
+    /// Encode and compress the columns of a row group on several threads (the bytes written are the same).
+    public var parallelEncoding = true
     /// An honest writer name: readers distrust statistics from files claiming old parquet-mr/parquet-cpp.
     public var createdBy = "mailstats version \(ParquetWriterOptions.mailstatsVersion) (parquet writer \(ParquetWriterOptions.writerFormatVersion))"
 
