@@ -1,0 +1,97 @@
+import Foundation
+
+extension DeliveryRecord: ParquetRecord {
+    public static let datasetName = "deliveries"
+
+    public static let parquetSchema = ParquetSchema([
+        ParquetColumn("host", .string),
+        ParquetColumn("queue_id", .string),
+        ParquetColumn("message_id", .string, optional: true),
+        ParquetColumn("hash", .string, optional: true),
+        ParquetColumn("app", .string),
+        ParquetColumn("sender", .string, optional: true),
+        ParquetColumn("recipient", .string),
+        ParquetColumn("orig_recipient", .string, optional: true),
+        ParquetColumn("recipient_domain", .string),
+        ParquetColumn("status", .string),
+        ParquetColumn("dsn", .string, optional: true),
+        ParquetColumn("relay", .string, optional: true),
+        ParquetColumn("response", .string, optional: true),
+        ParquetColumn("category", .string),
+        ParquetColumn("received_at", .timestampMicros),
+        ParquetColumn("finished_at", .timestampMicros),
+        ParquetColumn("delay_s", .double),
+        ParquetColumn("attempts", .int32),
+        ParquetColumn("size", .int64, optional: true),
+    ])
+
+    public var partitionTime: Int64 { finishedAt }
+
+    public static func makeColumns(_ rows: UnsafeBufferPointer<DeliveryRecord>, order: ArraySlice<Int>) -> [ParquetColumnBuffer] {
+        var c = parquetSchema.columns.map { ParquetColumnBuffer(column: $0, reservingCapacity: order.count) }
+        for i in order {
+            c[0].append(rows[i].host)
+            c[1].append(rows[i].queueId)
+            c[2].append(rows[i].messageId)
+            c[3].append(rows[i].hash)
+            c[4].append(rows[i].app)
+            c[5].append(rows[i].sender)
+            c[6].append(rows[i].recipient)
+            c[7].append(rows[i].origRecipient)
+            c[8].append(rows[i].recipientDomain)
+            c[9].append(rows[i].status)
+            c[10].append(rows[i].dsn)
+            c[11].append(rows[i].relay)
+            c[12].append(rows[i].response)
+            c[13].append(rows[i].category)
+            c[14].append(rows[i].receivedAt as Int64?)
+            c[15].append(rows[i].finishedAt as Int64?)
+            c[16].append(rows[i].delaySeconds as Double?)
+            c[17].append(rows[i].attempts as Int32?)
+            c[18].append(rows[i].size)
+        }
+        return c
+    }
+
+    public static func records(from columns: [ParquetColumnBuffer], schema: ParquetSchema,
+                               path: String) throws -> [DeliveryRecord] {
+        let l = ParquetColumnLookup(columns: columns, schema: schema, path: path)
+        let host = try l.strings("host"), queueId = try l.strings("queue_id"), messageId = try l.strings("message_id")
+        let hash = try l.strings("hash"), app = try l.strings("app"), sender = try l.strings("sender")
+        let recipient = try l.strings("recipient"), origRecipient = try l.strings("orig_recipient")
+        let domain = try l.strings("recipient_domain"), status = try l.strings("status"), dsn = try l.strings("dsn")
+        let relay = try l.strings("relay"), response = try l.strings("response"), category = try l.strings("category")
+        let receivedAt = try l.timestamps("received_at"), finishedAt = try l.timestamps("finished_at")
+        let delay = try l.doubles("delay_s"), attempts = try l.int32s("attempts"), size = try l.int64s("size")
+        var result: [DeliveryRecord] = []
+        result.reserveCapacity(host.count)
+        for i in 0..<host.count {
+            result.append(DeliveryRecord(
+                host: try l.required(host[i], "host"), queueId: try l.required(queueId[i], "queue_id"),
+                messageId: messageId[i], hash: hash[i], app: try l.required(app[i], "app"), sender: sender[i],
+                recipient: try l.required(recipient[i], "recipient"), origRecipient: origRecipient[i],
+                recipientDomain: try l.required(domain[i], "recipient_domain"),
+                status: try l.required(status[i], "status"), dsn: dsn[i], relay: relay[i], response: response[i],
+                category: try l.required(category[i], "category"),
+                receivedAt: try l.required(receivedAt[i], "received_at"),
+                finishedAt: try l.required(finishedAt[i], "finished_at"),
+                delaySeconds: try l.required(delay[i], "delay_s"), attempts: try l.required(attempts[i], "attempts"),
+                size: size[i]))
+        }
+        return result
+    }
+
+    public static func precedes(_ a: DeliveryRecord, _ b: DeliveryRecord) -> Bool {
+        var c = utf8Compare(a.hash, b.hash)
+        if c == 0 { c = utf8Compare(a.recipient, b.recipient) }
+        if c == 0 { c = threeWay(a.finishedAt, b.finishedAt) }
+        if c == 0 { c = utf8Compare(a.host, b.host) }
+        if c == 0 { c = utf8Compare(a.queueId, b.queueId) }
+        if c == 0 { c = utf8Compare(a.status, b.status) }
+        if c == 0 { c = threeWay(a.receivedAt, b.receivedAt) }
+        if c == 0 { c = utf8Compare(a.response, b.response) }
+        if c == 0 { c = utf8Compare(a.messageId, b.messageId) }
+        if c == 0 { c = utf8Compare(a.origRecipient, b.origRecipient) }
+        return c < 0
+    }
+}

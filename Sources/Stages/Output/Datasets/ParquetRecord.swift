@@ -1,0 +1,105 @@
+import Foundation
+import Pipeline
+
+/// A row type of one mailstats dataset: its Parquet schema, how rows become columns and back, the time
+/// that decides its day partition, and its deterministic sort orders.
+public protocol ParquetRecord: Sendable, Equatable {
+    /// The dataset directory name under DATA (`deliveries`, `attempts`, `rejects`).
+    static var datasetName: String { get }
+    /// Columns in file order, named exactly as the contract's tables.
+    static var parquetSchema: ParquetSchema { get }
+    /// Microseconds since the epoch (UTC) whose local date is the row's `day`.
+    var partitionTime: Int64 { get }
+    /// Fills one buffer per schema column from `rows[order[0]], rows[order[1]], …` (an index order, so that
+    /// sorting and grouping never copy the records themselves).
+    static func makeColumns(_ rows: UnsafeBufferPointer<Self>, order: ArraySlice<Int>) -> [ParquetColumnBuffer]
+    /// Rebuilds rows from columns read back (matched by name, so column order in the file does not matter).
+    static func records(from columns: [ParquetColumnBuffer], schema: ParquetSchema, path: String) throws -> [Self]
+    /// The order rows are written in: hash, then recipient for deliveries and attempts, time for rejects, with
+    /// further keys so that equal input always gives byte-identical files.
+    static func precedes(_ a: Self, _ b: Self) -> Bool
+}
+
+extension ParquetRecord {
+    /// Fills one buffer per schema column from `rows`, in their order.
+    public static func makeColumns(_ rows: ArraySlice<Self>) -> [ParquetColumnBuffer] {
+        let array = Array(rows)
+        return array.withUnsafeBufferPointer { makeColumns($0, order: Array($0.indices)[...]) }
+    }
+
+    /// The indices of `rows` in `precedes` order (stable), sorting indices rather than the records: moving
+    /// records would copy (retain and release) every string field.
+    public static func sortedOrder(_ rows: [Self], indices: [Int]? = nil) -> [Int] {
+        var order = indices ?? Array(rows.indices)
+        rows.withUnsafeBufferPointer { buffer in
+            order.sort { precedes(buffer[$0], buffer[$1]) }
+        }
+        return order
+    }
+}
+
+/// Reads the named columns of a file back into typed arrays, failing with `.format` when a column is missing
+/// or has another type (the file is not one of ours for this dataset).
+struct ParquetColumnLookup {
+    let columns: [ParquetColumnBuffer]
+    let schema: ParquetSchema
+    let path: String
+
+    private func column(_ name: String, _ kind: ParquetColumnKind) throws -> ParquetColumnBuffer {
+        guard let index = schema.index(of: name), schema.columns[index].kind == kind else {
+            throw MailstatsError(.format, "Parquet file lacks column \(name) of type \(kind)", path: path)
+        }
+        return columns[index]
+    }
+
+    func strings(_ name: String) throws -> [String?] { try column(name, .string).strings() }
+    func int32s(_ name: String) throws -> [Int32?] { try column(name, .int32).int32s() }
+    func int64s(_ name: String) throws -> [Int64?] { try column(name, .int64).int64s() }
+    func timestamps(_ name: String) throws -> [Int64?] { try column(name, .timestampMicros).int64s() }
+    func doubles(_ name: String) throws -> [Double?] { try column(name, .double).doubles() }
+
+    /// Unwraps a value of a column that must not hold nulls.
+    func required<T>(_ value: T?, _ name: String) throws -> T {
+        guard let value else { throw MailstatsError(.format, "null in required column \(name)", path: path) }
+        return value
+    }
+}
+
+/// Byte-wise (unsigned UTF-8) ordering, the order Parquet statistics use; nil sorts first.
+@inline(__always)
+func utf8Compare(_ a: String?, _ b: String?) -> Int {
+    switch (a, b) {
+    case (nil, nil): return 0
+    case (nil, _): return -1
+    case (_, nil): return 1
+    case (let a?, let b?):
+        if let r = a.utf8.withContiguousStorageIfAvailable({ x in
+            b.utf8.withContiguousStorageIfAvailable { y -> Int in
+                let common = min(x.count, y.count)
+                if common > 0 {
+                    let c = memcmp(x.baseAddress!, y.baseAddress!, common)
+                    if c != 0 { return Int(c) }
+                }
+                return x.count - y.count
+            }
+        }), let r {
+            return r
+        }
+        return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : (a == b ? 0 : 1)
+    }
+}
+
+@inline(__always)
+func threeWay<T: Comparable>(_ a: T, _ b: T) -> Int {
+    a < b ? -1 : (a == b ? 0 : 1)
+}
+
+@inline(__always)
+func threeWay<T: Comparable>(_ a: T?, _ b: T?) -> Int {
+    switch (a, b) {
+    case (nil, nil): return 0
+    case (nil, _): return -1
+    case (_, nil): return 1
+    case (let a?, let b?): return threeWay(a, b)
+    }
+}

@@ -1,0 +1,137 @@
+/// The values of one column for a run of rows (one row group when writing; a whole file when reading).
+///
+/// Values are kept the way Parquet stores them: a definition level per row for OPTIONAL columns and a dense
+/// array of the non-null values, strings as one contiguous UTF-8 byte array plus offsets. This keeps the
+/// encoders tight loops over arrays instead of per-value `String` work.
+public struct ParquetColumnBuffer: Sendable, Equatable {
+    public let kind: ParquetColumnKind
+    public let isOptional: Bool
+    public internal(set) var rowCount = 0
+    /// One per row for OPTIONAL columns (1 present, 0 null); empty for REQUIRED columns.
+    public internal(set) var definitionLevels: [UInt8] = []
+    /// The number of null rows.
+    public internal(set) var nullCount = 0
+    var int32Values: [Int32] = []
+    var int64Values: [Int64] = []
+    var doubleValues: [Double] = []
+    var boolValues: [Bool] = []
+    /// Concatenated UTF-8 bytes of the non-null strings.
+    var stringBytes: [UInt8] = []
+    /// `stringOffsets[i]..<stringOffsets[i+1]` are the bytes of the i-th non-null string.
+    var stringOffsets: [Int] = [0]
+
+    public init(kind: ParquetColumnKind, isOptional: Bool, reservingCapacity capacity: Int = 0) {
+        self.kind = kind
+        self.isOptional = isOptional
+        if isOptional { definitionLevels.reserveCapacity(capacity) }
+        switch kind {
+        case .string: stringOffsets.reserveCapacity(capacity + 1)
+        case .int32: int32Values.reserveCapacity(capacity)
+        case .int64, .timestampMicros: int64Values.reserveCapacity(capacity)
+        case .double: doubleValues.reserveCapacity(capacity)
+        case .boolean: boolValues.reserveCapacity(capacity)
+        }
+    }
+
+    public init(column: ParquetColumn, reservingCapacity capacity: Int = 0) {
+        self.init(kind: column.kind, isOptional: column.isOptional, reservingCapacity: capacity)
+    }
+
+    /// The number of non-null values.
+    public var valueCount: Int { rowCount - nullCount }
+
+    /// Records presence for one row; returns false (and records a null) when `present` is false.
+    @inline(__always)
+    private mutating func level(_ present: Bool) -> Bool {
+        rowCount += 1
+        if isOptional {
+            definitionLevels.append(present ? 1 : 0)
+        } else {
+            precondition(present, "null in a REQUIRED column")
+        }
+        if !present { nullCount += 1 }
+        return present
+    }
+
+    public mutating func append(_ value: String?) {
+        precondition(kind == .string)
+        guard level(value != nil), var value else { return }
+        value.withUTF8 { stringBytes.append(contentsOf: $0) }
+        stringOffsets.append(stringBytes.count)
+    }
+
+    public mutating func append(_ value: Int32?) {
+        precondition(kind == .int32)
+        guard level(value != nil), let value else { return }
+        int32Values.append(value)
+    }
+
+    /// Appends an INT64 or a timestamp (microseconds since the epoch, UTC).
+    public mutating func append(_ value: Int64?) {
+        precondition(kind == .int64 || kind == .timestampMicros)
+        guard level(value != nil), let value else { return }
+        int64Values.append(value)
+    }
+
+    public mutating func append(_ value: Double?) {
+        precondition(kind == .double)
+        guard level(value != nil), let value else { return }
+        doubleValues.append(value)
+    }
+
+    public mutating func append(_ value: Bool?) {
+        precondition(kind == .boolean)
+        guard level(value != nil), let value else { return }
+        boolValues.append(value)
+    }
+
+    /// Appends all rows of `other` (same kind and nullability); used to join row groups when reading.
+    public mutating func append(contentsOf other: ParquetColumnBuffer) {
+        precondition(kind == other.kind && isOptional == other.isOptional)
+        rowCount += other.rowCount
+        nullCount += other.nullCount
+        definitionLevels.append(contentsOf: other.definitionLevels)
+        int32Values.append(contentsOf: other.int32Values)
+        int64Values.append(contentsOf: other.int64Values)
+        doubleValues.append(contentsOf: other.doubleValues)
+        boolValues.append(contentsOf: other.boolValues)
+        let base = stringBytes.count
+        stringBytes.append(contentsOf: other.stringBytes)
+        stringOffsets.append(contentsOf: other.stringOffsets.dropFirst().lazy.map { $0 + base })
+    }
+
+    /// Expands the dense values to one optional per row.
+    private func rows<T>(_ values: [T]) -> [T?] {
+        guard isOptional else { return values }
+        var result: [T?] = []
+        result.reserveCapacity(rowCount)
+        var next = 0
+        for level in definitionLevels {
+            if level == 1 {
+                result.append(values[next])
+                next += 1
+            } else {
+                result.append(nil)
+            }
+        }
+        return result
+    }
+
+    /// One value per row (nil for nulls).
+    public func strings() -> [String?] {
+        var dense: [String] = []
+        dense.reserveCapacity(valueCount)
+        stringBytes.withUnsafeBufferPointer { bytes in
+            for i in 0..<(stringOffsets.count - 1) {
+                dense.append(String(decoding: bytes[stringOffsets[i]..<stringOffsets[i + 1]], as: UTF8.self))
+            }
+        }
+        return rows(dense)
+    }
+
+    public func int32s() -> [Int32?] { rows(int32Values) }
+    /// INT64 and timestamp values (microseconds since the epoch, UTC).
+    public func int64s() -> [Int64?] { rows(int64Values) }
+    public func doubles() -> [Double?] { rows(doubleValues) }
+    public func booleans() -> [Bool?] { rows(boolValues) }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+extension ParquetColumnChunkBuilder {
+    /// Chunk statistics: null_count always; min/max as PLAIN bytes without a length prefix, strings ordered
+    /// as unsigned bytes (what TypeDefinedOrder means for UTF-8), doubles ignoring NaN with -0.0 as a zero
+    /// minimum and +0.0 as a zero maximum. Min/max are omitted when there is no non-null value.
+    static func statistics(of values: ParquetColumnBuffer, dictionary: StringDictionaryBuilder?) -> ParquetStatistics {
+        var stats = ParquetStatistics(nullCount: Int64(values.nullCount), minValue: nil, maxValue: nil)
+        switch values.kind {
+        case .int32:
+            if let lo = values.int32Values.min(), let hi = values.int32Values.max() {
+                stats.minValue = littleEndianBytes(lo)
+                stats.maxValue = littleEndianBytes(hi)
+            }
+        case .int64, .timestampMicros:
+            if let lo = values.int64Values.min(), let hi = values.int64Values.max() {
+                stats.minValue = littleEndianBytes(lo)
+                stats.maxValue = littleEndianBytes(hi)
+            }
+        case .double:
+            var lo = Double.infinity
+            var hi = -Double.infinity
+            var any = false
+            for v in values.doubleValues where !v.isNaN {
+                any = true
+                if v < lo { lo = v }
+                if v > hi { hi = v }
+            }
+            if any {
+                if lo == 0 { lo = -0.0 }
+                if hi == 0 { hi = 0.0 }
+                stats.minValue = littleEndianBytes(lo.bitPattern)
+                stats.maxValue = littleEndianBytes(hi.bitPattern)
+            }
+        case .boolean:
+            if !values.boolValues.isEmpty {
+                stats.minValue = [values.boolValues.allSatisfy { $0 } ? 1 : 0]
+                stats.maxValue = [values.boolValues.contains(true) ? 1 : 0]
+            }
+        case .string:
+            if let dictionary {
+                (stats.minValue, stats.maxValue) = stringMinMax(bytes: dictionary.entryBytes, offsets: dictionary.entryOffsets)
+            } else {
+                (stats.minValue, stats.maxValue) = stringMinMax(bytes: values.stringBytes, offsets: values.stringOffsets)
+            }
+        }
+        return stats
+    }
+
+    private static func littleEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
+        withUnsafeBytes(of: value.littleEndian) { Array($0) }
+    }
+
+    /// Unsigned byte-wise min and max of the strings `offsets[i]..<offsets[i+1]` of `bytes`.
+    private static func stringMinMax(bytes: [UInt8], offsets: [Int]) -> ([UInt8]?, [UInt8]?) {
+        let n = offsets.count - 1
+        guard n > 0 else { return (nil, nil) }
+        var minIndex = 0
+        var maxIndex = 0
+        bytes.withUnsafeBytes { raw in
+            func compare(_ a: Int, _ b: Int) -> Int {
+                let aStart = offsets[a], aLength = offsets[a + 1] - offsets[a]
+                let bStart = offsets[b], bLength = offsets[b + 1] - offsets[b]
+                let common = min(aLength, bLength)
+                if common > 0 {
+                    let c = memcmp(raw.baseAddress! + aStart, raw.baseAddress! + bStart, common)
+                    if c != 0 { return Int(c) }
+                }
+                return aLength - bLength
+            }
+            for i in 1..<n {
+                if compare(i, minIndex) < 0 { minIndex = i }
+                if compare(i, maxIndex) > 0 { maxIndex = i }
+            }
+        }
+        return (Array(bytes[offsets[minIndex]..<offsets[minIndex + 1]]),
+                Array(bytes[offsets[maxIndex]..<offsets[maxIndex + 1]]))
+    }
+}

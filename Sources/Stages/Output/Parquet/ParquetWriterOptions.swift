@@ -1,0 +1,21 @@
+/// Knobs of the Parquet writer. The defaults follow parquet-notes.md: pages of ≤ 64k values or ~1 MiB,
+/// dictionaries only while they stay small (bit width ≤ 16, ≤ 1 MiB).
+public struct ParquetWriterOptions: Sendable {
+    /// The mailstats version written into `created_by` and the key/value metadata.
+    public static let mailstatsVersion = "0.1.0"
+    /// Bumped whenever the byte layout this writer produces changes.
+    public static let writerFormatVersion = "1"
+
+    /// zlib level for GZIP pages (1 fastest … 9 smallest); see scripts/bench/parquet.sh for the trade-off.
+    public var compressionLevel: Int32 = 6
+    public var maxPageValues = 65_536
+    public var maxPageBytes = 1 << 20
+    public var maxDictionaryEntries = 65_536
+    public var maxDictionaryBytes = 1 << 20
+    /// Encode and compress the columns of a row group on several threads (the bytes written are the same).
+    public var parallelEncoding = true
+    /// An honest writer name: readers distrust statistics from files claiming old parquet-mr/parquet-cpp.
+    public var createdBy = "mailstats version \(ParquetWriterOptions.mailstatsVersion) (parquet writer \(ParquetWriterOptions.writerFormatVersion))"
+
+    public init() {}
+}

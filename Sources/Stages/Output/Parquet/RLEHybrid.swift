@@ -1,0 +1,135 @@
+/// The RLE / bit-packing hybrid of `Encodings.md`, used for definition levels and dictionary indices.
+///
+/// Encoding strategy (simple and valid): a run of ≥ 8 equal values becomes an RLE run; everything else is
+/// bit-packed in whole groups of 8 until such a run starts. Only the final group of the data may be padded
+/// with zeros, because readers stop at the value count; a padded group in the middle would add phantom values.
+enum RLEHybrid {
+    /// Appends the hybrid encoding of `values` at `bitWidth` bits to `out` (no length prefix).
+    ///
+    /// - Complexity: O(n).
+    static func encode<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, bitWidth: Int, into out: inout [UInt8]) {
+        let n = values.count
+        let valueBytes = (bitWidth + 7) / 8
+        var i = 0
+        while i < n {
+            let first = values[i]
+            var run = 1
+            while i + run < n && values[i + run] == first { run += 1 }
+            if run >= 8 {
+                appendVarint(UInt64(run) << 1, to: &out)
+                var v = UInt64(first)
+                for _ in 0..<valueBytes {
+                    out.append(UInt8(truncatingIfNeeded: v))
+                    v >>= 8
+                }
+                i += run
+                continue
+            }
+            // Bit-packed groups of 8 until a run of ≥ 8 starts at a group boundary, or the data ends.
+            let start = i
+            var groups = 0
+            repeat {
+                i = min(i + 8, n)
+                groups += 1
+            } while i < n && !startsRun(values, at: i)
+            appendVarint(UInt64(groups) << 1 | 1, to: &out)
+            packGroups(values, from: start, to: i, groups: groups, bitWidth: bitWidth, into: &out)
+        }
+    }
+
+    private static func startsRun<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, at i: Int) -> Bool {
+        guard i + 8 <= values.count else { return false }
+        let v = values[i]
+        for k in 1..<8 where values[i + k] != v { return false }
+        return true
+    }
+
+    private static func packGroups<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, from start: Int, to end: Int, groups: Int,
+                                   bitWidth: Int, into out: inout [UInt8]) {
+        guard bitWidth > 0 else { return }
+        var accumulator: UInt64 = 0
+        var bits = 0
+        for k in 0..<(groups * 8) {
+            let index = start + k
+            let v = index < end ? UInt64(values[index]) : 0
+            accumulator |= v << UInt64(bits)
+            bits += bitWidth
+            while bits >= 8 {
+                out.append(UInt8(truncatingIfNeeded: accumulator))
+                accumulator >>= 8
+                bits -= 8
+            }
+        }
+        // groups * 8 * bitWidth is a multiple of 8, so nothing is left over.
+    }
+
+    static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    /// Decodes `count` values from `bytes` (no length prefix); throws when the data runs out first.
+    static func decode(_ bytes: UnsafeRawBufferPointer, bitWidth: Int, count: Int) throws -> [UInt32] {
+        guard bitWidth >= 0 && bitWidth <= 32 else { throw RLEHybridError(message: "bit width \(bitWidth)") }
+        var result: [UInt32] = []
+        result.reserveCapacity(count)
+        var position = 0
+        let valueBytes = (bitWidth + 7) / 8
+        let mask: UInt64 = bitWidth == 32 ? 0xFFFF_FFFF : (UInt64(1) << UInt64(bitWidth)) - 1
+        while result.count < count {
+            var header: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard position < bytes.count, shift < 64 else { throw RLEHybridError(message: "truncated run header") }
+                let b = bytes[position]
+                position += 1
+                header |= UInt64(b & 0x7F) << shift
+                if b & 0x80 == 0 { break }
+                shift += 7
+            }
+            if header & 1 == 0 {
+                let run = Int(clamping: header >> 1)
+                guard position + valueBytes <= bytes.count else { throw RLEHybridError(message: "truncated RLE run") }
+                var v: UInt32 = 0
+                for k in 0..<valueBytes { v |= UInt32(bytes[position + k]) << UInt32(8 * k) }
+                position += valueBytes
+                guard run > 0 else { throw RLEHybridError(message: "empty RLE run") }
+                result.append(contentsOf: repeatElement(v, count: min(run, count - result.count)))
+            } else {
+                let groups = Int(clamping: header >> 1)
+                let byteCount = groups * bitWidth
+                guard groups > 0, position + byteCount <= bytes.count else {
+                    throw RLEHybridError(message: "truncated bit-packed run")
+                }
+                var accumulator: UInt64 = 0
+                var bits = 0
+                var taken = 0
+                var p = position
+                while taken < groups * 8 && result.count < count {
+                    while bits < bitWidth {
+                        accumulator |= UInt64(bytes[p]) << UInt64(bits)
+                        p += 1
+                        bits += 8
+                    }
+                    result.append(UInt32(truncatingIfNeeded: accumulator & mask))
+                    if bitWidth > 0 {
+                        accumulator >>= UInt64(bitWidth)
+                        bits -= bitWidth
+                    }
+                    taken += 1
+                }
+                position += byteCount
+            }
+        }
+        return result
+    }
+}
+
+/// A malformed RLE/bit-packed run; the reader reports it as a `.format` error with the file's path.
+struct RLEHybridError: Error {
+    var message: String
+}
