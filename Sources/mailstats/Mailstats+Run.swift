@@ -36,6 +36,9 @@ extension Mailstats {
         @Option(help: .hidden)
         var flushRows: Int?
 
+        @Option(help: .hidden)
+        var batchBytes: Int?
+
         func validate() throws {
             if let keepDays, keepDays < 1 { throw ValidationError("--keep-days must be at least 1") }
             if let year, !(1970...9999).contains(year) { throw ValidationError("--year must be a four-digit year") }
@@ -49,6 +52,7 @@ extension Mailstats {
                 if let host { config.host = host }
                 if let keepDays { config.keepDays = keepDays }
                 if let workers { config.workers = max(1, workers) }
+                if let batchBytes { config.batchBytes = max(4096, batchBytes) }
                 if includeSeverityFiles { config.includeSeverityFiles = true }
                 let request = RunRequest(
                     dataDirectory: global.data, logPaths: logs, config: config,

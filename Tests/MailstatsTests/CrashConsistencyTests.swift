@@ -22,7 +22,7 @@ import TestSupport
         func run(_ data: URL, environment: [String: String] = [:]) throws -> ProcessResult {
             try ProcessRunner.mailstats(
                 ["run", "--logs", logs.path, "--data", data.path, "--now", Self.now, "--timezone", "UTC",
-                 "--flush-rows", "400", "--workers", "2"], environment: environment)
+                 "--flush-rows", "400", "--batch-bytes", "65536", "--workers", "2"], environment: environment)
         }
         let clean = root.appendingPathComponent("clean")
         #expect(try run(clean).status == 0)

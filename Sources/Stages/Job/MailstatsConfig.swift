@@ -16,6 +16,8 @@ public struct MailstatsConfig: Sendable, Equatable {
     public var compactAfterDays: Int = 2
     public var includeSeverityFiles: Bool = false
     public var maxLineLength: Int = 64 * 1024
+    /// Bytes of lines handed to a parse worker at once.
+    public var batchBytes: Int = 1 << 20
     /// Parse workers; defaults to the number of cores.
     public var workers: Int = ProcessInfo.processInfo.activeProcessorCount
     public var trackingHeader: String = "X-Mailstats-Hash"

@@ -42,7 +42,7 @@ public struct RunJob: Sendable {
         // earlier one, which only the recorded checkpoint tells).
         var reader = IncrementalReader(
             files: files, checkpoint: runState.checkpoint, now: request.nowDate,
-            options: IncrementalReader.Options(lines: LineReader.Options(maxLineLength: config.maxLineLength)))
+            options: IncrementalReader.Options(lines: LineReader.Options(batchBytes: config.batchBytes, maxLineLength: config.maxLineLength)))
         let parser = PostfixParser(
             resolver: TimestampResolver(now: request.now, timeZone: config.timeZone, year: request.year),
             extraSyslogNames: Set(config.syslogNames))

@@ -21,7 +21,7 @@ public struct RunOutcome: Sendable {
 
     /// Exit 65: bad input was met (damaged file, malformed or overlong lines) but everything good was kept.
     public var hadBadInput: Bool {
-        problems.contains { $0.code != .io } || counters.malformed > 0 || overlongLines > 0
+        problems.contains { $0.code != .io || $0.offset != nil } || counters.malformed > 0 || overlongLines > 0
     }
     /// Exit 74: an input could not be read at all.
     public var hadUnreadableInput: Bool { problems.contains { $0.code == .io && $0.offset == nil } }

@@ -97,6 +97,7 @@ public struct DatasetStore: Sendable {
                 let end = min(start + rowGroupRows, order.count)
                 let columns = rows.withUnsafeBufferPointer { R.makeColumns($0, order: order[start..<end]) }
                 try writer.write(rowGroup: columns)
+                CrashPoint.reach("mid-parquet")  // test hook: a kill with the row group on disk, not renamed
                 start = end
             }
             try writer.close(keyValueMetadata: [
