@@ -1,14 +1,24 @@
-/// Buffers the correlator's records and publishes them as part files of `flushRows` rows at most.
+/// Buffers the correlator's records per local day and publishes them as part files, oldest day first.
+///
+/// Why per day: logs run forward in time, so a day's rows are nearly complete when later days start to fill
+/// the buffer; flushing the oldest day whole gives one part per day on a large backlog (which then needs no
+/// compaction) and small hourly runs one part per touched day. At most `flushRows` rows are held.
 ///
 /// Part names are `PREFIX-NNNNNN`: the prefix is a function of the committed state and the sequence number
 /// counts flushes, which happen at the same rows for the same input, so a rerun after a crash overwrites
 /// exactly the parts the crashed run published.
+///
+/// The sink also feeds every record into a `DaySummaryBuilder` per day, so that a day whose rows all come
+/// from this run gets its summary without reading the rows back.
 struct RecordSink {
     let store: DatasetStore
     let partPrefix: String
     let flushRows: Int
-    private var buffer = CorrelatorOutput()
+    private var days: [String: CorrelatorOutput] = [:]
+    private var buffered = 0
+    private var calendar: DayCalendar
     private var sequence = 0
+    private(set) var builders: [String: DaySummaryBuilder] = [:]
     private(set) var daysTouched = Set<String>()
     private(set) var deliveries = 0
     private(set) var attempts = 0
@@ -18,28 +28,76 @@ struct RecordSink {
         self.store = store
         self.partPrefix = partPrefix
         self.flushRows = max(1, flushRows)
+        calendar = DayCalendar(timeZone: store.timeZone)
     }
 
+    /// - Complexity: O(n) in the records added, plus the flushes they trigger.
     mutating func add(_ output: CorrelatorOutput) throws {
         guard !output.isEmpty else { return }
-        buffer.append(output)
         deliveries += output.deliveries.count
         attempts += output.attempts.count
         rejects += output.rejects.count
-        if buffer.deliveries.count + buffer.attempts.count + buffer.rejects.count >= flushRows {
-            try flush()
+        buffered += output.deliveries.count + output.attempts.count + output.rejects.count
+        for (day, records) in group(output.deliveries, by: \.finishedAt) {
+            days[day, default: CorrelatorOutput()].deliveries.append(contentsOf: records)
+            builders[day, default: DaySummaryBuilder(day: day, timeZone: store.timeZone)].add(deliveries: records)
+        }
+        for (day, records) in group(output.attempts, by: \.attemptedAt) {
+            days[day, default: CorrelatorOutput()].attempts.append(contentsOf: records)
+            builders[day, default: DaySummaryBuilder(day: day, timeZone: store.timeZone)].add(attempts: records)
+        }
+        for (day, records) in group(output.rejects, by: \.rejectedAt) {
+            days[day, default: CorrelatorOutput()].rejects.append(contentsOf: records)
+            builders[day, default: DaySummaryBuilder(day: day, timeZone: store.timeZone)].add(rejects: records)
+        }
+        while buffered >= flushRows, let oldest = days.keys.min() {
+            try flush(day: oldest)
         }
     }
 
-    /// Publishes what is buffered as the next part.
+    /// Splits records by local day, keeping their order; one group when they all share a day (the usual case).
+    private mutating func group<R>(_ records: [R], by time: (R) -> Int64) -> [(String, [R])] {
+        guard let first = records.first else { return [] }
+        let firstDay = calendar.day(ofMicros: time(first))
+        var groups: [String: [R]] = [:]
+        var order: [String] = []
+        for (index, record) in records.enumerated() {
+            let day = calendar.day(ofMicros: time(record))
+            if groups.isEmpty, day == firstDay { continue }
+            if groups.isEmpty {
+                groups[firstDay] = Array(records[..<index])
+                order.append(firstDay)
+            }
+            if groups[day] == nil { order.append(day) }
+            groups[day, default: []].append(record)
+        }
+        if groups.isEmpty { return [(firstDay, records)] }
+        return order.map { ($0, groups[$0]!) }
+    }
+
+    /// Publishes everything still buffered, oldest day first.
     mutating func flush() throws {
-        guard !buffer.isEmpty else { return }
+        for day in days.keys.sorted() { try flush(day: day) }
+    }
+
+    private mutating func flush(day: String) throws {
+        guard let output = days.removeValue(forKey: day) else { return }
+        buffered -= output.deliveries.count + output.attempts.count + output.rejects.count
         let name = "\(partPrefix)-\(String(repeating: "0", count: max(0, 6 - String(sequence).count)))\(sequence)"
-        let days = try store.publish(deliveries: buffer.deliveries, attempts: buffer.attempts,
-                                     rejects: buffer.rejects, partName: name)
-        daysTouched.formUnion(days)
+        let touched = try store.publish(deliveries: output.deliveries, attempts: output.attempts,
+                                        rejects: output.rejects, partName: name)
+        daysTouched.formUnion(touched)
         sequence += 1
-        buffer = CorrelatorOutput()
         CrashPoint.reach("after-part")
+    }
+
+    /// True when every Parquet file of `day` (all datasets) was written by this run, so the in-memory
+    /// builder saw every row of the day.
+    func ownsWholeDay(_ day: String) -> Bool {
+        for dataset in DatasetStore.Dataset.allCases {
+            let names = DatasetStore.parquetNames(in: store.directory(dataset, day: day))
+            if names.contains(where: { !$0.hasPrefix(partPrefix + "-") }) { return false }
+        }
+        return true
     }
 }

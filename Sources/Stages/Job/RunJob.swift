@@ -99,8 +99,14 @@ public struct RunJob: Sendable {
         let writer = SummaryWriter(store: store, dataDirectory: request.dataDirectory, timeZone: config.timeZone,
                                    generatedAt: request.nowDate)
         for day in touched.sorted() {
-            try writer.write(day: day, inFlight: inFlightByDay[day] ?? 0,
-                             unparsedLines: runState.unparsedByDay[day] ?? 0)
+            let inFlight = inFlightByDay[day] ?? 0
+            let unparsed = runState.unparsedByDay[day] ?? 0
+            if let builder = sink.builders[day], sink.ownsWholeDay(day) {
+                // Every row of the day came through this run: no need to read them back.
+                try writer.write(builder.build(inFlight: inFlight, unparsedLines: unparsed, generatedAt: request.nowDate))
+            } else {
+                try writer.write(day: day, inFlight: inFlight, unparsedLines: unparsed)
+            }
         }
         outcome.daysTouched = touched.sorted()
         CrashPoint.reach("after-summaries")

@@ -11,11 +11,16 @@ struct SummaryWriter {
 
     static func path(dataDirectory: String, day: String) -> String { "\(dataDirectory)/summaries/\(day).json" }
 
+    /// Reads the day's rows back from the datasets (all runs' parts) and writes its summary.
     func write(day: String, inFlight: Int, unparsedLines: Int) throws {
-        let summary = DaySummaryBuilder.build(
-            day: day, timeZone: timeZone, deliveries: try store.readDeliveries(day: day),
-            attempts: try store.readAttempts(day: day), rejects: try store.readRejects(day: day),
-            inFlight: inFlight, unparsedLines: unparsedLines, generatedAt: generatedAt)
-        try AtomicFile.write(summary.jsonBytes(), to: Self.path(dataDirectory: dataDirectory, day: day))
+        var builder = DaySummaryBuilder(day: day, timeZone: timeZone)
+        builder.add(deliveries: try store.readDeliveries(day: day))
+        builder.add(attempts: try store.readAttempts(day: day))
+        builder.add(rejects: try store.readRejects(day: day))
+        try write(builder.build(inFlight: inFlight, unparsedLines: unparsedLines, generatedAt: generatedAt))
+    }
+
+    func write(_ summary: DaySummary) throws {
+        try AtomicFile.write(summary.jsonBytes(), to: Self.path(dataDirectory: dataDirectory, day: summary.day))
     }
 }

@@ -55,7 +55,8 @@ extension DatasetStore {
                     continue
                 }
                 let names = Self.parquetNames(in: directory(dataset, day: candidate))
-                if names.contains(where: { $0 != Self.compactedPartName }) { result.insert(candidate) }
+                // One file is already one sorted file per day (a backlog flushed a whole day): nothing to merge.
+                if names.count >= 2 { result.insert(candidate) }
             }
         }
         return result.sorted()
