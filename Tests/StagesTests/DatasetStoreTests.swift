@@ -179,4 +179,25 @@ import Pipeline
         let store = DatasetStore(root: "/nonexistent", timeZone: Self.zone)
         #expect(throws: MailstatsError.self) { try store.publish(deliveries: [], attempts: [], rejects: [], partName: name) }
     }
+
+    /// The prefix-key sort must give exactly the `precedes` order, also for long shared prefixes, nil vs "",
+    /// NUL bytes and non-ASCII.
+    @Test func keyedSortMatchesPrecedes() {
+        var g = RecordGenerator(seed: 8)
+        let deliveries = (0..<400).map { _ -> DeliveryRecord in
+            var r = g.delivery()
+            r.hash = g.chance(15) ? nil : "basecamp-0123456789abcdef01" + g.pick(["", "\0", "a", "ab", "é", "abcdefgh"])
+                + g.string(maxLength: 2)
+            r.recipient = g.pick(["a", "b", ""])
+            return r
+        }
+        #expect(DeliveryRecord.sortedOrder(deliveries).map { deliveries[$0] } == deliveries.sorted(by: DeliveryRecord.precedes))
+        let rejects = (0..<300).map { _ -> RejectRecord in
+            var r = g.reject()
+            r.rejectedAt = Int64(g.int(-2..<3))
+            r.host = "mx.long-host-name-shared-" + g.pick(["", "a", "é", "\0"])
+            return r
+        }
+        #expect(RejectRecord.sortedOrder(rejects).map { rejects[$0] } == rejects.sorted(by: RejectRecord.precedes))
+    }
 }

@@ -74,4 +74,16 @@ extension AttemptRecord: ParquetRecord {
         if c == 0 { c = threeWay(a.delaySeconds, b.delaySeconds) }
         return c < 0
     }
+
+    public static func sortKey(_ rows: UnsafeBufferPointer<AttemptRecord>, _ i: Int) -> ParquetSortKey {
+        // Only the leading field's prefix: a key word of a later field would order rows before the earlier field
+        // is fully compared.
+        let hash = rows[i].hash
+        return ParquetSortKey(ParquetSortKey.word(hash), ParquetSortKey.word(hash, 8), ParquetSortKey.word(hash, 16),
+                              ParquetSortKey.word(hash, 24))
+    }
+
+    public static func precedes(_ rows: UnsafeBufferPointer<AttemptRecord>, _ i: Int, _ j: Int) -> Bool {
+        precedes(rows[i], rows[j])
+    }
 }

@@ -71,7 +71,20 @@ public struct DatasetStore: Sendable {
         guard !rows.isEmpty else { return [] }
         var calendar = DayCalendar(timeZone: timeZone)
         var byDay: [Int64: [Int]] = [:]
-        for (index, row) in rows.enumerated() { byDay[calendar.dayNumber(ofMicros: row.partitionTime), default: []].append(index) }
+        rows.withUnsafeBufferPointer { buffer in
+            var lastDay = Int64.min
+            var current: [Int] = []
+            for index in buffer.indices {
+                let day = calendar.dayNumber(ofMicros: buffer[index].partitionTime)
+                if day != lastDay {
+                    if !current.isEmpty { byDay[lastDay, default: []].append(contentsOf: current) }
+                    current.removeAll(keepingCapacity: true)
+                    lastDay = day
+                }
+                current.append(index)
+            }
+            if !current.isEmpty { byDay[lastDay, default: []].append(contentsOf: current) }
+        }
         var days = Set<String>()
         for (dayNumber, indices) in byDay.sorted(by: { $0.key < $1.key }) {
             let day = DayCalendar.format(daysSinceEpoch: dayNumber)

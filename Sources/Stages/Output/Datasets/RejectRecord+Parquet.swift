@@ -62,4 +62,16 @@ extension RejectRecord: ParquetRecord {
         if c == 0 { c = utf8Compare(a.response, b.response) }
         return c < 0
     }
+
+    public static func sortKey(_ rows: UnsafeBufferPointer<RejectRecord>, _ i: Int) -> ParquetSortKey {
+        // The time, then only the host's prefix: a word of a later field would order rows before the host is
+        // fully compared.
+        let host = rows[i].host
+        return ParquetSortKey(ParquetSortKey.word(rows[i].rejectedAt), ParquetSortKey.word(host),
+                              ParquetSortKey.word(host, 8), ParquetSortKey.word(host, 16))
+    }
+
+    public static func precedes(_ rows: UnsafeBufferPointer<RejectRecord>, _ i: Int, _ j: Int) -> Bool {
+        precedes(rows[i], rows[j])
+    }
 }
