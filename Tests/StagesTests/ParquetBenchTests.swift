@@ -64,6 +64,14 @@ struct ParquetBench {
         return rows
     }
 
+    /// User + system CPU seconds of this process (wall time is noisy on a shared 2-core machine).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
     @Test func writeOneMillionDeliveries() throws {
         let environment = ProcessInfo.processInfo.environment
         let count = Int(environment["MAILSTATS_BENCH_ROWS"] ?? "") ?? 1_000_000
@@ -85,16 +93,18 @@ struct ParquetBench {
             let clock = ContinuousClock()
             var sorted = oneDay
             let sortTime = clock.measure { sorted = DeliveryRecord.sortedOrder(sorted).map { oneDay[$0] } }
+            let cpuBefore = Self.cpuSeconds()
             let writeTime = try clock.measure {
                 try store.writeFile(sorted, order: Array(sorted.indices), path: out + "/level\(level)/deliveries.parquet", extraMetadata: [])
             }
+            let writeCPU = Self.cpuSeconds() - cpuBefore
             let publishTime = try clock.measure {
                 try store.publish(deliveries: oneDay, attempts: [], rejects: [], partName: "bench")
             }
             let size = try FileManager.default.attributesOfItem(atPath: out + "/level\(level)/deliveries.parquet")[.size] as! Int
             func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-            let line = String(format: "level %d: %d rows, write %.3f s (%.0f rows/s), sort %.3f s, publish (group+sort+write) %.3f s (%.0f rows/s), %d bytes",
-                              level, count, seconds(writeTime), Double(count) / seconds(writeTime), seconds(sortTime),
+            let line = String(format: "level %d: %d rows, write %.3f s (%.0f rows/s; CPU %.3f s), sort %.3f s, publish (group+sort+write) %.3f s (%.0f rows/s), %d bytes",
+                              level, count, seconds(writeTime), Double(count) / seconds(writeTime), writeCPU, seconds(sortTime),
                               seconds(publishTime), Double(count) / seconds(publishTime), size)
             report.append(line)
             print("ParquetBench " + line)
