@@ -57,8 +57,10 @@ public struct DatasetStore: Sendable {
     /// - Throws: `.io` when a file cannot be written (the files of this publish written so far stay; rerun
     ///   with the same part name), `.usage` for an invalid part name.
     @discardableResult
-    public func publish(deliveries: [DeliveryRecord], attempts: [AttemptRecord], rejects: [RejectRecord],
-                        partName: String) throws -> [String] {
+    public func publish(
+        deliveries: [DeliveryRecord], attempts: [AttemptRecord], rejects: [RejectRecord],
+        partName: String
+    ) throws -> [String] {
         try Self.validate(partName: partName)
         var days = Set<String>()
         days.formUnion(try publish(deliveries, partName: partName))
@@ -96,8 +98,10 @@ public struct DatasetStore: Sendable {
     }
 
     /// Writes `rows[order[0]], rows[order[1]], …` to `path` atomically, in row groups of `rowGroupRows`.
-    func writeFile<R: ParquetRecord>(_ rows: [R], order: [Int], path: String,
-                                     extraMetadata: [(key: String, value: String)]) throws {
+    func writeFile<R: ParquetRecord>(
+        _ rows: [R], order: [Int], path: String,
+        extraMetadata: [(key: String, value: String)]
+    ) throws {
         let options = writerOptions
         let rowGroupRows = max(1, rowGroupRows)
         let failAfter = failWritesAfterBytes
@@ -112,13 +116,14 @@ public struct DatasetStore: Sendable {
                 try writer.write(rowGroup: columns)
                 start = end
             }
-            try writer.close(keyValueMetadata: [
-                (key: "mailstats.writer", value: "mailstats"),
-                (key: "mailstats.version", value: ParquetWriterOptions.mailstatsVersion),
-                (key: "mailstats.writer_format", value: ParquetWriterOptions.writerFormatVersion),
-                (key: "mailstats.schema_version", value: Self.schemaVersion),
-                (key: "mailstats.dataset", value: R.datasetName),
-            ] + extraMetadata)
+            try writer.close(
+                keyValueMetadata: [
+                    (key: "mailstats.writer", value: "mailstats"),
+                    (key: "mailstats.version", value: ParquetWriterOptions.mailstatsVersion),
+                    (key: "mailstats.writer_format", value: ParquetWriterOptions.writerFormatVersion),
+                    (key: "mailstats.schema_version", value: Self.schemaVersion),
+                    (key: "mailstats.dataset", value: R.datasetName),
+                ] + extraMetadata)
         }
     }
 
@@ -129,7 +134,8 @@ public struct DatasetStore: Sendable {
                 || b == 0x5F || b == 0x2D
         }
         guard let first = bytes.first, first != 0x2E, first != 0x5F, first != 0x2D, bytes.allSatisfy(allowed),
-              partName != compactedPartName, bytes.count <= 200 else {
+            partName != compactedPartName, bytes.count <= 200
+        else {
             throw MailstatsError(.usage, "invalid dataset part name '\(partName)'")
         }
     }
@@ -156,7 +162,8 @@ public struct DatasetStore: Sendable {
     /// The files of a day that hold rows: the compacted file (if any) then the parts it does not list;
     /// `merged` are parts that it does list (left over from a crash, to be deleted).
     func liveFiles<R: ParquetRecord>(_ type: R.Type, day: String) throws
-        -> (paths: [String], compacted: ParquetFileReader?, merged: [String], parts: [String]) {
+        -> (paths: [String], compacted: ParquetFileReader?, merged: [String], parts: [String])
+    {
         let dir = "\(root)/\(R.datasetName)/day=\(day)"
         let names = Self.parquetNames(in: dir)
         var compacted: ParquetFileReader?
@@ -168,7 +175,9 @@ public struct DatasetStore: Sendable {
         }
         let parts = names.filter { $0 != Self.compactedPartName && !listed.contains($0) }
         let merged = names.filter { $0 != Self.compactedPartName && listed.contains($0) }
-        let paths = (compacted == nil ? [] : ["\(dir)/\(Self.compactedPartName).parquet"]) + parts.map { "\(dir)/\($0).parquet" }
+        let paths =
+            (compacted == nil ? [] : ["\(dir)/\(Self.compactedPartName).parquet"])
+            + parts.map { "\(dir)/\($0).parquet" }
         return (paths, compacted, merged, parts)
     }
 
@@ -185,7 +194,8 @@ public struct DatasetStore: Sendable {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         return entries.compactMap { entry -> String? in
             guard entry.hasPrefix("day="), DayCalendar.daysSinceEpoch(String(entry.dropFirst(4))) != nil,
-                  !Self.parquetNames(in: "\(dir)/\(entry)").isEmpty else { return nil }
+                !Self.parquetNames(in: "\(dir)/\(entry)").isEmpty
+            else { return nil }
             return String(entry.dropFirst(4))
         }.sorted()
     }
