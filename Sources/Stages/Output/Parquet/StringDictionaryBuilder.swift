@@ -38,7 +38,7 @@ struct StringDictionaryBuilder {
                         let slice = UnsafeRawBufferPointer(rebasing: raw[off[i]..<off[i + 1]])
                         out[i] = builder.insert(slice)
                         if builder.count > maxEntries || builder.entryBytes.count > maxBytes { return false }
-                        if i == 8191 && builder.count > 6144 { return false }
+                        if i == 8191 && builder.count > 4096 { return false }  // the final rule, applied early
                     }
                     return builder.count <= max(1, n / 2)
                 }
