@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Stages
 import Pipeline
+import Testing
+
+@testable import Stages
 
 @Suite struct DatasetStoreTests {
     static let zone = TimeZone(identifier: "Europe/Berlin")!
@@ -35,14 +36,18 @@ import Pipeline
         #expect(try store.readDeliveries(day: "2026-11-27") == [rows[0]])
         let day28 = try store.readDeliveries(day: "2026-11-28")
         #expect(day28.count == 28)
-        #expect(day28 == rows.filter { store.day(ofMicros: $0.finishedAt) == "2026-11-28" }.sorted(by: DeliveryRecord.precedes))
+        #expect(
+            day28
+                == rows.filter { store.day(ofMicros: $0.finishedAt) == "2026-11-28" }.sorted(
+                    by: DeliveryRecord.precedes))
         #expect(try store.readAttempts(day: "2026-11-28") == attempts)
         #expect(try store.readRejects(day: "2026-11-28").isEmpty)
         #expect(try store.readDeliveries(day: "2026-12-01").isEmpty)  // a day with no rows has no file
-        #expect(Self.parquetFiles(under: root) == [
-            "attempts/day=2026-11-28/mx1-a.parquet", "deliveries/day=2026-11-27/mx1-a.parquet",
-            "deliveries/day=2026-11-28/mx1-a.parquet", "deliveries/day=2026-11-29/mx1-a.parquet",
-        ])
+        #expect(
+            Self.parquetFiles(under: root) == [
+                "attempts/day=2026-11-28/mx1-a.parquet", "deliveries/day=2026-11-27/mx1-a.parquet",
+                "deliveries/day=2026-11-28/mx1-a.parquet", "deliveries/day=2026-11-29/mx1-a.parquet",
+            ])
         let reader = try ParquetFileReader(path: root + "/deliveries/day=2026-11-28/mx1-a.parquet")
         #expect(reader.keyValueMetadata["mailstats.dataset"] == "deliveries")
         #expect(reader.keyValueMetadata["mailstats.schema_version"] == DatasetStore.schemaVersion)
@@ -147,13 +152,17 @@ import Pipeline
         var generator = RecordGenerator(seed: 5)
         for offset in 0..<4 {
             let start = Self.dayStart + Int64(offset) * 86_400_000_000
-            try store.publish(deliveries: [generator.delivery(day: start)], attempts: [],
-                              rejects: [generator.reject(day: start)], partName: "p\(offset)")
+            try store.publish(
+                deliveries: [generator.delivery(day: start)], attempts: [],
+                rejects: [generator.reject(day: start)], partName: "p\(offset)")
         }
         // now = 2026-12-01 10:00 Berlin; days 28, 29 closed after 2 days, 30 and 1 not.
         let now = Date(timeIntervalSince1970: Double(Self.dayStart) / 1e6 + 3 * 86_400 + 10 * 3600)
         #expect(try store.closedDays(now: now) == ["2026-11-28", "2026-11-29"])
-        #expect(try store.closedDays(now: now, closeAfterDays: 0) == ["2026-11-28", "2026-11-29", "2026-11-30", "2026-12-01"])
+        #expect(
+            try store.closedDays(now: now, closeAfterDays: 0) == [
+                "2026-11-28", "2026-11-29", "2026-11-30", "2026-12-01",
+            ])
         try store.compact(day: "2026-11-28")
         #expect(try store.closedDays(now: now) == ["2026-11-29"])
     }
@@ -177,6 +186,34 @@ import Pipeline
     @Test(arguments: ["", ".hidden", "compacted", "a/b", "x y", "_x"])
     func invalidPartNamesAreRefused(name: String) throws {
         let store = DatasetStore(root: "/nonexistent", timeZone: Self.zone)
-        #expect(throws: MailstatsError.self) { try store.publish(deliveries: [], attempts: [], rejects: [], partName: name) }
+        #expect(throws: MailstatsError.self) {
+            try store.publish(deliveries: [], attempts: [], rejects: [], partName: name)
+        }
+    }
+
+    /// The prefix-key sort must give exactly the `precedes` order, also for long shared prefixes, nil vs "",
+    /// NUL bytes and non-ASCII.
+    @Test func keyedSortMatchesPrecedes() {
+        var g = RecordGenerator(seed: 8)
+        let deliveries = (0..<400).map { _ -> DeliveryRecord in
+            var r = g.delivery()
+            r.hash =
+                g.chance(15)
+                ? nil
+                : "basecamp-0123456789abcdef01" + g.pick(["", "\0", "a", "ab", "é", "abcdefgh"])
+                    + g.string(maxLength: 2)
+            r.recipient = g.pick(["a", "b", ""])
+            return r
+        }
+        #expect(
+            DeliveryRecord.sortedOrder(deliveries).map { deliveries[$0] }
+                == deliveries.sorted(by: DeliveryRecord.precedes))
+        let rejects = (0..<300).map { _ -> RejectRecord in
+            var r = g.reject()
+            r.rejectedAt = Int64(g.int(-2..<3))
+            r.host = "mx.long-host-name-shared-" + g.pick(["", "a", "é", "\0"])
+            return r
+        }
+        #expect(RejectRecord.sortedOrder(rejects).map { rejects[$0] } == rejects.sorted(by: RejectRecord.precedes))
     }
 }

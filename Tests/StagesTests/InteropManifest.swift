@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Stages
 
 /// What the Python checker (`scripts/verify_parquet.py`) must find: every Parquet file under a directory with
@@ -6,7 +7,11 @@ import Foundation
 /// per Hive day partition.
 struct InteropManifest: Encodable {
     enum Value: Encodable {
-        case null, string(String), int(Int64), double(Double), bool(Bool)
+        case null
+        case string(String)
+        case int(Int64)
+        case double(Double)
+        case bool(Bool)
 
         func encode(to encoder: Encoder) throws {
             var c = encoder.singleValueContainer()
@@ -61,8 +66,10 @@ struct InteropManifest: Encodable {
             case .double: values = buffer.doubles().map { $0.map(Value.double) ?? .null }
             case .boolean: values = buffer.booleans().map { $0.map(Value.bool) ?? .null }
             }
-            expected.append(Column(name: column.name, type: column.kind.rawValue, optional: column.isOptional,
-                                   values: values))
+            expected.append(
+                Column(
+                    name: column.name, type: column.kind.rawValue, optional: column.isOptional,
+                    values: values))
         }
         files.append(File(path: path, columns: expected, filters: filters))
     }
@@ -101,7 +108,8 @@ enum PythonVerifier {
 
 /// A fresh temporary directory per test.
 func makeTemporaryDirectory(_ label: String) throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("mailstats-\(label)-\(UUID().uuidString)").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("mailstats-\(label)-\(UUID().uuidString)")
+        .path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Stages
 
 /// Throughput and size of the Parquet writer on 1 M realistic delivery rows. Runs only with
@@ -14,8 +15,10 @@ struct ParquetBench {
         let apps = ["basecamp", "hey", "launchpad", "campfire", "writeboard", "backpack", "highrise", "unknown"]
         let domains = (0..<5000).map { "d\($0)." + ["com", "net", "org", "de", "co.uk"][$0 % 5] }
         let hosts = ["mx1.example.net", "mx2.example.net", "mx3.example.net"]
-        let statuses = ["sent", "sent", "sent", "sent", "sent", "sent", "sent", "sent", "sent", "sent", "sent", "sent",
-                        "sent", "sent", "sent", "sent", "sent", "sent", "bounced", "expired"]
+        let statuses = [
+            "sent", "sent", "sent", "sent", "sent", "sent", "sent", "sent", "sent", "sent", "sent", "sent",
+            "sent", "sent", "sent", "sent", "sent", "sent", "bounced", "expired",
+        ]
         func hex(_ n: Int) -> String {
             var s = ""
             for _ in 0..<n { s.append("0123456789abcdef".randomElement(using: &g)!) }
@@ -25,7 +28,11 @@ struct ParquetBench {
         rows.reserveCapacity(count)
         var t = start
         var messageRecipients = 0
-        var queueId = "", messageId: String? = nil, hash: String? = nil, app = "", sender: String? = nil
+        var queueId = ""
+        var messageId: String? = nil
+        var hash: String? = nil
+        var app = ""
+        var sender: String? = nil
         var received = start
         while rows.count < count {
             if messageRecipients == 0 {
@@ -47,21 +54,35 @@ struct ParquetBench {
             let mx = "mx\(rank % 3).\(domain)"
             let response: String
             if sent {
-                response = rank % 2 == 0 ? "250 2.0.0 OK \(hex(10)) - gsmtp" : "250 2.0.0 Ok: queued as \(hex(10).uppercased())"
+                response =
+                    rank % 2 == 0
+                    ? "250 2.0.0 OK \(hex(10)) - gsmtp" : "250 2.0.0 Ok: queued as \(hex(10).uppercased())"
             } else {
-                response = status == "bounced" ? "550 5.1.1 <\(recipient)>: Recipient address rejected: User unknown"
+                response =
+                    status == "bounced"
+                    ? "550 5.1.1 <\(recipient)>: Recipient address rejected: User unknown"
                     : "delivery temporarily suspended: connect to \(mx)[192.0.2.\(rank % 250)]:25: Connection timed out"
             }
-            rows.append(DeliveryRecord(
-                host: hosts[g.int(0..<hosts.count)], queueId: queueId, messageId: messageId, hash: hash, app: app,
-                sender: sender, recipient: recipient, origRecipient: g.chance(4) ? "alias@\(domain)" : nil,
-                recipientDomain: domain, status: status, dsn: sent ? "2.0.0" : (status == "bounced" ? "5.1.1" : "4.4.1"),
-                relay: sent ? "\(mx)[192.0.2.\(rank % 250)]:25" : nil, response: response,
-                category: sent ? "delivered" : (status == "bounced" ? "bad_mailbox" : "expired"),
-                receivedAt: received, finishedAt: t, delaySeconds: Double(g.int(0..<500_000)) / 100,
-                attempts: Int32(sent ? 1 : g.int(1..<8)), size: g.chance(2) ? nil : Int64(g.int(800..<2_000_000))))
+            rows.append(
+                DeliveryRecord(
+                    host: hosts[g.int(0..<hosts.count)], queueId: queueId, messageId: messageId, hash: hash, app: app,
+                    sender: sender, recipient: recipient, origRecipient: g.chance(4) ? "alias@\(domain)" : nil,
+                    recipientDomain: domain, status: status,
+                    dsn: sent ? "2.0.0" : (status == "bounced" ? "5.1.1" : "4.4.1"),
+                    relay: sent ? "\(mx)[192.0.2.\(rank % 250)]:25" : nil, response: response,
+                    category: sent ? "delivered" : (status == "bounced" ? "bad_mailbox" : "expired"),
+                    receivedAt: received, finishedAt: t, delaySeconds: Double(g.int(0..<500_000)) / 100,
+                    attempts: Int32(sent ? 1 : g.int(1..<8)), size: g.chance(2) ? nil : Int64(g.int(800..<2_000_000))))
         }
         return rows
+    }
+
+    /// User + system CPU seconds of this process (wall time is noisy on a shared 2-core machine).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     @Test func writeOneMillionDeliveries() throws {
@@ -85,21 +106,33 @@ struct ParquetBench {
             let clock = ContinuousClock()
             var sorted = oneDay
             let sortTime = clock.measure { sorted = DeliveryRecord.sortedOrder(sorted).map { oneDay[$0] } }
+            let cpuBefore = Self.cpuSeconds()
             let writeTime = try clock.measure {
-                try store.writeFile(sorted, order: Array(sorted.indices), path: out + "/level\(level)/deliveries.parquet", extraMetadata: [])
+                try store.writeFile(
+                    sorted, order: Array(sorted.indices), path: out + "/level\(level)/deliveries.parquet",
+                    extraMetadata: [])
             }
+            let writeCPU = Self.cpuSeconds() - cpuBefore
             let publishTime = try clock.measure {
                 try store.publish(deliveries: oneDay, attempts: [], rejects: [], partName: "bench")
             }
-            let size = try FileManager.default.attributesOfItem(atPath: out + "/level\(level)/deliveries.parquet")[.size] as! Int
-            func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-            let line = String(format: "level %d: %d rows, write %.3f s (%.0f rows/s), sort %.3f s, publish (group+sort+write) %.3f s (%.0f rows/s), %d bytes",
-                              level, count, seconds(writeTime), Double(count) / seconds(writeTime), seconds(sortTime),
-                              seconds(publishTime), Double(count) / seconds(publishTime), size)
+            let size =
+                try FileManager.default.attributesOfItem(atPath: out + "/level\(level)/deliveries.parquet")[.size]
+                as! Int
+            func seconds(_ d: Duration) -> Double {
+                Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            }
+            let line = String(
+                format:
+                    "level %d: %d rows, write %.3f s (%.0f rows/s; CPU %.3f s), sort %.3f s, "
+                    + "publish (group+sort+write) %.3f s (%.0f rows/s), %d bytes",
+                level, count, seconds(writeTime), Double(count) / seconds(writeTime), writeCPU, seconds(sortTime),
+                seconds(publishTime), Double(count) / seconds(publishTime), size)
             report.append(line)
             print("ParquetBench " + line)
             #expect(try ParquetFileReader(path: out + "/level\(level)/deliveries.parquet").rowCount == Int64(count))
         }
-        try report.joined(separator: "\n").appending("\n").write(toFile: out + "/swift-report.txt", atomically: true, encoding: .utf8)
+        try report.joined(separator: "\n").appending("\n").write(
+            toFile: out + "/swift-report.txt", atomically: true, encoding: .utf8)
     }
 }

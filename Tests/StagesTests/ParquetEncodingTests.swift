@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Stages
 
 /// The building blocks against the byte layouts the specs give.
@@ -61,7 +62,8 @@ import Testing
         e.endStruct()
         e.writeI32(11, 7)
         e.finish()
-        #expect(e.bytes == [0x48, 0x02, 0x74, 0x73, 0x6C, 0x8C, 0x11, 0x1C, 0x2C, 0x00, 0x00, 0x00, 0x00, 0x15, 0x0E, 0x00])
+        #expect(
+            e.bytes == [0x48, 0x02, 0x74, 0x73, 0x6C, 0x8C, 0x11, 0x1C, 0x2C, 0x00, 0x00, 0x00, 0x00, 0x15, 0x0E, 0x00])
         let decoded = try e.bytes.withUnsafeBytes { raw in
             var d = ThriftCompactDecoder(raw)
             return try d.readStruct()

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Stages
 import Pipeline
+import Testing
+
+@testable import Stages
 
 /// The reader says clearly, with the path, when a file is not ours or is damaged.
 @Suite struct ParquetFileReaderTests {
@@ -29,7 +30,8 @@ import Pipeline
     @Test func emptyFile() throws { try Self.expectFormatError([], "empty") }
 
     @Test func notParquet() throws {
-        try Self.expectFormatError(Array("Nov 29 12:00:00 mx1 postfix/smtp[1]: hello world, not parquet\n".utf8), "text")
+        try Self.expectFormatError(
+            Array("Nov 29 12:00:00 mx1 postfix/smtp[1]: hello world, not parquet\n".utf8), "text")
     }
 
     @Test func truncated() throws {

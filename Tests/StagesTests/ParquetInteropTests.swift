@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Stages
 
 /// Reads every file these tests write with pyarrow AND DuckDB (scripts/verify_parquet.py) and compares every
@@ -7,8 +8,10 @@ import Testing
 @Suite struct ParquetInteropTests {
     /// One file with every column kind we write, including an all-null column, a one-value dictionary, empty
     /// strings and several small pages and row groups.
-    static func allKindsFile(path: String, rows: Int, options: ParquetWriterOptions, rowGroupRows: Int,
-                             manifest: inout InteropManifest) throws {
+    static func allKindsFile(
+        path: String, rows: Int, options: ParquetWriterOptions, rowGroupRows: Int,
+        manifest: inout InteropManifest
+    ) throws {
         let schema = ParquetSchema([
             ParquetColumn("label", .string, optional: true),
             ParquetColumn("code", .string),
@@ -26,8 +29,9 @@ import Testing
         var all = schema.columns.map { ParquetColumnBuffer(column: $0) }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         defer { close(fd) }
-        let writer = try ParquetFileWriter(sink: FileDescriptorOutputSink(descriptor: fd, path: path), schema: schema,
-                                           options: options)
+        let writer = try ParquetFileWriter(
+            sink: FileDescriptorOutputSink(descriptor: fd, path: path), schema: schema,
+            options: options)
         var written = 0
         while written < rows {
             let count = min(rowGroupRows, rows - written)
@@ -50,10 +54,12 @@ import Testing
             written += count
         }
         try writer.close(keyValueMetadata: [(key: "test", value: "all kinds")])
-        manifest.add(path: path, schema: schema, columns: all, filters: [
-            .init(column: "code", value: "sent"), .init(column: "code", value: "ü"),
-            .init(column: "code", value: "absent"), .init(column: "constant", value: "same"),
-        ])
+        manifest.add(
+            path: path, schema: schema, columns: all,
+            filters: [
+                .init(column: "code", value: "sent"), .init(column: "code", value: "ü"),
+                .init(column: "code", value: "absent"), .init(column: "constant", value: "same"),
+            ])
     }
 
     @Test func pyarrowAndDuckDBAgreeWithWhatWeWrote() throws {
@@ -65,12 +71,15 @@ import Testing
         var smallPages = ParquetWriterOptions()
         smallPages.maxPageValues = 7
         smallPages.compressionLevel = 1
-        try Self.allKindsFile(path: root + "/all-kinds-small-pages.parquet", rows: 300, options: smallPages,
-                              rowGroupRows: 128, manifest: &manifest)
-        try Self.allKindsFile(path: root + "/all-kinds.parquet", rows: 500, options: ParquetWriterOptions(),
-                              rowGroupRows: 500, manifest: &manifest)
-        try Self.allKindsFile(path: root + "/zero-row-groups.parquet", rows: 0, options: ParquetWriterOptions(),
-                              rowGroupRows: 1, manifest: &manifest)
+        try Self.allKindsFile(
+            path: root + "/all-kinds-small-pages.parquet", rows: 300, options: smallPages,
+            rowGroupRows: 128, manifest: &manifest)
+        try Self.allKindsFile(
+            path: root + "/all-kinds.parquet", rows: 500, options: ParquetWriterOptions(),
+            rowGroupRows: 500, manifest: &manifest)
+        try Self.allKindsFile(
+            path: root + "/zero-row-groups.parquet", rows: 0, options: ParquetWriterOptions(),
+            rowGroupRows: 1, manifest: &manifest)
 
         // The dataset store: two days in a non-UTC zone, several row groups, one day compacted, one empty day.
         let zone = TimeZone(identifier: "America/New_York")!
@@ -83,7 +92,8 @@ import Testing
         deliveries += (0..<90).map { _ in generator.delivery(day: dayThree) }
         let attempts = (0..<70).map { _ in generator.attempt(day: dayOne + 3_600_000_000) }
         let rejects = (0..<50).map { _ in generator.reject(day: dayThree) }
-        let firstHalf = Array(deliveries.prefix(100)), secondHalf = Array(deliveries.dropFirst(100))
+        let firstHalf = Array(deliveries.prefix(100))
+        let secondHalf = Array(deliveries.dropFirst(100))
         try store.publish(deliveries: firstHalf, attempts: attempts, rejects: rejects, partName: "mx1-0-100")
         try store.publish(deliveries: secondHalf, attempts: [], rejects: [], partName: "mx1-100-210")
         try store.compact(day: "2026-11-28")
@@ -91,18 +101,23 @@ import Testing
         func localDay(_ micros: Int64) -> String {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zone
-            let c = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(micros) / 1e6))
+            let c = calendar.dateComponents(
+                [.year, .month, .day], from: Date(timeIntervalSince1970: Double(micros) / 1e6))
             return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
         }
-        let dayOneRows = deliveries.filter { localDay($0.finishedAt) == "2026-11-28" }.sorted(by: DeliveryRecord.precedes)
+        let dayOneRows = deliveries.filter { localDay($0.finishedAt) == "2026-11-28" }.sorted(
+            by: DeliveryRecord.precedes)
         #expect(dayOneRows.count == 120)
-        manifest.add(path: store.directory(.deliveries, day: "2026-11-28") + "/compacted.parquet", rows: dayOneRows,
-                     filters: [.init(column: "status", value: "sent"), .init(column: "app", value: "アプリ")])
+        manifest.add(
+            path: store.directory(.deliveries, day: "2026-11-28") + "/compacted.parquet", rows: dayOneRows,
+            filters: [.init(column: "status", value: "sent"), .init(column: "app", value: "アプリ")])
         for (part, rows) in [("mx1-0-100", firstHalf), ("mx1-100-210", secondHalf)] {
-            let dayThreeRows = rows.filter { localDay($0.finishedAt) == "2026-11-30" }.sorted(by: DeliveryRecord.precedes)
+            let dayThreeRows = rows.filter { localDay($0.finishedAt) == "2026-11-30" }.sorted(
+                by: DeliveryRecord.precedes)
             if !dayThreeRows.isEmpty {
-                manifest.add(path: store.directory(.deliveries, day: "2026-11-30") + "/\(part).parquet", rows: dayThreeRows,
-                             filters: [.init(column: "status", value: "sent")])
+                manifest.add(
+                    path: store.directory(.deliveries, day: "2026-11-30") + "/\(part).parquet", rows: dayThreeRows,
+                    filters: [.init(column: "status", value: "sent")])
             }
         }
         manifest.dayCounts = [
@@ -113,12 +128,14 @@ import Testing
         for (name, rows) in Dictionary(grouping: attempts, by: { localDay($0.attemptedAt) }) {
             // The 28th was compacted: its attempts live in compacted.parquet.
             let file = name == "2026-11-28" ? "compacted" : "mx1-0-100"
-            manifest.add(path: store.directory(.attempts, day: name) + "/\(file).parquet",
-                         rows: rows.sorted(by: AttemptRecord.precedes), filters: [.init(column: "status", value: "sent")])
+            manifest.add(
+                path: store.directory(.attempts, day: name) + "/\(file).parquet",
+                rows: rows.sorted(by: AttemptRecord.precedes), filters: [.init(column: "status", value: "sent")])
         }
         for (name, rows) in Dictionary(grouping: rejects, by: { localDay($0.rejectedAt) }) {
-            manifest.add(path: store.directory(.rejects, day: name) + "/mx1-0-100.parquet",
-                         rows: rows.sorted(by: RejectRecord.precedes), filters: [.init(column: "host", value: "mx2")])
+            manifest.add(
+                path: store.directory(.rejects, day: name) + "/mx1-0-100.parquet",
+                rows: rows.sorted(by: RejectRecord.precedes), filters: [.init(column: "host", value: "mx2")])
             manifest.dayCounts.append(.init(directory: store.root + "/rejects", day: name, rows: rows.count))
         }
 

@@ -1,12 +1,15 @@
 import Foundation
-import Testing
-@testable import Stages
 import Pipeline
+import Testing
+
+@testable import Stages
 
 /// Writer → reader round trips, with our own reader (pyarrow/DuckDB are in ParquetInteropTests).
 @Suite struct ParquetRoundTripTests {
-    static func write<R: ParquetRecord>(_ rows: [R], options: ParquetWriterOptions = .init(), rowGroupRows: Int,
-                                        metadata: [(key: String, value: String)] = []) throws -> Data {
+    static func write<R: ParquetRecord>(
+        _ rows: [R], options: ParquetWriterOptions = .init(), rowGroupRows: Int,
+        metadata: [(key: String, value: String)] = []
+    ) throws -> Data {
         let sink = MemoryOutputSink()
         let writer = try ParquetFileWriter(sink: sink, schema: R.parquetSchema, options: options)
         var start = 0
@@ -38,12 +41,19 @@ import Pipeline
         let deliveries = (0..<count).map { _ in generator.delivery() }
         let attempts = (0..<count).map { _ in generator.attempt() }
         let rejects = (0..<count).map { _ in generator.reject() }
-        #expect(try Self.read(DeliveryRecord.self, try Self.write(deliveries, options: options, rowGroupRows: rowGroupRows)) == deliveries)
-        #expect(try Self.read(AttemptRecord.self, try Self.write(attempts, options: options, rowGroupRows: rowGroupRows)) == attempts)
-        #expect(try Self.read(RejectRecord.self, try Self.write(rejects, options: options, rowGroupRows: rowGroupRows)) == rejects)
+        #expect(
+            try Self.read(DeliveryRecord.self, try Self.write(deliveries, options: options, rowGroupRows: rowGroupRows))
+                == deliveries)
+        #expect(
+            try Self.read(AttemptRecord.self, try Self.write(attempts, options: options, rowGroupRows: rowGroupRows))
+                == attempts)
+        #expect(
+            try Self.read(RejectRecord.self, try Self.write(rejects, options: options, rowGroupRows: rowGroupRows))
+                == rejects)
 
-        let reader = try ParquetFileReader(data: try Self.write(deliveries, options: options, rowGroupRows: rowGroupRows),
-                                           path: "memory.parquet")
+        let reader = try ParquetFileReader(
+            data: try Self.write(deliveries, options: options, rowGroupRows: rowGroupRows),
+            path: "memory.parquet")
         #expect(reader.rowCount == Int64(count))
         #expect(reader.rowGroupCount == (count + rowGroupRows - 1) / rowGroupRows)
         for group in 0..<reader.rowGroupCount {
@@ -101,8 +111,9 @@ import Pipeline
 
     @Test func footerCarriesWriterNameAndKeyValueMetadata() throws {
         var generator = RecordGenerator(seed: 1)
-        let data = try Self.write([generator.reject()], rowGroupRows: 10,
-                                  metadata: [(key: "mailstats.schema_version", value: "1"), (key: "k", value: "ü")])
+        let data = try Self.write(
+            [generator.reject()], rowGroupRows: 10,
+            metadata: [(key: "mailstats.schema_version", value: "1"), (key: "k", value: "ü")])
         let reader = try ParquetFileReader(data: data, path: "memory.parquet")
         #expect(reader.createdBy?.hasPrefix("mailstats version ") == true)
         #expect(reader.keyValueMetadata["mailstats.schema_version"] == "1")

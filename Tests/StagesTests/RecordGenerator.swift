@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Stages
 
 /// Deterministic pseudo-random rows for property tests (SplitMix64), covering what breaks writers:
@@ -26,7 +27,9 @@ struct RecordGenerator: RandomNumberGenerator {
 
     mutating func pick<T>(_ values: [T]) -> T { values[int(0..<values.count)] }
 
-    static let fragments = ["a", "mx", "é", "ü", "日本", "😀", "Ω", " ", "\t", "\"", "\\", "x.y", "@", "-", "Z", "0", "ß", "\n"]
+    static let fragments = [
+        "a", "mx", "é", "ü", "日本", "😀", "Ω", " ", "\t", "\"", "\\", "x.y", "@", "-", "Z", "0", "ß", "\n",
+    ]
 
     mutating func string(maxLength: Int = 12) -> String {
         let n = int(0..<(maxLength + 1))

@@ -21,7 +21,9 @@ extension AttemptRecord: ParquetRecord {
 
     public var partitionTime: Int64 { attemptedAt }
 
-    public static func makeColumns(_ rows: UnsafeBufferPointer<AttemptRecord>, order: ArraySlice<Int>) -> [ParquetColumnBuffer] {
+    public static func makeColumns(_ rows: UnsafeBufferPointer<AttemptRecord>, order: ArraySlice<Int>)
+        -> [ParquetColumnBuffer]
+    {
         var c = parquetSchema.columns.map { ParquetColumnBuffer(column: $0, reservingCapacity: order.count) }
         for i in order {
             c[0].append(rows[i].host)
@@ -41,24 +43,36 @@ extension AttemptRecord: ParquetRecord {
         return c
     }
 
-    public static func records(from columns: [ParquetColumnBuffer], schema: ParquetSchema,
-                               path: String) throws -> [AttemptRecord] {
+    public static func records(
+        from columns: [ParquetColumnBuffer], schema: ParquetSchema,
+        path: String
+    ) throws -> [AttemptRecord] {
         let l = ParquetColumnLookup(columns: columns, schema: schema, path: path)
-        let host = try l.strings("host"), queueId = try l.strings("queue_id"), hash = try l.strings("hash")
-        let app = try l.strings("app"), recipient = try l.strings("recipient")
-        let domain = try l.strings("recipient_domain"), attemptedAt = try l.timestamps("attempted_at")
-        let status = try l.strings("status"), dsn = try l.strings("dsn"), relay = try l.strings("relay")
-        let response = try l.strings("response"), category = try l.strings("category"), delay = try l.doubles("delay_s")
+        let host = try l.strings("host")
+        let queueId = try l.strings("queue_id")
+        let hash = try l.strings("hash")
+        let app = try l.strings("app")
+        let recipient = try l.strings("recipient")
+        let domain = try l.strings("recipient_domain")
+        let attemptedAt = try l.timestamps("attempted_at")
+        let status = try l.strings("status")
+        let dsn = try l.strings("dsn")
+        let relay = try l.strings("relay")
+        let response = try l.strings("response")
+        let category = try l.strings("category")
+        let delay = try l.doubles("delay_s")
         var result: [AttemptRecord] = []
         result.reserveCapacity(host.count)
         for i in 0..<host.count {
-            result.append(AttemptRecord(
-                host: try l.required(host[i], "host"), queueId: try l.required(queueId[i], "queue_id"), hash: hash[i],
-                app: try l.required(app[i], "app"), recipient: try l.required(recipient[i], "recipient"),
-                recipientDomain: try l.required(domain[i], "recipient_domain"),
-                attemptedAt: try l.required(attemptedAt[i], "attempted_at"),
-                status: try l.required(status[i], "status"), dsn: dsn[i], relay: relay[i], response: response[i],
-                category: try l.required(category[i], "category"), delaySeconds: delay[i]))
+            result.append(
+                AttemptRecord(
+                    host: try l.required(host[i], "host"), queueId: try l.required(queueId[i], "queue_id"),
+                    hash: hash[i],
+                    app: try l.required(app[i], "app"), recipient: try l.required(recipient[i], "recipient"),
+                    recipientDomain: try l.required(domain[i], "recipient_domain"),
+                    attemptedAt: try l.required(attemptedAt[i], "attempted_at"),
+                    status: try l.required(status[i], "status"), dsn: dsn[i], relay: relay[i], response: response[i],
+                    category: try l.required(category[i], "category"), delaySeconds: delay[i]))
         }
         return result
     }
@@ -73,5 +87,18 @@ extension AttemptRecord: ParquetRecord {
         if c == 0 { c = utf8Compare(a.response, b.response) }
         if c == 0 { c = threeWay(a.delaySeconds, b.delaySeconds) }
         return c < 0
+    }
+
+    public static func sortKey(_ rows: UnsafeBufferPointer<AttemptRecord>, _ i: Int) -> ParquetSortKey {
+        // Only the leading field's prefix: a key word of a later field would order rows before the earlier field
+        // is fully compared.
+        let hash = rows[i].hash
+        return ParquetSortKey(
+            ParquetSortKey.word(hash), ParquetSortKey.word(hash, 8), ParquetSortKey.word(hash, 16),
+            ParquetSortKey.word(hash, 24))
+    }
+
+    public static func precedes(_ rows: UnsafeBufferPointer<AttemptRecord>, _ i: Int, _ j: Int) -> Bool {
+        precedes(rows[i], rows[j])
     }
 }

@@ -34,10 +34,12 @@ extension DatasetStore {
             let reader = try ParquetFileReader(path: path)
             rows.append(contentsOf: try R.records(from: try reader.readAll(), schema: reader.schema, path: path))
         }
-        let previously = (files.compacted?.keyValueMetadata[Self.mergedPartsKey] ?? "").split(separator: "\n").map(String.init)
+        let previously = (files.compacted?.keyValueMetadata[Self.mergedPartsKey] ?? "").split(separator: "\n").map(
+            String.init)
         let allMerged = Set(previously).union(files.parts).sorted()
-        try writeFile(rows, order: R.sortedOrder(rows), path: "\(dir)/\(Self.compactedPartName).parquet",
-                      extraMetadata: [(key: Self.mergedPartsKey, value: allMerged.joined(separator: "\n"))])
+        try writeFile(
+            rows, order: R.sortedOrder(rows), path: "\(dir)/\(Self.compactedPartName).parquet",
+            extraMetadata: [(key: Self.mergedPartsKey, value: allMerged.joined(separator: "\n"))])
         for part in files.parts { try AtomicFilePublisher.remove("\(dir)/\(part).parquet") }
         AtomicFilePublisher.syncDirectory(dir)
         return files.parts.count
@@ -51,7 +53,8 @@ extension DatasetStore {
         var result = Set<String>()
         for dataset in Dataset.allCases {
             for candidate in try days(dataset) {
-                guard let number = DayCalendar.daysSinceEpoch(candidate), number <= todayNumber - Int64(closeAfterDays) else {
+                guard let number = DayCalendar.daysSinceEpoch(candidate), number <= todayNumber - Int64(closeAfterDays)
+                else {
                     continue
                 }
                 let names = Self.parquetNames(in: directory(dataset, day: candidate))

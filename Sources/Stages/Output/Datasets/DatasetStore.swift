@@ -57,8 +57,10 @@ public struct DatasetStore: Sendable {
     /// - Throws: `.io` when a file cannot be written (the files of this publish written so far stay; rerun
     ///   with the same part name), `.usage` for an invalid part name.
     @discardableResult
-    public func publish(deliveries: [DeliveryRecord], attempts: [AttemptRecord], rejects: [RejectRecord],
-                        partName: String) throws -> [String] {
+    public func publish(
+        deliveries: [DeliveryRecord], attempts: [AttemptRecord], rejects: [RejectRecord],
+        partName: String
+    ) throws -> [String] {
         try Self.validate(partName: partName)
         var days = Set<String>()
         days.formUnion(try publish(deliveries, partName: partName))
@@ -71,7 +73,20 @@ public struct DatasetStore: Sendable {
         guard !rows.isEmpty else { return [] }
         var calendar = DayCalendar(timeZone: timeZone)
         var byDay: [Int64: [Int]] = [:]
-        for (index, row) in rows.enumerated() { byDay[calendar.dayNumber(ofMicros: row.partitionTime), default: []].append(index) }
+        rows.withUnsafeBufferPointer { buffer in
+            var lastDay = Int64.min
+            var current: [Int] = []
+            for index in buffer.indices {
+                let day = calendar.dayNumber(ofMicros: buffer[index].partitionTime)
+                if day != lastDay {
+                    if !current.isEmpty { byDay[lastDay, default: []].append(contentsOf: current) }
+                    current.removeAll(keepingCapacity: true)
+                    lastDay = day
+                }
+                current.append(index)
+            }
+            if !current.isEmpty { byDay[lastDay, default: []].append(contentsOf: current) }
+        }
         var days = Set<String>()
         for (dayNumber, indices) in byDay.sorted(by: { $0.key < $1.key }) {
             let day = DayCalendar.format(daysSinceEpoch: dayNumber)
@@ -83,8 +98,10 @@ public struct DatasetStore: Sendable {
     }
 
     /// Writes `rows[order[0]], rows[order[1]], …` to `path` atomically, in row groups of `rowGroupRows`.
-    func writeFile<R: ParquetRecord>(_ rows: [R], order: [Int], path: String,
-                                     extraMetadata: [(key: String, value: String)]) throws {
+    func writeFile<R: ParquetRecord>(
+        _ rows: [R], order: [Int], path: String,
+        extraMetadata: [(key: String, value: String)]
+    ) throws {
         let options = writerOptions
         let rowGroupRows = max(1, rowGroupRows)
         let failAfter = failWritesAfterBytes
@@ -100,13 +117,14 @@ public struct DatasetStore: Sendable {
                 CrashPoint.reach("mid-parquet")  // test hook: a kill with the row group on disk, not renamed
                 start = end
             }
-            try writer.close(keyValueMetadata: [
-                (key: "mailstats.writer", value: "mailstats"),
-                (key: "mailstats.version", value: ParquetWriterOptions.mailstatsVersion),
-                (key: "mailstats.writer_format", value: ParquetWriterOptions.writerFormatVersion),
-                (key: "mailstats.schema_version", value: Self.schemaVersion),
-                (key: "mailstats.dataset", value: R.datasetName),
-            ] + extraMetadata)
+            try writer.close(
+                keyValueMetadata: [
+                    (key: "mailstats.writer", value: "mailstats"),
+                    (key: "mailstats.version", value: ParquetWriterOptions.mailstatsVersion),
+                    (key: "mailstats.writer_format", value: ParquetWriterOptions.writerFormatVersion),
+                    (key: "mailstats.schema_version", value: Self.schemaVersion),
+                    (key: "mailstats.dataset", value: R.datasetName),
+                ] + extraMetadata)
         }
     }
 
@@ -117,7 +135,8 @@ public struct DatasetStore: Sendable {
                 || b == 0x5F || b == 0x2D
         }
         guard let first = bytes.first, first != 0x2E, first != 0x5F, first != 0x2D, bytes.allSatisfy(allowed),
-              partName != compactedPartName, bytes.count <= 200 else {
+            partName != compactedPartName, bytes.count <= 200
+        else {
             throw MailstatsError(.usage, "invalid dataset part name '\(partName)'")
         }
     }
@@ -144,7 +163,8 @@ public struct DatasetStore: Sendable {
     /// The files of a day that hold rows: the compacted file (if any) then the parts it does not list;
     /// `merged` are parts that it does list (left over from a crash, to be deleted).
     func liveFiles<R: ParquetRecord>(_ type: R.Type, day: String) throws
-        -> (paths: [String], compacted: ParquetFileReader?, merged: [String], parts: [String]) {
+        -> (paths: [String], compacted: ParquetFileReader?, merged: [String], parts: [String])
+    {
         let dir = "\(root)/\(R.datasetName)/day=\(day)"
         let names = Self.parquetNames(in: dir)
         var compacted: ParquetFileReader?
@@ -156,7 +176,9 @@ public struct DatasetStore: Sendable {
         }
         let parts = names.filter { $0 != Self.compactedPartName && !listed.contains($0) }
         let merged = names.filter { $0 != Self.compactedPartName && listed.contains($0) }
-        let paths = (compacted == nil ? [] : ["\(dir)/\(Self.compactedPartName).parquet"]) + parts.map { "\(dir)/\($0).parquet" }
+        let paths =
+            (compacted == nil ? [] : ["\(dir)/\(Self.compactedPartName).parquet"])
+            + parts.map { "\(dir)/\($0).parquet" }
         return (paths, compacted, merged, parts)
     }
 
@@ -173,7 +195,8 @@ public struct DatasetStore: Sendable {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         return entries.compactMap { entry -> String? in
             guard entry.hasPrefix("day="), DayCalendar.daysSinceEpoch(String(entry.dropFirst(4))) != nil,
-                  !Self.parquetNames(in: "\(dir)/\(entry)").isEmpty else { return nil }
+                !Self.parquetNames(in: "\(dir)/\(entry)").isEmpty
+            else { return nil }
             return String(entry.dropFirst(4))
         }.sorted()
     }

@@ -27,7 +27,9 @@ extension DeliveryRecord: ParquetRecord {
 
     public var partitionTime: Int64 { finishedAt }
 
-    public static func makeColumns(_ rows: UnsafeBufferPointer<DeliveryRecord>, order: ArraySlice<Int>) -> [ParquetColumnBuffer] {
+    public static func makeColumns(_ rows: UnsafeBufferPointer<DeliveryRecord>, order: ArraySlice<Int>)
+        -> [ParquetColumnBuffer]
+    {
         var c = parquetSchema.columns.map { ParquetColumnBuffer(column: $0, reservingCapacity: order.count) }
         for i in order {
             c[0].append(rows[i].host)
@@ -53,30 +55,46 @@ extension DeliveryRecord: ParquetRecord {
         return c
     }
 
-    public static func records(from columns: [ParquetColumnBuffer], schema: ParquetSchema,
-                               path: String) throws -> [DeliveryRecord] {
+    public static func records(
+        from columns: [ParquetColumnBuffer], schema: ParquetSchema,
+        path: String
+    ) throws -> [DeliveryRecord] {
         let l = ParquetColumnLookup(columns: columns, schema: schema, path: path)
-        let host = try l.strings("host"), queueId = try l.strings("queue_id"), messageId = try l.strings("message_id")
-        let hash = try l.strings("hash"), app = try l.strings("app"), sender = try l.strings("sender")
-        let recipient = try l.strings("recipient"), origRecipient = try l.strings("orig_recipient")
-        let domain = try l.strings("recipient_domain"), status = try l.strings("status"), dsn = try l.strings("dsn")
-        let relay = try l.strings("relay"), response = try l.strings("response"), category = try l.strings("category")
-        let receivedAt = try l.timestamps("received_at"), finishedAt = try l.timestamps("finished_at")
-        let delay = try l.doubles("delay_s"), attempts = try l.int32s("attempts"), size = try l.int64s("size")
+        let host = try l.strings("host")
+        let queueId = try l.strings("queue_id")
+        let messageId = try l.strings("message_id")
+        let hash = try l.strings("hash")
+        let app = try l.strings("app")
+        let sender = try l.strings("sender")
+        let recipient = try l.strings("recipient")
+        let origRecipient = try l.strings("orig_recipient")
+        let domain = try l.strings("recipient_domain")
+        let status = try l.strings("status")
+        let dsn = try l.strings("dsn")
+        let relay = try l.strings("relay")
+        let response = try l.strings("response")
+        let category = try l.strings("category")
+        let receivedAt = try l.timestamps("received_at")
+        let finishedAt = try l.timestamps("finished_at")
+        let delay = try l.doubles("delay_s")
+        let attempts = try l.int32s("attempts")
+        let size = try l.int64s("size")
         var result: [DeliveryRecord] = []
         result.reserveCapacity(host.count)
         for i in 0..<host.count {
-            result.append(DeliveryRecord(
-                host: try l.required(host[i], "host"), queueId: try l.required(queueId[i], "queue_id"),
-                messageId: messageId[i], hash: hash[i], app: try l.required(app[i], "app"), sender: sender[i],
-                recipient: try l.required(recipient[i], "recipient"), origRecipient: origRecipient[i],
-                recipientDomain: try l.required(domain[i], "recipient_domain"),
-                status: try l.required(status[i], "status"), dsn: dsn[i], relay: relay[i], response: response[i],
-                category: try l.required(category[i], "category"),
-                receivedAt: try l.required(receivedAt[i], "received_at"),
-                finishedAt: try l.required(finishedAt[i], "finished_at"),
-                delaySeconds: try l.required(delay[i], "delay_s"), attempts: try l.required(attempts[i], "attempts"),
-                size: size[i]))
+            result.append(
+                DeliveryRecord(
+                    host: try l.required(host[i], "host"), queueId: try l.required(queueId[i], "queue_id"),
+                    messageId: messageId[i], hash: hash[i], app: try l.required(app[i], "app"), sender: sender[i],
+                    recipient: try l.required(recipient[i], "recipient"), origRecipient: origRecipient[i],
+                    recipientDomain: try l.required(domain[i], "recipient_domain"),
+                    status: try l.required(status[i], "status"), dsn: dsn[i], relay: relay[i], response: response[i],
+                    category: try l.required(category[i], "category"),
+                    receivedAt: try l.required(receivedAt[i], "received_at"),
+                    finishedAt: try l.required(finishedAt[i], "finished_at"),
+                    delaySeconds: try l.required(delay[i], "delay_s"),
+                    attempts: try l.required(attempts[i], "attempts"),
+                    size: size[i]))
         }
         return result
     }
@@ -93,5 +111,18 @@ extension DeliveryRecord: ParquetRecord {
         if c == 0 { c = utf8Compare(a.messageId, b.messageId) }
         if c == 0 { c = utf8Compare(a.origRecipient, b.origRecipient) }
         return c < 0
+    }
+
+    public static func sortKey(_ rows: UnsafeBufferPointer<DeliveryRecord>, _ i: Int) -> ParquetSortKey {
+        // Only the leading field's prefix: a key word of a later field would order rows before the earlier field
+        // is fully compared.
+        let hash = rows[i].hash
+        return ParquetSortKey(
+            ParquetSortKey.word(hash), ParquetSortKey.word(hash, 8), ParquetSortKey.word(hash, 16),
+            ParquetSortKey.word(hash, 24))
+    }
+
+    public static func precedes(_ rows: UnsafeBufferPointer<DeliveryRecord>, _ i: Int, _ j: Int) -> Bool {
+        precedes(rows[i], rows[j])
     }
 }

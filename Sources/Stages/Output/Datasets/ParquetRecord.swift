@@ -18,6 +18,56 @@ public protocol ParquetRecord: Sendable, Equatable {
     /// The order rows are written in: hash, then recipient for deliveries and attempts, time for rejects, with
     /// further keys so that equal input always gives byte-identical files.
     static func precedes(_ a: Self, _ b: Self) -> Bool
+    /// A key that orders like `precedes` wherever the keys differ (equal keys fall back to `precedes`).
+    static func sortKey(_ rows: UnsafeBufferPointer<Self>, _ index: Int) -> ParquetSortKey
+    /// `precedes(rows[i], rows[j])` without copying the records.
+    static func precedes(_ rows: UnsafeBufferPointer<Self>, _ i: Int, _ j: Int) -> Bool
+}
+
+/// Four big-endian words of the leading sort fields (string prefixes, biased integers), compared first so
+/// that sorting rarely needs the full string comparison.
+public struct ParquetSortKey: Sendable {
+    var a: UInt64, b: UInt64, c: UInt64, d: UInt64
+
+    init(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) {
+        self.a = a
+        self.b = b
+        self.c = c
+        self.d = d
+    }
+
+    /// -1, 0 or 1.
+    @inline(__always)
+    func compare(_ o: ParquetSortKey) -> Int {
+        if a != o.a { return a < o.a ? -1 : 1 }
+        if b != o.b { return b < o.b ? -1 : 1 }
+        if c != o.c { return c < o.c ? -1 : 1 }
+        if d != o.d { return d < o.d ? -1 : 1 }
+        return 0
+    }
+
+    /// Bytes `offset..<offset+8` of the string's UTF-8, big-endian, zero-padded (nil and "" give 0, which is
+    /// consistent with nil sorting first: ties go to the full comparison).
+    @inline(__always)
+    static func word(_ s: String?, _ offset: Int = 0) -> UInt64 {
+        guard let s else { return 0 }
+        var value: UInt64 = 0
+        var shift: UInt64 = 56
+        var i = 0
+        for byte in s.utf8 {
+            if i >= offset + 8 { break }
+            if i >= offset {
+                value |= UInt64(byte) << shift
+                shift &-= 8
+            }
+            i += 1
+        }
+        return value
+    }
+
+    /// A signed integer mapped to an unsigned word with the same order.
+    @inline(__always)
+    static func word(_ v: Int64) -> UInt64 { UInt64(bitPattern: v) ^ (1 << 63) }
 }
 
 extension ParquetRecord {
@@ -30,11 +80,18 @@ extension ParquetRecord {
     /// The indices of `rows` in `precedes` order (stable), sorting indices rather than the records: moving
     /// records would copy (retain and release) every string field.
     public static func sortedOrder(_ rows: [Self], indices: [Int]? = nil) -> [Int] {
-        var order = indices ?? Array(rows.indices)
-        rows.withUnsafeBufferPointer { buffer in
-            order.sort { precedes(buffer[$0], buffer[$1]) }
+        let order = indices ?? Array(rows.indices)
+        return rows.withUnsafeBufferPointer { buffer in
+            var keyed = order.map { (key: sortKey(buffer, $0), index: $0) }
+            keyed.sort { x, y in
+                let c = x.key.compare(y.key)
+                if c != 0 { return c < 0 }
+                if precedes(buffer, x.index, y.index) { return true }
+                if precedes(buffer, y.index, x.index) { return false }
+                return x.index < y.index
+            }
+            return keyed.map(\.index)
         }
-        return order
     }
 }
 

@@ -32,7 +32,8 @@ final class GzipPageCompressor {
         let bound = Int(deflateBound(stream, uLong(input.count))) + 32
         if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
         let produced: Int = try scratch.withUnsafeMutableBufferPointer { outBuffer in
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.pointee.next_in = UnsafeMutablePointer(
+                mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
             stream.pointee.avail_in = uInt(input.count)
             stream.pointee.next_out = outBuffer.baseAddress
             stream.pointee.avail_out = uInt(outBuffer.count)

@@ -26,14 +26,17 @@ final class GzipPageDecompressor {
         inflateReset(stream)
         var output = [UInt8](repeating: 0, count: expectedSize + 1)
         let produced: Int = try output.withUnsafeMutableBufferPointer { outBuffer in
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.pointee.next_in = UnsafeMutablePointer(
+                mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
             stream.pointee.avail_in = uInt(input.count)
             stream.pointee.next_out = outBuffer.baseAddress
             stream.pointee.avail_out = uInt(outBuffer.count)
             let status = inflate(stream, Z_FINISH)
             stream.pointee.next_in = nil
             stream.pointee.next_out = nil
-            guard status == Z_STREAM_END else { throw ParquetDecodingError(message: "gzip page does not inflate (zlib status \(status))") }
+            guard status == Z_STREAM_END else {
+                throw ParquetDecodingError(message: "gzip page does not inflate (zlib status \(status))")
+            }
             return outBuffer.count - Int(stream.pointee.avail_out)
         }
         guard produced == expectedSize else {

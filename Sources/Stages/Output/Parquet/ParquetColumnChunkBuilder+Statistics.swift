@@ -39,9 +39,11 @@ extension ParquetColumnChunkBuilder {
             }
         case .string:
             if let dictionary {
-                (stats.minValue, stats.maxValue) = stringMinMax(bytes: dictionary.entryBytes, offsets: dictionary.entryOffsets)
+                (stats.minValue, stats.maxValue) = stringMinMax(
+                    bytes: dictionary.entryBytes, offsets: dictionary.entryOffsets)
             } else {
-                (stats.minValue, stats.maxValue) = stringMinMax(bytes: values.stringBytes, offsets: values.stringOffsets)
+                (stats.minValue, stats.maxValue) = stringMinMax(
+                    bytes: values.stringBytes, offsets: values.stringOffsets)
             }
         }
         return stats
@@ -59,8 +61,10 @@ extension ParquetColumnChunkBuilder {
         var maxIndex = 0
         bytes.withUnsafeBytes { raw in
             func compare(_ a: Int, _ b: Int) -> Int {
-                let aStart = offsets[a], aLength = offsets[a + 1] - offsets[a]
-                let bStart = offsets[b], bLength = offsets[b + 1] - offsets[b]
+                let aStart = offsets[a]
+                let aLength = offsets[a + 1] - offsets[a]
+                let bStart = offsets[b]
+                let bLength = offsets[b + 1] - offsets[b]
                 let common = min(aLength, bLength)
                 if common > 0 {
                     let c = memcmp(raw.baseAddress! + aStart, raw.baseAddress! + bStart, common)
@@ -73,7 +77,9 @@ extension ParquetColumnChunkBuilder {
                 if compare(i, maxIndex) > 0 { maxIndex = i }
             }
         }
-        return (Array(bytes[offsets[minIndex]..<offsets[minIndex + 1]]),
-                Array(bytes[offsets[maxIndex]..<offsets[maxIndex + 1]]))
+        return (
+            Array(bytes[offsets[minIndex]..<offsets[minIndex + 1]]),
+            Array(bytes[offsets[maxIndex]..<offsets[maxIndex + 1]])
+        )
     }
 }

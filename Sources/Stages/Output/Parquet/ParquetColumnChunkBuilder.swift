@@ -32,25 +32,29 @@ final class ParquetColumnChunkBuilder {
     }
 
     /// Appends the chunk's pages to `out`; `baseOffset` is the file offset of `out[0]`.
-    func build(column: ParquetColumn, values: ParquetColumnBuffer, baseOffset: Int64,
-               into out: inout [UInt8]) throws -> ParquetColumnChunkMetadata {
+    func build(
+        column: ParquetColumn, values: ParquetColumnBuffer, baseOffset: Int64,
+        into out: inout [UInt8]
+    ) throws -> ParquetColumnChunkMetadata {
         precondition(values.kind == column.kind && values.isOptional == column.isOptional)
         let chunkStart = out.count
         var uncompressedTotal = 0
         var dictionaryPageOffset: Int64?
         var dictionary: (StringDictionaryBuilder, [UInt32])?
         if column.kind == .string && values.valueCount > 0 {
-            dictionary = StringDictionaryBuilder.build(bytes: values.stringBytes, offsets: values.stringOffsets,
-                                                       maxEntries: options.maxDictionaryEntries,
-                                                       maxBytes: options.maxDictionaryBytes)
+            dictionary = StringDictionaryBuilder.build(
+                bytes: values.stringBytes, offsets: values.stringOffsets,
+                maxEntries: options.maxDictionaryEntries,
+                maxBytes: options.maxDictionaryBytes)
         }
         let statistics = Self.statistics(of: values, dictionary: dictionary?.0)
 
         if let (builder, _) = dictionary {
             dictionaryPageOffset = baseOffset + Int64(out.count)
             body.removeAll(keepingCapacity: true)
-            Self.appendPlainStrings(bytes: builder.entryBytes, offsets: builder.entryOffsets, range: 0..<builder.count,
-                                    into: &body)
+            Self.appendPlainStrings(
+                bytes: builder.entryBytes, offsets: builder.entryOffsets, range: 0..<builder.count,
+                into: &body)
             uncompressedTotal += try writePage(dictionaryEntries: builder.count, into: &out)
         }
 
@@ -93,7 +97,8 @@ final class ParquetColumnChunkBuilder {
             if let (_, indices) = dictionary {
                 body.append(UInt8(bitWidth))
                 indices.withUnsafeBufferPointer { all in
-                    RLEHybrid.encode(UnsafeBufferPointer(rebasing: all[value..<endValue]), bitWidth: bitWidth, into: &body)
+                    RLEHybrid.encode(
+                        UnsafeBufferPointer(rebasing: all[value..<endValue]), bitWidth: bitWidth, into: &body)
                 }
             } else {
                 appendPlain(values, range: value..<endValue)
@@ -118,11 +123,17 @@ final class ParquetColumnChunkBuilder {
     private func appendPlain(_ values: ParquetColumnBuffer, range: Range<Int>) {
         switch values.kind {
         case .int32:
-            values.int32Values.withUnsafeBytes { body.append(contentsOf: $0[(range.lowerBound * 4)..<(range.upperBound * 4)]) }
+            values.int32Values.withUnsafeBytes {
+                body.append(contentsOf: $0[(range.lowerBound * 4)..<(range.upperBound * 4)])
+            }
         case .int64, .timestampMicros:
-            values.int64Values.withUnsafeBytes { body.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)]) }
+            values.int64Values.withUnsafeBytes {
+                body.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)])
+            }
         case .double:
-            values.doubleValues.withUnsafeBytes { body.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)]) }
+            values.doubleValues.withUnsafeBytes {
+                body.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)])
+            }
         case .boolean:
             var byte: UInt8 = 0
             var bit = 0
@@ -187,7 +198,9 @@ final class ParquetColumnChunkBuilder {
         }
     }
 
-    private func writePage(into out: inout [UInt8], header makeHeader: (inout ThriftCompactEncoder) -> Void) throws -> Int {
+    private func writePage(into out: inout [UInt8], header makeHeader: (inout ThriftCompactEncoder) -> Void) throws
+        -> Int
+    {
         compressed.removeAll(keepingCapacity: true)
         _ = try body.withUnsafeBytes { try compressor.compress($0, appendingTo: &compressed) }
         var header = ThriftCompactEncoder(reservingCapacity: 32)

@@ -2,11 +2,14 @@ import Foundation
 
 extension ParquetFileReader {
     /// Decodes one column chunk: its optional dictionary page and its data pages.
-    func readChunk(rowGroup: Int, column index: Int, schemaColumn column: ParquetColumn,
-                   decompressor: GzipPageDecompressor) throws -> ParquetColumnBuffer {
+    func readChunk(
+        rowGroup: Int, column index: Int, schemaColumn column: ParquetColumn,
+        decompressor: GzipPageDecompressor
+    ) throws -> ParquetColumnBuffer {
         guard case .structure(let chunk)? = rowGroupsList(rowGroup)?[index], let meta = chunk.structure(3),
-              let numValues = meta.int(5), let dataOffset = meta.int(9), let compressedSize = meta.int(7),
-              let codec = meta.int(4) else {
+            let numValues = meta.int(5), let dataOffset = meta.int(9), let compressedSize = meta.int(7),
+            let codec = meta.int(4)
+        else {
             throw ParquetDecodingError(message: "column metadata is incomplete")
         }
         guard codec == 0 || codec == 2 else { throw ParquetDecodingError(message: "codec \(codec) is not ours") }
@@ -23,16 +26,21 @@ extension ParquetFileReader {
             let end = Int(start + compressedSize)
             var position = Int(start)
             while result.rowCount < numValues {
-                guard position < end else { throw ParquetDecodingError(message: "pages end before \(numValues) values") }
+                guard position < end else {
+                    throw ParquetDecodingError(message: "pages end before \(numValues) values")
+                }
                 var decoder = ThriftCompactDecoder(UnsafeRawBufferPointer(rebasing: file[0..<end]), position: position)
                 let header = try decoder.readStruct()
                 guard let type = header.int(1), let uncompressed = header.int(2), let compressed = header.int(3),
-                      uncompressed >= 0, compressed >= 0, decoder.position + Int(compressed) <= end else {
+                    uncompressed >= 0, compressed >= 0, decoder.position + Int(compressed) <= end
+                else {
                     throw ParquetDecodingError(message: "page header is incomplete or points past the chunk")
                 }
-                let bodyRaw = UnsafeRawBufferPointer(rebasing: file[decoder.position..<(decoder.position + Int(compressed))])
+                let bodyRaw = UnsafeRawBufferPointer(
+                    rebasing: file[decoder.position..<(decoder.position + Int(compressed))])
                 position = decoder.position + Int(compressed)
-                let body: [UInt8] = codec == 2
+                let body: [UInt8] =
+                    codec == 2
                     ? try decompressor.decompress(bodyRaw, expectedSize: Int(uncompressed)) : Array(bodyRaw)
                 switch type {
                 case 2:
@@ -41,18 +49,21 @@ extension ParquetFileReader {
                     }
                     try body.withUnsafeBytes { raw in
                         var p = 0
-                        try Self.decodePlainStrings(raw, position: &p, count: Int(count), bytes: &dictionaryBytes,
-                                                    offsets: &dictionaryOffsets)
+                        try Self.decodePlainStrings(
+                            raw, position: &p, count: Int(count), bytes: &dictionaryBytes,
+                            offsets: &dictionaryOffsets)
                     }
                     haveDictionary = true
                 case 0:
                     guard let page = header.structure(5), let count = page.int(1), let encoding = page.int(2),
-                          count >= 0, result.rowCount + Int(count) <= numValues else {
+                        count >= 0, result.rowCount + Int(count) <= numValues
+                    else {
                         throw ParquetDecodingError(message: "data page header is incomplete")
                     }
                     try body.withUnsafeBytes { raw in
-                        try decodeDataPage(raw, rows: Int(count), encoding: encoding, into: &result,
-                                           dictionary: haveDictionary ? (dictionaryBytes, dictionaryOffsets) : nil)
+                        try decodeDataPage(
+                            raw, rows: Int(count), encoding: encoding, into: &result,
+                            dictionary: haveDictionary ? (dictionaryBytes, dictionaryOffsets) : nil)
                     }
                 default:
                     throw ParquetDecodingError(message: "page type \(type) is not ours")
@@ -62,8 +73,10 @@ extension ParquetFileReader {
         return result
     }
 
-    private func decodeDataPage(_ raw: UnsafeRawBufferPointer, rows: Int, encoding: Int64, into result: inout ParquetColumnBuffer,
-                                dictionary: ([UInt8], [Int])?) throws {
+    private func decodeDataPage(
+        _ raw: UnsafeRawBufferPointer, rows: Int, encoding: Int64, into result: inout ParquetColumnBuffer,
+        dictionary: ([UInt8], [Int])?
+    ) throws {
         var p = 0
         var present = rows
         if result.isOptional {
@@ -71,7 +84,8 @@ extension ParquetFileReader {
             var length = 0
             for k in 0..<4 { length |= Int(raw[k]) << (8 * k) }
             guard 4 + length <= raw.count else { throw ParquetDecodingError(message: "levels overrun the page") }
-            let levels = try RLEHybrid.decode(UnsafeRawBufferPointer(rebasing: raw[4..<(4 + length)]), bitWidth: 1, count: rows)
+            let levels = try RLEHybrid.decode(
+                UnsafeRawBufferPointer(rebasing: raw[4..<(4 + length)]), bitWidth: 1, count: rows)
             present = 0
             for level in levels {
                 guard level <= 1 else { throw ParquetDecodingError(message: "definition level \(level)") }
@@ -91,8 +105,9 @@ extension ParquetFileReader {
             }
             guard present > 0 else { return }
             let bitWidth = Int(raw[p])
-            let indices = try RLEHybrid.decode(UnsafeRawBufferPointer(rebasing: raw[(p + 1)...]), bitWidth: bitWidth,
-                                               count: present)
+            let indices = try RLEHybrid.decode(
+                UnsafeRawBufferPointer(rebasing: raw[(p + 1)...]), bitWidth: bitWidth,
+                count: present)
             let entries = offsets.count - 1
             for index in indices {
                 guard Int(index) < entries else { throw ParquetDecodingError(message: "dictionary index out of range") }
@@ -104,35 +119,46 @@ extension ParquetFileReader {
         }
     }
 
-    private static func decodePlain(_ raw: UnsafeRawBufferPointer, position p: inout Int, count: Int,
-                                    into result: inout ParquetColumnBuffer) throws {
+    private static func decodePlain(
+        _ raw: UnsafeRawBufferPointer, position p: inout Int, count: Int,
+        into result: inout ParquetColumnBuffer
+    ) throws {
         func need(_ n: Int) throws {
             guard n <= raw.count - p else { throw ParquetDecodingError(message: "values overrun the page") }
         }
         switch result.kind {
         case .int32:
             try need(count * 4)
-            for i in 0..<count { result.int32Values.append(raw.loadUnaligned(fromByteOffset: p + 4 * i, as: Int32.self)) }
+            for i in 0..<count {
+                result.int32Values.append(raw.loadUnaligned(fromByteOffset: p + 4 * i, as: Int32.self))
+            }
             p += count * 4
         case .int64, .timestampMicros:
             try need(count * 8)
-            for i in 0..<count { result.int64Values.append(raw.loadUnaligned(fromByteOffset: p + 8 * i, as: Int64.self)) }
+            for i in 0..<count {
+                result.int64Values.append(raw.loadUnaligned(fromByteOffset: p + 8 * i, as: Int64.self))
+            }
             p += count * 8
         case .double:
             try need(count * 8)
-            for i in 0..<count { result.doubleValues.append(raw.loadUnaligned(fromByteOffset: p + 8 * i, as: Double.self)) }
+            for i in 0..<count {
+                result.doubleValues.append(raw.loadUnaligned(fromByteOffset: p + 8 * i, as: Double.self))
+            }
             p += count * 8
         case .boolean:
             try need((count + 7) / 8)
             for i in 0..<count { result.boolValues.append(raw[p + i / 8] & (1 << UInt8(i % 8)) != 0) }
             p += (count + 7) / 8
         case .string:
-            try decodePlainStrings(raw, position: &p, count: count, bytes: &result.stringBytes, offsets: &result.stringOffsets)
+            try decodePlainStrings(
+                raw, position: &p, count: count, bytes: &result.stringBytes, offsets: &result.stringOffsets)
         }
     }
 
-    static func decodePlainStrings(_ raw: UnsafeRawBufferPointer, position p: inout Int, count: Int,
-                                   bytes: inout [UInt8], offsets: inout [Int]) throws {
+    static func decodePlainStrings(
+        _ raw: UnsafeRawBufferPointer, position p: inout Int, count: Int,
+        bytes: inout [UInt8], offsets: inout [Int]
+    ) throws {
         for _ in 0..<count {
             guard p + 4 <= raw.count else { throw ParquetDecodingError(message: "string length overruns the page") }
             var length = 0

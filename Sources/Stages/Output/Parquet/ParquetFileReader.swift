@@ -55,15 +55,19 @@ public struct ParquetFileReader: Sendable {
             }
         }
         let meta = parsed.0
-        guard let elements = meta.list(2), let root = elements.first.flatMap({ value -> ThriftStruct? in
-            if case .structure(let s) = value { return s } else { return nil }
-        }), let childCount = root.int(5), childCount == Int64(elements.count - 1) else {
+        guard let elements = meta.list(2),
+            let root = elements.first.flatMap({ value -> ThriftStruct? in
+                if case .structure(let s) = value { return s } else { return nil }
+            }), let childCount = root.int(5), childCount == Int64(elements.count - 1)
+        else {
             throw damaged("schema is missing or not flat")
         }
         var columns: [ParquetColumn] = []
         for element in elements.dropFirst() {
-            guard case .structure(let s) = element, let name = s.string(4), let type = s.int(1), let repetition = s.int(3),
-                  repetition == 0 || repetition == 1, s.int(5) == nil else {
+            guard case .structure(let s) = element, let name = s.string(4), let type = s.int(1),
+                let repetition = s.int(3),
+                repetition == 0 || repetition == 1, s.int(5) == nil
+            else {
                 throw damaged("schema element is not a flat column")
             }
             let converted = s.int(6)
@@ -83,7 +87,8 @@ public struct ParquetFileReader: Sendable {
         var groups: [ThriftStruct] = []
         for value in meta.list(4) ?? [] {
             guard case .structure(let group) = value, let chunks = group.list(1), chunks.count == columns.count,
-                  group.int(3) != nil else {
+                group.int(3) != nil
+            else {
                 throw damaged("row group metadata is incomplete")
             }
             groups.append(group)
@@ -140,16 +145,20 @@ public struct ParquetFileReader: Sendable {
         var result: [ParquetColumnBuffer] = []
         for (c, column) in schema.columns.enumerated() {
             do {
-                result.append(try readChunk(rowGroup: index, column: c, schemaColumn: column, decompressor: decompressor))
+                result.append(
+                    try readChunk(rowGroup: index, column: c, schemaColumn: column, decompressor: decompressor))
             } catch let error as ParquetDecodingError {
-                throw MailstatsError(.format, "damaged Parquet column chunk", path: path,
-                                     cause: "row group \(index), column \(column.name): \(error.message)")
+                throw MailstatsError(
+                    .format, "damaged Parquet column chunk", path: path,
+                    cause: "row group \(index), column \(column.name): \(error.message)")
             } catch let error as ThriftDecodingError {
-                throw MailstatsError(.format, "damaged Parquet page header", path: path,
-                                     cause: "row group \(index), column \(column.name): \(error.message)")
+                throw MailstatsError(
+                    .format, "damaged Parquet page header", path: path,
+                    cause: "row group \(index), column \(column.name): \(error.message)")
             } catch let error as RLEHybridError {
-                throw MailstatsError(.format, "damaged Parquet levels or indices", path: path,
-                                     cause: "row group \(index), column \(column.name): \(error.message)")
+                throw MailstatsError(
+                    .format, "damaged Parquet levels or indices", path: path,
+                    cause: "row group \(index), column \(column.name): \(error.message)")
             }
         }
         if let expected = rowGroupRowCounts[safe: index], result.contains(where: { Int64($0.rowCount) != expected }) {

@@ -97,7 +97,8 @@ extension ParquetFileWriter {
         }
         e.endStruct()
         // encoding_stats: which pages use which encoding.
-        let stats: [(page: Int32, encoding: Int32, count: Int32)] = chunk.usesDictionary
+        let stats: [(page: Int32, encoding: Int32, count: Int32)] =
+            chunk.usesDictionary
             ? [(2, 0, 1), (0, 8, Int32(chunk.dataPageCount))] : [(0, 0, Int32(chunk.dataPageCount))]
         e.beginList(13, elementType: .structure, count: stats.count)
         for entry in stats {

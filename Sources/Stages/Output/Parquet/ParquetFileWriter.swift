@@ -69,10 +69,11 @@ public final class ParquetFileWriter {
             bytes = []
             if pending.count >= 1 << 20 { try flush() }
         }
-        rowGroups.append(RowGroupMetadata(
-            columns: chunks, numRows: Int64(rows), fileOffset: groupOffset,
-            totalByteSize: chunks.reduce(0) { $0 + $1.totalUncompressedSize },
-            totalCompressedSize: chunks.reduce(0) { $0 + $1.totalCompressedSize }))
+        rowGroups.append(
+            RowGroupMetadata(
+                columns: chunks, numRows: Int64(rows), fileOffset: groupOffset,
+                totalByteSize: chunks.reduce(0) { $0 + $1.totalUncompressedSize },
+                totalCompressedSize: chunks.reduce(0) { $0 + $1.totalCompressedSize }))
         rowCount += Int64(rows)
     }
 

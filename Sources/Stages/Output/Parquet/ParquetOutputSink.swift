@@ -23,7 +23,8 @@ public final class FileDescriptorOutputSink: ParquetOutputSink {
             let n = Foundation.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw MailstatsError(.io, "cannot write Parquet file", path: path, cause: String(cString: strerror(errno)))
+                throw MailstatsError(
+                    .io, "cannot write Parquet file", path: path, cause: String(cString: strerror(errno)))
             }
             done += n
         }

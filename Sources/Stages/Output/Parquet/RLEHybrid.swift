@@ -7,7 +7,9 @@ enum RLEHybrid {
     /// Appends the hybrid encoding of `values` at `bitWidth` bits to `out` (no length prefix).
     ///
     /// - Complexity: O(n).
-    static func encode<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, bitWidth: Int, into out: inout [UInt8]) {
+    static func encode<T: FixedWidthInteger & UnsignedInteger>(
+        _ values: UnsafeBufferPointer<T>, bitWidth: Int, into out: inout [UInt8]
+    ) {
         let n = values.count
         let valueBytes = (bitWidth + 7) / 8
         var i = 0
@@ -37,15 +39,19 @@ enum RLEHybrid {
         }
     }
 
-    private static func startsRun<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, at i: Int) -> Bool {
+    private static func startsRun<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, at i: Int)
+        -> Bool
+    {
         guard i + 8 <= values.count else { return false }
         let v = values[i]
         for k in 1..<8 where values[i + k] != v { return false }
         return true
     }
 
-    private static func packGroups<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, from start: Int, to end: Int, groups: Int,
-                                   bitWidth: Int, into out: inout [UInt8]) {
+    private static func packGroups<T: FixedWidthInteger & UnsignedInteger>(
+        _ values: UnsafeBufferPointer<T>, from start: Int, to end: Int, groups: Int,
+        bitWidth: Int, into out: inout [UInt8]
+    ) {
         guard bitWidth > 0 else { return }
         var accumulator: UInt64 = 0
         var bits = 0

@@ -25,7 +25,9 @@ struct StringDictionaryBuilder {
     /// Dictionary indices for the values `offsets[i]..<offsets[i+1]` of `bytes`, or nil when the values are
     /// too diverse: more than `maxEntries` distinct values, more than `maxBytes` of them, or (after a sample)
     /// more than half of the values distinct, where PLAIN plus gzip does as well at lower cost.
-    static func build(bytes: [UInt8], offsets: [Int], maxEntries: Int, maxBytes: Int) -> (StringDictionaryBuilder, [UInt32])? {
+    static func build(bytes: [UInt8], offsets: [Int], maxEntries: Int, maxBytes: Int) -> (
+        StringDictionaryBuilder, [UInt32]
+    )? {
         let n = offsets.count - 1
         var builder = StringDictionaryBuilder(expectedEntries: min(n, 4096))
         var indices = [UInt32](repeating: 0, count: n)
@@ -36,7 +38,7 @@ struct StringDictionaryBuilder {
                         let slice = UnsafeRawBufferPointer(rebasing: raw[off[i]..<off[i + 1]])
                         out[i] = builder.insert(slice)
                         if builder.count > maxEntries || builder.entryBytes.count > maxBytes { return false }
-                        if i == 8191 && builder.count > 6144 { return false }
+                        if i == 8191 && builder.count > 4096 { return false }  // the final rule, applied early
                     }
                     return builder.count <= max(1, n / 2)
                 }
