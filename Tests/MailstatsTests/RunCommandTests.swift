@@ -45,15 +45,13 @@ import TestSupport
         try writeLog(try GeneratedLogs.lines(sizeMB: 0.1, seed: 4), to: root.appendingPathComponent("logs"))
         let data = root.appendingPathComponent("data").path
         let arguments = ["run", "--logs", root.appendingPathComponent("logs").path, "--data", data, "--now", Self.now]
-        // The first run pauses for 4 s while it holds the lock; the second must give up at once with 75.
+        // The first run pauses for 8 s while it holds the lock; the second must give up at once with 75.
         let first = Task.detached {
-            try ProcessRunner.mailstats(arguments, environment: ["MAILSTATS_PAUSE_AT": "after-batch:4"])
+            try ProcessRunner.mailstats(arguments, environment: ["MAILSTATS_PAUSE_AT": "after-batch:8"])
         }
-        let lockFile = "\(data)/state/run-state.json"
-        _ = lockFile
         // Wait until the first run holds the lock (flock -n fails while it does).
         var held = false
-        for _ in 0..<100 {
+        for _ in 0..<600 {  // up to 30 s: a loaded machine may be slow to start the first run
             if FileManager.default.fileExists(atPath: "\(data)/state/lock"),
                try ProcessRunner.shell("flock -n '\(data)/state/lock' true").status != 0 {
                 held = true

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 @testable import Stages
 
@@ -85,24 +86,13 @@ struct InteropManifest: Encodable {
     }
 }
 
-/// Runs `python3 scripts/verify_parquet.py MANIFEST`; the script fails (never skips) without pyarrow/duckdb.
+/// Runs `scripts/verify_parquet.py MANIFEST` with a python3 that has pyarrow and duckdb (`PythonTools`: the
+/// system one, or a private virtualenv made on first use); the script fails (never skips) without them.
 enum PythonVerifier {
-    static var scriptPath: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/verify_parquet.py").path
-    }
-
     static func run(manifest: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptPath, manifest]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try PythonTools.runScript(PackagePaths.root.appendingPathComponent("scripts/verify_parquet.py"),
+                                               [manifest])
+        return (result.status, result.stdout + result.stderr)
     }
 }
 

@@ -122,7 +122,8 @@ public struct RunJob: Sendable {
         CrashPoint.reach("after-commit")
 
         // Housekeeping on committed data: compaction of closed days, then retention.
-        for day in try store.closedDays(now: request.nowDate, closeAfterDays: config.compactAfterDays) {
+        for day in try store.closedDays(now: request.nowDate, closeAfterDays: config.compactAfterDays)
+        where store.hasSeveralFiles(day: day) {
             if try store.compact(day: day) > 0 { outcome.compactedDays.append(day) }
         }
         let plan = try Retention.plan(dataRoot: request.dataDirectory, datasets: DatasetStore.Dataset.allCases.map(\.rawValue),

@@ -45,6 +45,12 @@ extension DatasetStore {
         return files.parts.count
     }
 
+    /// True when some dataset of `day` holds two or more files: a single file (a backlog run flushed the day
+    /// whole) is already one sorted file and merging it would only rewrite it.
+    public func hasSeveralFiles(day: String) -> Bool {
+        Dataset.allCases.contains { Self.parquetNames(in: directory($0, day: day)).count >= 2 }
+    }
+
     /// Days that are closed (their local date is at least `closeAfterDays` before `now`'s local date, so no
     /// more rows are expected) and still have parts to compact, in any dataset; sorted.
     public func closedDays(now: Date, closeAfterDays: Int = 2) throws -> [String] {
@@ -58,8 +64,7 @@ extension DatasetStore {
                     continue
                 }
                 let names = Self.parquetNames(in: directory(dataset, day: candidate))
-                // One file is already one sorted file per day (a backlog flushed a whole day): nothing to merge.
-                if names.count >= 2 { result.insert(candidate) }
+                if names.contains(where: { $0 != Self.compactedPartName }) { result.insert(candidate) }
             }
         }
         return result.sorted()
