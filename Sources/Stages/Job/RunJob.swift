@@ -12,7 +12,7 @@ public struct RunJob: Sendable {
     public let request: RunRequest
     public let logger: Logger
     /// Records buffered before a part file is written (bounds memory on large backlogs).
-    public var flushRows = 200_000
+    public var flushRows = 300_000
 
     public init(request: RunRequest, logger: Logger) {
         self.request = request
