@@ -79,6 +79,23 @@ import TestSupport
         }
         #expect(failures.isEmpty, "\(failures.count) of \(truth.count) outcomes differ:\n\(failures.joined(separator: "\n"))")
 
+        // Analysts' view: pyarrow and DuckDB read the same rows with the contract's columns and types.
+        let verify = try PythonTools.runScript(PackagePaths.root.appendingPathComponent("scripts/verify_dataset.py"),
+                                               [data.path])
+        #expect(verify.status == 0, "verify_dataset.py: \(verify.stderr)")
+        let counts = try JSONDecoder().decode([String: Int].self, from: Data(verify.stdout.utf8))
+        #expect(counts["deliveries"] == (try dir.deliveries().count))
+        #expect(counts["attempts"] == (try dir.attempts().count))
+        #expect(counts["rejects"] == (try dir.rejects().count))
+
+        // The harness's own checker, through pyarrow, agrees.
+        let check = try PythonTools.runScript(
+            PackagePaths.root.appendingPathComponent("scripts/postfix-harness/check.py"),
+            [data.path, base.appendingPathComponent("truth.jsonl").path, "--rejects",
+             base.appendingPathComponent("truth-rejects.jsonl").path])
+        #expect(check.status == 0, "check.py: \(check.stdout)")
+        #expect(check.stdout.contains(" 0 failed"))
+
         let rejectTruth = try readJSONLines(base.appendingPathComponent("truth-rejects.jsonl"), as: RejectTruth.self)
         var rejects = try dir.rejects().map { "\($0.recipient ?? "") \($0.sender ?? "") \($0.dsn ?? "")" }
         for want in rejectTruth {

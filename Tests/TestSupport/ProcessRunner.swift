@@ -42,6 +42,22 @@ public enum ProcessRunner {
         return ProcessResult(status: process.terminationStatus, stdout: out, stderr: err)
     }
 
+    /// Starts the built `mailstats` without waiting (output discarded); the caller waits with
+    /// `waitUntilExit()`. Blocking no task of the test's thread pool while it runs.
+    public static func startMailstats(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = PackagePaths.executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Runs the built `mailstats` with `arguments`.
     @discardableResult
     public static func mailstats(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
