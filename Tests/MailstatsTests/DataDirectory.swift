@@ -43,14 +43,14 @@ struct DataDirectory {
 /// Small realistic logs made by `scripts/gen-logs.py` (deterministic for a seed).
 enum GeneratedLogs {
     /// The lines of a generated single-file log of about `sizeMB` MB ending at `end`.
-    static func lines(sizeMB: Double, seed: Int, end: String = "2026-11-29T06:25") throws -> [String] {
+    static func lines(sizeMB: Double, seed: Int, end: String = "2026-11-29T06:25", days: Int = 2) throws -> [String] {
         let directory = PackagePaths.temporaryDirectory("gen")
         defer { try? FileManager.default.removeItem(at: directory) }
         let script = PackagePaths.root.appendingPathComponent("scripts/gen-logs.py").path
         let result = try ProcessRunner.run(
             URL(fileURLWithPath: "/usr/bin/env"),
             ["python3", script, directory.path, "--size-mb", "\(sizeMB)", "--seed", "\(seed)", "--files", "1",
-             "--days", "2", "--end", end, "--queue-lifetime-hours", "12"])
+             "--days", "\(days)", "--end", end, "--queue-lifetime-hours", "12"])
         guard result.status == 0 else { throw GeneratedLogsError(message: result.stderr) }
         let text = try String(contentsOf: directory.appendingPathComponent("mail.log"), encoding: .utf8)
         return text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)

@@ -1,0 +1,99 @@
+import Foundation
+import Stages
+import Testing
+import TestSupport
+
+/// `summary`, `prune` and retention inside `run`, and the determinism of parallel parsing, through the CLI.
+@Suite struct DataCommandsTests {
+    func makeLogs(_ lines: [String], in root: URL) throws -> URL {
+        let logs = root.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        try lines.logText.write(to: logs.appendingPathComponent("mail.log"), atomically: true, encoding: .utf8)
+        return logs
+    }
+
+    func days(_ data: URL, _ dataset: String) throws -> [String] {
+        let dir = data.appendingPathComponent(dataset).path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix("day=") }
+            .map { String($0.dropFirst(4)) }.sorted()
+    }
+
+    /// Logs spanning 40 days, run with `--now` just after them: only the last 30 days remain, in every dataset
+    /// and in the summaries; `prune --dry-run` then lists nothing more, and a later `prune` keeps its promise.
+    @Test func retentionKeepsTheLastThirtyDays() throws {
+        let root = PackagePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let logs = try makeLogs(try GeneratedLogs.lines(sizeMB: 5, seed: 31, end: "2026-11-29T06:25", days: 40),
+                                in: root)
+        let data = root.appendingPathComponent("data")
+        let run = try ProcessRunner.mailstats(
+            ["run", "--logs", logs.path, "--data", data.path, "--now", "2026-11-29T07:00:00Z", "--timezone", "UTC"])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let kept = try days(data, "deliveries")
+        #expect(kept.first == "2026-10-31", "kept \(kept)")
+        #expect(kept.last == "2026-11-29")
+        #expect(kept.count == 30)
+        let summaries = try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("summaries").path)
+        #expect(summaries.sorted().first == "2026-10-31.json")
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("state/run-state.json").path))
+
+        // Ten days later with --keep-days 25: the dry run lists, deletes nothing; the real prune deletes those.
+        let arguments = ["prune", "--data", data.path, "--now", "2026-12-09T12:00:00Z", "--timezone", "UTC",
+                         "--keep-days", "25"]
+        let dry = try ProcessRunner.mailstats(arguments + ["--dry-run"])
+        #expect(dry.status == 0, "stderr: \(dry.stderr)")
+        #expect(dry.stdout.contains("deliveries/day=2026-11-14"))
+        #expect(!dry.stdout.contains("day=2026-11-15"))
+        #expect(try days(data, "deliveries") == kept)
+        #expect(try ProcessRunner.mailstats(arguments).status == 0)
+        #expect(try days(data, "deliveries").first == "2026-11-15")
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("state/run-state.json").path))
+    }
+
+    @Test func summaryPrintsTheDayAndOneApplication() throws {
+        let root = PackagePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let logs = try makeLogs(try GeneratedLogs.lines(sizeMB: 0.3, seed: 32), in: root)
+        let data = root.appendingPathComponent("data")
+        #expect(try ProcessRunner.mailstats(
+            ["run", "--logs", logs.path, "--data", data.path, "--now", "2026-11-29T07:00:00Z", "--timezone", "UTC"])
+            .status == 0)
+        let whole = try ProcessRunner.mailstats(["summary", "--data", data.path, "--day", "2026-11-28"])
+        #expect(whole.status == 0, "stderr: \(whole.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(whole.stdout.utf8)) as? [String: Any]
+        let totals = object?["totals"] as? [String: Any]
+        let rows = try DataDirectory(url: data).store.readDeliveries(day: "2026-11-28")
+            .filter { $0.app != "notification" }
+        #expect(totals?["recipients"] as? Int == rows.count)
+        #expect(totals?["sent"] as? Int == rows.filter { $0.status == "sent" }.count)
+        let apps = (object?["apps"] as? [String: Any]).map { Array($0.keys) } ?? []
+        #expect(!apps.isEmpty)
+        let app = apps.sorted()[0]
+        let one = try ProcessRunner.mailstats(["summary", "--data", data.path, "--day", "2026-11-28", "--app", app])
+        #expect(one.status == 0)
+        let appObject = try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any]
+        #expect((appObject?["totals"] as? [String: Any])?["recipients"] as? Int == rows.filter { $0.app == app }.count)
+        let missing = try ProcessRunner.mailstats(["summary", "--data", data.path, "--day", "2020-01-01"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("2020-01-01"))
+    }
+
+    /// Results never depend on the number of parse workers or the batch size.
+    @Test func oneWorkerAndManyGiveTheSameRows() throws {
+        let root = PackagePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let logs = try makeLogs(try GeneratedLogs.lines(sizeMB: 0.5, seed: 33), in: root)
+        var results: [[String]] = []
+        for (workers, batch) in [(1, 1 << 20), (4, 8192), (3, 20000)] {
+            let data = root.appendingPathComponent("data-\(workers)")
+            let run = try ProcessRunner.mailstats(
+                ["run", "--logs", logs.path, "--data", data.path, "--now", "2026-11-29T07:00:00Z", "--timezone", "UTC",
+                 "--workers", "\(workers)", "--batch-bytes", "\(batch)"])
+            #expect(run.status == 0, "stderr: \(run.stderr)")
+            results.append(try DataDirectory(url: data).canonicalRows())
+        }
+        #expect(results[0].count > 300)
+        #expect(results[1] == results[0])
+        #expect(results[2] == results[0])
+    }
+}
