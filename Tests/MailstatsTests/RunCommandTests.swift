@@ -39,7 +39,7 @@ import TestSupport
         #expect(try dir.canonicalRows() == before)
     }
 
-    @Test func secondConcurrentRunExits75() async throws {
+    @Test func secondConcurrentRunExits75() throws {
         let root = PackagePaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         try writeLog(try GeneratedLogs.lines(sizeMB: 0.1, seed: 4), to: root.appendingPathComponent("logs"))
@@ -56,7 +56,8 @@ import TestSupport
                 held = true
                 break
             }
-            try await Task.sleep(nanoseconds: 50_000_000)
+            // A blocking sleep: an awaiting test may not get a thread back while other tests block theirs.
+            Thread.sleep(forTimeInterval: 0.05)
         }
         #expect(held, "the first run never took the lock")
         let started = Date()

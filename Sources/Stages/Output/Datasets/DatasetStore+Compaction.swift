@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 extension DatasetStore {
     /// Merges all parts of a (closed) day into one `compacted.parquet` per dataset, rows sorted by `hash`
@@ -24,9 +25,9 @@ extension DatasetStore {
     private func compact<R: ParquetRecord>(_ type: R.Type, day: String) throws -> Int {
         let dir = "\(root)/\(R.datasetName)/day=\(day)"
         let files = try liveFiles(R.self, day: day)
-        for leftover in files.merged { try AtomicFilePublisher.remove("\(dir)/\(leftover).parquet") }
+        for leftover in files.merged { try Self.removeFile("\(dir)/\(leftover).parquet") }
         guard !files.parts.isEmpty else {
-            if !files.merged.isEmpty { AtomicFilePublisher.syncDirectory(dir) }
+            if !files.merged.isEmpty { try? AtomicFile.syncDirectory(of: "\(dir)/\(Self.compactedPartName).parquet") }
             return 0
         }
         var rows: [R] = []
@@ -40,8 +41,8 @@ extension DatasetStore {
         try writeFile(
             rows, order: R.sortedOrder(rows), path: "\(dir)/\(Self.compactedPartName).parquet",
             extraMetadata: [(key: Self.mergedPartsKey, value: allMerged.joined(separator: "\n"))])
-        for part in files.parts { try AtomicFilePublisher.remove("\(dir)/\(part).parquet") }
-        AtomicFilePublisher.syncDirectory(dir)
+        for part in files.parts { try Self.removeFile("\(dir)/\(part).parquet") }
+        try? AtomicFile.syncDirectory(of: "\(dir)/\(Self.compactedPartName).parquet")
         return files.parts.count
     }
 
@@ -69,4 +70,14 @@ extension DatasetStore {
         }
         return result.sorted()
     }
+
+    /// Removes a merged part (absent is fine: an earlier, interrupted compaction may have removed it).
+    static func removeFile(_ path: String) throws {
+        if unlink(path) != 0 && errno != ENOENT {
+            throw MailstatsError(.io, "cannot delete file", path: path, cause: String(cString: strerror(errno)))
+        }
+    }
 }
+
+/// Parquet streams straight into the atomic file writer: nothing is visible before `commit()`.
+extension AtomicFileWriter: ParquetOutputSink {}

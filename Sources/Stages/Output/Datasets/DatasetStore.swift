@@ -105,8 +105,9 @@ public struct DatasetStore: Sendable {
         let options = writerOptions
         let rowGroupRows = max(1, rowGroupRows)
         let failAfter = failWritesAfterBytes
-        try AtomicFilePublisher.publish(path: path) { fd in
-            var sink: any ParquetOutputSink = FileDescriptorOutputSink(descriptor: fd, path: path)
+        let file = try AtomicFileWriter(path: path)
+        do {
+            var sink: any ParquetOutputSink = file
             if let failAfter { sink = FaultInjectingOutputSink(wrapping: sink, failAfterBytes: failAfter) }
             let writer = try ParquetFileWriter(sink: sink, schema: R.parquetSchema, options: options)
             var start = 0
@@ -125,6 +126,10 @@ public struct DatasetStore: Sendable {
                     (key: "mailstats.schema_version", value: Self.schemaVersion),
                     (key: "mailstats.dataset", value: R.datasetName),
                 ] + extraMetadata)
+            try file.commit()
+        } catch {
+            file.abort()
+            throw error
         }
     }
 
