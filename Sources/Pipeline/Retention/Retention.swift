@@ -31,7 +31,7 @@ public enum Retention {
     public static func plan(dataRoot: String, datasets: [String], keepDays: Int, today: String,
                             summaries: String? = "summaries") throws -> [String] {
         guard keepDays >= 1 else { throw MailstatsError(.usage, "--keep-days must be at least 1, not \(keepDays)") }
-        guard let todayNumber = dayNumber(today) else {
+        guard let todayNumber = CivilDate.dayNumber(today) else {
             throw MailstatsError(.usage, "not a date (YYYY-MM-DD): \(today)")
         }
         let lastDeleted = todayNumber - keepDays
@@ -48,7 +48,7 @@ public enum Retention {
                 } else {
                     continue
                 }
-                guard let number = dayNumber(day) else { continue }
+                guard let number = CivilDate.dayNumber(day) else { continue }
                 let path = join(directory, name)
                 guard isDirectory(path) else { continue }
                 if name.hasPrefix(trashPrefix) || number <= lastDeleted { paths.append(path) }
@@ -58,7 +58,7 @@ public enum Retention {
             guard isPlainName(summaries) else { throw MailstatsError(.usage, "not a directory name: \(summaries)") }
             let directory = join(dataRoot, summaries)
             for name in try list(directory) where name.hasSuffix(".json") {
-                guard let number = dayNumber(name.dropLast(5)), number <= lastDeleted else { continue }
+                guard let number = CivilDate.dayNumber(name.dropLast(5)), number <= lastDeleted else { continue }
                 let path = join(directory, name)
                 if isRegularFile(path) { paths.append(path) }
             }
@@ -100,70 +100,13 @@ public enum Retention {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return dayString(fromNumber: dayNumber(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1))
+        return CivilDate.dayString(fromNumber: CivilDate.dayNumber(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1))
     }
 
     /// The newest day `plan` deletes: today − keepDays (`2026-10-30` for 30 days on `2026-11-29`).
     /// - Returns: nil when `today` is not a valid date.
     public static func lastDeletedDay(today: String, keepDays: Int) -> String? {
-        dayNumber(today).map { dayString(fromNumber: $0 - keepDays) }
-    }
-
-    // MARK: - Civil dates
-
-    /// Days since 1970-01-01 of a strict `YYYY-MM-DD` (four-digit year, a day that exists), else nil.
-    static func dayNumber(_ text: some StringProtocol) -> Int? {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let digit = Int(bytes[index]) - Int(UInt8(ascii: "0"))
-                guard (0...9).contains(digit) else { return nil }
-                value = value * 10 + digit
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
-        else { return nil }
-        return dayNumber(year: year, month: month, day: day)
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// `YYYY-MM-DD` of days since 1970-01-01 (H. Hinnant's `civil_from_days`).
-    static func dayString(fromNumber number: Int) -> String {
-        let z = number + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        CivilDate.dayNumber(today).map { CivilDate.dayString(fromNumber: $0 - keepDays) }
     }
 
     // MARK: - Files
