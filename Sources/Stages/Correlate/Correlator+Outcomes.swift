@@ -3,7 +3,9 @@ extension Correlator {
 
     /// A `to=<r> … status=…` line: an attempt, a final outcome, or a hand-off to another queue id.
     mutating func deliver(_ delivery: PostfixEvent.Delivery, event: PostfixEvent) {
-        guard let key = message(for: event, birth: .none), var m = messages.removeValue(forKey: key) else { return }
+        guard let slot = messageIndex(for: event, birth: .none) else { return }
+        let (key, value) = messages.remove(at: slot)
+        var m = value
         defer { messages[key] = m }
         let time = event.time
         m.lastSeen = max(m.lastSeen, time)
@@ -22,7 +24,7 @@ extension Correlator {
         }
         if m.recipients[index].origRecipient == nil { m.recipients[index].origRecipient = delivery.origRecipient }
 
-        let forwarded = delivery.response?.hasPrefix("forwarded as") == true
+        let forwarded = delivery.response.map(Self.isForwardedAs) == true
         if delivery.status == .sent, let child = delivery.queuedAs, forwarded || compiled.isLocalRelay(delivery.relay) {
             let handed = m.recipients.remove(at: index)
             handOff(from: m, to: child, carrying: forwarded ? nil : handed, at: time)
@@ -37,10 +39,8 @@ extension Correlator {
         case .bounced, .undeliverable: status = "bounced"
         case .expired: status = "expired"
         }
-        let category = classifier.classify(
-            dsn: delivery.dsn, replyCode: delivery.replyCode,
-            response: delivery.response, status: status
-        ).category
+        let category = categories.category(
+            dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response, status: status)
         let identity = self.identity(of: m)
         output.attempts.append(
             AttemptRecord(
@@ -106,7 +106,9 @@ extension Correlator {
 
     /// qmgr `status=expired, returned to sender`: every recipient still pending has expired.
     mutating func expire(_ event: PostfixEvent) {
-        guard let key = message(for: event, birth: .none), var m = messages.removeValue(forKey: key) else { return }
+        guard let slot = messageIndex(for: event, birth: .none) else { return }
+        let (key, value) = messages.remove(at: slot)
+        var m = value
         defer { messages[key] = m }
         m.lastSeen = max(m.lastSeen, event.time)
         m.flags.insert(.expired)
@@ -132,7 +134,9 @@ extension Correlator {
 
     /// `postsuper -d`: the message is deleted; its pending recipients end as `removed`.
     mutating func postsuperRemove(_ event: PostfixEvent) {
-        guard let key = message(for: event, birth: .none), var m = messages.removeValue(forKey: key) else { return }
+        guard let slot = messageIndex(for: event, birth: .none) else { return }
+        let (key, value) = messages.remove(at: slot)
+        var m = value
         defer { messages[key] = m }
         m.lastSeen = max(m.lastSeen, event.time)
         guard m.removedAt == nil else { return }
@@ -194,7 +198,7 @@ extension Correlator {
     /// DATA or END-OF-MESSAGE with a queue id (milter, `smtpd_data_restrictions`) refuses the whole message.
     mutating func reject(_ reject: PostfixEvent.Reject, event: PostfixEvent) {
         let action = reject.action.lowercased()
-        if action == "hold", let key = message(for: event, birth: .none) {
+        if action == "hold", let key = messageIndex(for: event, birth: .none) {
             update(key, at: event.time) { $0.flags.insert(.held) }
             return
         }
@@ -202,7 +206,7 @@ extension Correlator {
         var client = reject.client
         var sender = reject.sender
         var bouncedByCleanup = false
-        if let key = message(for: event, birth: .none) {
+        if let key = messageIndex(for: event, birth: .none) {
             // cleanup (header/body checks, non-SMTP milters) refuses a whole message, as does a reject after DATA.
             let fromCleanup = event.service == "cleanup"
             let wholeMessage = fromCleanup || ["DATA", "END-OF-MESSAGE", "BDAT"].contains(reject.stage.uppercased())
@@ -228,7 +232,7 @@ extension Correlator {
 
     /// cleanup `reject:`/`discard:`/`hold:` (header/body checks, milters).
     mutating func cleanupAction(_ action: PostfixEvent.CleanupAction, event: PostfixEvent) {
-        guard let key = message(for: event, birth: .none) else { return }
+        guard let key = messageIndex(for: event, birth: .none) else { return }
         var record: RejectRecord?
         update(key, at: event.time) { m in
             m.sawBirth(at: event.time)

@@ -30,6 +30,9 @@ struct MessageKey: Hashable, Sendable {
     var queueId: String
 }
 
+/// A position in the correlator's message table (valid until the table next changes shape).
+typealias MessageIndex = Dictionary<MessageKey, MessageState>.Index
+
 /// What is known about one message (one life of one queue id on one host).
 ///
 /// Kept small: strings only for values that end up in records, times as µs, flags as bits.

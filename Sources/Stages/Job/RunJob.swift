@@ -59,8 +59,8 @@ public struct RunJob: Sendable {
                     outcome.bytesRead += Int64(parsed.byteCount)
                     outcome.overlongLines += Int64(parsed.overlongLines)
                     outcome.counters.merge(parsed.counters)
-                    for var event in parsed.events {
-                        if let hostOverride { event.host = hostOverride }
+                    // Borrowed, not `for var`: a copy of each event costs a retain per string it holds.
+                    for event in parsed.events {
                         switch event.kind {
                         case .unparsed:
                             let day = event.time > 0 ? store.day(ofMicros: event.time) : today
@@ -68,7 +68,13 @@ public struct RunJob: Sendable {
                         case .otherProgram, .noise:
                             continue
                         default:
-                            correlator.consume(event)
+                            if let hostOverride {
+                                var event = event
+                                event.host = hostOverride
+                                correlator.consume(event)
+                            } else {
+                                correlator.consume(event)
+                            }
                         }
                     }
                     try sink.add(correlator.takeOutput())
