@@ -101,20 +101,20 @@ extension Correlator {
 
     // MARK: Finding the message a line is about
 
-    /// Where in `messages` the message `event` belongs to is, creating (or replacing) the message when the line
-    /// starts one. Nil for lines without a queue id. The index is valid until `messages` next changes shape.
+    /// The slot of the message `event` belongs to, creating (or replacing) the message when the line starts one.
+    /// Nil for lines without a queue id.
     ///
-    /// One hash lookup, and the message's fields are read in place: copying a `MessageState` out costs a retain
-    /// per string it holds.
+    /// One hash lookup, and the message's fields are read in place (copying a `MessageState` out would cost a
+    /// retain per string it holds).
     mutating func messageIndex(for event: PostfixEvent, birth: Birth) -> MessageIndex? {
         guard let queueId = event.queueId else { return nil }
         let key = MessageKey(host: event.host, queueId: queueId)
-        if let index = messages.index(forKey: key) {
-            if let removedAt = messages.values[index].removedAt {
+        if let index = messages.slot(of: key) {
+            if let removedAt = messages[slot: index].removedAt {
                 let late = event.time - removedAt <= Self.lateLineGrace
                 switch birth {
                 case .start: break
-                case .messageId: if late && messages.values[index].messageId == nil { return index }
+                case .messageId: if late && messages[slot: index].messageId == nil { return index }
                 case .none: if late { return index }
                 }
             } else {
@@ -122,26 +122,18 @@ extension Correlator {
                 case .none:
                     return index
                 case .messageId:
-                    if messages.values[index].messageId == nil || !messages.values[index].hasProgress { return index }
+                    if messages[slot: index].messageId == nil || !messages[slot: index].hasProgress { return index }
                     stats.superseded += 1
                 case .start:
-                    let flags = messages.values[index].flags
-                    if !flags.contains(.smtpd) && !flags.contains(.pickup) && !messages.values[index].hasProgress {
+                    let flags = messages[slot: index].flags
+                    if !flags.contains(.smtpd) && !flags.contains(.pickup) && !messages[slot: index].hasProgress {
                         return index
                     }
                     stats.superseded += 1
                 }
             }
-            messages.values[index] = MessageState(host: interner.intern(event.host), queueId: queueId, time: event.time)
-            return index
         }
-        messages[key] = MessageState(host: interner.intern(event.host), queueId: queueId, time: event.time)
-        return messages.index(forKey: key)
-    }
-
-    /// The key of the message `event` belongs to, as `messageIndex(for:birth:)` finds or creates it.
-    mutating func message(for event: PostfixEvent, birth: Birth) -> MessageKey? {
-        messageIndex(for: event, birth: birth).map { messages.keys[$0] }
+        return messages.set(MessageState(host: interner.intern(event.host), queueId: queueId, time: event.time))
     }
 
     /// The message a link line refers to, if it is known and finished no longer than `finishedKeep` ago.
@@ -153,21 +145,21 @@ extension Correlator {
 
     /// Changes a message in place and notes that it had news at `time`.
     mutating func update(_ key: MessageKey, at time: Int64, _ body: (inout MessageState) -> Void) {
-        guard let index = messages.index(forKey: key) else { return }
+        guard let index = messages.slot(of: key) else { return }
         update(index, at: time, body)
     }
 
     /// Changes the message at `index` in place and notes that it had news at `time`.
     mutating func update(_ index: MessageIndex, at time: Int64, _ body: (inout MessageState) -> Void) {
-        body(&messages.values[index])
-        if messages.values[index].lastSeen < time { messages.values[index].lastSeen = time }
+        body(&messages[slot: index])
+        if messages[slot: index].lastSeen < time { messages[slot: index].lastSeen = time }
     }
 
     /// Forgets finished messages older than `finishedKeep`. Lookups ignore such messages anyway, so when the sweep
     /// runs changes memory only, never records. It runs when the table has doubled since the last sweep, which
     /// keeps its cost amortized O(1) per message however many messages are in flight.
     mutating func sweep(now: Int64) {
-        messages = messages.filter { _, message in
+        messages.filter { message in
             guard let removedAt = message.removedAt else { return true }
             return now - removedAt <= Self.finishedKeep
         }

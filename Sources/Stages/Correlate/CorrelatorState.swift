@@ -30,8 +30,8 @@ struct MessageKey: Hashable, Sendable {
     var queueId: String
 }
 
-/// A position in the correlator's message table (valid until the table next changes shape).
-typealias MessageIndex = Dictionary<MessageKey, MessageState>.Index
+/// A slot of the correlator's `MessageTable` (valid until the table is next filtered).
+typealias MessageIndex = Int
 
 /// What is known about one message (one life of one queue id on one host).
 ///
