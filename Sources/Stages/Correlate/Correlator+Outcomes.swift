@@ -87,10 +87,10 @@ extension Correlator {
         } else {
             slot = messages.set(MessageState(host: parent.host, queueId: childQueueId, time: time))
         }
-        inherit(into: &messages[slot: slot], from: parent, carrying: recipient, at: time)
+        Self.inherit(into: &messages[slot: slot], from: parent, carrying: recipient, at: time)
     }
 
-    private func inherit(
+    private static func inherit(
         into child: inout MessageState, from parent: MessageState, carrying recipient: RecipientState?, at time: Int64
     ) {
         child.flags.insert(.child)
