@@ -99,6 +99,20 @@ extension Correlator {
         for event in events { consume(event) }
     }
 
+    /// Takes events in order, each borrowed in place (iterating an array copies each element: a retain per string).
+    public mutating func consume(contentsOf events: [PostfixEvent]) {
+        events.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices { consume(buffer[index]) }
+        }
+    }
+
+    /// Takes events in order, each borrowed in place.
+    public mutating func consume(contentsOf events: ArraySlice<PostfixEvent>) {
+        events.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices { consume(buffer[index]) }
+        }
+    }
+
     // MARK: Finding the message a line is about
 
     /// The slot of the message `event` belongs to, creating (or replacing) the message when the line starts one.

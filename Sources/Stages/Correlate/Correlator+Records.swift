@@ -10,8 +10,11 @@ extension Correlator {
         if hash == nil, let messageId = m.messageId, let pattern = compiled.messageIdRegex {
             hash = pattern.firstCapture(in: messageId)
         }
-        let app = hash.flatMap(compiled.app(fromHash:)) ?? m.sender.flatMap(compiled.app(forSender:)) ?? "unknown"
-        return (hash, app)
+        // Plain calls, not `hash.flatMap(compiled.app(fromHash:))`: a method reference copies the whole config.
+        var app: String?
+        if let hash { app = compiled.app(fromHash: hash) }
+        if app == nil, let sender = m.sender { app = compiled.app(forSender: sender) }
+        return (hash, app ?? "unknown")
     }
 
     mutating func emitDelivery(
