@@ -1,3 +1,5 @@
+import CZlib
+
 /// Puts a delivery outcome into a bounce category (`bad_mailbox`, `blocklisted`, …) and says whether it is hard.
 ///
 /// The decision follows the reply class first (2xx: `delivered`; 4xx soft, 5xx hard), then walks a rule table
@@ -57,7 +59,7 @@ public struct BounceClassifier: Sendable {
         default: defaultHard = status == "deferred" ? false : (status == "bounced" ? true : nil)
         }
         let codeParts = dsn.map { $0.lowercased().split(separator: ".", omittingEmptySubsequences: false) }
-        let text = Self.asciiLowercased(Array((response ?? "").utf8))
+        let text = (response ?? "").utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
         for (index, rule) in compiled.enumerated()
         where Self.matches(rule, replyClass: replyClass, codeParts: codeParts, text: text) {
             return (rules[index].category, rules[index].hard ?? defaultHard)
@@ -137,19 +139,17 @@ public struct BounceClassifier: Sendable {
         bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
     }
 
+    /// glibc's `memmem` (two-way search with SIMD), not a byte loop: this runs for every phrase of the table.
     private static func firstIndex(of needle: [UInt8], in hay: [UInt8], from start: Int) -> Int? {
-        let last = hay.count - needle.count
-        guard start <= last else { return nil }
-        var i = start
-        while i <= last {
-            if hay[i] == needle[0] {
-                var j = 1
-                while j < needle.count && hay[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return i }
+        guard start <= hay.count - needle.count else { return nil }
+        return hay.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { needle in
+                guard let base = hay.baseAddress, let found = czlib_memmem(
+                    base + start, hay.count - start, needle.baseAddress, needle.count)
+                else { return nil }
+                return found.assumingMemoryBound(to: UInt8.self) - base
             }
-            i += 1
         }
-        return nil
     }
 
     private static func isAlphanumeric(_ byte: UInt8?) -> Bool {

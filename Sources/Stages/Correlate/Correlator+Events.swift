@@ -17,7 +17,7 @@ extension Correlator {
         if messages.count >= sweepThreshold { sweep(now: event.time) }
         switch event.kind {
         case .client(let client, _):
-            guard let key = message(for: event, birth: .start) else { return }
+            guard let key = messageIndex(for: event, birth: .start) else { return }
             let client = interner.intern(client)
             update(key, at: event.time) { m in
                 m.flags.insert(.smtpd)
@@ -25,7 +25,7 @@ extension Correlator {
                 m.sawBirth(at: event.time)
             }
         case .pickup(_, let sender):
-            guard let key = message(for: event, birth: .start) else { return }
+            guard let key = messageIndex(for: event, birth: .start) else { return }
             let sender = interner.intern(sender)
             update(key, at: event.time) { m in
                 m.flags.insert(.pickup)
@@ -33,14 +33,14 @@ extension Correlator {
                 m.sawBirth(at: event.time)
             }
         case .messageId(let id):
-            guard let key = message(for: event, birth: .messageId) else { return }
+            guard let key = messageIndex(for: event, birth: .messageId) else { return }
             update(key, at: event.time) { m in
                 if m.messageId == nil { m.messageId = id }
                 m.sawBirth(at: event.time)
             }
         case .header(let header):
-            guard let key = message(for: event, birth: .none) else { return }
-            let tracking = header.name.lowercased() == compiled.headerName
+            guard let key = messageIndex(for: event, birth: .none) else { return }
+            let tracking = compiled.isTrackingHeader(header.name)
             let sender = interner.intern(header.sender)
             update(key, at: event.time) { m in
                 m.sawBirth(at: event.time)
@@ -52,7 +52,7 @@ extension Correlator {
         case .cleanupAction(let action):
             cleanupAction(action, event: event)
         case .queued(let sender, let size, _):
-            guard let key = message(for: event, birth: .none) else { return }
+            guard let key = messageIndex(for: event, birth: .none) else { return }
             let sender = interner.intern(sender)
             update(key, at: event.time) { m in
                 m.flags.insert(.queued)
@@ -64,18 +64,18 @@ extension Correlator {
         case .removed:
             if event.service == "postsuper" {
                 postsuperRemove(event)
-            } else if let key = message(for: event, birth: .none) {
+            } else if let key = messageIndex(for: event, birth: .none) {
                 update(key, at: event.time) { m in if m.removedAt == nil { m.removedAt = event.time } }
             }
         case .postsuper(let action):
             switch action {
             case .removed: postsuperRemove(event)
             case .placedOnHold:
-                if let key = message(for: event, birth: .none) {
+                if let key = messageIndex(for: event, birth: .none) {
                     update(key, at: event.time) { $0.flags.insert(.held) }
                 }
             case .releasedFromHold, .requeued:
-                if let key = message(for: event, birth: .none) {
+                if let key = messageIndex(for: event, birth: .none) {
                     update(key, at: event.time) { $0.flags.remove(.held) }
                 }
             }
@@ -88,7 +88,7 @@ extension Correlator {
         case .reject(let reject):
             self.reject(reject, event: event)
         case .skipped:
-            if let key = message(for: event, birth: .none) { update(key, at: event.time) { _ in } }
+            if let key = messageIndex(for: event, birth: .none) { update(key, at: event.time) { _ in } }
         case .connect, .disconnect, .warning, .noise, .unparsed, .otherProgram:
             break
         }
@@ -99,38 +99,55 @@ extension Correlator {
         for event in events { consume(event) }
     }
 
+    /// Takes events in order, each borrowed in place (iterating an array copies each element: a retain per string).
+    public mutating func consume(contentsOf events: [PostfixEvent]) {
+        events.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices { consume(buffer[index]) }
+        }
+    }
+
+    /// Takes events in order, each borrowed in place.
+    public mutating func consume(contentsOf events: ArraySlice<PostfixEvent>) {
+        events.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices { consume(buffer[index]) }
+        }
+    }
+
     // MARK: Finding the message a line is about
 
-    /// The key of the message `event` belongs to, creating (or replacing) the message when the line starts one.
+    /// The slot of the message `event` belongs to, creating (or replacing) the message when the line starts one.
     /// Nil for lines without a queue id.
-    mutating func message(for event: PostfixEvent, birth: Birth) -> MessageKey? {
+    ///
+    /// One hash lookup, and the message's fields are read in place (copying a `MessageState` out would cost a
+    /// retain per string it holds).
+    mutating func messageIndex(for event: PostfixEvent, birth: Birth) -> MessageIndex? {
         guard let queueId = event.queueId else { return nil }
         let key = MessageKey(host: event.host, queueId: queueId)
-        if let existing = messages[key] {
-            if let removedAt = existing.removedAt {
+        if let index = messages.slot(of: key) {
+            if let removedAt = messages[slot: index].removedAt {
                 let late = event.time - removedAt <= Self.lateLineGrace
                 switch birth {
                 case .start: break
-                case .messageId: if late && existing.messageId == nil { return key }
-                case .none: if late { return key }
+                case .messageId: if late && messages[slot: index].messageId == nil { return index }
+                case .none: if late { return index }
                 }
             } else {
                 switch birth {
                 case .none:
-                    return key
+                    return index
                 case .messageId:
-                    if existing.messageId == nil || !existing.hasProgress { return key }
+                    if messages[slot: index].messageId == nil || !messages[slot: index].hasProgress { return index }
                     stats.superseded += 1
                 case .start:
-                    if !existing.flags.contains(.smtpd) && !existing.flags.contains(.pickup) && !existing.hasProgress {
-                        return key
+                    let flags = messages[slot: index].flags
+                    if !flags.contains(.smtpd) && !flags.contains(.pickup) && !messages[slot: index].hasProgress {
+                        return index
                     }
                     stats.superseded += 1
                 }
             }
         }
-        messages[key] = MessageState(host: interner.intern(event.host), queueId: queueId, time: event.time)
-        return key
+        return messages.set(MessageState(host: interner.intern(event.host), queueId: queueId, time: event.time))
     }
 
     /// The message a link line refers to, if it is known and finished no longer than `finishedKeep` ago.
@@ -142,16 +159,21 @@ extension Correlator {
 
     /// Changes a message in place and notes that it had news at `time`.
     mutating func update(_ key: MessageKey, at time: Int64, _ body: (inout MessageState) -> Void) {
-        guard let index = messages.index(forKey: key) else { return }
-        body(&messages.values[index])
-        if messages.values[index].lastSeen < time { messages.values[index].lastSeen = time }
+        guard let index = messages.slot(of: key) else { return }
+        update(index, at: time, body)
+    }
+
+    /// Changes the message at `index` in place and notes that it had news at `time`.
+    mutating func update(_ index: MessageIndex, at time: Int64, _ body: (inout MessageState) -> Void) {
+        body(&messages[slot: index])
+        if messages[slot: index].lastSeen < time { messages[slot: index].lastSeen = time }
     }
 
     /// Forgets finished messages older than `finishedKeep`. Lookups ignore such messages anyway, so when the sweep
     /// runs changes memory only, never records. It runs when the table has doubled since the last sweep, which
     /// keeps its cost amortized O(1) per message however many messages are in flight.
     mutating func sweep(now: Int64) {
-        messages = messages.filter { _, message in
+        messages.filter { message in
             guard let removedAt = message.removedAt else { return true }
             return now - removedAt <= Self.finishedKeep
         }

@@ -3,8 +3,9 @@ extension Correlator {
 
     /// A `to=<r> … status=…` line: an attempt, a final outcome, or a hand-off to another queue id.
     mutating func deliver(_ delivery: PostfixEvent.Delivery, event: PostfixEvent) {
-        guard let key = message(for: event, birth: .none), var m = messages.removeValue(forKey: key) else { return }
-        defer { messages[key] = m }
+        guard let slot = messageIndex(for: event, birth: .none) else { return }
+        var m = messages.take(slot)
+        defer { messages.putBack(m, at: slot) }
         let time = event.time
         m.lastSeen = max(m.lastSeen, time)
         m.flags.formUnion([.queued, .attempted])
@@ -22,7 +23,7 @@ extension Correlator {
         }
         if m.recipients[index].origRecipient == nil { m.recipients[index].origRecipient = delivery.origRecipient }
 
-        let forwarded = delivery.response?.hasPrefix("forwarded as") == true
+        let forwarded = delivery.response.map(Self.isForwardedAs) == true
         if delivery.status == .sent, let child = delivery.queuedAs, forwarded || compiled.isLocalRelay(delivery.relay) {
             let handed = m.recipients.remove(at: index)
             handOff(from: m, to: child, carrying: forwarded ? nil : handed, at: time)
@@ -37,10 +38,8 @@ extension Correlator {
         case .bounced, .undeliverable: status = "bounced"
         case .expired: status = "expired"
         }
-        let category = classifier.classify(
-            dsn: delivery.dsn, replyCode: delivery.replyCode,
-            response: delivery.response, status: status
-        ).category
+        let category = categories.category(
+            dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response, status: status)
         let identity = self.identity(of: m)
         output.attempts.append(
             AttemptRecord(
@@ -74,17 +73,26 @@ extension Correlator {
         from parent: MessageState, to childQueueId: String, carrying recipient: RecipientState?,
         at time: Int64
     ) {
+        // A hand-off to the message's own queue id: the parent (out of its slot now) is put back over the child.
+        guard childQueueId != parent.queueId else { return }
         let key = MessageKey(host: parent.host, queueId: childQueueId)
-        if let existing = messages[key], let removedAt = existing.removedAt {
-            // The child already finished (its lines raced ahead of this one): nothing left to inherit into.
-            if time - removedAt <= Self.finishedKeep { return }
-            messages[key] = nil
+        let slot: MessageIndex
+        if let existing = messages.slot(of: key) {
+            if let removedAt = messages[slot: existing].removedAt {
+                // The child already finished (its lines raced ahead of this one): nothing left to inherit into.
+                if time - removedAt <= Self.finishedKeep { return }
+                messages[slot: existing] = MessageState(host: parent.host, queueId: childQueueId, time: time)
+            }
+            slot = existing
+        } else {
+            slot = messages.set(MessageState(host: parent.host, queueId: childQueueId, time: time))
         }
-        var child =
-            messages.removeValue(forKey: key)
-            ?? MessageState(
-                host: parent.host, queueId: childQueueId,
-                time: time)
+        Self.inherit(into: &messages[slot: slot], from: parent, carrying: recipient, at: time)
+    }
+
+    private static func inherit(
+        into child: inout MessageState, from parent: MessageState, carrying recipient: RecipientState?, at time: Int64
+    ) {
         child.flags.insert(.child)
         if parent.flags.contains(.notification) { child.flags.insert(.notification) }
         child.lastSeen = max(child.lastSeen, time)
@@ -99,15 +107,15 @@ extension Correlator {
             recipient.done = false
             child.recipients.append(recipient)
         }
-        messages[key] = child
     }
 
     // MARK: Whole-message outcomes
 
     /// qmgr `status=expired, returned to sender`: every recipient still pending has expired.
     mutating func expire(_ event: PostfixEvent) {
-        guard let key = message(for: event, birth: .none), var m = messages.removeValue(forKey: key) else { return }
-        defer { messages[key] = m }
+        guard let slot = messageIndex(for: event, birth: .none) else { return }
+        var m = messages.take(slot)
+        defer { messages.putBack(m, at: slot) }
         m.lastSeen = max(m.lastSeen, event.time)
         m.flags.insert(.expired)
         if case .expired(let sender) = event.kind, m.sender == nil { m.sender = sender }
@@ -132,8 +140,9 @@ extension Correlator {
 
     /// `postsuper -d`: the message is deleted; its pending recipients end as `removed`.
     mutating func postsuperRemove(_ event: PostfixEvent) {
-        guard let key = message(for: event, birth: .none), var m = messages.removeValue(forKey: key) else { return }
-        defer { messages[key] = m }
+        guard let slot = messageIndex(for: event, birth: .none) else { return }
+        var m = messages.take(slot)
+        defer { messages.putBack(m, at: slot) }
         m.lastSeen = max(m.lastSeen, event.time)
         guard m.removedAt == nil else { return }
         m.removedAt = event.time
@@ -170,31 +179,31 @@ extension Correlator {
             update(originalKey, at: event.time) { _ in }
         }
         let key = MessageKey(host: event.host, queueId: newQueueId)
-        if let existing = messages[key], let removedAt = existing.removedAt {
-            if event.time - removedAt <= Self.finishedKeep {
-                // Already finished: remember the link anyway for lines that may still come within the grace.
-                messages[key]!.flags.insert(.notification)
-                if messages[key]!.linkedHash == nil { messages[key]!.linkedHash = hash }
-                return
+        let slot: MessageIndex
+        if let existing = messages.slot(of: key) {
+            if let removedAt = messages[slot: existing].removedAt {
+                if event.time - removedAt <= Self.finishedKeep {
+                    // Already finished: remember the link anyway for lines that may still come within the grace.
+                    messages[slot: existing].flags.insert(.notification)
+                    if messages[slot: existing].linkedHash == nil { messages[slot: existing].linkedHash = hash }
+                    return
+                }
+                messages[slot: existing] = MessageState(host: event.host, queueId: newQueueId, time: event.time)
             }
-            messages[key] = nil
+            slot = existing
+        } else {
+            slot = messages.set(MessageState(host: event.host, queueId: newQueueId, time: event.time))
         }
-        var m =
-            messages.removeValue(forKey: key)
-            ?? MessageState(
-                host: event.host, queueId: newQueueId,
-                time: event.time)
-        m.flags.insert(.notification)
-        if m.linkedHash == nil { m.linkedHash = hash }
-        m.lastSeen = max(m.lastSeen, event.time)
-        messages[key] = m
+        messages[slot: slot].flags.insert(.notification)
+        if messages[slot: slot].linkedHash == nil { messages[slot: slot].linkedHash = hash }
+        messages[slot: slot].lastSeen = max(messages[slot: slot].lastSeen, event.time)
     }
 
     /// smtpd/postscreen `reject:` lines. `NOQUEUE` and `QID: reject: RCPT` refuse one recipient; a reject at
     /// DATA or END-OF-MESSAGE with a queue id (milter, `smtpd_data_restrictions`) refuses the whole message.
     mutating func reject(_ reject: PostfixEvent.Reject, event: PostfixEvent) {
         let action = reject.action.lowercased()
-        if action == "hold", let key = message(for: event, birth: .none) {
+        if action == "hold", let key = messageIndex(for: event, birth: .none) {
             update(key, at: event.time) { $0.flags.insert(.held) }
             return
         }
@@ -202,7 +211,7 @@ extension Correlator {
         var client = reject.client
         var sender = reject.sender
         var bouncedByCleanup = false
-        if let key = message(for: event, birth: .none) {
+        if let key = messageIndex(for: event, birth: .none) {
             // cleanup (header/body checks, non-SMTP milters) refuses a whole message, as does a reject after DATA.
             let fromCleanup = event.service == "cleanup"
             let wholeMessage = fromCleanup || ["DATA", "END-OF-MESSAGE", "BDAT"].contains(reject.stage.uppercased())
@@ -228,7 +237,7 @@ extension Correlator {
 
     /// cleanup `reject:`/`discard:`/`hold:` (header/body checks, milters).
     mutating func cleanupAction(_ action: PostfixEvent.CleanupAction, event: PostfixEvent) {
-        guard let key = message(for: event, birth: .none) else { return }
+        guard let key = messageIndex(for: event, birth: .none) else { return }
         var record: RejectRecord?
         update(key, at: event.time) { m in
             m.sawBirth(at: event.time)

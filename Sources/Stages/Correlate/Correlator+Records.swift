@@ -10,8 +10,11 @@ extension Correlator {
         if hash == nil, let messageId = m.messageId, let pattern = compiled.messageIdRegex {
             hash = pattern.firstCapture(in: messageId)
         }
-        let app = hash.flatMap(compiled.app(fromHash:)) ?? m.sender.flatMap(compiled.app(forSender:)) ?? "unknown"
-        return (hash, app)
+        // Plain calls, not `hash.flatMap(compiled.app(fromHash:))`: a method reference copies the whole config.
+        var app: String?
+        if let hash { app = compiled.app(fromHash: hash) }
+        if app == nil, let sender = m.sender { app = compiled.app(forSender: sender) }
+        return (hash, app ?? "unknown")
     }
 
     mutating func emitDelivery(
@@ -38,7 +41,21 @@ extension Correlator {
     /// Lower-cased text after the last `@` (`""` when there is none).
     static func domain(of address: String) -> String {
         guard let at = address.utf8.lastIndex(of: UInt8(ascii: "@")) else { return "" }
-        return String(address[address.utf8.index(after: at)...]).lowercased()
+        let domain = address[address.utf8.index(after: at)...]
+        // Most domains are lower-case ASCII already: skip `lowercased()` and its copy (it would give the same).
+        if domain.utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }) { return String(domain) }
+        return String(domain).lowercased()
+    }
+
+    /// `response.hasPrefix("forwarded as")`, by bytes where that gives the same answer (the text goes on with
+    /// ASCII, so no combining mark can join the last letter into another character).
+    static func isForwardedAs(_ response: String) -> Bool {
+        let prefix = "forwarded as".utf8
+        let bytes = response.utf8
+        guard bytes.starts(with: prefix) else { return false }
+        let next = bytes.dropFirst(prefix.count).first
+        if next == nil || next! < 0x80 { return true }
+        return response.hasPrefix("forwarded as")
     }
 
     /// Cuts a stored response to `RecipientState.maxStoredResponse` UTF-8 bytes, on a character boundary.

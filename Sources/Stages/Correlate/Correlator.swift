@@ -24,7 +24,7 @@ public struct Correlator: Sendable {
     public let config: CorrelatorConfig
     let compiled: CompiledCorrelatorConfig
     let classifier: BounceClassifier
-    var messages: [MessageKey: MessageState]
+    var messages: MessageTable
     /// The newest event time consumed (µs), carried across runs.
     var latestEventTime: Int64
     /// Table size at which finished messages are next swept out.
@@ -33,6 +33,8 @@ public struct Correlator: Sendable {
     var stats = CorrelatorRunStats()
     /// Shares repeated strings between messages; not part of the state (it only saves memory).
     var interner = StringInterner()
+    /// Categories already decided for an outcome's text; not part of the state (it only saves time).
+    var categories: BounceClassificationCache
 
     /// How long after `removed` further lines for that queue id still belong to the finished message (µs).
     static let lateLineGrace: Int64 = 1_000_000
@@ -49,11 +51,8 @@ public struct Correlator: Sendable {
         self.config = config
         self.compiled = try CompiledCorrelatorConfig(config)
         self.classifier = classifier
-        var messages: [MessageKey: MessageState] = [:]
-        messages.reserveCapacity(state.messages.count)
-        for message in state.messages {
-            messages[MessageKey(host: message.host, queueId: message.queueId)] = message
-        }
+        self.categories = BounceClassificationCache(classifier: classifier)
+        let messages = MessageTable(state.messages)
         self.messages = messages
         self.latestEventTime = state.latestEventTime
         self.sweepThreshold = max(Self.minimumSweepThreshold, messages.count * 2)
@@ -64,11 +63,11 @@ public struct Correlator: Sendable {
     public var newestEventTime: Int64? { latestEventTime == Int64.min ? nil : latestEventTime }
 
     /// Messages not yet finished.
-    public var inFlightCount: Int { messages.values.count { $0.removedAt == nil } }
+    public var inFlightCount: Int { messages.slots.count { $0.removedAt == nil } }
 
     /// The state to save between runs (messages in a deterministic order).
     public var state: CorrelatorState {
-        let sorted = messages.values.sorted {
+        let sorted = messages.slots.sorted {
             ($0.host, $0.queueId, $0.firstSeen) < ($1.host, $1.queueId, $1.firstSeen)
         }
         return CorrelatorState(messages: sorted, latestEventTime: latestEventTime)
@@ -89,7 +88,7 @@ public struct Correlator: Sendable {
         let unqueuedTTL = config.unqueuedTTLSeconds * 1_000_000
         var stale = 0
         var unqueued = 0
-        messages = messages.filter { _, message in
+        messages.filter { message in
             if let removedAt = message.removedAt { return now - removedAt <= Self.finishedKeep }
             if now - message.lastSeen > ttl {
                 stale += 1

@@ -92,10 +92,22 @@ struct CompiledCorrelatorConfig: Sendable {
     let messageIdRegex: SendableRegex?
     let senderApps: [String: String]
     let localRelays: Set<String>
+    /// `headerName` as bytes when it is ASCII (then a case-insensitive byte compare is exact), else nil.
+    let asciiHeaderName: [UInt8]?
+    /// The `.prefix` separator as bytes (nil for other rules): computed once, not per record.
+    let prefixSeparator: [UInt8]?
+    /// Whether every local relay is ASCII, so that ASCII `relay=` values can be compared by bytes.
+    let asciiLocalRelays: Bool
 
     init(_ config: CorrelatorConfig) throws {
         self.config = config
         headerName = config.trackingHeader.lowercased()
+        asciiHeaderName = headerName.utf8.allSatisfy { $0 < 0x80 } ? Array(headerName.utf8) : nil
+        if case .prefix(let separator) = config.appRule {
+            prefixSeparator = Array(separator.utf8)
+        } else {
+            prefixSeparator = nil
+        }
         if case .regex(let pattern) = config.appRule {
             appRegex = try SendableRegex(pattern: pattern, what: "application")
         } else {
@@ -106,15 +118,23 @@ struct CompiledCorrelatorConfig: Sendable {
         for (key, app) in config.senderApps { apps[key.lowercased()] = app }
         senderApps = apps
         localRelays = Set(config.localRelays.map { $0.lowercased() })
+        asciiLocalRelays = localRelays.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+    }
+
+    /// `name.lowercased() == headerName`, without building the lower-cased copy when both are ASCII.
+    func isTrackingHeader(_ name: String) -> Bool {
+        guard let expected = asciiHeaderName, name.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return name.lowercased() == headerName
+        }
+        return name.utf8.elementsEqual(expected) { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
     }
 
     /// The application a tracking value names under the configured rule, or nil.
     func app(fromHash hash: String) -> String? {
         switch config.appRule {
-        case .prefix(let separator):
+        case .prefix:
             // Byte search, not Foundation's `range(of:)`: this runs for every record.
-            let needle = Array(separator.utf8)
-            guard let first = needle.first else { return nil }
+            guard let needle = prefixSeparator, let first = needle.first else { return nil }
             let bytes = hash.utf8
             var index = bytes.startIndex
             while let found = bytes[index...].firstIndex(of: first) {
@@ -143,6 +163,7 @@ struct CompiledCorrelatorConfig: Sendable {
     /// Whether `relay=` names a local relay (`127.0.0.1[127.0.0.1]:10024`, `localhost[::1]:10025`).
     func isLocalRelay(_ relay: String?) -> Bool {
         guard let relay, !localRelays.isEmpty else { return false }
+        if asciiLocalRelays, relay.utf8.allSatisfy({ $0 < 0x80 }) { return isLocalASCIIRelay(relay.utf8) }
         let lower = relay.lowercased()
         if let open = lower.firstIndex(of: "[") {
             let name = String(lower[..<open])
@@ -154,5 +175,25 @@ struct CompiledCorrelatorConfig: Sendable {
         }
         let name = lower.split(separator: ":", maxSplits: 1).first.map(String.init) ?? lower
         return localRelays.contains(name) || localRelays.contains(lower)
+    }
+
+    /// `isLocalRelay` for an ASCII `relay=` and ASCII local relays: the same steps on bytes, lower-casing by
+    /// ASCII (which is what `lowercased()` does to ASCII), without building strings.
+    private func isLocalASCIIRelay(_ relay: String.UTF8View) -> Bool {
+        let bytes = Array(relay)
+        func isLocal(_ part: ArraySlice<UInt8>) -> Bool {
+            localRelays.contains { local in
+                local.utf8.elementsEqual(part) { $0 == ($1 >= 0x41 && $1 <= 0x5A ? $1 | 0x20 : $1) }
+            }
+        }
+        if let open = bytes.firstIndex(of: UInt8(ascii: "[")) {
+            if isLocal(bytes[..<open]) { return true }
+            if let close = bytes[open...].firstIndex(of: UInt8(ascii: "]")) {
+                return isLocal(bytes[(open + 1)..<close])
+            }
+            return false
+        }
+        let name = bytes.split(separator: UInt8(ascii: ":"), maxSplits: 1).first ?? bytes[...]
+        return isLocal(name) || isLocal(bytes[...])
     }
 }

@@ -14,9 +14,11 @@ public struct CorrelatorOutput: Sendable, Equatable {
 
     /// Appends another batch (for callers that take output in pieces).
     public mutating func append(_ other: CorrelatorOutput) {
-        deliveries += other.deliveries
-        attempts += other.attempts
-        rejects += other.rejects
+        // Taking the other arrays as they are when these are empty shares their storage instead of copying
+        // every record (a retain per string, then a release when `other` goes).
+        if deliveries.isEmpty { deliveries = other.deliveries } else { deliveries += other.deliveries }
+        if attempts.isEmpty { attempts = other.attempts } else { attempts += other.attempts }
+        if rejects.isEmpty { rejects = other.rejects } else { rejects += other.rejects }
     }
 }
 

@@ -30,6 +30,9 @@ struct MessageKey: Hashable, Sendable {
     var queueId: String
 }
 
+/// A slot of the correlator's `MessageTable` (valid until the table is next filtered).
+typealias MessageIndex = Int
+
 /// What is known about one message (one life of one queue id on one host).
 ///
 /// Kept small: strings only for values that end up in records, times as µs, flags as bits.

@@ -59,16 +59,24 @@ public struct RunJob: Sendable {
                     outcome.bytesRead += Int64(parsed.byteCount)
                     outcome.overlongLines += Int64(parsed.overlongLines)
                     outcome.counters.merge(parsed.counters)
-                    for var event in parsed.events {
-                        if let hostOverride { event.host = hostOverride }
-                        switch event.kind {
+                    // Each event borrowed in place, not `for var event in`: a copy of an event costs a retain
+                    // per string it holds.
+                    for index in parsed.events.indices {
+                        switch parsed.events[index].kind {
                         case .unparsed:
-                            let day = event.time > 0 ? store.day(ofMicros: event.time) : today
+                            let time = parsed.events[index].time
+                            let day = time > 0 ? store.day(ofMicros: time) : today
                             unparsedThisRun[day, default: 0] += 1
                         case .otherProgram, .noise:
                             continue
                         default:
-                            correlator.consume(event)
+                            if let hostOverride {
+                                var event = parsed.events[index]
+                                event.host = hostOverride
+                                correlator.consume(event)
+                            } else {
+                                correlator.consume(parsed.events[index])
+                            }
                         }
                     }
                     try sink.add(correlator.takeOutput())
