@@ -9,7 +9,8 @@
 /// exactly the parts the crashed run published.
 ///
 /// The sink also feeds every record into a `DaySummaryBuilder` per day, so that a day whose rows all come
-/// from this run gets its summary without reading the rows back.
+/// from this run gets its summary without reading the rows back. Both happen on a `BackgroundPublisher`,
+/// while the caller goes on correlating; `finish()` waits for them.
 struct RecordSink {
     let store: DatasetStore
     let partPrefix: String
@@ -18,7 +19,10 @@ struct RecordSink {
     private var buffered = 0
     private var calendar: DayCalendar
     private var sequence = 0
+    private let publisher: BackgroundPublisher
+    /// Set by `finish()`.
     private(set) var builders: [String: DaySummaryBuilder] = [:]
+    /// Set by `finish()`.
     private(set) var daysTouched = Set<String>()
     private(set) var deliveries = 0
     private(set) var attempts = 0
@@ -29,6 +33,7 @@ struct RecordSink {
         self.partPrefix = partPrefix
         self.flushRows = max(1, flushRows)
         calendar = DayCalendar(timeZone: store.timeZone)
+        publisher = BackgroundPublisher(store: store)
     }
 
     /// - Complexity: O(n) in the records added, plus the flushes they trigger.
@@ -40,15 +45,12 @@ struct RecordSink {
         buffered += output.deliveries.count + output.attempts.count + output.rejects.count
         for (day, records) in group(output.deliveries, by: \.finishedAt) {
             days[day, default: CorrelatorOutput()].deliveries.append(contentsOf: records)
-            builders[day, default: DaySummaryBuilder(day: day, timeZone: store.timeZone)].add(deliveries: records)
         }
         for (day, records) in group(output.attempts, by: \.attemptedAt) {
             days[day, default: CorrelatorOutput()].attempts.append(contentsOf: records)
-            builders[day, default: DaySummaryBuilder(day: day, timeZone: store.timeZone)].add(attempts: records)
         }
         for (day, records) in group(output.rejects, by: \.rejectedAt) {
             days[day, default: CorrelatorOutput()].rejects.append(contentsOf: records)
-            builders[day, default: DaySummaryBuilder(day: day, timeZone: store.timeZone)].add(rejects: records)
         }
         while buffered >= flushRows, let oldest = days.keys.min() {
             try flush(day: oldest)
@@ -75,20 +77,18 @@ struct RecordSink {
         return order.map { ($0, groups[$0]!) }
     }
 
-    /// Publishes everything still buffered, oldest day first.
-    mutating func flush() throws {
+    /// Publishes everything still buffered, oldest day first, and waits until every part is on disk.
+    mutating func finish() throws {
         for day in days.keys.sorted() { try flush(day: day) }
+        (builders, daysTouched) = try publisher.finish()
     }
 
     private mutating func flush(day: String) throws {
         guard let output = days.removeValue(forKey: day) else { return }
         buffered -= output.deliveries.count + output.attempts.count + output.rejects.count
         let name = "\(partPrefix)-\(String(repeating: "0", count: max(0, 6 - String(sequence).count)))\(sequence)"
-        let touched = try store.publish(deliveries: output.deliveries, attempts: output.attempts,
-                                        rejects: output.rejects, partName: name)
-        daysTouched.formUnion(touched)
         sequence += 1
-        CrashPoint.reach("after-part")
+        try publisher.submit(day: day, output: output, partName: name)
     }
 
     /// True when every Parquet file of `day` (all datasets) was written by this run, so the in-memory

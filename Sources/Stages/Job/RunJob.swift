@@ -91,7 +91,7 @@ public struct RunJob: Sendable {
         // The TTL counts in log time: a backlog of old logs must not drop what was in flight back then.
         outcome.correlator = correlator.endOfRun(now: min(request.now, correlator.newestEventTime ?? request.now))
         try sink.add(correlator.takeOutput())
-        try sink.flush()
+        try sink.finish()
         CrashPoint.reach("after-parts")
         outcome.deliveries = sink.deliveries
         outcome.attempts = sink.attempts
