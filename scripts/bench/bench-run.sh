@@ -49,10 +49,10 @@ $(printf '%q' "$MAILSTATS_BIN") run --logs $(printf '%q' "$LOG_DIR") --data \"\$
         if [[ -d "$DATA_DIR/state" ]]; then
             STATE_BYTES=$(du -sb "$DATA_DIR/state" | cut -f1)
         fi
-        LAST_SUMMARY="$(ls "$DATA_DIR"/summaries/*.json 2>/dev/null | sort | tail -1 || true)"
-        if [[ -n "$LAST_SUMMARY" ]]; then
-            IN_FLIGHT="$(json_get "$LAST_SUMMARY" totals.in_flight)"
-            IN_FLIGHT_SRC="$(basename "$LAST_SUMMARY")"
+        # Each summary counts the mail still in flight that arrived on its day: the sum is all in flight.
+        if compgen -G "$DATA_DIR/summaries/*.json" > /dev/null; then
+            IN_FLIGHT="$(python3 -c 'import json,sys; print(sum(json.load(open(f))["totals"].get("in_flight") or 0 for f in sys.argv[1:]))' "$DATA_DIR"/summaries/*.json)"
+            IN_FLIGHT_SRC="the sum over all daily summaries"
         fi
     elif [[ "$M_RC" == 64 ]]; then
         R_NOTE="this mailstats build has no usable 'run' command yet (exit 64): $(tail -n +2 "$M_ERR" | tail -2)"
