@@ -27,11 +27,11 @@ public struct RunJob: Sendable {
 
         let files = try LogDiscovery.discover(paths: request.logPaths,
                                               includeSeverityFiles: config.includeSeverityFiles)
-        var (runState, stateBytes) = try RunState.load(stateDirectory: stateDirectory)
+        var (runState, committedBytes) = try RunState.load(stateDirectory: stateDirectory)
+        let runKey = RunJob.runKey(stateBytes: committedBytes)
         var correlator = try Correlator(config: try correlatorConfig(), state: try runState.loadCorrelatorState(
             stateDirectory: stateDirectory))
         let store = DatasetStore(root: request.dataDirectory, timeZone: config.timeZone)
-        let runKey = RunJob.runKey(stateBytes: stateBytes)
         var sink = RecordSink(store: store, partPrefix: "part-\(RunJob.safeName(hostTag()))-\(runKey)",
                               flushRows: flushRows)
         var outcome = RunOutcome()
@@ -124,9 +124,7 @@ public struct RunJob: Sendable {
             runState.unparsedByDay = runState.unparsedByDay.filter { $0.key > lastDeleted }
         }
         runState.checkpoint = reader.checkpoint
-        _ = stateBytes
         try runState.commit(stateDirectory: stateDirectory, correlator: correlator.state)
-        stateBytes = []
         CrashPoint.reach("after-commit")
 
         // Housekeeping on committed data: compaction of closed days, then retention.
