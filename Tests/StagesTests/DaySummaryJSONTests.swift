@@ -154,3 +154,18 @@ import Testing
         }
     }
 }
+
+@Suite struct DaySummaryZoneNameTests {
+    @Test func utcIsCalledUTC() throws {
+        let zone = try #require(TimeZone(identifier: "UTC"))
+        let summary = DaySummaryBuilder.build(
+            day: "2026-11-29", timeZone: zone, deliveries: [], attempts: [], rejects: [], inFlight: 0,
+            unparsedLines: 0, generatedAt: Date(timeIntervalSince1970: 0))
+        #expect(summary.timezone == "UTC")
+        let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+        let other = DaySummaryBuilder.build(
+            day: "2026-11-29", timeZone: berlin, deliveries: [], attempts: [], rejects: [], inFlight: 0,
+            unparsedLines: 0, generatedAt: Date(timeIntervalSince1970: 0))
+        #expect(other.timezone == "Europe/Berlin")
+    }
+}

@@ -96,7 +96,7 @@ public struct DaySummaryBuilder: Sendable {
             sections[name] = accumulator.section(topDomains: topDomains, inFlight: appInFlight(name))
         }
         return DaySummary(
-            day: day, timezone: timeZone.identifier,
+            day: day, timezone: Self.zoneName(timeZone),
             generatedAt: Self.isoTimestamp(generatedAt, in: timeZone), overall: top, apps: sections,
             notifications: notifications.section(
                 topDomains: topDomains, inFlight: appInFlight(DaySummary.notificationApp)),
@@ -116,6 +116,12 @@ public struct DaySummaryBuilder: Sendable {
         return builder.build(
             inFlight: inFlight, inFlightByApp: inFlightByApp, unparsedLines: unparsedLines,
             unparsedByProgram: unparsedByProgram, generatedAt: generatedAt)
+    }
+
+    /// The zone's name as an operator wrote it: Foundation on Linux names `--timezone UTC` "GMT" (the same
+    /// zone), which would puzzle whoever reads the summary.
+    static func zoneName(_ timeZone: TimeZone) -> String {
+        timeZone.identifier == "GMT" ? "UTC" : timeZone.identifier
     }
 
     /// `2026-11-29T23:00:04+01:00`: whole seconds, the zone's offset at that instant (`+00:00` for UTC,
