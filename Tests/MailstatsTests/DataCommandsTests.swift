@@ -97,3 +97,52 @@ import TestSupport
         #expect(results[2] == results[0])
     }
 }
+
+/// `check`, the Nagios plugin, against the summaries a run wrote.
+@Suite struct CheckCommandTests {
+    @Test func statusFollowsTheAcceptanceRateOfTheWindow() throws {
+        let root = PackagePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let logs = root.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        try GeneratedLogs.lines(sizeMB: 0.4, seed: 41).logText.write(
+            to: logs.appendingPathComponent("mail.log"), atomically: true, encoding: .utf8)
+        let data = root.appendingPathComponent("data")
+        let now = "2026-11-29T07:00:00Z"
+        #expect(try ProcessRunner.mailstats(
+            ["run", "--logs", logs.path, "--data", data.path, "--now", now, "--timezone", "UTC"]).status == 0)
+
+        // The whole data set lies in the last 30 days: the check's counts are the summaries' totals.
+        var sent = 0, bounced = 0, expired = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("summaries").path) {
+            let object = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: data.appendingPathComponent("summaries/\(name)"))) as? [String: Any]
+            let totals = object?["totals"] as? [String: Any]
+            sent += totals?["sent"] as? Int ?? 0
+            bounced += totals?["bounced"] as? Int ?? 0
+            expired += totals?["expired"] as? Int ?? 0
+        }
+        #expect(sent > 0)
+        let acceptance = 100 * Double(sent) / Double(sent + bounced + expired)
+        func check(_ warning: Double, _ critical: Double) throws -> ProcessResult {
+            try ProcessRunner.mailstats(
+                ["check", "--data", data.path, "--now", now, "--timezone", "UTC", "--hours", "720",
+                 "--warning", String(format: "%.1f", warning), "--critical", String(format: "%.1f", critical)])
+        }
+        let ok = try check(acceptance - 2, acceptance - 4)
+        #expect(ok.status == 0)
+        #expect(ok.stdout.hasPrefix("MAILSTATS OK - acceptance "))
+        #expect(ok.stdout.contains("sent=\(sent)c bounced=\(bounced)c expired=\(expired)c"))
+        let warning = try check(acceptance + 0.3, acceptance - 1)
+        #expect(warning.status == 1)
+        #expect(warning.stdout.hasPrefix("MAILSTATS WARNING"))
+        #expect(acceptance < 99.3, "the generated data has bounces")
+        let critical = try check(acceptance + 0.6, acceptance + 0.3)
+        #expect(critical.status == 2)
+        #expect(critical.stdout.hasPrefix("MAILSTATS CRITICAL"))
+        let unknown = try ProcessRunner.mailstats(
+            ["check", "--data", root.appendingPathComponent("nothing").path, "--warning", "99", "--critical", "97"])
+        #expect(unknown.status == 3)
+        #expect(unknown.stdout.hasPrefix("MAILSTATS UNKNOWN"))
+    }
+}
