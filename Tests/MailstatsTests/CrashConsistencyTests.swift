@@ -33,8 +33,12 @@ import TestSupport
         // Nothing half-written is visible: every visible Parquet file reads.
         let crashedDir = DataDirectory(url: crashed)
         _ = try crashedDir.canonicalRows()
+        if point.hasPrefix("mid-parquet") {
+            #expect(!crashedDir.hiddenTemporaries().isEmpty, "the kill inside a Parquet file left no temporary")
+        }
         let rerun = try run(crashed)
         #expect(rerun.status == 0, "stderr: \(rerun.stderr)")
+        #expect(crashedDir.hiddenTemporaries().isEmpty, "a killed writer's temporary file was left behind")
         let expected = try DataDirectory(url: clean).canonicalRows()
         #expect(expected.count > 400)
         #expect(try crashedDir.canonicalRows() == expected)

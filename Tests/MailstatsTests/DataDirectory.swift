@@ -27,6 +27,17 @@ struct DataDirectory {
         (try deliveries().map { "D \($0)" } + attempts().map { "A \($0)" } + rejects().map { "R \($0)" }).sorted()
     }
 
+    /// Hidden temporary Parquet files anywhere under the data directory.
+    func hiddenTemporaries() -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: path)
+        var files: [String] = []
+        while let item = enumerator?.nextObject() as? String {
+            let name = item.split(separator: "/").last.map(String.init) ?? item
+            if name.hasPrefix("."), name.contains(".parquet.tmp") { files.append(item) }
+        }
+        return files
+    }
+
     /// Files under the data directory whose names are not hidden and end in `.parquet`.
     func visibleParquetFiles() -> [String] {
         let enumerator = FileManager.default.enumerator(atPath: path)

@@ -32,6 +32,9 @@ public struct RunJob: Sendable {
         var correlator = try Correlator(config: try correlatorConfig(), state: try runState.loadCorrelatorState(
             stateDirectory: stateDirectory))
         let store = DatasetStore(root: request.dataDirectory, timeZone: config.timeZone)
+        // Under the lock no writer is at work: hidden temporaries are leftovers of a killed run.
+        let stale = store.removeStaleTemporaries()
+        if !stale.isEmpty { logger.notice("run.stale_temporaries_removed", metadata: ["files": "\(stale.count)"]) }
         var sink = RecordSink(store: store, partPrefix: "part-\(RunJob.safeName(hostTag()))-\(runKey)",
                               flushRows: flushRows)
         var outcome = RunOutcome()

@@ -206,6 +206,25 @@ public struct DatasetStore: Sendable {
         }.sorted()
     }
 
+    /// Deletes the hidden temporary files (`.NAME.parquet.tmp-…`) that a killed writer left in the day
+    /// partitions. Call it only while holding the run lock, so that no writer is at work.
+    /// - Returns: the paths deleted.
+    @discardableResult
+    public func removeStaleTemporaries() -> [String] {
+        var removed: [String] = []
+        for dataset in Dataset.allCases {
+            let dir = "\(root)/\(dataset.rawValue)"
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where entry.hasPrefix("day=") {
+                let partition = "\(dir)/\(entry)"
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: partition)) ?? []
+                where name.hasPrefix(".") && name.contains(".parquet.tmp") {
+                    if unlink("\(partition)/\(name)") == 0 { removed.append("\(partition)/\(name)") }
+                }
+            }
+        }
+        return removed
+    }
+
     /// The local day (`YYYY-MM-DD` in `timeZone`) of a time in microseconds since the epoch.
     public func day(ofMicros micros: Int64) -> String {
         var calendar = DayCalendar(timeZone: timeZone)
