@@ -40,9 +40,9 @@ public struct PostfixEvent: Sendable, Equatable {
         /// cleanup `QID: message-id=<...>`; the value without angle brackets, `""` when empty.
         case messageId(String)
         /// cleanup `QID: info|warning: header NAME: VALUE from ...; from=<s> to=<r>`.
-        case header(Header)
+        indirect case header(Header)
         /// cleanup `QID: reject|discard|hold|redirect|...: header|body ...` (milter and header/body checks).
-        case cleanupAction(CleanupAction)
+        indirect case cleanupAction(CleanupAction)
         /// qmgr `QID: from=<s>, size=N, nrcpt=N (queue active)`: logged again on every return to the active queue.
         case queued(sender: String, size: Int64, nrcpt: Int32)
         /// qmgr or postsuper `QID: removed`: the queue file is gone, the id may be reused.
@@ -52,11 +52,11 @@ public struct PostfixEvent: Sendable, Equatable {
         /// qmgr `QID: skipped, still being delivered`.
         case skipped
         /// A `to=<r>, ... status=...` line from smtp, lmtp, local, virtual, pipe, error, retry, discard, cleanup.
-        case delivery(Delivery)
+        indirect case delivery(Delivery)
         /// bounce/defer/trace `QID: sender non-delivery|delay|delivery status notification: NEWQID`.
         case notification(type: NotificationType, newQueueId: String)
         /// smtpd (or postscreen, cleanup) `NOQUEUE|QID: reject: STAGE from host[ip]: CODE DSN text; from=<s> to=<r> ...`.
-        case reject(Reject)
+        indirect case reject(Reject)
         /// postsuper `QID: removed`, `requeued`, `placed on hold`, `released from hold`.
         case postsuper(PostsuperAction)
         /// A `warning:`/`error:`/`fatal:`/`panic:` line that is no message state.
