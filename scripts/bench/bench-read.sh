@@ -34,28 +34,15 @@ else
 fi
 
 echo
-echo "bench-read: $(fmt "$(echo "$RAW_BYTES / 1000000" | bc -l)" 1) MB uncompressed in ${#LOG_FILES[@]} files" \
-     "($GZ_COUNT gzipped, $(fmt "$(echo "$DISK_BYTES / 1000000" | bc -l)" 1) MB on disk), seed $SEED, best of $RUNS," \
-     "$(nproc) cores"
-[[ -n "${GEN_SECONDS:-}" ]] && echo "generated in $(fmt "$GEN_SECONDS" 1) s" \
-    "($(fmt "$(echo "$RAW_BYTES / 1000000 / $GEN_SECONDS" | bc -l)" 1) MB/s uncompressed)"
+SCRIPT_NAME=bench-read print_input_header
 echo
-row() { printf '| %-28s | %9s | %9s | %9s | %12s |\n' "$@"; }
-row "command" "wall s" "cpu s" "MB/s" "peak RSS MB"
-printf '|%s|%s|%s|%s|%s|\n' "------------------------------" "-----------" "-----------" "-----------" \
-    "--------------"
-row "zcat -f FILES > /dev/null" "$(fmt "$Z_WALL")" "$(fmt "$Z_CPU")" "$(fmt "$(mbps "$Z_WALL")" 1)" "$(mb "$Z_RSS")"
-if [[ -n "$M_WALL_MS" ]]; then
-    row "mailstats parse --stats" "$(fmt "$M_WALL_MS")" "$(fmt "$M_CPU_MS")" "$(fmt "$(mbps "$M_WALL_MS")" 1)" \
-        "$(mb "$M_RSS_MS")"
-else
-    row "mailstats parse --stats" "n/a" "n/a" "n/a" "n/a"
-fi
+table_start 28
+table_row "zcat -f FILES > /dev/null" "$Z_WALL" "$Z_CPU" "$Z_RSS"
+table_row "mailstats parse --stats" "$M_WALL_MS" "${M_CPU_MS:-}" "$M_RSS_MS"
 echo
 if [[ -n "$M_WALL_MS" ]]; then
     RATIO=$(echo "$Z_WALL / $M_WALL_MS" | bc -l)
     RSS_MB=$(echo "$M_RSS_MS / 1024" | bc -l)
-    verdict() { if (( $(echo "$1" | bc -l) )); then echo "met"; else echo "MISSED"; fi; }
     printf '%-44s %10s  (target >= 1.0: %s)\n' "throughput ratio mailstats / zcat:" "$(fmt "$RATIO")" \
         "$(verdict "$RATIO >= 1.0")"
     printf '%-44s %10s  (target <= 100: %s)\n' "mailstats peak RSS MB:" "$(fmt "$RSS_MB" 1)" \

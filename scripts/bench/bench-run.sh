@@ -67,26 +67,13 @@ else
 fi
 
 echo
-echo "bench-run: $(fmt "$(echo "$RAW_BYTES / 1000000" | bc -l)" 1) MB uncompressed in ${#LOG_FILES[@]} files" \
-     "($GZ_COUNT gzipped, $(fmt "$(echo "$DISK_BYTES / 1000000" | bc -l)" 1) MB on disk), seed $SEED, best of $RUNS," \
-     "$(nproc) cores; --now $NOW --timezone $TZNAME"
-[[ -n "${GEN_SECONDS:-}" ]] && echo "generated in $(fmt "$GEN_SECONDS" 1) s" \
-    "($(fmt "$(echo "$RAW_BYTES / 1000000 / $GEN_SECONDS" | bc -l)" 1) MB/s uncompressed)"
+SCRIPT_NAME=bench-run print_input_header "; --now $NOW --timezone $TZNAME"
 echo
-row() { printf '| %-32s | %9s | %9s | %9s | %12s |\n' "$@"; }
-row "command" "wall s" "cpu s" "MB/s" "peak RSS MB"
-printf '|%s|%s|%s|%s|%s|\n' "----------------------------------" "-----------" "-----------" "-----------" \
-    "--------------"
-row "zcat -f FILES > /dev/null" "$(fmt "$Z_WALL")" "$(fmt "$Z_CPU")" "$(fmt "$(mbps "$Z_WALL")" 1)" "$(mb "$Z_RSS")"
-if [[ -n "$R_WALL" ]]; then
-    row "mailstats run (fresh data dir)" "$(fmt "$R_WALL")" "$(fmt "$R_CPU")" "$(fmt "$(mbps "$R_WALL")" 1)" \
-        "$(mb "$R_RSS")"
-else
-    row "mailstats run (fresh data dir)" "n/a" "n/a" "n/a" "n/a"
-fi
-row "zcat -f FILES | pflogsumm" "$(fmt "$P_WALL")" "$(fmt "$P_CPU")" "$(fmt "$(mbps "$P_WALL")" 1)" "$(mb "$P_RSS")"
+table_start 32
+table_row "zcat -f FILES > /dev/null" "$Z_WALL" "$Z_CPU" "$Z_RSS"
+table_row "mailstats run (fresh data dir)" "$R_WALL" "${R_CPU:-}" "${R_RSS:-}"
+table_row "zcat -f FILES | pflogsumm" "$P_WALL" "$P_CPU" "$P_RSS"
 echo
-verdict() { if (( $(echo "$1" | bc -l) )); then echo "met"; else echo "MISSED"; fi; }
 printf '%-44s %10s  (cpu: %s)\n' "pflogsumm / zcat wall:" "$(fmt "$(echo "$P_WALL / $Z_WALL" | bc -l)" 1)" \
     "$(fmt "$(echo "$P_CPU / $Z_CPU" | bc -l)" 1)"
 if [[ -n "$R_WALL" ]]; then

@@ -120,3 +120,33 @@ fmt() { printf "%.${2:-2}f" "$1"; }
 mb() { fmt "$(echo "$1 / 1024" | bc -l)" 1; }  # KB -> MB, one decimal
 mbps() { echo "$RAW_BYTES / 1000000 / $1" | bc -l; }
 quoted_files() { printf '%q ' "${LOG_FILES[@]}"; }
+
+# The report's first lines: what the input is (and how fast it was generated). $1: text for the end of line 1.
+print_input_header() {
+    echo "$SCRIPT_NAME: $(fmt "$(echo "$RAW_BYTES / 1000000" | bc -l)" 1) MB uncompressed in ${#LOG_FILES[@]} files" \
+         "($GZ_COUNT gzipped, $(fmt "$(echo "$DISK_BYTES / 1000000" | bc -l)" 1) MB on disk), seed $SEED, best of $RUNS," \
+         "$(nproc) cores${1:-}"
+    [[ -n "${GEN_SECONDS:-}" ]] && echo "generated in $(fmt "$GEN_SECONDS" 1) s" \
+        "($(fmt "$(echo "$RAW_BYTES / 1000000 / $GEN_SECONDS" | bc -l)" 1) MB/s uncompressed)"
+    return 0
+}
+
+# The results table: `table_start WIDTH` prints the header with a first column WIDTH wide; `table_row LABEL
+# WALL CPU RSS_KB` one measured command (empty WALL: n/a).
+table_start() {
+    TABLE_WIDTH=$1
+    printf "| %-${TABLE_WIDTH}s | %9s | %9s | %9s | %12s |\n" "command" "wall s" "cpu s" "MB/s" "peak RSS MB"
+    printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' $(seq 1 $((TABLE_WIDTH + 2))))" "-----------" "-----------" \
+        "-----------" "--------------"
+}
+table_row() {
+    if [[ -n "$2" ]]; then
+        printf "| %-${TABLE_WIDTH}s | %9s | %9s | %9s | %12s |\n" "$1" "$(fmt "$2")" "$(fmt "$3")" \
+            "$(fmt "$(mbps "$2")" 1)" "$(mb "$4")"
+    else
+        printf "| %-${TABLE_WIDTH}s | %9s | %9s | %9s | %12s |\n" "$1" "n/a" "n/a" "n/a" "n/a"
+    fi
+}
+
+# "met" when the bc expression $1 is true, else "MISSED".
+verdict() { if (( $(echo "$1" | bc -l) )); then echo "met"; else echo "MISSED"; fi; }
