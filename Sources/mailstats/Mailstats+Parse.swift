@@ -41,9 +41,10 @@ extension Mailstats {
                 var problems: [MailstatsError] = []
                 for path in files {
                     let source = try LogSource.open(path: path)
-                    let reader = LineReaderBox(LineReader(
+                    let reader = SerialProducer(LineReader(
                         source: source,
-                        options: LineReader.Options(maxLineLength: config.maxLineLength, deliverFinalPartialLine: true)))
+                        options: LineReader.Options(maxLineLength: config.maxLineLength, deliverFinalPartialLine: true))
+                    ) { try $0.next() }
                     let printEvents = !stats
                     do {
                         try await orderedParallelMap(
@@ -103,13 +104,6 @@ struct ParsedLines: Sendable {
     var text: [UInt8]
     var lines: Int
     var bytes: Int
-}
-
-/// A `LineReader` handed to `orderedParallelMap`'s producer, which calls it from one task at a time.
-final class LineReaderBox: @unchecked Sendable {
-    private var reader: LineReader
-    init(_ reader: LineReader) { self.reader = reader }
-    func next() throws -> LineBatch? { try reader.next() }
 }
 
 /// Writes large blocks to stdout with `write(2)`; stdout carries only what the user asked for.

@@ -17,9 +17,7 @@ extension Mailstats {
         var app: String?
 
         func validate() throws {
-            guard day.count == 10, day.utf8.enumerated().allSatisfy({ index, byte in
-                index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (48...57).contains(byte)
-            }) else { throw ValidationError("--day must be YYYY-MM-DD") }
+            guard CivilDate.dayNumber(day) != nil else { throw ValidationError("--day must be a date, YYYY-MM-DD") }
         }
 
         func run() async throws {

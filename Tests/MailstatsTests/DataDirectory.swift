@@ -37,18 +37,6 @@ struct DataDirectory {
         }
         return files
     }
-
-    /// Files under the data directory whose names are not hidden and end in `.parquet`.
-    func visibleParquetFiles() -> [String] {
-        let enumerator = FileManager.default.enumerator(atPath: path)
-        var files: [String] = []
-        while let item = enumerator?.nextObject() as? String {
-            if item.hasSuffix(".parquet"), !(item.split(separator: "/").last?.hasPrefix(".") ?? true) {
-                files.append(item)
-            }
-        }
-        return files.sorted()
-    }
 }
 
 /// Small realistic logs made by `scripts/gen-logs.py` (deterministic for a seed).

@@ -9,17 +9,22 @@ public struct ProcessResult: Sendable {
 
 /// Runs programs for end-to-end tests: the built `mailstats`, python3, gzip.
 public enum ProcessRunner {
-    /// Runs `executable` with `arguments`, waits, and returns status and output.
-    @discardableResult
-    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-                           currentDirectory: URL? = nil) throws -> ProcessResult {
+    /// A process for `executable` with `arguments`, in this environment plus `environment`.
+    static func makeProcess(_ executable: URL, _ arguments: [String], environment: [String: String]) -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        return process
+    }
+
+    /// Runs `executable` with `arguments`, waits, and returns status and output.
+    @discardableResult
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                           currentDirectory: URL? = nil) throws -> ProcessResult {
+        let process = makeProcess(executable, arguments, environment: environment)
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString)")
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("err-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
@@ -45,12 +50,7 @@ public enum ProcessRunner {
     /// Starts the built `mailstats` without waiting (output discarded); the caller waits with
     /// `waitUntilExit()`. Blocking no task of the test's thread pool while it runs.
     public static func startMailstats(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
-        let process = Process()
-        process.executableURL = PackagePaths.executable
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        let process = makeProcess(PackagePaths.executable, arguments, environment: environment)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

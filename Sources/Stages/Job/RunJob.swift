@@ -52,10 +52,10 @@ public struct RunJob: Sendable {
         let hostOverride = config.host
         var unparsedThisRun: [String: Int] = [:]
         for index in reader.files.indices {
-            let lines = FileLinesBox(reader.lines(ofFileAt: index))
+            let lines = SerialProducer(reader.lines(ofFileAt: index)) { $0.next() }
             try await orderedParallelMap(
                 window: max(2, config.workers * 2),
-                produce: { lines.next() },
+                produce: { try lines.next() },
                 transform: { batch in ParsedBatch(batch: batch, parser: parser) },
                 consume: { parsed in
                     outcome.linesRead += Int64(parsed.lineCount)
@@ -85,7 +85,7 @@ public struct RunJob: Sendable {
                     try sink.add(correlator.takeOutput())
                     CrashPoint.reach("after-batch")
                 })
-            let result = lines.result
+            let result = lines.state.result
             reader.record(result)
             if result.linesDelivered > 0 || result.error != nil { outcome.filesRead += 1 }
             logger.info("run.file", metadata: ["file.path": "\(result.path)", "lines.read": "\(result.linesDelivered)"])
@@ -179,15 +179,6 @@ public struct RunJob: Sendable {
         let name = String(mapped).trimmingCharacters(in: CharacterSet(charactersIn: "._-"))
         return name.isEmpty ? "host" : String(name.prefix(64))
     }
-}
-
-/// One file's reader, handed to `orderedParallelMap`'s producer. Unchecked Sendable because the producer is
-/// called from one task at a time and `result` is read only after the map returned.
-final class FileLinesBox: @unchecked Sendable {
-    private var lines: FileLines
-    init(_ lines: FileLines) { self.lines = lines }
-    func next() -> LineBatch? { lines.next() }
-    var result: FileReadResult { lines.result }
 }
 
 /// A batch of lines after parsing: the events in line order and the batch's counters.
