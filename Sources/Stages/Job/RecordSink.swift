@@ -15,7 +15,8 @@ struct RecordSink {
     let store: DatasetStore
     let partPrefix: String
     let flushRows: Int
-    private var days: [String: CorrelatorOutput] = [:]
+    /// Buffered rows by local day number (days since 1970-01-01): integer keys, no day text per record.
+    private var days: [Int64: CorrelatorOutput] = [:]
     private var buffered = 0
     private var calendar: DayCalendar
     private var sequence = 0
@@ -58,13 +59,13 @@ struct RecordSink {
     }
 
     /// Splits records by local day, keeping their order; one group when they all share a day (the usual case).
-    private mutating func group<R>(_ records: [R], by time: (R) -> Int64) -> [(String, [R])] {
+    private mutating func group<R>(_ records: [R], by time: (R) -> Int64) -> [(Int64, [R])] {
         guard let first = records.first else { return [] }
-        let firstDay = calendar.day(ofMicros: time(first))
-        var groups: [String: [R]] = [:]
-        var order: [String] = []
+        let firstDay = calendar.dayNumber(ofMicros: time(first))
+        var groups: [Int64: [R]] = [:]
+        var order: [Int64] = []
         for (index, record) in records.enumerated() {
-            let day = calendar.day(ofMicros: time(record))
+            let day = calendar.dayNumber(ofMicros: time(record))
             if groups.isEmpty, day == firstDay { continue }
             if groups.isEmpty {
                 groups[firstDay] = Array(records[..<index])
@@ -83,8 +84,9 @@ struct RecordSink {
         (builders, daysTouched) = try publisher.finish()
     }
 
-    private mutating func flush(day: String) throws {
-        guard let output = days.removeValue(forKey: day) else { return }
+    private mutating func flush(day dayNumber: Int64) throws {
+        guard let output = days.removeValue(forKey: dayNumber) else { return }
+        let day = DayCalendar.format(daysSinceEpoch: dayNumber)
         buffered -= output.deliveries.count + output.attempts.count + output.rejects.count
         let name = "\(partPrefix)-\(String(repeating: "0", count: max(0, 6 - String(sequence).count)))\(sequence)"
         sequence += 1
