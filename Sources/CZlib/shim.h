@@ -26,4 +26,28 @@ static inline const void *czlib_memmem(const void *haystack, size_t haystacklen,
     return memmem(haystack, haystacklen, needle, needlelen);
 }
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+// mallopt and malloc_trim are glibc's (malloc.h), which Swift's Glibc module leaves out. Both do nothing
+// where unsupported.
+static inline int czlib_set_mmap_threshold(int bytes) {
+#if defined(__GLIBC__)
+    return mallopt(M_MMAP_THRESHOLD, bytes);
+#else
+    (void)bytes;
+    return 0;
+#endif
+}
+
+// Gives free heap pages of every arena back to the system; returns 1 when some memory was released.
+static inline int czlib_malloc_trim(void) {
+#if defined(__GLIBC__)
+    return malloc_trim(0);
+#else
+    return 0;
+#endif
+}
+
 #endif

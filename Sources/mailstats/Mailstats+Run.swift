@@ -46,6 +46,7 @@ extension Mailstats {
         }
 
         func run() async throws {
+            MemoryTuning.returnLargeBuffersToSystem()
             try await withExitCodes {
                 var config = try global.loadConfig()
                 try time.apply(to: &config)

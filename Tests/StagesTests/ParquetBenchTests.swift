@@ -104,13 +104,13 @@ struct ParquetBench {
             var store = DatasetStore(root: out + "/level\(level)", timeZone: TimeZone(identifier: "UTC")!)
             store.writerOptions.compressionLevel = level
             let clock = ContinuousClock()
-            var sorted = oneDay
-            let sortTime = clock.measure { sorted = DeliveryRecord.sortedOrder(sorted).map { oneDay[$0] } }
+            let table = RowTable(oneDay)
+            var order: [Int] = []
+            let sortTime = clock.measure { order = table.sortedOrder() }
             let cpuBefore = Self.cpuSeconds()
             let writeTime = try clock.measure {
                 try store.writeFile(
-                    sorted, order: Array(sorted.indices), path: out + "/level\(level)/deliveries.parquet",
-                    extraMetadata: [])
+                    table, order: order, path: out + "/level\(level)/deliveries.parquet", extraMetadata: [])
             }
             let writeCPU = Self.cpuSeconds() - cpuBefore
             let publishTime = try clock.measure {

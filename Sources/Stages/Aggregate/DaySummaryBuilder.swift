@@ -145,13 +145,11 @@ public struct DaySummaryBuilder: Sendable {
 extension DaySummaryBuilder {
     /// The running counts of one section.
     struct Accumulator: Sendable {
-        struct MessageKey: Hashable, Sendable {
-            var host: String
-            var queueId: String
-            var receivedAt: Int64
-        }
-
-        var messages = Set<MessageKey>()
+        /// Distinct messages, each as a 64-bit FNV-1a hash of (host, queue id, received_at) rather than the
+        /// strings: 8 bytes per message instead of about 40 plus two strings' storage, over a day's hundreds
+        /// of thousands of messages. Two messages of one day colliding is about n²/2⁶⁵ likely (about 10⁻⁹ for
+        /// 200,000 messages), and would undercount `messages` by one.
+        var messages = Set<UInt64>()
         var totals = DaySummary.Totals()
         var delays = DelayHistogram()
         var domains: [String: DaySummary.Domain] = [:]
@@ -160,7 +158,7 @@ extension DaySummaryBuilder {
         var hourly = (0..<24).map { DaySummary.Hour(hour: $0) }
 
         mutating func add(_ record: DeliveryRecord, hour: Int) {
-            messages.insert(MessageKey(host: record.host, queueId: record.queueId, receivedAt: record.receivedAt))
+            messages.insert(Self.messageKey(host: record.host, queueId: record.queueId, receivedAt: record.receivedAt))
             totals.recipients += 1
             categories[record.category, default: 0] += 1
             delays.record(seconds: record.delaySeconds)
@@ -185,6 +183,23 @@ extension DaySummaryBuilder {
                 // Not a status the contract names: it still counts as a recipient and in its category.
                 break
             }
+        }
+
+        /// FNV-1a 64 over the host's bytes, a 0 separator, the queue id's bytes, and `receivedAt`'s 8 bytes.
+        static func messageKey(host: String, queueId: String, receivedAt: Int64) -> UInt64 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            @inline(__always) func mix(_ byte: UInt8) {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            }
+            for byte in host.utf8 { mix(byte) }
+            mix(0)
+            for byte in queueId.utf8 { mix(byte) }
+            var time = UInt64(bitPattern: receivedAt)
+            for _ in 0..<8 {
+                mix(UInt8(truncatingIfNeeded: time))
+                time >>= 8
+            }
+            return hash
         }
 
         mutating func addDeferral(_ record: AttemptRecord, hour: Int) {

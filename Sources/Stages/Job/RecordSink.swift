@@ -1,22 +1,26 @@
-/// Buffers the correlator's records per local day and publishes them as part files, oldest day first.
+/// Buffers the correlator's records per local day, as Parquet columns, and publishes them as part files,
+/// oldest day first.
 ///
 /// Why per day: logs run forward in time, so a day's rows are nearly complete when later days start to fill
 /// the buffer; flushing the oldest day whole gives one part per day on a large backlog (which then needs no
 /// compaction) and small hourly runs one part per touched day. At most `flushRows` rows are held.
 ///
+/// Why columns (`RowTable`): a row held as columns costs its bytes (about 200), where a record struct costs
+/// about 750 and a retain/release per string on every copy; the writer takes the columns as they are.
+///
 /// Part names are `PREFIX-NNNNNN`: the prefix is a function of the committed state and the sequence number
 /// counts flushes, which happen at the same rows for the same input, so a rerun after a crash overwrites
 /// exactly the parts the crashed run published.
 ///
-/// The sink also feeds every record into a `DaySummaryBuilder` per day, so that a day whose rows all come
-/// from this run gets its summary without reading the rows back. Both happen on a `BackgroundPublisher`,
-/// while the caller goes on correlating; `finish()` waits for them.
+/// The sink also hands every record to a `DaySummaryBuilder` per day, so that a day whose rows all come
+/// from this run gets its summary without reading the rows back. Publishing and summing both run on a
+/// `BackgroundPublisher`, while the caller goes on correlating; `finish()` waits for them.
 struct RecordSink {
     let store: DatasetStore
     let partPrefix: String
     let flushRows: Int
     /// Buffered rows by local day number (days since 1970-01-01): integer keys, no day text per record.
-    private var days: [Int64: CorrelatorOutput] = [:]
+    private var days: [Int64: DayTables] = [:]
     private var buffered = 0
     private var calendar: DayCalendar
     private var sequence = 0
@@ -37,45 +41,27 @@ struct RecordSink {
         publisher = BackgroundPublisher(store: store)
     }
 
-    /// - Complexity: O(n) in the records added, plus the flushes they trigger.
+    /// - Complexity: O(n) in the records added (their bytes are copied into columns once), plus the flushes
+    ///   they trigger.
     mutating func add(_ output: CorrelatorOutput) throws {
         guard !output.isEmpty else { return }
         deliveries += output.deliveries.count
         attempts += output.attempts.count
         rejects += output.rejects.count
         buffered += output.deliveries.count + output.attempts.count + output.rejects.count
-        for (day, records) in group(output.deliveries, by: \.finishedAt) {
-            days[day, default: CorrelatorOutput()].deliveries.append(contentsOf: records)
+        for record in output.deliveries {
+            days[calendar.dayNumber(ofMicros: record.finishedAt), default: DayTables()].deliveries.append(record)
         }
-        for (day, records) in group(output.attempts, by: \.attemptedAt) {
-            days[day, default: CorrelatorOutput()].attempts.append(contentsOf: records)
+        for record in output.attempts {
+            days[calendar.dayNumber(ofMicros: record.attemptedAt), default: DayTables()].attempts.append(record)
         }
-        for (day, records) in group(output.rejects, by: \.rejectedAt) {
-            days[day, default: CorrelatorOutput()].rejects.append(contentsOf: records)
+        for record in output.rejects {
+            days[calendar.dayNumber(ofMicros: record.rejectedAt), default: DayTables()].rejects.append(record)
         }
+        try publisher.summarize(output)
         while buffered >= flushRows, let oldest = days.keys.min() {
             try flush(day: oldest)
         }
-    }
-
-    /// Splits records by local day, keeping their order; one group when they all share a day (the usual case).
-    private mutating func group<R>(_ records: [R], by time: (R) -> Int64) -> [(Int64, [R])] {
-        guard let first = records.first else { return [] }
-        let firstDay = calendar.dayNumber(ofMicros: time(first))
-        var groups: [Int64: [R]] = [:]
-        var order: [Int64] = []
-        for (index, record) in records.enumerated() {
-            let day = calendar.dayNumber(ofMicros: time(record))
-            if groups.isEmpty, day == firstDay { continue }
-            if groups.isEmpty {
-                groups[firstDay] = Array(records[..<index])
-                order.append(firstDay)
-            }
-            if groups[day] == nil { order.append(day) }
-            groups[day, default: []].append(record)
-        }
-        if groups.isEmpty { return [(firstDay, records)] }
-        return order.map { ($0, groups[$0]!) }
     }
 
     /// Publishes everything still buffered, oldest day first, and waits until every part is on disk.
@@ -85,12 +71,11 @@ struct RecordSink {
     }
 
     private mutating func flush(day dayNumber: Int64) throws {
-        guard let output = days.removeValue(forKey: dayNumber) else { return }
-        let day = DayCalendar.format(daysSinceEpoch: dayNumber)
-        buffered -= output.deliveries.count + output.attempts.count + output.rejects.count
+        guard let tables = days.removeValue(forKey: dayNumber) else { return }
+        buffered -= tables.count
         let name = "\(partPrefix)-\(String(repeating: "0", count: max(0, 6 - String(sequence).count)))\(sequence)"
         sequence += 1
-        try publisher.submit(day: day, output: output, partName: name)
+        try publisher.submit(day: DayCalendar.format(daysSinceEpoch: dayNumber), tables: tables, partName: name)
     }
 
     /// True when every Parquet file of `day` (all datasets) was written by this run, so the in-memory
@@ -102,4 +87,13 @@ struct RecordSink {
         }
         return true
     }
+}
+
+/// One day's buffered rows of the three datasets.
+struct DayTables: Sendable {
+    var deliveries = RowTable<DeliveryRecord>()
+    var attempts = RowTable<AttemptRecord>()
+    var rejects = RowTable<RejectRecord>()
+
+    var count: Int { deliveries.count + attempts.count + rejects.count }
 }

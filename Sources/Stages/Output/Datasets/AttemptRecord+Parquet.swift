@@ -21,26 +21,20 @@ extension AttemptRecord: ParquetRecord {
 
     public var partitionTime: Int64 { attemptedAt }
 
-    public static func makeColumns(_ rows: UnsafeBufferPointer<AttemptRecord>, order: ArraySlice<Int>)
-        -> [ParquetColumnBuffer]
-    {
-        var c = parquetSchema.columns.map { ParquetColumnBuffer(column: $0, reservingCapacity: order.count) }
-        for i in order {
-            c[0].append(rows[i].host)
-            c[1].append(rows[i].queueId)
-            c[2].append(rows[i].hash)
-            c[3].append(rows[i].app)
-            c[4].append(rows[i].recipient)
-            c[5].append(rows[i].recipientDomain)
-            c[6].append(rows[i].attemptedAt as Int64?)
-            c[7].append(rows[i].status)
-            c[8].append(rows[i].dsn)
-            c[9].append(rows[i].relay)
-            c[10].append(rows[i].response)
-            c[11].append(rows[i].category)
-            c[12].append(rows[i].delaySeconds)
-        }
-        return c
+    public static func append(_ row: AttemptRecord, to c: inout [ParquetColumnBuffer]) {
+        c[0].append(row.host)
+        c[1].append(row.queueId)
+        c[2].append(row.hash)
+        c[3].append(row.app)
+        c[4].append(row.recipient)
+        c[5].append(row.recipientDomain)
+        c[6].append(row.attemptedAt as Int64?)
+        c[7].append(row.status)
+        c[8].append(row.dsn)
+        c[9].append(row.relay)
+        c[10].append(row.response)
+        c[11].append(row.category)
+        c[12].append(row.delaySeconds)
     }
 
     public static func records(
@@ -89,16 +83,5 @@ extension AttemptRecord: ParquetRecord {
         return c < 0
     }
 
-    public static func sortKey(_ rows: UnsafeBufferPointer<AttemptRecord>, _ i: Int) -> ParquetSortKey {
-        // Only the leading field's prefix: a key word of a later field would order rows before the earlier field
-        // is fully compared.
-        let hash = rows[i].hash
-        return ParquetSortKey(
-            ParquetSortKey.word(hash), ParquetSortKey.word(hash, 8), ParquetSortKey.word(hash, 16),
-            ParquetSortKey.word(hash, 24))
-    }
-
-    public static func precedes(_ rows: UnsafeBufferPointer<AttemptRecord>, _ i: Int, _ j: Int) -> Bool {
-        precedes(rows[i], rows[j])
-    }
+    public static let sortColumns = ["hash", "recipient", "attempted_at", "host", "queue_id", "status", "response", "delay_s"]
 }

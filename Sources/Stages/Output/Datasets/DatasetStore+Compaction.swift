@@ -30,16 +30,16 @@ extension DatasetStore {
             if !files.merged.isEmpty { try? AtomicFile.syncDirectory(of: "\(dir)/\(Self.compactedPartName).parquet") }
             return 0
         }
-        var rows: [R] = []
+        var table = RowTable<R>()
         for path in files.paths {
             let reader = try ParquetFileReader(path: path)
-            rows.append(contentsOf: try R.records(from: try reader.readAll(), schema: reader.schema, path: path))
+            try table.append(columnsOf: try reader.readAll(), schema: reader.schema, path: path)
         }
         let previously = (files.compacted?.keyValueMetadata[Self.mergedPartsKey] ?? "").split(separator: "\n").map(
             String.init)
         let allMerged = Set(previously).union(files.parts).sorted()
         try writeFile(
-            rows, order: R.sortedOrder(rows), path: "\(dir)/\(Self.compactedPartName).parquet",
+            table, order: table.sortedOrder(), path: "\(dir)/\(Self.compactedPartName).parquet",
             extraMetadata: [(key: Self.mergedPartsKey, value: allMerged.joined(separator: "\n"))])
         for part in files.parts { try Self.removeFile("\(dir)/\(part).parquet") }
         try? AtomicFile.syncDirectory(of: "\(dir)/\(Self.compactedPartName).parquet")

@@ -33,8 +33,9 @@ public struct DatasetStore: Sendable {
     public let root: String
     public let timeZone: TimeZone
     public var writerOptions = ParquetWriterOptions()
-    /// Rows per row group: bounds the writer's memory (only one row group's columns are held at a time).
-    public var rowGroupRows = 131_072
+    /// Rows per row group: bounds the writer's memory (only one row group's columns are held at a time),
+    /// and in files sorted by hash gives the min/max statistics that let a lookup skip most row groups.
+    public var rowGroupRows = 65_536
     /// For tests only: every file write fails after this many bytes, as a full disk would.
     public var failWritesAfterBytes: Int?
 
@@ -72,34 +73,32 @@ public struct DatasetStore: Sendable {
     private func publish<R: ParquetRecord>(_ rows: [R], partName: String) throws -> Set<String> {
         guard !rows.isEmpty else { return [] }
         var calendar = DayCalendar(timeZone: timeZone)
-        var byDay: [Int64: [Int]] = [:]
-        rows.withUnsafeBufferPointer { buffer in
-            var lastDay = Int64.min
-            var current: [Int] = []
-            for index in buffer.indices {
-                let day = calendar.dayNumber(ofMicros: buffer[index].partitionTime)
-                if day != lastDay {
-                    if !current.isEmpty { byDay[lastDay, default: []].append(contentsOf: current) }
-                    current.removeAll(keepingCapacity: true)
-                    lastDay = day
-                }
-                current.append(index)
-            }
-            if !current.isEmpty { byDay[lastDay, default: []].append(contentsOf: current) }
-        }
+        var byDay: [Int64: RowTable<R>] = [:]
+        for row in rows { byDay[calendar.dayNumber(ofMicros: row.partitionTime), default: RowTable()].append(row) }
         var days = Set<String>()
-        for (dayNumber, indices) in byDay.sorted(by: { $0.key < $1.key }) {
+        for (dayNumber, table) in byDay.sorted(by: { $0.key < $1.key }) {
             let day = DayCalendar.format(daysSinceEpoch: dayNumber)
-            let path = "\(root)/\(R.datasetName)/day=\(day)/\(partName).parquet"
-            try writeFile(rows, order: R.sortedOrder(rows, indices: indices), path: path, extraMetadata: [])
+            try publish(table, day: day, partName: partName)
             days.insert(day)
         }
         return days
     }
 
-    /// Writes `rows[order[0]], rows[order[1]], …` to `path` atomically, in row groups of `rowGroupRows`.
+    /// Writes one day's rows of one dataset, sorted, as `<partName>.parquet` in that day's partition
+    /// (atomically; nothing for an empty table). The caller has put only rows of `day` in the table.
+    /// - Throws: `.io` when the file cannot be written, `.usage` for an invalid part name.
+    public func publish<R: ParquetRecord>(_ table: RowTable<R>, day: String, partName: String) throws {
+        try Self.validate(partName: partName)
+        guard !table.isEmpty else { return }
+        try writeFile(
+            table, order: table.sortedOrder(), path: "\(root)/\(R.datasetName)/day=\(day)/\(partName).parquet",
+            extraMetadata: [])
+    }
+
+    /// Writes rows `order[0], order[1], …` of `table` to `path` atomically, in row groups of `rowGroupRows`
+    /// (only one row group is gathered at a time).
     func writeFile<R: ParquetRecord>(
-        _ rows: [R], order: [Int], path: String,
+        _ table: RowTable<R>, order: [Int], path: String,
         extraMetadata: [(key: String, value: String)]
     ) throws {
         let options = writerOptions
@@ -110,11 +109,11 @@ public struct DatasetStore: Sendable {
             var sink: any ParquetOutputSink = file
             if let failAfter { sink = FaultInjectingOutputSink(wrapping: sink, failAfterBytes: failAfter) }
             let writer = try ParquetFileWriter(sink: sink, schema: R.parquetSchema, options: options)
+            let index = RowIndex(table.columns)
             var start = 0
             while start < order.count {
                 let end = min(start + rowGroupRows, order.count)
-                let columns = rows.withUnsafeBufferPointer { R.makeColumns($0, order: order[start..<end]) }
-                try writer.write(rowGroup: columns)
+                try writer.write(rowGroup: table.gather(order[start..<end], index: index))
                 CrashPoint.reach("mid-parquet")  // test hook: a kill with the row group on disk, not renamed
                 start = end
             }

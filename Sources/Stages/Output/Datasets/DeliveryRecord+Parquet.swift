@@ -27,32 +27,26 @@ extension DeliveryRecord: ParquetRecord {
 
     public var partitionTime: Int64 { finishedAt }
 
-    public static func makeColumns(_ rows: UnsafeBufferPointer<DeliveryRecord>, order: ArraySlice<Int>)
-        -> [ParquetColumnBuffer]
-    {
-        var c = parquetSchema.columns.map { ParquetColumnBuffer(column: $0, reservingCapacity: order.count) }
-        for i in order {
-            c[0].append(rows[i].host)
-            c[1].append(rows[i].queueId)
-            c[2].append(rows[i].messageId)
-            c[3].append(rows[i].hash)
-            c[4].append(rows[i].app)
-            c[5].append(rows[i].sender)
-            c[6].append(rows[i].recipient)
-            c[7].append(rows[i].origRecipient)
-            c[8].append(rows[i].recipientDomain)
-            c[9].append(rows[i].status)
-            c[10].append(rows[i].dsn)
-            c[11].append(rows[i].relay)
-            c[12].append(rows[i].response)
-            c[13].append(rows[i].category)
-            c[14].append(rows[i].receivedAt as Int64?)
-            c[15].append(rows[i].finishedAt as Int64?)
-            c[16].append(rows[i].delaySeconds as Double?)
-            c[17].append(rows[i].attempts as Int32?)
-            c[18].append(rows[i].size)
-        }
-        return c
+    public static func append(_ row: DeliveryRecord, to c: inout [ParquetColumnBuffer]) {
+        c[0].append(row.host)
+        c[1].append(row.queueId)
+        c[2].append(row.messageId)
+        c[3].append(row.hash)
+        c[4].append(row.app)
+        c[5].append(row.sender)
+        c[6].append(row.recipient)
+        c[7].append(row.origRecipient)
+        c[8].append(row.recipientDomain)
+        c[9].append(row.status)
+        c[10].append(row.dsn)
+        c[11].append(row.relay)
+        c[12].append(row.response)
+        c[13].append(row.category)
+        c[14].append(row.receivedAt as Int64?)
+        c[15].append(row.finishedAt as Int64?)
+        c[16].append(row.delaySeconds as Double?)
+        c[17].append(row.attempts as Int32?)
+        c[18].append(row.size)
     }
 
     public static func records(
@@ -113,16 +107,5 @@ extension DeliveryRecord: ParquetRecord {
         return c < 0
     }
 
-    public static func sortKey(_ rows: UnsafeBufferPointer<DeliveryRecord>, _ i: Int) -> ParquetSortKey {
-        // Only the leading field's prefix: a key word of a later field would order rows before the earlier field
-        // is fully compared.
-        let hash = rows[i].hash
-        return ParquetSortKey(
-            ParquetSortKey.word(hash), ParquetSortKey.word(hash, 8), ParquetSortKey.word(hash, 16),
-            ParquetSortKey.word(hash, 24))
-    }
-
-    public static func precedes(_ rows: UnsafeBufferPointer<DeliveryRecord>, _ i: Int, _ j: Int) -> Bool {
-        precedes(rows[i], rows[j])
-    }
+    public static let sortColumns = ["hash", "recipient", "finished_at", "host", "queue_id", "status", "received_at", "response", "message_id", "orig_recipient"]
 }

@@ -10,22 +10,21 @@ public protocol ParquetRecord: Sendable, Equatable {
     static var parquetSchema: ParquetSchema { get }
     /// Microseconds since the epoch (UTC) whose local date is the row's `day`.
     var partitionTime: Int64 { get }
-    /// Fills one buffer per schema column from `rows[order[0]], rows[order[1]], …` (an index order, so that
-    /// sorting and grouping never copy the records themselves).
-    static func makeColumns(_ rows: UnsafeBufferPointer<Self>, order: ArraySlice<Int>) -> [ParquetColumnBuffer]
+    /// Appends one row to `columns` (one buffer per schema column, in schema order).
+    static func append(_ row: Self, to columns: inout [ParquetColumnBuffer])
     /// Rebuilds rows from columns read back (matched by name, so column order in the file does not matter).
     static func records(from columns: [ParquetColumnBuffer], schema: ParquetSchema, path: String) throws -> [Self]
-    /// The order rows are written in: hash, then recipient for deliveries and attempts, time for rejects, with
-    /// further keys so that equal input always gives byte-identical files.
+    /// The order rows are written in, on records: hash, then recipient for deliveries and attempts, time for
+    /// rejects, with further keys so that equal input always gives byte-identical files. The writer sorts
+    /// columns by `sortColumns`, which must name the same fields in the same order; tests check both agree.
     static func precedes(_ a: Self, _ b: Self) -> Bool
-    /// A key that orders like `precedes` wherever the keys differ (equal keys fall back to `precedes`).
-    static func sortKey(_ rows: UnsafeBufferPointer<Self>, _ index: Int) -> ParquetSortKey
-    /// `precedes(rows[i], rows[j])` without copying the records.
-    static func precedes(_ rows: UnsafeBufferPointer<Self>, _ i: Int, _ j: Int) -> Bool
+    /// Column names, most significant first, that `RowTable.sortedOrder()` sorts by (nulls first, strings
+    /// by UTF-8 bytes): the fields `precedes` compares.
+    static var sortColumns: [String] { get }
 }
 
-/// Four big-endian words of the leading sort fields (string prefixes, biased integers), compared first so
-/// that sorting rarely needs the full string comparison.
+/// Four big-endian words of the leading sort column (a string's first 32 bytes, or a biased integer),
+/// compared first so that sorting rarely needs the full comparison.
 public struct ParquetSortKey: Sendable {
     var a: UInt64, b: UInt64, c: UInt64, d: UInt64
 
@@ -46,25 +45,6 @@ public struct ParquetSortKey: Sendable {
         return 0
     }
 
-    /// Bytes `offset..<offset+8` of the string's UTF-8, big-endian, zero-padded (nil and "" give 0, which is
-    /// consistent with nil sorting first: ties go to the full comparison).
-    @inline(__always)
-    static func word(_ s: String?, _ offset: Int = 0) -> UInt64 {
-        guard let s else { return 0 }
-        var value: UInt64 = 0
-        var shift: UInt64 = 56
-        var i = 0
-        for byte in s.utf8 {
-            if i >= offset + 8 { break }
-            if i >= offset {
-                value |= UInt64(byte) << shift
-                shift &-= 8
-            }
-            i += 1
-        }
-        return value
-    }
-
     /// A signed integer mapped to an unsigned word with the same order.
     @inline(__always)
     static func word(_ v: Int64) -> UInt64 { UInt64(bitPattern: v) ^ (1 << 63) }
@@ -73,25 +53,14 @@ public struct ParquetSortKey: Sendable {
 extension ParquetRecord {
     /// Fills one buffer per schema column from `rows`, in their order.
     public static func makeColumns(_ rows: ArraySlice<Self>) -> [ParquetColumnBuffer] {
-        let array = Array(rows)
-        return array.withUnsafeBufferPointer { makeColumns($0, order: Array($0.indices)[...]) }
+        RowTable(rows).columns
     }
 
-    /// The indices of `rows` in `precedes` order (stable), sorting indices rather than the records: moving
-    /// records would copy (retain and release) every string field.
+    /// The indices of `rows` (or of `indices` only) in `precedes` order, computed on columns as the writer does.
     public static func sortedOrder(_ rows: [Self], indices: [Int]? = nil) -> [Int] {
         let order = indices ?? Array(rows.indices)
-        return rows.withUnsafeBufferPointer { buffer in
-            var keyed = order.map { (key: sortKey(buffer, $0), index: $0) }
-            keyed.sort { x, y in
-                let c = x.key.compare(y.key)
-                if c != 0 { return c < 0 }
-                if precedes(buffer, x.index, y.index) { return true }
-                if precedes(buffer, y.index, x.index) { return false }
-                return x.index < y.index
-            }
-            return keyed.map(\.index)
-        }
+        let table = RowTable(order.lazy.map { rows[$0] })
+        return table.sortedOrder().map { order[$0] }
     }
 }
 

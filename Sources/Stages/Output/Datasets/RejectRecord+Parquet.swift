@@ -17,22 +17,16 @@ extension RejectRecord: ParquetRecord {
 
     public var partitionTime: Int64 { rejectedAt }
 
-    public static func makeColumns(_ rows: UnsafeBufferPointer<RejectRecord>, order: ArraySlice<Int>)
-        -> [ParquetColumnBuffer]
-    {
-        var c = parquetSchema.columns.map { ParquetColumnBuffer(column: $0, reservingCapacity: order.count) }
-        for i in order {
-            c[0].append(rows[i].host)
-            c[1].append(rows[i].rejectedAt as Int64?)
-            c[2].append(rows[i].client)
-            c[3].append(rows[i].sender)
-            c[4].append(rows[i].recipient)
-            c[5].append(rows[i].recipientDomain)
-            c[6].append(rows[i].code)
-            c[7].append(rows[i].dsn)
-            c[8].append(rows[i].response)
-        }
-        return c
+    public static func append(_ row: RejectRecord, to c: inout [ParquetColumnBuffer]) {
+        c[0].append(row.host)
+        c[1].append(row.rejectedAt as Int64?)
+        c[2].append(row.client)
+        c[3].append(row.sender)
+        c[4].append(row.recipient)
+        c[5].append(row.recipientDomain)
+        c[6].append(row.code)
+        c[7].append(row.dsn)
+        c[8].append(row.response)
     }
 
     public static func records(
@@ -73,16 +67,5 @@ extension RejectRecord: ParquetRecord {
         return c < 0
     }
 
-    public static func sortKey(_ rows: UnsafeBufferPointer<RejectRecord>, _ i: Int) -> ParquetSortKey {
-        // The time, then only the host's prefix: a word of a later field would order rows before the host is
-        // fully compared.
-        let host = rows[i].host
-        return ParquetSortKey(
-            ParquetSortKey.word(rows[i].rejectedAt), ParquetSortKey.word(host),
-            ParquetSortKey.word(host, 8), ParquetSortKey.word(host, 16))
-    }
-
-    public static func precedes(_ rows: UnsafeBufferPointer<RejectRecord>, _ i: Int, _ j: Int) -> Bool {
-        precedes(rows[i], rows[j])
-    }
+    public static let sortColumns = ["rejected_at", "host", "client", "recipient", "sender", "code", "dsn", "response"]
 }
