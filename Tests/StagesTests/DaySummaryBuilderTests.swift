@@ -335,6 +335,24 @@ enum SummaryFixture {
         #expect(batched.jsonBytes() == build().jsonBytes())
     }
 
+    @Test func sealedBuilderGivesTheSameSummaryWithTopDomainsOnly() {
+        var builder = DaySummaryBuilder(day: "2026-11-29", timeZone: SummaryFixture.berlin, topDomains: 2)
+        builder.add(deliveries: fixture.deliveries)
+        builder.add(attempts: fixture.attempts)
+        builder.add(rejects: fixture.rejects)
+        let before = builder.build(inFlight: 4, unparsedLines: 7, generatedAt: SummaryFixture.generatedAt)
+        builder.seal()
+        #expect(builder.isSealed && builder.isExact)
+        #expect(builder.build(inFlight: 4, unparsedLines: 7, generatedAt: SummaryFixture.generatedAt) == before)
+        #expect(before.totals.messages > 0)
+        #expect(Set(fixture.deliveries.map(\.recipientDomain)).count > 2)  // so sealing did drop domains
+        // A row after sealing is still counted, but the builder no longer claims an exact summary.
+        builder.add(deliveries: fixture.deliveries.prefix(1))
+        #expect(!builder.isExact)
+        let after = builder.build(inFlight: 4, unparsedLines: 7, generatedAt: SummaryFixture.generatedAt)
+        #expect(after.totals.recipients == before.totals.recipients + 1)
+    }
+
     @Test(arguments: [
         ("UTC", 0.0, "1970-01-01T00:00:00+00:00"),
         ("Europe/Berlin", 1_795_993_199.75, "2026-11-29T23:59:59+01:00"),

@@ -27,6 +27,11 @@ public struct DaySummaryBuilder: Sendable {
     private var rejected = 0
     private var rejectedHourly = [Int](repeating: 0, count: 24)
     private var hours: HourCache
+    /// Set by `seal()`.
+    public private(set) var isSealed = false
+    /// False once rows were added after `seal()`: the message count and the domain ranking may then be off,
+    /// and the day's summary must come from its rows instead.
+    public private(set) var isExact = true
 
     /// - Parameters:
     ///   - day: the local date, `YYYY-MM-DD`, written as is.
@@ -39,9 +44,21 @@ public struct DaySummaryBuilder: Sendable {
         self.hours = HourCache(timeZone: timeZone)
     }
 
+    /// Drops what only further rows would need (the set of distinct messages, the domains outside the top
+    /// `topDomains`), for a day that gets no more rows: a backlog run keeps every day's builder until the
+    /// end, and these are most of a builder's memory. Adding rows afterwards is allowed but clears `isExact`.
+    public mutating func seal() {
+        guard !isSealed else { return }
+        isSealed = true
+        overall.seal(topDomains: topDomains)
+        notifications.seal(topDomains: topDomains)
+        for name in apps.keys { apps[name]!.seal(topDomains: topDomains) }
+    }
+
     /// Counts final outcomes (rows of `deliveries`).
     /// - Complexity: O(n), one set insertion and a few dictionary updates per record.
     public mutating func add(deliveries: some Sequence<DeliveryRecord>) {
+        if isSealed { isExact = false }
         for record in deliveries {
             let hour = hours.hour(ofMicroseconds: record.finishedAt)
             if record.app == DaySummary.notificationApp {
@@ -57,6 +74,7 @@ public struct DaySummaryBuilder: Sendable {
     /// already counted from `deliveries`.
     /// - Complexity: O(n).
     public mutating func add(attempts: some Sequence<AttemptRecord>) {
+        if isSealed { isExact = false }
         for record in attempts where record.status == "deferred" {
             let hour = hours.hour(ofMicroseconds: record.attemptedAt)
             if record.app == DaySummary.notificationApp {
@@ -71,6 +89,7 @@ public struct DaySummaryBuilder: Sendable {
     /// Counts rejections (rows of `rejects`); they belong to no application.
     /// - Complexity: O(n).
     public mutating func add(rejects: some Sequence<RejectRecord>) {
+        if isSealed { isExact = false }
         for record in rejects {
             rejected += 1
             rejectedHourly[hours.hour(ofMicroseconds: record.rejectedAt)] += 1
@@ -150,6 +169,8 @@ extension DaySummaryBuilder {
         /// of thousands of messages. Two messages of one day colliding is about n²/2⁶⁵ likely (about 10⁻⁹ for
         /// 200,000 messages), and would undercount `messages` by one.
         var messages = Set<UInt64>()
+        /// The size of `messages` when it was dropped by `seal`.
+        var sealedMessages = 0
         var totals = DaySummary.Totals()
         var delays = DelayHistogram()
         var domains: [String: DaySummary.Domain] = [:]
@@ -210,15 +231,27 @@ extension DaySummaryBuilder {
             deferredCategories[record.category, default: 0] += 1
         }
 
-        func section(topDomains: Int, inFlight: Int?) -> DaySummary.Section {
-            var totals = self.totals
-            totals.messages = messages.count
-            totals.inFlight = inFlight
-            let ranked = domains.values.sorted {
+        /// Keeps the message count and the top domains only.
+        mutating func seal(topDomains: Int) {
+            sealedMessages += messages.count
+            messages = []
+            domains = Dictionary(uniqueKeysWithValues: rankedDomains().prefix(topDomains).map { ($0.domain, $0) })
+        }
+
+        /// Domains by recipients, then deferred attempts, then name.
+        func rankedDomains() -> [DaySummary.Domain] {
+            domains.values.sorted {
                 if $0.recipients != $1.recipients { return $0.recipients > $1.recipients }
                 if $0.deferredAttempts != $1.deferredAttempts { return $0.deferredAttempts > $1.deferredAttempts }
                 return $0.domain < $1.domain
             }
+        }
+
+        func section(topDomains: Int, inFlight: Int?) -> DaySummary.Section {
+            var totals = self.totals
+            totals.messages = sealedMessages + messages.count
+            totals.inFlight = inFlight
+            let ranked = rankedDomains()
             return DaySummary.Section(
                 totals: totals, delay: delays.delays(), domains: Array(ranked.prefix(topDomains)),
                 categories: categories, deferredCategories: deferredCategories, hourly: hourly)

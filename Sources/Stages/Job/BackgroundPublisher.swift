@@ -1,37 +1,81 @@
 import Dispatch
+import Foundation
 import Pipeline
 import Synchronization
 
-/// Publishes part files and feeds the day summaries on threads of their own, so that correlation (which must
-/// stay sequential) goes on while rows are sorted, encoded and compressed and while summaries are counted.
+/// Buffers, publishes and sums up the correlator's records on threads of its own, so that correlation
+/// (which must stay sequential) goes on while rows are copied into columns, sorted, encoded and compressed.
 ///
-/// Two serial queues: one publishes (at most one day's tables waiting behind the one being written, so
-/// `submit` blocks when the writer falls behind, which bounds memory), one adds records to the summary
-/// builders (a few batches of records may wait). Errors are kept and thrown by the next call or by `finish`.
-/// The builders and the set of days touched belong to their queues until `finish` has returned.
+/// Three serial queues:
+/// - *buffer*: adds records to the day tables (`DayBuffers`) and hands full days to the publish queue;
+/// - *publish*: writes a day's part files; at most one day waits behind the one being written, so the
+///   buffer queue blocks when the writer falls behind, which bounds memory;
+/// - *summaries*: adds records to the day summary builders.
+/// `accept` blocks when more than a few batches of records wait, which holds back the correlator in turn.
+/// Errors are kept and thrown by the next `accept` or by `finish`. Each queue's state belongs to it until
+/// `finish` has returned.
 final class BackgroundPublisher: @unchecked Sendable {
     private let store: DatasetStore
+    private let bufferQueue = DispatchQueue(label: "mailstats.buffer")
     private let publishQueue = DispatchQueue(label: "mailstats.publish")
     private let summaryQueue = DispatchQueue(label: "mailstats.summaries")
     private let group = DispatchGroup()
+    private let batchSlots = DispatchSemaphore(value: 8)
     private let publishSlots = DispatchSemaphore(value: 1)
-    private let summarySlots = DispatchSemaphore(value: 8)
     private let failure = Mutex<(any Error)?>(nil)
-    // Confined to `summaryQueue` until `finish()`.
+    // Confined to `bufferQueue`.
+    private var buffers: DayBuffers
+    // Confined to `summaryQueue`.
     private var builders: [Int64: DaySummaryBuilder] = [:]
     private var calendar: DayCalendar
-    // Confined to `publishQueue` until `finish()`.
+    // Confined to `publishQueue`.
     private var daysTouched = Set<String>()
 
-    init(store: DatasetStore) {
+    init(store: DatasetStore, buffers: DayBuffers) {
         self.store = store
+        self.buffers = buffers
         calendar = DayCalendar(timeZone: store.timeZone)
     }
 
-    /// Queues one day's tables, to be written as part file `partName` of each dataset.
+    /// Queues records for the day tables and the summaries.
     /// - Throws: the error of an earlier publish.
-    func submit(day: String, tables: DayTables, partName: String) throws {
+    func accept(_ output: CorrelatorOutput) throws {
         if let error = failure.withLock({ $0 }) { throw error }
+        batchSlots.wait()
+        batchSlots.wait()
+        group.enter()
+        bufferQueue.async { [self] in
+            defer {
+                batchSlots.signal()
+                group.leave()
+            }
+            for flush in buffers.add(output) { submit(flush) }
+        }
+        group.enter()
+        summaryQueue.async { [self] in
+            defer {
+                batchSlots.signal()
+                group.leave()
+            }
+            add(output.deliveries, time: \.finishedAt) { $0.add(deliveries: $1) }
+            add(output.attempts, time: \.attemptedAt) { $0.add(attempts: $1) }
+            add(output.rejects, time: \.rejectedAt) { $0.add(rejects: $1) }
+            sealPastDays()
+        }
+    }
+
+    /// Seals the builders of days two or more days before the latest day seen: records come in log order,
+    /// so those days are done (a late record only clears the builder's `isExact`, and the day's summary is
+    /// then computed from its rows).
+    private func sealPastDays() {
+        guard let latest = builders.keys.max() else { return }
+        for day in builders.keys where day < latest - 1 && !builders[day]!.isSealed {
+            builders[day]!.seal()
+        }
+    }
+
+    /// Queues one day's tables for writing (called on the buffer queue; waits while a day is still waiting).
+    private func submit(_ flush: DayBuffers.Flush) {
         publishSlots.wait()
         group.enter()
         publishQueue.async { [self] in
@@ -41,38 +85,21 @@ final class BackgroundPublisher: @unchecked Sendable {
             }
             guard failure.withLock({ $0 }) == nil else { return }
             // Each table is dropped once written, so a day's rows leave memory dataset by dataset.
-            var tables = tables
+            var tables = flush.tables
             let rows = tables.count
             do {
-                try store.publish(tables.deliveries, day: day, partName: partName)
+                try store.publish(tables.deliveries, day: flush.day, partName: flush.partName)
                 tables.deliveries = RowTable()
-                try store.publish(tables.attempts, day: day, partName: partName)
+                try store.publish(tables.attempts, day: flush.day, partName: flush.partName)
                 tables.attempts = RowTable()
-                try store.publish(tables.rejects, day: day, partName: partName)
+                try store.publish(tables.rejects, day: flush.day, partName: flush.partName)
                 tables.rejects = RowTable()
-                if rows > 0 { daysTouched.insert(day) }
+                if rows > 0 { daysTouched.insert(flush.day) }
                 MemoryTuning.releaseFreeMemory()
                 CrashPoint.reach("after-part")
             } catch {
                 failure.withLock { $0 = $0 ?? error }
             }
-        }
-    }
-
-    /// Queues records for the summary builders of their days.
-    /// - Throws: the error of an earlier publish.
-    func summarize(_ output: CorrelatorOutput) throws {
-        if let error = failure.withLock({ $0 }) { throw error }
-        summarySlots.wait()
-        group.enter()
-        summaryQueue.async { [self] in
-            defer {
-                summarySlots.signal()
-                group.leave()
-            }
-            add(output.deliveries, time: \.finishedAt) { $0.add(deliveries: $1) }
-            add(output.attempts, time: \.attemptedAt) { $0.add(attempts: $1) }
-            add(output.rejects, time: \.rejectedAt) { $0.add(rejects: $1) }
         }
     }
 
@@ -91,12 +118,19 @@ final class BackgroundPublisher: @unchecked Sendable {
         }
     }
 
-    /// Waits for every queued publish and summary.
-    /// - Returns: the summary builders per day and the days that got part files.
+    /// Publishes what is still buffered and waits for every queued task.
+    /// - Returns: the exact summary builders per day (see `DaySummaryBuilder.isExact`) and the days that got
+    ///   part files.
     /// - Throws: the first publish error.
     func finish() throws -> (builders: [String: DaySummaryBuilder], daysTouched: Set<String>) {
+        group.enter()
+        bufferQueue.async { [self] in
+            defer { group.leave() }
+            for flush in buffers.drain() { submit(flush) }
+        }
         group.wait()
         if let error = failure.withLock({ $0 }) { throw error }
-        return (Dictionary(uniqueKeysWithValues: builders.values.map { ($0.day, $0) }), daysTouched)
+        let exact = builders.values.filter(\.isExact)
+        return (Dictionary(uniqueKeysWithValues: exact.map { ($0.day, $0) }), daysTouched)
     }
 }

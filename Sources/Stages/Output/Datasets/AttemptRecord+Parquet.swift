@@ -21,20 +21,20 @@ extension AttemptRecord: ParquetRecord {
 
     public var partitionTime: Int64 { attemptedAt }
 
-    public static func append(_ row: AttemptRecord, to c: inout [ParquetColumnBuffer]) {
-        c[0].append(row.host)
-        c[1].append(row.queueId)
-        c[2].append(row.hash)
-        c[3].append(row.app)
-        c[4].append(row.recipient)
-        c[5].append(row.recipientDomain)
-        c[6].append(row.attemptedAt as Int64?)
-        c[7].append(row.status)
-        c[8].append(row.dsn)
-        c[9].append(row.relay)
-        c[10].append(row.response)
-        c[11].append(row.category)
-        c[12].append(row.delaySeconds)
+    public static func append(_ row: AttemptRecord, to t: inout RowTable<AttemptRecord>) {
+        t.append(row.host, at: 0)
+        t.append(row.queueId, at: 1)
+        t.append(row.hash, at: 2)
+        t.append(row.app, at: 3)
+        t.append(row.recipient, at: 4)
+        t.append(row.recipientDomain, at: 5)
+        t.append(row.attemptedAt as Int64?, at: 6)
+        t.append(row.status, at: 7)
+        t.append(row.dsn, at: 8)
+        t.append(row.relay, at: 9)
+        t.append(row.response, at: 10)
+        t.append(row.category, at: 11)
+        t.append(row.delaySeconds, at: 12)
     }
 
     public static func records(
@@ -82,6 +82,8 @@ extension AttemptRecord: ParquetRecord {
         if c == 0 { c = threeWay(a.delaySeconds, b.delaySeconds) }
         return c < 0
     }
+
+    public static let dictionaryColumns: Set<String> = ["host", "app", "recipient_domain", "status", "dsn", "relay", "category"]
 
     public static let sortColumns = ["hash", "recipient", "attempted_at", "host", "queue_id", "status", "response", "delay_s"]
 }

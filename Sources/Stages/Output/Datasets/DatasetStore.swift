@@ -109,7 +109,7 @@ public struct DatasetStore: Sendable {
             var sink: any ParquetOutputSink = file
             if let failAfter { sink = FaultInjectingOutputSink(wrapping: sink, failAfterBytes: failAfter) }
             let writer = try ParquetFileWriter(sink: sink, schema: R.parquetSchema, options: options)
-            let index = RowIndex(table.columns)
+            let index = table.rowIndex()
             var start = 0
             while start < order.count {
                 let end = min(start + rowGroupRows, order.count)

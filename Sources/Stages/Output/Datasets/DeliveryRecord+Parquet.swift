@@ -27,26 +27,26 @@ extension DeliveryRecord: ParquetRecord {
 
     public var partitionTime: Int64 { finishedAt }
 
-    public static func append(_ row: DeliveryRecord, to c: inout [ParquetColumnBuffer]) {
-        c[0].append(row.host)
-        c[1].append(row.queueId)
-        c[2].append(row.messageId)
-        c[3].append(row.hash)
-        c[4].append(row.app)
-        c[5].append(row.sender)
-        c[6].append(row.recipient)
-        c[7].append(row.origRecipient)
-        c[8].append(row.recipientDomain)
-        c[9].append(row.status)
-        c[10].append(row.dsn)
-        c[11].append(row.relay)
-        c[12].append(row.response)
-        c[13].append(row.category)
-        c[14].append(row.receivedAt as Int64?)
-        c[15].append(row.finishedAt as Int64?)
-        c[16].append(row.delaySeconds as Double?)
-        c[17].append(row.attempts as Int32?)
-        c[18].append(row.size)
+    public static func append(_ row: DeliveryRecord, to t: inout RowTable<DeliveryRecord>) {
+        t.append(row.host, at: 0)
+        t.append(row.queueId, at: 1)
+        t.append(row.messageId, at: 2)
+        t.append(row.hash, at: 3)
+        t.append(row.app, at: 4)
+        t.append(row.sender, at: 5)
+        t.append(row.recipient, at: 6)
+        t.append(row.origRecipient, at: 7)
+        t.append(row.recipientDomain, at: 8)
+        t.append(row.status, at: 9)
+        t.append(row.dsn, at: 10)
+        t.append(row.relay, at: 11)
+        t.append(row.response, at: 12)
+        t.append(row.category, at: 13)
+        t.append(row.receivedAt as Int64?, at: 14)
+        t.append(row.finishedAt as Int64?, at: 15)
+        t.append(row.delaySeconds as Double?, at: 16)
+        t.append(row.attempts as Int32?, at: 17)
+        t.append(row.size, at: 18)
     }
 
     public static func records(
@@ -106,6 +106,8 @@ extension DeliveryRecord: ParquetRecord {
         if c == 0 { c = utf8Compare(a.origRecipient, b.origRecipient) }
         return c < 0
     }
+
+    public static let dictionaryColumns: Set<String> = ["host", "app", "sender", "recipient_domain", "status", "dsn", "relay", "category"]
 
     public static let sortColumns = ["hash", "recipient", "finished_at", "host", "queue_id", "status", "received_at", "response", "message_id", "orig_recipient"]
 }

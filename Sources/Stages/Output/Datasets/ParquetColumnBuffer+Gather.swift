@@ -1,8 +1,8 @@
 extension ParquetColumnBuffer {
     /// A new buffer holding rows `order[0], order[1], …` of this one: how sorted row groups are cut from a
     /// `RowTable` without ever turning rows back into records.
-    /// - Parameter denseIndex: for an OPTIONAL column, the value position of each row (-1 for null), from
-    ///   `RowIndex`; nil for a REQUIRED column.
+    /// - Parameter denseIndex: the value position of each row (-1 for null): from `RowIndex` for an OPTIONAL
+    ///   column, the ids of a dictionary column; nil when row i is value i.
     /// - Complexity: O(order.count + bytes copied).
     func gathered(_ order: ArraySlice<Int>, denseIndex: [Int32]?) -> ParquetColumnBuffer {
         var out = ParquetColumnBuffer(kind: kind, isOptional: isOptional, reservingCapacity: order.count)
@@ -10,14 +10,15 @@ extension ParquetColumnBuffer {
         var values: [Int] = []
         values.reserveCapacity(order.count)
         if let denseIndex {
-            out.definitionLevels.reserveCapacity(order.count)
+            if isOptional { out.definitionLevels.reserveCapacity(order.count) }
             for row in order {
                 let value = denseIndex[row]
                 if value < 0 {
+                    precondition(isOptional, "null in a REQUIRED column")
                     out.definitionLevels.append(0)
                     out.nullCount += 1
                 } else {
-                    out.definitionLevels.append(1)
+                    if isOptional { out.definitionLevels.append(1) }
                     values.append(Int(value))
                 }
             }

@@ -10,8 +10,11 @@ public protocol ParquetRecord: Sendable, Equatable {
     static var parquetSchema: ParquetSchema { get }
     /// Microseconds since the epoch (UTC) whose local date is the row's `day`.
     var partitionTime: Int64 { get }
-    /// Appends one row to `columns` (one buffer per schema column, in schema order).
-    static func append(_ row: Self, to columns: inout [ParquetColumnBuffer])
+    /// Appends one row to `table`: one `table.append(value, at: column)` per schema column.
+    static func append(_ row: Self, to table: inout RowTable<Self>)
+    /// String columns with few distinct values per day (hosts, applications, statuses, relays), which a
+    /// `RowTable` keeps as ids into their distinct values.
+    static var dictionaryColumns: Set<String> { get }
     /// Rebuilds rows from columns read back (matched by name, so column order in the file does not matter).
     static func records(from columns: [ParquetColumnBuffer], schema: ParquetSchema, path: String) throws -> [Self]
     /// The order rows are written in, on records: hash, then recipient for deliveries and attempts, time for

@@ -17,16 +17,16 @@ extension RejectRecord: ParquetRecord {
 
     public var partitionTime: Int64 { rejectedAt }
 
-    public static func append(_ row: RejectRecord, to c: inout [ParquetColumnBuffer]) {
-        c[0].append(row.host)
-        c[1].append(row.rejectedAt as Int64?)
-        c[2].append(row.client)
-        c[3].append(row.sender)
-        c[4].append(row.recipient)
-        c[5].append(row.recipientDomain)
-        c[6].append(row.code)
-        c[7].append(row.dsn)
-        c[8].append(row.response)
+    public static func append(_ row: RejectRecord, to t: inout RowTable<RejectRecord>) {
+        t.append(row.host, at: 0)
+        t.append(row.rejectedAt as Int64?, at: 1)
+        t.append(row.client, at: 2)
+        t.append(row.sender, at: 3)
+        t.append(row.recipient, at: 4)
+        t.append(row.recipientDomain, at: 5)
+        t.append(row.code, at: 6)
+        t.append(row.dsn, at: 7)
+        t.append(row.response, at: 8)
     }
 
     public static func records(
@@ -66,6 +66,8 @@ extension RejectRecord: ParquetRecord {
         if c == 0 { c = utf8Compare(a.response, b.response) }
         return c < 0
     }
+
+    public static let dictionaryColumns: Set<String> = ["host", "recipient_domain", "dsn"]
 
     public static let sortColumns = ["rejected_at", "host", "client", "recipient", "sender", "code", "dsn", "response"]
 }

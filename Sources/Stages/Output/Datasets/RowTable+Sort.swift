@@ -8,11 +8,13 @@ extension RowTable {
     /// comparison is a prefix-word compare of the leading column, and only ties read the columns' bytes.
     /// - Complexity: O(n log n) comparisons.
     public func sortedOrder() -> [Int] {
+        let index = rowIndex()
         let keys = R.sortColumns.map { name -> SortColumn in
-            guard let index = R.parquetSchema.index(of: name) else {
+            guard let column = R.parquetSchema.index(of: name) else {
                 preconditionFailure("sort column \(name) is not in the \(R.datasetName) schema")
             }
-            return SortColumn(columns[index])
+            let (values, dense) = values(column, index)
+            return SortColumn(values, dense: dense)
         }
         guard let lead = keys.first else { return Array(0..<count) }
         var keyed = (0..<count).map { (key: lead.key(row: $0), index: $0) }
@@ -35,9 +37,10 @@ final class SortColumn {
     /// Row → position among the non-null values (-1 null); nil for REQUIRED columns.
     private let dense: [Int32]?
 
-    init(_ column: ParquetColumnBuffer) {
+    /// - Parameter dense: each row's position among `column`'s values (-1 null); nil when row i is value i.
+    init(_ column: ParquetColumnBuffer, dense: [Int32]?) {
         self.column = column
-        dense = RowIndex([column]).dense[0]
+        self.dense = dense
     }
 
     /// The value position of a row, or -1 for null.

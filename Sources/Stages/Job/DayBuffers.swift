@@ -1,0 +1,77 @@
+import Foundation
+
+/// The rows of a run not yet published, per local day, and the rule that decides when a day is published:
+/// when `flushRows` rows are held, the oldest day goes, whole.
+///
+/// Why per day: logs run forward in time, so a day's rows are nearly complete when later days start to fill
+/// the buffer; flushing the oldest day whole gives one part per day on a large backlog (which then needs no
+/// compaction) and small hourly runs one part per touched day.
+///
+/// Part names are `PREFIX-NNNNNN`: the prefix is a function of the committed state and the sequence number
+/// counts flushes, which happen at the same rows for the same input, so a rerun after a crash overwrites
+/// exactly the parts the crashed run published.
+struct DayBuffers {
+    /// One day's rows to publish as part `partName`.
+    struct Flush: Sendable {
+        var day: String
+        var tables: DayTables
+        var partName: String
+    }
+
+    let partPrefix: String
+    let flushRows: Int
+    /// Buffered rows by local day number (days since 1970-01-01): integer keys, no day text per record.
+    private var days: [Int64: DayTables] = [:]
+    private var buffered = 0
+    private var calendar: DayCalendar
+    private var sequence = 0
+
+    init(partPrefix: String, flushRows: Int, timeZone: TimeZone) {
+        self.partPrefix = partPrefix
+        self.flushRows = max(1, flushRows)
+        calendar = DayCalendar(timeZone: timeZone)
+    }
+
+    /// Adds the records to their days' tables.
+    /// - Returns: the days to publish now, oldest first.
+    /// - Complexity: O(n) in the records (their bytes are copied into columns once), plus the flushes.
+    mutating func add(_ output: CorrelatorOutput) -> [Flush] {
+        buffered += output.deliveries.count + output.attempts.count + output.rejects.count
+        for record in output.deliveries {
+            days[calendar.dayNumber(ofMicros: record.finishedAt), default: DayTables()].deliveries.append(record)
+        }
+        for record in output.attempts {
+            days[calendar.dayNumber(ofMicros: record.attemptedAt), default: DayTables()].attempts.append(record)
+        }
+        for record in output.rejects {
+            days[calendar.dayNumber(ofMicros: record.rejectedAt), default: DayTables()].rejects.append(record)
+        }
+        var flushes: [Flush] = []
+        while buffered >= flushRows, let oldest = days.keys.min() {
+            flushes.append(flush(day: oldest))
+        }
+        return flushes
+    }
+
+    /// Everything still buffered, oldest day first.
+    mutating func drain() -> [Flush] {
+        days.keys.sorted().map { flush(day: $0) }
+    }
+
+    private mutating func flush(day dayNumber: Int64) -> Flush {
+        let tables = days.removeValue(forKey: dayNumber) ?? DayTables()
+        buffered -= tables.count
+        let name = "\(partPrefix)-\(String(repeating: "0", count: max(0, 6 - String(sequence).count)))\(sequence)"
+        sequence += 1
+        return Flush(day: DayCalendar.format(daysSinceEpoch: dayNumber), tables: tables, partName: name)
+    }
+}
+
+/// One day's buffered rows of the three datasets.
+struct DayTables: Sendable {
+    var deliveries = RowTable<DeliveryRecord>()
+    var attempts = RowTable<AttemptRecord>()
+    var rejects = RowTable<RejectRecord>()
+
+    var count: Int { deliveries.count + attempts.count + rejects.count }
+}
