@@ -126,6 +126,9 @@ struct DictionaryColumn: Sendable {
     private(set) var entries: ParquetColumnBuffer
     private(set) var ids: [Int32] = []
     private var lookup: [String: Int32] = [:]
+    /// The last value appended and its id: consecutive rows often repeat a value (one host, a message's
+    /// recipients), and comparing two strings that share storage is cheaper than hashing one.
+    private var last: (value: String, id: Int32)?
 
     init(column: ParquetColumn) {
         entries = ParquetColumnBuffer(column: column)
@@ -138,14 +141,20 @@ struct DictionaryColumn: Sendable {
             ids.append(-1)
             return
         }
-        if let id = lookup[value] {
-            ids.append(id)
+        if let last, last.value == value {
+            ids.append(last.id)
             return
         }
-        let id = Int32(entries.valueCount)
-        entries.append(value)
-        lookup[value] = id
+        let id: Int32
+        if let known = lookup[value] {
+            id = known
+        } else {
+            id = Int32(entries.valueCount)
+            entries.append(value)
+            lookup[value] = id
+        }
         ids.append(id)
+        last = (value, id)
     }
 }
 
