@@ -10,6 +10,7 @@ import Pipeline
 /// A compressor holds libdeflate's state and is not thread-safe: use one per thread.
 final class GzipPageCompressor {
     private let compressor: OpaquePointer
+    private var scratch: [UInt8] = []
 
     /// - Parameter level: libdeflate level 1 (fastest) … 12 (smallest); out-of-range values are clamped.
     init(level: Int32) throws {
@@ -44,23 +45,12 @@ final class GzipPageCompressor {
         return produced
     }
 
-    /// Appends one gzip member holding `input` to `out`; returns its size in bytes.
-    @discardableResult
-    func compress(_ input: UnsafeRawBufferPointer, appendingTo out: inout [UInt8]) throws -> Int {
-        let start = out.count
+    /// One gzip member holding `input`. Compresses into a reused scratch buffer of the worst-case size, then
+    /// copies out the exact bytes (a fresh worst-case buffer per page costs page faults).
+    func compress(_ input: UnsafeRawBufferPointer) throws -> [UInt8] {
         let bound = self.bound(input.count)
-        var failure: (any Error)?
-        out.append(contentsOf: repeatElement(0, count: bound))
-        let produced = out.withUnsafeMutableBytes { buffer -> Int in
-            do {
-                return try compress(input, into: UnsafeMutableRawBufferPointer(rebasing: buffer[start...]))
-            } catch {
-                failure = error
-                return 0
-            }
-        }
-        out.removeLast(bound - produced)
-        if let failure { throw failure }
-        return produced
+        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
+        let produced = try scratch.withUnsafeMutableBytes { try compress(input, into: $0) }
+        return Array(scratch[0..<produced])
     }
 }
