@@ -85,6 +85,48 @@ struct ParquetBench {
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
+    /// Times `ParquetFileWriter` alone: the row groups (`DatasetStore.rowGroupRows` rows, as the store cuts them) are built
+    /// before the clock starts, so the figure is encoding + compression + file writes, nothing else. Best of
+    /// `runs` runs (the machine is shared); the file written is checked to be byte-identical each time.
+    static func measureWriterAlone(rows: [DeliveryRecord], level: Int32, path: String, runs: Int = 3) throws -> String {
+        let rowGroupRows = DatasetStore(root: "/nonexistent", timeZone: TimeZone(identifier: "UTC")!).rowGroupRows
+        let buildStart = ContinuousClock.now
+        let groups: [[ParquetColumnBuffer]] = stride(from: 0, to: rows.count, by: rowGroupRows).map { start in
+            DeliveryRecord.makeColumns(rows[start..<min(start + rowGroupRows, rows.count)])
+        }
+        let buildTime = ContinuousClock.now - buildStart
+        var options = ParquetWriterOptions()
+        options.compressionLevel = level
+        var best: (wall: Double, cpu: Double) = (.infinity, .infinity)
+        var firstBytes: Data?
+        for _ in 0..<max(1, runs) {
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+            let clock = ContinuousClock()
+            let cpuBefore = cpuSeconds()
+            let wall = try clock.measure {
+                let writer = try ParquetFileWriter(
+                    sink: FileDescriptorOutputSink(descriptor: fd, path: path), schema: DeliveryRecord.parquetSchema,
+                    options: options)
+                for group in groups { try writer.write(rowGroup: group) }
+                try writer.close(keyValueMetadata: [(key: "mailstats.dataset", value: "deliveries")])
+            }
+            let cpu = cpuSeconds() - cpuBefore
+            close(fd)
+            let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+            best = (min(best.wall, seconds), min(best.cpu, cpu))
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            if let firstBytes { #expect(bytes == firstBytes, "writer output must be deterministic") }
+            firstBytes = bytes
+        }
+        return String(
+            format: "level %d writer only (row groups prebuilt, best of %d): %d rows, write %.3f s (%.0f rows/s; "
+                + "CPU %.3f s = %.0f rows/CPU-s), %d bytes; building the row groups (makeColumns, untimed above) took %.3f s",
+            level, max(1, runs), rows.count, best.wall, Double(rows.count) / best.wall, best.cpu, Double(rows.count) / best.cpu,
+            firstBytes?.count ?? 0,
+            Double(buildTime.components.seconds) + Double(buildTime.components.attoseconds) / 1e18)
+    }
+
     @Test func writeOneMillionDeliveries() throws {
         let environment = ProcessInfo.processInfo.environment
         let count = Int(environment["MAILSTATS_BENCH_ROWS"] ?? "") ?? 1_000_000
@@ -100,6 +142,19 @@ struct ParquetBench {
         }
         let levels = (environment["MAILSTATS_BENCH_LEVELS"] ?? "1,3,6").split(separator: ",").compactMap { Int32($0) }
         var report: [String] = []
+        if environment["MAILSTATS_BENCH_WRITER_ONLY"] == "1" {
+            // Profiling aid: only the writer, many times (MAILSTATS_BENCH_RUNS, default 10).
+            let sorted = DeliveryRecord.sortedOrder(oneDay).map { oneDay[$0] }
+            for level in levels {
+                try FileManager.default.createDirectory(
+                    atPath: out + "/level\(level)", withIntermediateDirectories: true)
+                let line = try Self.measureWriterAlone(
+                    rows: sorted, level: level, path: out + "/level\(level)/writer-only.parquet",
+                    runs: Int(environment["MAILSTATS_BENCH_RUNS"] ?? "") ?? 10)
+                print("ParquetBench " + line)
+            }
+            return
+        }
         for level in levels {
             var store = DatasetStore(root: out + "/level\(level)", timeZone: TimeZone(identifier: "UTC")!)
             store.writerOptions.compressionLevel = level
@@ -130,6 +185,10 @@ struct ParquetBench {
                 seconds(publishTime), Double(count) / seconds(publishTime), size)
             report.append(line)
             print("ParquetBench " + line)
+            let writerLine = try Self.measureWriterAlone(
+                rows: order.map { oneDay[$0] }, level: level, path: out + "/level\(level)/writer-only.parquet")
+            report.append(writerLine)
+            print("ParquetBench " + writerLine)
             #expect(try ParquetFileReader(path: out + "/level\(level)/deliveries.parquet").rowCount == Int64(count))
         }
         try report.joined(separator: "\n").appending("\n").write(

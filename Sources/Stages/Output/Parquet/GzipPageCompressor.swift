@@ -1,51 +1,56 @@
 import CZlib
 import Pipeline
 
-/// Compresses page bodies into single RFC 1952 gzip members (Parquet codec GZIP).
+/// Compresses page bodies into single RFC 1952 gzip members (Parquet codec GZIP) with libdeflate.
 ///
-/// A zlib stream (windowBits 15) instead of gzip (15+16) is accepted by pyarrow but rejected by DuckDB, hence
-/// the explicit gzip wrapper. One stream is reused with `deflateReset`, since `deflateInit2` allocates
-/// hundreds of KiB per call.
+/// Pages are whole buffers, which is what libdeflate is built for: on log-like text it compresses about 1.8×
+/// faster than zlib at level 1, and smaller. It writes a real gzip member (header with mtime 0, CRC-32 and size
+/// trailer), so the output is deterministic and DuckDB accepts it (a bare zlib stream is rejected by DuckDB).
+///
+/// A compressor holds libdeflate's state and is not thread-safe: use one per thread.
 final class GzipPageCompressor {
-    private let stream: UnsafeMutablePointer<z_stream>
+    private let compressor: OpaquePointer
     private var scratch: [UInt8] = []
 
-    /// - Parameter level: zlib level 1 (fastest) … 9 (smallest).
+    /// - Parameter level: libdeflate level 1 (fastest) … 12 (smallest); out-of-range values are clamped.
     init(level: Int32) throws {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let status = czlib_deflate_init2(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY)
-        guard status == Z_OK else {
-            stream.deallocate()
-            throw MailstatsError(.io, "cannot initialise gzip compression", cause: "zlib status \(status)")
+        let clamped = min(max(level, 1), 12)
+        guard let compressor = libdeflate_alloc_compressor(clamped) else {
+            throw MailstatsError(.io, "cannot initialise gzip compression", cause: "libdeflate level \(clamped)")
         }
+        self.compressor = compressor
     }
 
     deinit {
-        deflateEnd(stream)
-        stream.deallocate()
+        libdeflate_free_compressor(compressor)
     }
 
-    /// Appends one gzip member holding `input` to `out`; returns its size in bytes.
-    func compress(_ input: UnsafeRawBufferPointer, appendingTo out: inout [UInt8]) throws -> Int {
-        deflateReset(stream)
-        let bound = Int(deflateBound(stream, uLong(input.count))) + 32
-        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
-        let produced: Int = try scratch.withUnsafeMutableBufferPointer { outBuffer in
-            stream.pointee.next_in = UnsafeMutablePointer(
-                mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-            stream.pointee.avail_in = uInt(input.count)
-            stream.pointee.next_out = outBuffer.baseAddress
-            stream.pointee.avail_out = uInt(outBuffer.count)
-            let status = deflate(stream, Z_FINISH)
-            stream.pointee.next_in = nil
-            stream.pointee.next_out = nil
-            guard status == Z_STREAM_END else {
-                throw MailstatsError(.io, "gzip compression failed", cause: "zlib status \(status)")
-            }
-            return outBuffer.count - Int(stream.pointee.avail_out)
+    /// The most bytes `compress` can produce for `count` input bytes.
+    func bound(_ count: Int) -> Int {
+        libdeflate_gzip_compress_bound(compressor, count)
+    }
+
+    /// Compresses `input` into `output` (at least `bound(input.count)` bytes); returns the bytes written.
+    func compress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws -> Int {
+        // libdeflate wants a non-null pointer even for an empty page.
+        var empty: UInt8 = 0
+        let produced = withUnsafeMutablePointer(to: &empty) { fallback in
+            libdeflate_gzip_compress(
+                compressor, input.baseAddress ?? UnsafeRawPointer(fallback), input.count, output.baseAddress,
+                output.count)
         }
-        out.append(contentsOf: scratch[0..<produced])
+        guard produced > 0 else {
+            throw MailstatsError(.io, "gzip compression failed", cause: "libdeflate output buffer too small")
+        }
         return produced
+    }
+
+    /// One gzip member holding `input`. Compresses into a reused scratch buffer of the worst-case size, then
+    /// copies out the exact bytes (a fresh worst-case buffer per page costs page faults).
+    func compress(_ input: UnsafeRawBufferPointer) throws -> [UInt8] {
+        let bound = self.bound(input.count)
+        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
+        let produced = try scratch.withUnsafeMutableBytes { try compress(input, into: $0) }
+        return Array(scratch[0..<produced])
     }
 }

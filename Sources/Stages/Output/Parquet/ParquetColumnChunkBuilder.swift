@@ -14,32 +14,49 @@ struct ParquetColumnChunkMetadata: Sendable {
     var usesDictionary: Bool { dictionaryPageOffset != nil }
 }
 
-/// Encodes one column chunk: an optional dictionary page, then v1 data pages (definition levels with a u32
-/// length prefix, then PLAIN values or a bit width byte plus RLE/bit-packed dictionary indices), each body
-/// one gzip member.
+/// Encodes one column chunk in two steps, so that the writer can compress the pages of all columns of a row
+/// group as independent work items (a few big string columns would otherwise keep one core busy while the
+/// other idles):
+///
+/// 1. `encode` builds the uncompressed page bodies: an optional dictionary page, then v1 data pages
+///    (definition levels with a u32 length prefix, then PLAIN values or a bit width byte plus RLE/bit-packed
+///    dictionary indices), and the chunk statistics.
+/// 2. `assemble` appends each page header and its compressed body (one gzip member each, compressed by the
+///    writer) and returns the chunk's metadata.
 ///
 /// Strings get RLE_DICTIONARY when the chunk's values repeat enough (decided per chunk, see
 /// `StringDictionaryBuilder.build`), PLAIN otherwise; numbers and booleans are always PLAIN.
+///
+/// A builder is reused from row group to row group (its buffers keep their capacity); it is not thread-safe,
+/// but distinct builders may encode at the same time.
 final class ParquetColumnChunkBuilder {
-    private let options: ParquetWriterOptions
-    private let compressor: GzipPageCompressor
-    private var body: [UInt8] = []
-    private var compressed: [UInt8] = []
-
-    init(options: ParquetWriterOptions) throws {
-        self.options = options
-        self.compressor = try GzipPageCompressor(level: options.compressionLevel)
+    /// One encoded page: where its uncompressed body lies in `bodies`.
+    struct Page {
+        var isDictionary: Bool
+        /// Rows (data page, nulls included) or entries (dictionary page).
+        var valueCount: Int
+        var body: Range<Int>
     }
 
-    /// Appends the chunk's pages to `out`; `baseOffset` is the file offset of `out[0]`.
-    func build(
-        column: ParquetColumn, values: ParquetColumnBuffer, baseOffset: Int64,
-        into out: inout [UInt8]
-    ) throws -> ParquetColumnChunkMetadata {
+    private let options: ParquetWriterOptions
+    /// The uncompressed bodies of all pages of the chunk, back to back.
+    private(set) var bodies: [UInt8] = []
+    private(set) var pages: [Page] = []
+    private var column = ParquetColumn("", .int32)
+    private var rowCount = 0
+    private var statistics = ParquetStatistics(nullCount: 0, minValue: nil, maxValue: nil)
+
+    init(options: ParquetWriterOptions) {
+        self.options = options
+    }
+
+    /// Encodes `values` into uncompressed pages (replacing the previous chunk's).
+    func encode(column: ParquetColumn, values: ParquetColumnBuffer) {
         precondition(values.kind == column.kind && values.isOptional == column.isOptional)
-        let chunkStart = out.count
-        var uncompressedTotal = 0
-        var dictionaryPageOffset: Int64?
+        self.column = column
+        rowCount = values.rowCount
+        bodies.removeAll(keepingCapacity: true)
+        pages.removeAll(keepingCapacity: true)
         var dictionary: (StringDictionaryBuilder, [UInt32])?
         if column.kind == .string && values.valueCount > 0 {
             dictionary = StringDictionaryBuilder.build(
@@ -47,19 +64,16 @@ final class ParquetColumnChunkBuilder {
                 maxEntries: options.maxDictionaryEntries,
                 maxBytes: options.maxDictionaryBytes)
         }
-        let statistics = Self.statistics(of: values, dictionary: dictionary?.0)
+        statistics = Self.statistics(of: values, dictionary: dictionary?.0)
 
         if let (builder, _) = dictionary {
-            dictionaryPageOffset = baseOffset + Int64(out.count)
-            body.removeAll(keepingCapacity: true)
+            let start = bodies.count
             Self.appendPlainStrings(
                 bytes: builder.entryBytes, offsets: builder.entryOffsets, range: 0..<builder.count,
-                into: &body)
-            uncompressedTotal += try writePage(dictionaryEntries: builder.count, into: &out)
+                into: &bodies)
+            pages.append(Page(isDictionary: true, valueCount: builder.count, body: start..<bodies.count))
         }
 
-        let dataPageOffset = baseOffset + Int64(out.count)
-        var pages = 0
         var row = 0
         var value = 0
         let bitWidth = dictionary.map { Self.bitWidth(forCount: $0.0.count) } ?? 0
@@ -70,49 +84,120 @@ final class ParquetColumnChunkBuilder {
         case .boolean: fixedWidth = 1
         case .string: fixedWidth = dictionary != nil ? 2 : 0
         }
-        let offsets = values.stringOffsets
         while row < values.rowCount {
-            // Choose the page's rows: ≤ maxPageValues rows and about maxPageBytes of values.
-            var endRow = row
-            var endValue = value
-            var bytes = 0
-            while endRow < values.rowCount && endRow - row < options.maxPageValues {
-                if !column.isOptional || values.definitionLevels[endRow] == 1 {
-                    let size = fixedWidth > 0 ? fixedWidth : offsets[endValue + 1] - offsets[endValue] + 4
-                    if bytes > 0 && bytes + size > options.maxPageBytes { break }
-                    bytes += size
-                    endValue += 1
-                }
-                endRow += 1
-            }
-            body.removeAll(keepingCapacity: true)
+            let (endRow, endValue) = Self.pageEnd(
+                values, fromRow: row, value: value, fixedWidth: fixedWidth, maxValues: options.maxPageValues,
+                maxBytes: options.maxPageBytes)
+            let start = bodies.count
             if column.isOptional {
-                body.append(contentsOf: [0, 0, 0, 0])
+                bodies.append(contentsOf: [0, 0, 0, 0])
                 values.definitionLevels.withUnsafeBufferPointer { levels in
-                    RLEHybrid.encode(UnsafeBufferPointer(rebasing: levels[row..<endRow]), bitWidth: 1, into: &body)
+                    RLEHybrid.encode(UnsafeBufferPointer(rebasing: levels[row..<endRow]), bitWidth: 1, into: &bodies)
                 }
-                let length = UInt32(body.count - 4)
-                for k in 0..<4 { body[k] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(k))) }
+                let length = UInt32(bodies.count - start - 4)
+                for k in 0..<4 { bodies[start + k] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(k))) }
             }
             if let (_, indices) = dictionary {
-                body.append(UInt8(bitWidth))
+                bodies.append(UInt8(bitWidth))
                 indices.withUnsafeBufferPointer { all in
                     RLEHybrid.encode(
-                        UnsafeBufferPointer(rebasing: all[value..<endValue]), bitWidth: bitWidth, into: &body)
+                        UnsafeBufferPointer(rebasing: all[value..<endValue]), bitWidth: bitWidth, into: &bodies)
                 }
             } else {
                 appendPlain(values, range: value..<endValue)
             }
-            uncompressedTotal += try writePage(dataValues: endRow - row, dictionary: dictionary != nil, into: &out)
-            pages += 1
+            pages.append(Page(isDictionary: false, valueCount: endRow - row, body: start..<bodies.count))
             row = endRow
             value = endValue
         }
+    }
 
+    /// The end (exclusive) of the page starting at `row` / `value`: ≤ `maxValues` rows and about `maxBytes`
+    /// of values (at least one value).
+    private static func pageEnd(
+        _ values: ParquetColumnBuffer, fromRow row: Int, value: Int, fixedWidth: Int, maxValues: Int, maxBytes: Int
+    ) -> (row: Int, value: Int) {
+        let rowLimit = min(values.rowCount, row + max(1, maxValues))
+        if fixedWidth > 0 {
+            // Fixed-size values: count presence, stop at the byte budget.
+            let valueLimit = max(1, maxBytes / fixedWidth)
+            guard values.isOptional else {
+                let end = min(rowLimit, row + valueLimit)
+                return (end, value + (end - row))
+            }
+            return values.definitionLevels.withUnsafeBufferPointer { levels in
+                var endRow = row
+                var endValue = value
+                while endRow < rowLimit {
+                    let present = Int(levels[endRow])
+                    if present == 1 && endValue - value == valueLimit { break }
+                    endValue += present
+                    endRow += 1
+                }
+                return (endRow, endValue)
+            }
+        }
+        return values.stringOffsets.withUnsafeBufferPointer { offsets in
+            values.definitionLevels.withUnsafeBufferPointer { levels in
+                var endRow = row
+                var endValue = value
+                var bytes = 0
+                while endRow < rowLimit {
+                    if !values.isOptional || levels[endRow] == 1 {
+                        let size = offsets[endValue + 1] - offsets[endValue] + 4
+                        if bytes > 0 && bytes + size > maxBytes { break }
+                        bytes += size
+                        endValue += 1
+                    }
+                    endRow += 1
+                }
+                return (endRow, endValue)
+            }
+        }
+    }
+
+    /// Appends the page headers and the compressed bodies (`compressed[i]` for `pages[i]`) to `out`;
+    /// `baseOffset` is the file offset of `out[0]`.
+    func assemble(compressed: ArraySlice<[UInt8]>, baseOffset: Int64, into out: inout [UInt8])
+        -> ParquetColumnChunkMetadata
+    {
+        precondition(compressed.count == pages.count)
+        let chunkStart = out.count
+        var uncompressedTotal = 0
+        var dictionaryPageOffset: Int64?
+        var dataPageOffset: Int64?
+        var header = ThriftCompactEncoder(reservingCapacity: 32)
+        for (page, body) in zip(pages, compressed) {
+            let offset = baseOffset + Int64(out.count)
+            header.reset()
+            header.writeI32(1, page.isDictionary ? 2 : 0)  // DICTIONARY_PAGE or DATA_PAGE
+            header.writeI32(2, Int32(page.body.count))
+            header.writeI32(3, Int32(body.count))
+            if page.isDictionary {
+                dictionaryPageOffset = offset
+                header.beginStruct(7)
+                header.writeI32(1, Int32(page.valueCount))
+                header.writeI32(2, 0)  // PLAIN
+            } else {
+                if dataPageOffset == nil { dataPageOffset = offset }
+                header.beginStruct(5)
+                header.writeI32(1, Int32(page.valueCount))
+                header.writeI32(2, dictionaryPageOffset != nil ? 8 : 0)  // RLE_DICTIONARY or PLAIN
+                header.writeI32(3, 3)  // definition levels: RLE
+                header.writeI32(4, 3)  // repetition levels: RLE
+            }
+            header.endStruct()
+            header.finish()
+            out.append(contentsOf: header.bytes)
+            out.append(contentsOf: body)
+            uncompressedTotal += header.bytes.count + page.body.count
+        }
         return ParquetColumnChunkMetadata(
-            column: column, numValues: Int64(values.rowCount), totalUncompressedSize: Int64(uncompressedTotal),
-            totalCompressedSize: Int64(out.count - chunkStart), dataPageOffset: dataPageOffset,
-            dictionaryPageOffset: dictionaryPageOffset, dataPageCount: pages, statistics: statistics)
+            column: column, numValues: Int64(rowCount), totalUncompressedSize: Int64(uncompressedTotal),
+            totalCompressedSize: Int64(out.count - chunkStart),
+            dataPageOffset: dataPageOffset ?? baseOffset + Int64(out.count),
+            dictionaryPageOffset: dictionaryPageOffset, dataPageCount: pages.count - (dictionaryPageOffset != nil ? 1 : 0),
+            statistics: statistics)
     }
 
     /// Bits needed for indices 0..<count (0 for a one-entry dictionary, which readers accept).
@@ -124,15 +209,15 @@ final class ParquetColumnChunkBuilder {
         switch values.kind {
         case .int32:
             values.int32Values.withUnsafeBytes {
-                body.append(contentsOf: $0[(range.lowerBound * 4)..<(range.upperBound * 4)])
+                bodies.append(contentsOf: $0[(range.lowerBound * 4)..<(range.upperBound * 4)])
             }
         case .int64, .timestampMicros:
             values.int64Values.withUnsafeBytes {
-                body.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)])
+                bodies.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)])
             }
         case .double:
             values.doubleValues.withUnsafeBytes {
-                body.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)])
+                bodies.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)])
             }
         case .boolean:
             var byte: UInt8 = 0
@@ -141,73 +226,41 @@ final class ParquetColumnChunkBuilder {
                 if values.boolValues[i] { byte |= 1 << UInt8(bit) }
                 bit += 1
                 if bit == 8 {
-                    body.append(byte)
+                    bodies.append(byte)
                     byte = 0
                     bit = 0
                 }
             }
-            if bit > 0 { body.append(byte) }
+            if bit > 0 { bodies.append(byte) }
         case .string:
-            Self.appendPlainStrings(bytes: values.stringBytes, offsets: values.stringOffsets, range: range, into: &body)
+            Self.appendPlainStrings(
+                bytes: values.stringBytes, offsets: values.stringOffsets, range: range, into: &bodies)
         }
     }
 
-    /// PLAIN BYTE_ARRAY: u32 LE length, then the bytes, per value.
+    /// PLAIN BYTE_ARRAY: u32 LE length, then the bytes, per value. The output grows once, then values are
+    /// copied through raw pointers (per-byte `append` showed in profiles).
     static func appendPlainStrings(bytes: [UInt8], offsets: [Int], range: Range<Int>, into out: inout [UInt8]) {
         guard !range.isEmpty else { return }
-        out.reserveCapacity(out.count + offsets[range.upperBound] - offsets[range.lowerBound] + 4 * range.count)
-        bytes.withUnsafeBufferPointer { source in
-            for i in range {
-                let start = offsets[i]
-                let length = offsets[i + 1] - start
-                let l = UInt32(length)
-                out.append(UInt8(truncatingIfNeeded: l))
-                out.append(UInt8(truncatingIfNeeded: l >> 8))
-                out.append(UInt8(truncatingIfNeeded: l >> 16))
-                out.append(UInt8(truncatingIfNeeded: l >> 24))
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: source[start..<(start + length)]))
+        let start = out.count
+        let total = offsets[range.upperBound] - offsets[range.lowerBound] + 4 * range.count
+        out.append(contentsOf: repeatElement(0, count: total))
+        out.withUnsafeMutableBytes { target in
+            bytes.withUnsafeBytes { source in
+                offsets.withUnsafeBufferPointer { offsets in
+                    var p = start
+                    for i in range {
+                        let from = offsets[i]
+                        let length = offsets[i + 1] - from
+                        target.storeBytes(of: UInt32(truncatingIfNeeded: length).littleEndian, toByteOffset: p, as: UInt32.self)
+                        p += 4
+                        if length > 0 {
+                            (target.baseAddress! + p).copyMemory(from: source.baseAddress! + from, byteCount: length)
+                        }
+                        p += length
+                    }
+                }
             }
         }
-    }
-
-    /// Compresses `body` and appends header + body as a data page; returns the uncompressed page size
-    /// (header + body) for `total_uncompressed_size`.
-    private func writePage(dataValues: Int, dictionary: Bool, into out: inout [UInt8]) throws -> Int {
-        try writePage(into: &out) { header in
-            header.writeI32(1, 0)  // DATA_PAGE
-            header.writeI32(2, Int32(body.count))
-            header.writeI32(3, Int32(compressed.count))
-            header.beginStruct(5)
-            header.writeI32(1, Int32(dataValues))
-            header.writeI32(2, dictionary ? 8 : 0)  // RLE_DICTIONARY or PLAIN
-            header.writeI32(3, 3)  // definition levels: RLE
-            header.writeI32(4, 3)  // repetition levels: RLE
-            header.endStruct()
-        }
-    }
-
-    private func writePage(dictionaryEntries: Int, into out: inout [UInt8]) throws -> Int {
-        try writePage(into: &out) { header in
-            header.writeI32(1, 2)  // DICTIONARY_PAGE
-            header.writeI32(2, Int32(body.count))
-            header.writeI32(3, Int32(compressed.count))
-            header.beginStruct(7)
-            header.writeI32(1, Int32(dictionaryEntries))
-            header.writeI32(2, 0)  // PLAIN
-            header.endStruct()
-        }
-    }
-
-    private func writePage(into out: inout [UInt8], header makeHeader: (inout ThriftCompactEncoder) -> Void) throws
-        -> Int
-    {
-        compressed.removeAll(keepingCapacity: true)
-        _ = try body.withUnsafeBytes { try compressor.compress($0, appendingTo: &compressed) }
-        var header = ThriftCompactEncoder(reservingCapacity: 32)
-        makeHeader(&header)
-        header.finish()
-        out.append(contentsOf: header.bytes)
-        out.append(contentsOf: compressed)
-        return header.bytes.count + body.count
     }
 }

@@ -6,20 +6,36 @@ import Foundation
 ///
 /// Typical use: `let w = try ParquetFileWriter(sink:schema:)`, `try w.write(rowGroup:)` per batch of rows,
 /// `try w.close(keyValueMetadata:)`. A file with no row group at all is valid (readers see 0 rows).
+///
+/// **Concurrency.** Encoding and compressing a row group (almost all of the cost) runs on
+/// `ParallelWork`'s worker threads, one page per work item, so a few big string columns do not leave a core
+/// idle. With `options.parallelEncoding` (the default) that work also runs in the background: `write(rowGroup:)`
+/// returns as soon as the row group is handed over, so the caller builds the next row group while this one
+/// is compressed. The next `write` or `close` waits for it, then appends its bytes to the sink on the caller's
+/// thread (the sink is only ever used from the caller's thread). At most one row group is in flight, so at
+/// most two are in memory. An error of the background work (none is expected: compression does not fail on
+/// valid input) is thrown by the next `write` or by `close`. The bytes written never depend on threads or
+/// timing: every page is compressed on its own and pages are appended in schema order.
+///
+/// Not thread-safe: one caller thread at a time.
 public final class ParquetFileWriter {
     public let schema: ParquetSchema
     public let options: ParquetWriterOptions
     private let sink: any ParquetOutputSink
-    /// One per column, so that the chunks of a row group can be encoded and compressed in parallel.
+    /// One per column, so that the chunks of a row group can be encoded in parallel.
     private let chunkBuilders: [ParquetColumnChunkBuilder]
+    /// One per worker thread (libdeflate compressors are not thread-safe).
+    private let compressors: [GzipPageCompressor]
     /// Bytes not yet handed to the sink; flushed at about 1 MiB so the sink sees few, large writes.
     private var pending: [UInt8] = []
     /// File offset of `pending[0]`.
     private var pendingOffset: Int64 = 0
     private(set) var rowGroups: [RowGroupMetadata] = []
     private var closed = false
+    /// The row group being encoded and compressed in the background, if any.
+    private var inFlight: RowGroupJob?
 
-    /// Rows written so far.
+    /// Rows written so far (including a row group still being compressed).
     public private(set) var rowCount: Int64 = 0
 
     struct RowGroupMetadata {
@@ -34,47 +50,42 @@ public final class ParquetFileWriter {
         self.sink = sink
         self.schema = schema
         self.options = options
-        self.chunkBuilders = try schema.columns.map { _ in try ParquetColumnChunkBuilder(options: options) }
+        self.chunkBuilders = schema.columns.map { _ in ParquetColumnChunkBuilder(options: options) }
+        let workers = options.parallelEncoding ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
+        self.compressors = try (0..<workers).map { _ in try GzipPageCompressor(level: options.compressionLevel) }
         pending.reserveCapacity(2 << 20)
         pending.append(contentsOf: Array("PAR1".utf8))
     }
 
+    deinit {
+        // An abandoned writer (the caller failed elsewhere) still waits for its background work, which uses
+        // the builders and compressors this writer owns.
+        inFlight?.wait()
+    }
+
     /// Writes one row group; `columns` follow the schema's order and all hold the same number of rows.
     /// An empty row group is skipped.
+    ///
+    /// - Throws: a sink error while appending the previous row group, or that row group's encoding error.
     public func write(rowGroup columns: [ParquetColumnBuffer]) throws {
         precondition(!closed, "write after close")
         precondition(columns.count == schema.columns.count, "row group does not match the schema")
         let rows = columns.first?.rowCount ?? 0
         precondition(columns.allSatisfy { $0.rowCount == rows }, "columns of a row group differ in length")
         guard rows > 0 else { return }
-        let groupOffset = pendingOffset + Int64(pending.count)
-        // Encode and gzip every chunk on its own (in parallel: compression is most of the cost), then append
-        // them in schema order and make their offsets absolute.
-        let job = ChunkEncodingJob(builders: chunkBuilders, schema: schema.columns, columns: columns)
-        defer { job.release() }
-        if options.parallelEncoding && columns.count > 1 && rows >= 1024 {
-            DispatchQueue.concurrentPerform(iterations: columns.count) { job.encode($0) }
-        } else {
-            for i in columns.indices { job.encode(i) }
-        }
-        let results = job.results
-        var chunks: [ParquetColumnChunkMetadata] = []
-        for i in columns.indices {
-            var (bytes, meta) = try results[i]!.get()
-            let base = pendingOffset + Int64(pending.count)
-            meta.dataPageOffset += base
-            meta.dictionaryPageOffset = meta.dictionaryPageOffset.map { $0 + base }
-            chunks.append(meta)
-            pending.append(contentsOf: bytes)
-            bytes = []
-            if pending.count >= 1 << 20 { try flush() }
-        }
-        rowGroups.append(
-            RowGroupMetadata(
-                columns: chunks, numRows: Int64(rows), fileOffset: groupOffset,
-                totalByteSize: chunks.reduce(0) { $0 + $1.totalUncompressedSize },
-                totalCompressedSize: chunks.reduce(0) { $0 + $1.totalCompressedSize }))
+        try finishInFlight()
+        let workers = rows >= 1024 ? compressors.count : 1
+        let job = RowGroupJob(
+            columns: columns, schema: schema.columns, builders: chunkBuilders, compressors: compressors,
+            workers: workers)
         rowCount += Int64(rows)
+        if options.parallelEncoding && workers > 1 {
+            job.start()
+            inFlight = job
+        } else {
+            job.run()
+            try append(job)
+        }
     }
 
     /// Writes the footer (with `keyValueMetadata`, in the given order) and flushes everything to the sink.
@@ -82,12 +93,40 @@ public final class ParquetFileWriter {
     public func close(keyValueMetadata: [(key: String, value: String)] = []) throws {
         precondition(!closed, "close twice")
         closed = true
+        try finishInFlight()
         let footer = encodeFooter(keyValueMetadata: keyValueMetadata)
         pending.append(contentsOf: footer)
         let length = UInt32(footer.count)
         for k in 0..<4 { pending.append(UInt8(truncatingIfNeeded: length >> (8 * UInt32(k)))) }
         pending.append(contentsOf: Array("PAR1".utf8))
         try flush()
+    }
+
+    /// Waits for the background row group, if any, and appends it.
+    private func finishInFlight() throws {
+        guard let job = inFlight else { return }
+        inFlight = nil
+        job.wait()
+        try append(job)
+    }
+
+    /// Appends a finished row group's chunks in schema order, page headers included, with absolute offsets.
+    private func append(_ job: RowGroupJob) throws {
+        let compressed = try job.compressedPages()
+        let groupOffset = pendingOffset + Int64(pending.count)
+        var chunks: [ParquetColumnChunkMetadata] = []
+        for (c, builder) in chunkBuilders.enumerated() {
+            chunks.append(
+                builder.assemble(
+                    compressed: compressed[job.firstPage[c]..<job.firstPage[c + 1]], baseOffset: pendingOffset,
+                    into: &pending))
+            if pending.count >= 1 << 20 { try flush() }
+        }
+        rowGroups.append(
+            RowGroupMetadata(
+                columns: chunks, numRows: Int64(job.rows), fileOffset: groupOffset,
+                totalByteSize: chunks.reduce(0) { $0 + $1.totalUncompressedSize },
+                totalCompressedSize: chunks.reduce(0) { $0 + $1.totalCompressedSize }))
     }
 
     private func flush() throws {
@@ -97,35 +136,99 @@ public final class ParquetFileWriter {
     }
 }
 
-/// The per-row-group work of encoding each column chunk, shared by the threads of `concurrentPerform`.
+/// Encoding and compression of one row group: every column chunk into uncompressed pages (in parallel over
+/// the columns), then every page into a gzip member (in parallel over all pages of all columns).
 ///
-/// `@unchecked Sendable` is sound here: iteration `i` touches only `builders[i]` (each builder owns its zlib
-/// stream and scratch buffers) and `results[i]`; the inputs are immutable; the caller reads `results` only
-/// after `concurrentPerform` has returned.
-private struct ChunkEncodingJob: @unchecked Sendable {
-    let builders: [ParquetColumnChunkBuilder]
-    let schema: [ParquetColumn]
+/// `@unchecked Sendable`, because it runs on a background thread while the writer's caller goes on: the
+/// builders and compressors it uses belong to the writer, which touches them again only after `wait()`
+/// (the dispatch group orders the memory accesses); each work item writes only its own builder or result
+/// slot; the input columns are immutable values.
+private final class RowGroupJob: @unchecked Sendable {
     let columns: [ParquetColumnBuffer]
-    let results: UnsafeMutableBufferPointer<Result<([UInt8], ParquetColumnChunkMetadata), any Error>?>
+    let schema: [ParquetColumn]
+    let builders: [ParquetColumnChunkBuilder]
+    let compressors: [GzipPageCompressor]
+    let workers: Int
+    var rows: Int { columns.first?.rowCount ?? 0 }
+    /// `firstPage[c]..<firstPage[c + 1]` are the indices of column `c`'s pages in `compressedPages()`.
+    private(set) var firstPage: [Int] = []
+    private var results: [Result<[UInt8], any Error>] = []
+    private let done = DispatchGroup()
 
-    init(builders: [ParquetColumnChunkBuilder], schema: [ParquetColumn], columns: [ParquetColumnBuffer]) {
-        self.builders = builders
-        self.schema = schema
+    init(
+        columns: [ParquetColumnBuffer], schema: [ParquetColumn], builders: [ParquetColumnChunkBuilder],
+        compressors: [GzipPageCompressor], workers: Int
+    ) {
         self.columns = columns
-        results = .allocate(capacity: columns.count)
-        results.initialize(repeating: nil)
+        self.schema = schema
+        self.builders = builders
+        self.compressors = compressors
+        self.workers = workers
     }
 
-    func encode(_ i: Int) {
-        results[i] = Result {
-            var bytes: [UInt8] = []
-            let meta = try builders[i].build(column: schema[i], values: columns[i], baseOffset: 0, into: &bytes)
-            return (bytes, meta)
+    /// Runs `run()` on a global queue; `wait()` waits for it.
+    func start() {
+        done.enter()
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            run()
+            done.leave()
         }
     }
 
-    func release() {
-        _ = results.deinitialize()
-        results.deallocate()
+    func wait() {
+        done.wait()
+    }
+
+    func compressedPages() throws -> [[UInt8]] {
+        try results.map { try $0.get() }
+    }
+
+    func run() {
+        // 1. Encode every chunk into uncompressed pages, biggest columns first so that the last to finish is
+        //    a small one.
+        let costs = columns.map(Self.encodingCost)
+        let columnOrder = columns.indices.sorted { costs[$0] > costs[$1] }
+        let builders = self.builders
+        let columns = self.columns
+        let schema = self.schema
+        ParallelWork.run(workers: workers, items: columnOrder) { _, i in
+            builders[i].encode(column: schema[i], values: columns[i])
+        }
+
+        // 2. Compress every page of every chunk as one work item, biggest first (longest processing time
+        //    first keeps all workers busy to the end). Each page is compressed on its own, so the bytes do
+        //    not depend on which thread took it, nor on the number of threads.
+        var pageRefs: [(column: Int, page: Int, size: Int)] = []
+        firstPage = []
+        for (c, builder) in builders.enumerated() {
+            firstPage.append(pageRefs.count)
+            for (p, page) in builder.pages.enumerated() { pageRefs.append((c, p, page.body.count)) }
+        }
+        firstPage.append(pageRefs.count)
+        let pageOrder = pageRefs.indices.sorted { pageRefs[$0].size > pageRefs[$1].size }
+        let slots = ResultSlots<[UInt8]>(count: pageRefs.count)
+        defer { slots.release() }
+        let compressors = self.compressors
+        ParallelWork.run(workers: workers, items: pageOrder) { worker, k in
+            let builder = builders[pageRefs[k].column]
+            let range = builder.pages[pageRefs[k].page].body
+            let compressor = compressors[worker]
+            slots.set(k) {
+                try builder.bodies.withUnsafeBytes { all in
+                    try compressor.compress(UnsafeRawBufferPointer(rebasing: all[range]))
+                }
+            }
+        }
+        results = pageRefs.indices.map { k in Result { try slots.get(k) } }
+    }
+
+    /// A rough relative cost of encoding a column (mostly proportional to its bytes), to schedule big ones first.
+    private static func encodingCost(_ values: ParquetColumnBuffer) -> Int {
+        switch values.kind {
+        case .string: return values.stringBytes.count + 8 * values.valueCount
+        case .int32: return 4 * values.valueCount
+        case .int64, .timestampMicros, .double: return 8 * values.valueCount
+        case .boolean: return values.valueCount
+        }
     }
 }

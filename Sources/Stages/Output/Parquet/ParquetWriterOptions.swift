@@ -6,9 +6,10 @@ public struct ParquetWriterOptions: Sendable {
     /// Bumped whenever the byte layout this writer produces changes.
     public static let writerFormatVersion = "1"
 
-    /// zlib level for GZIP pages (1 fastest … 9 smallest). 1 is the default: on the benchmark
-    /// (scripts/bench/parquet.sh) it wrote 2× faster than 6, for files 1.09× the size of pyarrow's default GZIP
-    /// (level 6: 0.99×).
+    /// libdeflate level for GZIP pages: 1 (fastest) … 12 (smallest); values outside are clamped. Levels 1–9
+    /// trade speed for size much like zlib's, 10–12 are libdeflate's slow near-optimal parsing. 1 is the default:
+    /// on the benchmark (scripts/bench/parquet.sh) it writes files about the size of pyarrow's default GZIP
+    /// (zlib level 6) at a fraction of the cost.
     public var compressionLevel: Int32 = 1
     public var maxPageValues = 65_536
     public var maxPageBytes = 1 << 20

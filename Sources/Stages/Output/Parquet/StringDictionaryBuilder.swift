@@ -3,20 +3,23 @@ import Foundation
 /// Maps the strings of one column chunk to dictionary indices, giving up early when the column turns out
 /// to have too many distinct values for a dictionary to pay off.
 ///
-/// An open-addressing table over byte slices (FNV-1a hash) avoids a `String` and a Swift `Dictionary`
-/// lookup per value, which would dominate the writer's cost.
+/// An open-addressing table over byte slices avoids a `String` and a Swift `Dictionary` lookup per value,
+/// which would dominate the writer's cost. The hash reads 8 bytes at a time (a byte-wise FNV-1a showed in
+/// profiles); it only decides where entries sit in the table, never the dictionary's order (first seen), so
+/// the bytes written do not depend on it.
 struct StringDictionaryBuilder {
     /// Concatenated bytes of the distinct values, in first-seen order.
     private(set) var entryBytes: [UInt8] = []
     private(set) var entryOffsets: [Int] = [0]
-    private var entryHashes: [UInt64] = []
-    private var slots: [Int32]
+    /// Per slot: the entry index + 1 (0 = empty) in the low 32 bits, the hash's high 32 bits above, so that
+    /// a probe rarely touches the entries themselves.
+    private var slots: [UInt64]
     private var mask: Int
 
     init(expectedEntries: Int = 1024) {
         var capacity = 64
         while capacity < expectedEntries * 2 { capacity <<= 1 }
-        slots = Array(repeating: -1, count: capacity)
+        slots = Array(repeating: 0, count: capacity)
         mask = capacity - 1
     }
 
@@ -34,11 +37,28 @@ struct StringDictionaryBuilder {
         let ok = bytes.withUnsafeBytes { raw -> Bool in
             offsets.withUnsafeBufferPointer { off in
                 indices.withUnsafeMutableBufferPointer { out in
+                    // Sorted rows often repeat the previous value: compare with it before hashing.
+                    var previousStart = 0
+                    var previousLength = -1
+                    var previousIndex: UInt32 = 0
                     for i in 0..<n {
-                        let slice = UnsafeRawBufferPointer(rebasing: raw[off[i]..<off[i + 1]])
-                        out[i] = builder.insert(slice)
+                        // The final rule, applied early (after the first 8192 values).
+                        if i == 8192 && builder.count > 4096 { return false }
+                        let start = off[i]
+                        let length = off[i + 1] - start
+                        if length == previousLength
+                            && (length == 0
+                                || memcmp(raw.baseAddress! + start, raw.baseAddress! + previousStart, length) == 0)
+                        {
+                            out[i] = previousIndex
+                            continue
+                        }
+                        let index = builder.insert(UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)]))
+                        out[i] = index
+                        previousStart = start
+                        previousLength = length
+                        previousIndex = index
                         if builder.count > maxEntries || builder.entryBytes.count > maxBytes { return false }
-                        if i == 8191 && builder.count > 4096 { return false }  // the final rule, applied early
                     }
                     return builder.count <= max(1, n / 2)
                 }
@@ -48,10 +68,25 @@ struct StringDictionaryBuilder {
     }
 
     @inline(__always)
-    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        let n = bytes.count
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        var p = 0
+        guard let base = bytes.baseAddress else { return h }
+        while p + 8 <= n {
+            h = (h ^ base.loadUnaligned(fromByteOffset: p, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            p += 8
+        }
+        if p < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while p < n {
+                tail |= UInt64(base.load(fromByteOffset: p, as: UInt8.self)) << shift
+                shift += 8
+                p += 1
+            }
+            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         }
         return h ^ (h >> 29)
     }
@@ -59,39 +94,51 @@ struct StringDictionaryBuilder {
     /// The index of `value`, adding it when new.
     mutating func insert(_ value: UnsafeRawBufferPointer) -> UInt32 {
         let h = Self.hash(value)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let entry = Int(slots[slot])
-            if entry < 0 { break }
-            if entryHashes[entry] == h {
-                let start = entryOffsets[entry]
-                let length = entryOffsets[entry + 1] - start
-                if length == value.count {
-                    let equal = entryBytes.withUnsafeBytes { stored in
-                        length == 0 || memcmp(stored.baseAddress! + start, value.baseAddress!, length) == 0
+        let found: Int? = slots.withUnsafeBufferPointer { slots in
+            entryOffsets.withUnsafeBufferPointer { offsets in
+                entryBytes.withUnsafeBytes { stored in
+                    while true {
+                        let word = slots[slot]
+                        if word == 0 { return nil }
+                        if word & 0xFFFF_FFFF_0000_0000 == tag {
+                            let entry = Int(word & 0xFFFF_FFFF) - 1
+                            let start = offsets[entry]
+                            let length = offsets[entry + 1] - start
+                            if length == value.count
+                                && (length == 0
+                                    || memcmp(stored.baseAddress! + start, value.baseAddress!, length) == 0)
+                            {
+                                return entry
+                            }
+                        }
+                        slot = (slot + 1) & mask
                     }
-                    if equal { return UInt32(entry) }
                 }
             }
-            slot = (slot + 1) & mask
         }
+        if let found { return UInt32(found) }
         let index = count
         entryBytes.append(contentsOf: value)
         entryOffsets.append(entryBytes.count)
-        entryHashes.append(h)
-        slots[slot] = Int32(index)
+        slots[slot] = tag | UInt64(index + 1)
         if count * 2 > slots.count { grow() }
         return UInt32(index)
     }
 
     private mutating func grow() {
         let capacity = slots.count * 2
-        slots = Array(repeating: -1, count: capacity)
+        var table = [UInt64](repeating: 0, count: capacity)
         mask = capacity - 1
-        for (index, h) in entryHashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: h) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(index)
+        entryBytes.withUnsafeBytes { stored in
+            for index in 0..<count {
+                let h = Self.hash(UnsafeRawBufferPointer(rebasing: stored[entryOffsets[index]..<entryOffsets[index + 1]]))
+                var slot = Int(truncatingIfNeeded: h) & mask
+                while table[slot] != 0 { slot = (slot + 1) & mask }
+                table[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
+            }
         }
+        slots = table
     }
 }

@@ -120,6 +120,14 @@ struct ThriftCompactEncoder {
         bytes.append(contentsOf: utf8)
     }
 
+    /// Empties the encoder for the next top-level struct, keeping its capacity (one encoder writes all the page
+    /// headers of a chunk).
+    mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        lastFieldId = 0
+        fieldIdStack.removeAll(keepingCapacity: true)
+    }
+
     /// Ends a top-level struct (the stop byte). Top-level structs are written bare, without a header.
     mutating func finish() {
         bytes.append(0)
