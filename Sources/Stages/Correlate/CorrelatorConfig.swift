@@ -180,8 +180,13 @@ struct CompiledCorrelatorConfig: Sendable {
     /// `isLocalRelay` for an ASCII `relay=` and ASCII local relays: the same steps on bytes, lower-casing by
     /// ASCII (which is what `lowercased()` does to ASCII), without building strings.
     private func isLocalASCIIRelay(_ relay: String.UTF8View) -> Bool {
-        let bytes = Array(relay)
-        func isLocal(_ part: ArraySlice<UInt8>) -> Bool {
+        // The string's own bytes when it has them contiguous (always, for native strings): no array copy per call.
+        if let answer = relay.withContiguousStorageIfAvailable({ isLocalASCIIRelay(bytes: $0) }) { return answer }
+        return Array(relay).withUnsafeBufferPointer { isLocalASCIIRelay(bytes: $0) }
+    }
+
+    private func isLocalASCIIRelay(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        func isLocal(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
             localRelays.contains { local in
                 local.utf8.elementsEqual(part) { $0 == ($1 >= 0x41 && $1 <= 0x5A ? $1 | 0x20 : $1) }
             }
