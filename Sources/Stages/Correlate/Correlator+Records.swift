@@ -80,7 +80,9 @@ extension Correlator {
     static func truncated(_ text: String) -> String {
         guard text.utf8.count > RecipientState.maxStoredResponse else { return text }
         var end = text.utf8.index(text.utf8.startIndex, offsetBy: RecipientState.maxStoredResponse)
-        while end > text.startIndex && !text.unicodeScalars.indices.contains(end) {
+        // Back to a scalar boundary: in (always valid) UTF-8 that is a byte other than a continuation byte
+        // `10xxxxxx`, which is what testing `unicodeScalars.indices.contains(end)` found, scalar by scalar.
+        while end > text.startIndex && text.utf8[end] & 0xC0 == 0x80 {
             end = text.utf8.index(before: end)
         }
         return String(text[..<end])
