@@ -68,6 +68,8 @@ extension Correlator {
     /// `response.hasPrefix("forwarded as")`, by bytes where that gives the same answer (the text goes on with
     /// ASCII, so no combining mark can join the last letter into another character).
     static func isForwardedAs(_ response: String) -> Bool {
+        // Most responses do not start with `f`: answered from the first byte, without the generic prefix walk.
+        if let first = response.utf8.first, first != UInt8(ascii: "f") { return false }
         let prefix = "forwarded as".utf8
         let bytes = response.utf8
         guard bytes.starts(with: prefix) else { return false }

@@ -80,12 +80,17 @@ struct MessageTable: Sendable {
     /// - Complexity: O(count): the kept messages are moved down in place, then the index is rebuilt.
     mutating func filter(_ keep: (MessageState) -> Bool) {
         var write = 0
-        for read in slots.indices where keep(slots[read]) {
-            if read != write {
-                slots.swapAt(read, write)
-                hashes[write] = hashes[read]
+        slots.withUnsafeMutableBufferPointer { buffer in
+            for read in buffer.indices {
+                // Through the pointer, `keep` reads the fields it needs in place; `keep(buffer[read])` would copy
+                // the whole message first (a retain per string).
+                guard keep((buffer.baseAddress! + read).pointee) else { continue }
+                if read != write {
+                    buffer.swapAt(read, write)
+                    hashes[write] = hashes[read]
+                }
+                write += 1
             }
-            write += 1
         }
         slots.removeSubrange(write...)
         hashes.removeSubrange(write...)
