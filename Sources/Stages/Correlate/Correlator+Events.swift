@@ -18,7 +18,8 @@ extension Correlator {
         switch event.kind {
         case .client(let client, _):
             guard let key = messageIndex(for: event, birth: .start) else { return }
-            let client = interner.intern(client)
+            // Interned only when kept: the lookup hashes the whole string.
+            let client = messages[slot: key].client == nil ? interner.intern(client) : client
             update(key, at: event.time) { m in
                 m.flags.insert(.smtpd)
                 if m.client == nil { m.client = client }
@@ -26,7 +27,7 @@ extension Correlator {
             }
         case .pickup(_, let sender):
             guard let key = messageIndex(for: event, birth: .start) else { return }
-            let sender = interner.intern(sender)
+            let sender = messages[slot: key].sender == nil ? interner.intern(sender) : sender
             update(key, at: event.time) { m in
                 m.flags.insert(.pickup)
                 if m.sender == nil { m.sender = sender }
@@ -41,7 +42,7 @@ extension Correlator {
         case .header(let header):
             guard let key = messageIndex(for: event, birth: .none) else { return }
             let tracking = compiled.isTrackingHeader(header.name)
-            let sender = interner.intern(header.sender)
+            let sender = tracking && messages[slot: key].sender == nil ? interner.intern(header.sender) : nil
             update(key, at: event.time) { m in
                 m.sawBirth(at: event.time)
                 guard tracking else { return }
@@ -53,11 +54,12 @@ extension Correlator {
             cleanupAction(action, event: event)
         case .queued(let sender, let size, _):
             guard let key = messageIndex(for: event, birth: .none) else { return }
-            let sender = interner.intern(sender)
+            // Usually the sender the header line gave, already interned: kept as it is (equal strings).
+            let sender = messages[slot: key].sender == sender ? nil : interner.intern(sender)
             update(key, at: event.time) { m in
                 m.flags.insert(.queued)
                 m.flags.remove(.held)
-                m.sender = sender
+                if let sender { m.sender = sender }
                 m.size = size
                 m.queuedAt = min(m.queuedAt ?? event.time, event.time)
             }

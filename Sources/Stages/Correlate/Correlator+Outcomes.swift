@@ -5,7 +5,7 @@ extension Correlator {
     mutating func deliver(_ delivery: PostfixEvent.Delivery, event: PostfixEvent) {
         guard let slot = messageIndex(for: event, birth: .none) else { return }
         var m = messages.take(slot)
-        defer { messages.putBack(m, at: slot) }
+        defer { messages.putBack(&m, at: slot) }
         let time = event.time
         m.lastSeen = max(m.lastSeen, time)
         m.flags.formUnion([.queued, .attempted])
@@ -41,10 +41,12 @@ extension Correlator {
         let category = categories.category(
             dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response, status: status)
         let identity = self.identity(of: m)
+        // Once for both records of a final outcome.
+        let domain = Self.domain(of: delivery.recipient)
         output.attempts.append(
             AttemptRecord(
                 host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
-                recipient: delivery.recipient, recipientDomain: Self.domain(of: delivery.recipient), attemptedAt: time,
+                recipient: delivery.recipient, recipientDomain: domain, attemptedAt: time,
                 status: status, dsn: delivery.dsn, relay: delivery.relay, response: delivery.response,
                 category: category, delaySeconds: delivery.delay))
         guard delivery.status != .deferred else {
@@ -57,7 +59,7 @@ extension Correlator {
         }
         let recipient = m.recipients.remove(at: index)
         emitDelivery(
-            m, identity: identity, recipient: delivery.recipient,
+            m, identity: identity, recipient: delivery.recipient, recipientDomain: domain,
             origRecipient: delivery.origRecipient ?? recipient.origRecipient, status: status,
             dsn: delivery.dsn, relay: delivery.relay, response: delivery.response, category: category,
             finishedAt: time, delay: delivery.delay ?? 0, attempts: recipient.attempts)
@@ -115,21 +117,22 @@ extension Correlator {
     mutating func expire(_ event: PostfixEvent) {
         guard let slot = messageIndex(for: event, birth: .none) else { return }
         var m = messages.take(slot)
-        defer { messages.putBack(m, at: slot) }
+        defer { messages.putBack(&m, at: slot) }
         m.lastSeen = max(m.lastSeen, event.time)
         m.flags.insert(.expired)
         if case .expired(let sender) = event.kind, m.sender == nil { m.sender = sender }
         let identity = self.identity(of: m)
         let age = m.age(at: event.time)
         for recipient in m.recipients where !recipient.done {
+            let domain = Self.domain(of: recipient.recipient)
             output.attempts.append(
                 AttemptRecord(
                     host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
-                    recipient: recipient.recipient, recipientDomain: Self.domain(of: recipient.recipient),
+                    recipient: recipient.recipient, recipientDomain: domain,
                     attemptedAt: event.time, status: "expired", dsn: recipient.lastDSN, relay: recipient.lastRelay,
                     response: recipient.lastResponse, category: "expired", delaySeconds: age ?? recipient.lastDelay))
             emitDelivery(
-                m, identity: identity, recipient: recipient.recipient,
+                m, identity: identity, recipient: recipient.recipient, recipientDomain: domain,
                 origRecipient: recipient.origRecipient, status: "expired", dsn: recipient.lastDSN,
                 relay: recipient.lastRelay, response: recipient.lastResponse, category: "expired",
                 finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,
@@ -142,7 +145,7 @@ extension Correlator {
     mutating func postsuperRemove(_ event: PostfixEvent) {
         guard let slot = messageIndex(for: event, birth: .none) else { return }
         var m = messages.take(slot)
-        defer { messages.putBack(m, at: slot) }
+        defer { messages.putBack(&m, at: slot) }
         m.lastSeen = max(m.lastSeen, event.time)
         guard m.removedAt == nil else { return }
         m.removedAt = event.time
@@ -156,6 +159,7 @@ extension Correlator {
         for recipient in pending {
             emitDelivery(
                 m, identity: identity, recipient: recipient.recipient,
+                recipientDomain: Self.domain(of: recipient.recipient),
                 origRecipient: recipient.origRecipient, status: "removed", dsn: recipient.lastDSN,
                 relay: recipient.lastRelay, response: recipient.lastResponse, category: "removed",
                 finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,

@@ -18,7 +18,7 @@ extension Correlator {
     }
 
     mutating func emitDelivery(
-        _ m: MessageState, identity: (hash: String?, app: String), recipient: String,
+        _ m: MessageState, identity: (hash: String?, app: String), recipient: String, recipientDomain: String,
         origRecipient: String?, status: String, dsn: String?, relay: String?,
         response: String?, category: String, finishedAt: Int64, delay: Double,
         attempts: Int32
@@ -33,13 +33,31 @@ extension Correlator {
             DeliveryRecord(
                 host: m.host, queueId: m.queueId, messageId: m.messageId, hash: identity.hash, app: identity.app,
                 sender: m.sender, recipient: recipient, origRecipient: origRecipient,
-                recipientDomain: Self.domain(of: recipient), status: status, dsn: dsn, relay: relay, response: response,
+                recipientDomain: recipientDomain, status: status, dsn: dsn, relay: relay, response: response,
                 category: category, receivedAt: receivedAt, finishedAt: finishedAt, delaySeconds: delay,
                 attempts: attempts, size: m.size))
     }
 
     /// Lower-cased text after the last `@` (`""` when there is none).
+    ///
+    /// - Complexity: O(length of `address`); one scan of the bytes, and a `String` only for the domain.
     static func domain(of address: String) -> String {
+        // Fast path over the bytes (native and small strings): most domains are lower-case ASCII already, and the
+        // domain is then exactly its bytes. Anything else takes the general path below, which gives the same.
+        let fast: String?? = address.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var index = bytes.count
+            var plain = true
+            while index > 0 {
+                let byte = bytes[index - 1]
+                if byte == UInt8(ascii: "@") { break }
+                if byte >= 0x80 || (byte &- 0x41) < 26 { plain = false }
+                index -= 1
+            }
+            guard index > 0 else { return "" }
+            guard plain else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[index...]), as: UTF8.self)
+        }
+        if let fast, let domain = fast { return domain }
         guard let at = address.utf8.lastIndex(of: UInt8(ascii: "@")) else { return "" }
         let domain = address[address.utf8.index(after: at)...]
         // Most domains are lower-case ASCII already: skip `lowercased()` and its copy (it would give the same).
@@ -50,6 +68,8 @@ extension Correlator {
     /// `response.hasPrefix("forwarded as")`, by bytes where that gives the same answer (the text goes on with
     /// ASCII, so no combining mark can join the last letter into another character).
     static func isForwardedAs(_ response: String) -> Bool {
+        // Most responses do not start with `f`: answered from the first byte, without the generic prefix walk.
+        if let first = response.utf8.first, first != UInt8(ascii: "f") { return false }
         let prefix = "forwarded as".utf8
         let bytes = response.utf8
         guard bytes.starts(with: prefix) else { return false }
@@ -62,7 +82,9 @@ extension Correlator {
     static func truncated(_ text: String) -> String {
         guard text.utf8.count > RecipientState.maxStoredResponse else { return text }
         var end = text.utf8.index(text.utf8.startIndex, offsetBy: RecipientState.maxStoredResponse)
-        while end > text.startIndex && !text.unicodeScalars.indices.contains(end) {
+        // Back to a scalar boundary: in (always valid) UTF-8 that is a byte other than a continuation byte
+        // `10xxxxxx`, which is what testing `unicodeScalars.indices.contains(end)` found, scalar by scalar.
+        while end > text.startIndex && text.utf8[end] & 0xC0 == 0x80 {
             end = text.utf8.index(before: end)
         }
         return String(text[..<end])

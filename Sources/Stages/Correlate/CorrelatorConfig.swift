@@ -163,7 +163,17 @@ struct CompiledCorrelatorConfig: Sendable {
     /// Whether `relay=` names a local relay (`127.0.0.1[127.0.0.1]:10024`, `localhost[::1]:10025`).
     func isLocalRelay(_ relay: String?) -> Bool {
         guard let relay, !localRelays.isEmpty else { return false }
-        if asciiLocalRelays, relay.utf8.allSatisfy({ $0 < 0x80 }) { return isLocalASCIIRelay(relay.utf8) }
+        if asciiLocalRelays {
+            // The string's own bytes (always contiguous for native strings): no array copy per call.
+            let answer = relay.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+                guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+                return isLocalASCIIRelay(bytes: bytes)
+            }
+            if let answer, let answer { return answer }
+            if answer == nil, relay.utf8.allSatisfy({ $0 < 0x80 }) {
+                return Array(relay.utf8).withUnsafeBufferPointer { isLocalASCIIRelay(bytes: $0) }
+            }
+        }
         let lower = relay.lowercased()
         if let open = lower.firstIndex(of: "[") {
             let name = String(lower[..<open])
@@ -179,9 +189,8 @@ struct CompiledCorrelatorConfig: Sendable {
 
     /// `isLocalRelay` for an ASCII `relay=` and ASCII local relays: the same steps on bytes, lower-casing by
     /// ASCII (which is what `lowercased()` does to ASCII), without building strings.
-    private func isLocalASCIIRelay(_ relay: String.UTF8View) -> Bool {
-        let bytes = Array(relay)
-        func isLocal(_ part: ArraySlice<UInt8>) -> Bool {
+    private func isLocalASCIIRelay(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        func isLocal(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
             localRelays.contains { local in
                 local.utf8.elementsEqual(part) { $0 == ($1 >= 0x41 && $1 <= 0x5A ? $1 | 0x20 : $1) }
             }

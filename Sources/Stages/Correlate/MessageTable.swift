@@ -1,28 +1,41 @@
-/// The correlator's messages: a flat array with a dictionary from key to position.
+/// The correlator's messages: a flat array, and an open-addressing index from `(host, queue id)` to position.
 ///
 /// Why not `[MessageKey: MessageState]`: reading one field through a dictionary's value copies the whole
 /// `MessageState` (a retain per string it holds), and taking a message out to change it costs two more hash
 /// lookups. Array elements are changed in place (`slots[i].field`), and a message is moved out and back with
-/// `swap`, never copied. Messages leave the table only in `filter` (sweeps, end of run), which rebuilds both parts;
-/// a replaced message (a queue id's next life) reuses its slot. A slot's key is always `(host, queueId)` of its
-/// message.
+/// `swap`, never copied. Messages leave the table only in `filter` (sweeps, end of run), which compacts the array
+/// in place and rebuilds the index; a replaced message (a queue id's next life) reuses its slot. A slot's key is
+/// always `(host, queueId)` of its message.
+///
+/// Why not a `Dictionary` for the index: every lookup then pays a seeded SipHash over both strings (a tenth of
+/// the correlator's time). Queue ids are short and written by Postfix, not by senders, so a cheap multiplicative
+/// hash of their bytes spreads well; each bucket keeps the hash's upper half beside the slot, so a probe compares
+/// strings only when the hashes agree. Lookup order never shows in the output: records follow events, and the
+/// state is sorted before it is saved.
 struct MessageTable: Sendable {
     private(set) var slots: [MessageState] = []
-    private var positions: [MessageKey: Int] = [:]
+    /// `hashes[i]` is the hash of `slots[i]`'s key, kept so that the index is rebuilt without hashing again, and
+    /// right while a slot holds `take`'s placeholder.
+    private var hashes: [UInt64] = []
+    /// Power-of-two sized, at most half full. A bucket is 0 when empty, else `hash high 32 bits << 32 | slot + 1`.
+    private var buckets: [UInt64] = Array(repeating: 0, count: 64)
 
     init(_ messages: [MessageState] = []) {
         slots.reserveCapacity(messages.count)
-        positions.reserveCapacity(messages.count)
+        hashes.reserveCapacity(messages.count)
         for message in messages { set(message) }
     }
 
     var count: Int { slots.count }
 
     /// The slot holding the message under `key`, if any.
-    func slot(of key: MessageKey) -> Int? { positions[key] }
+    /// - Complexity: O(length of the queue id), expected.
+    func slot(of key: MessageKey) -> Int? {
+        slot(host: key.host, queueId: key.queueId, hash: Self.hash(host: key.host, queueId: key.queueId)).found
+    }
 
     /// The message under `key`, copied out (for rare paths only).
-    subscript(key: MessageKey) -> MessageState? { positions[key].map { slots[$0] } }
+    subscript(key: MessageKey) -> MessageState? { slot(of: key).map { slots[$0] } }
 
     /// Direct access to a slot, changed in place.
     subscript(slot slot: Int) -> MessageState {
@@ -32,15 +45,22 @@ struct MessageTable: Sendable {
 
     /// Stores `message` under its own key, replacing what was there; returns its slot.
     @discardableResult
-    mutating func set(_ message: MessageState) -> Int {
-        let key = MessageKey(host: message.host, queueId: message.queueId)
-        if let slot = positions[key] {
-            slots[slot] = message
-            return slot
+    mutating func set(_ message: __owned MessageState) -> Int {
+        let hash = Self.hash(host: message.host, queueId: message.queueId)
+        let probe = slot(host: message.host, queueId: message.queueId, hash: hash)
+        if let found = probe.found {
+            slots[found] = message
+            return found
         }
+        let slot = slots.count
         slots.append(message)
-        positions[key] = slots.count - 1
-        return slots.count - 1
+        hashes.append(hash)
+        if (slots.count) * 2 > buckets.count {
+            rebuildIndex()
+        } else {
+            buckets[probe.bucket] = Self.bucket(hash: hash, slot: slot)
+        }
+        return slot
     }
 
     /// Moves the message at `slot` out, leaving an empty placeholder; `putBack` must follow.
@@ -50,24 +70,123 @@ struct MessageTable: Sendable {
         return message
     }
 
-    /// Moves a message taken with `take` back into its slot.
-    mutating func putBack(_ message: consuming MessageState, at slot: Int) {
-        var message = message
+    /// Moves a message taken with `take` back into its slot, leaving the placeholder in `message` (nothing is
+    /// copied or retained, which a `defer` that hands over a captured variable would do).
+    mutating func putBack(_ message: inout MessageState, at slot: Int) {
         swap(&message, &slots[slot])
     }
 
     /// Keeps the messages for which `keep` is true (in their order).
+    /// - Complexity: O(count): the kept messages are moved down in place, then the index is rebuilt.
     mutating func filter(_ keep: (MessageState) -> Bool) {
-        let kept = slots.filter(keep)
-        slots = []
-        positions = [:]
-        slots.reserveCapacity(kept.count)
-        positions.reserveCapacity(kept.count)
-        for message in kept {
-            positions[MessageKey(host: message.host, queueId: message.queueId)] = slots.count
-            slots.append(message)
+        var write = 0
+        slots.withUnsafeMutableBufferPointer { buffer in
+            for read in buffer.indices {
+                // Through the pointer, `keep` reads the fields it needs in place; `keep(buffer[read])` would copy
+                // the whole message first (a retain per string).
+                guard keep((buffer.baseAddress! + read).pointee) else { continue }
+                if read != write {
+                    buffer.swapAt(read, write)
+                    hashes[write] = hashes[read]
+                }
+                write += 1
+            }
+        }
+        slots.removeSubrange(write...)
+        hashes.removeSubrange(write...)
+        var size = 64
+        while size < slots.count * 4 { size *= 2 }
+        if size < buckets.count / 4 { buckets = [] }  // shrink after a big drop; otherwise reuse the storage
+        rebuildIndex(size: max(size, buckets.count))
+    }
+
+    // MARK: The index
+
+    /// The slot under `(host, queueId)` if present, else the empty bucket where it would go.
+    @inline(__always)
+    private func slot(host: String, queueId: String, hash: UInt64) -> (found: Int?, bucket: Int) {
+        let mask = buckets.count - 1
+        let tag = hash >> 32
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let bucket = buckets[index]
+            if bucket == 0 { return (nil, index) }
+            if bucket >> 32 == tag {
+                let slot = Int(truncatingIfNeeded: bucket & 0xFFFF_FFFF) - 1
+                if hashes[slot] == hash && slots[slot].queueId == queueId && slots[slot].host == host {
+                    return (slot, index)
+                }
+            }
+            index = (index + 1) & mask
         }
     }
+
+    @inline(__always)
+    private static func bucket(hash: UInt64, slot: Int) -> UInt64 {
+        (hash >> 32) << 32 | UInt64(slot + 1)
+    }
+
+    /// Rebuilds the index for the current slots, at least `size` buckets (a power of two) and at most half full.
+    private mutating func rebuildIndex(size: Int = 0) {
+        var capacity = max(64, size, buckets.count)
+        while capacity < slots.count * 2 + 2 { capacity *= 2 }
+        var fresh = [UInt64](repeating: 0, count: capacity)
+        let mask = capacity - 1
+        for slot in hashes.indices {
+            let hash = hashes[slot]
+            var index = Int(truncatingIfNeeded: hash) & mask
+            while fresh[index] != 0 { index = (index + 1) & mask }
+            fresh[index] = Self.bucket(hash: hash, slot: slot)
+        }
+        buckets = fresh
+    }
+
+    /// The key's bytes folded 8 at a time with a multiply and a rotation, then a 64-bit finaliser (murmur3's) so
+    /// that both halves are well mixed: the low bits pick the bucket, the high ones are the tag.
+    @inline(__always)
+    static func hash(host: String, queueId: String) -> UInt64 {
+        var h = fold(queueId, into: 0x9E37_79B9_7F4A_7C15)
+        h = fold(host, into: h)
+        h ^= h >> 33
+        h &*= 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        h &*= 0xc4ce_b9fe_1a85_ec53
+        h ^= h >> 33
+        return h
+    }
+
+    @inline(__always)
+    private static func fold(_ text: String, into seed: UInt64) -> UInt64 {
+        if let folded = text.utf8.withContiguousStorageIfAvailable({ fold(UnsafeRawBufferPointer($0), into: seed) }) {
+            return folded
+        }
+        // Not reached for native and small strings; the same bytes give the same hash either way.
+        return Array(text.utf8).withUnsafeBytes { fold($0, into: seed) }
+    }
+
+    @inline(__always)
+    private static func fold(_ raw: UnsafeRawBufferPointer, into seed: UInt64) -> UInt64 {
+        let k: UInt64 = 0x87c3_7b91_1142_53d5
+        var h = seed ^ UInt64(raw.count)
+        var i = 0
+        while i + 8 <= raw.count {
+            h = ((h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k).rotateLeft(31)
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < raw.count {
+            tail |= UInt64(raw[i]) << shift
+            shift += 8
+            i += 1
+        }
+        return ((h ^ tail) &* k).rotateLeft(31)
+    }
+}
+
+extension UInt64 {
+    @inline(__always)
+    fileprivate func rotateLeft(_ count: UInt64) -> UInt64 { self << count | self >> (64 - count) }
 }
 
 extension MessageState {

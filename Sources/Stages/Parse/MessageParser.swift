@@ -229,7 +229,8 @@ struct MessageParser {
     /// delay=…, delays=a/b/c/d, dsn=…, status=WORD (text)`.
     private func delivery(at p: Int) -> PostfixEvent.Kind {
         let (recipient, recipientEnd) = address(at: p)
-        var delivery = PostfixEvent.Delivery(recipient: recipient, status: .sent)
+        // Filled field by field, then wrapped once (setting a `Delivery`'s field builds a new object).
+        var delivery = PostfixEvent.Delivery.Fields(recipient: recipient, status: .sent)
         var i = recipientEnd
         var status: PostfixEvent.DeliveryStatus?
         while i < end, b.has(", ", at: i) {
@@ -279,11 +280,11 @@ struct MessageParser {
         }
         guard let status else { return unparsed }
         delivery.status = status
-        return .delivery(delivery)
+        return .delivery(PostfixEvent.Delivery(delivery))
     }
 
     /// Pulls the remote host, the first reply code and the continuing queue id out of a delivery response.
-    private func analyse(response from: Int, _ to: Int, into delivery: inout PostfixEvent.Delivery) {
+    private func analyse(response from: Int, _ to: Int, into delivery: inout PostfixEvent.Delivery.Fields) {
         delivery.response = b.string(from, to)
         // Reply code: the first three-digit number 2xx–5xx that stands alone as a word.
         var i = from

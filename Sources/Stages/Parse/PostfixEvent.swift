@@ -52,7 +52,7 @@ public struct PostfixEvent: Sendable, Equatable {
         /// qmgr `QID: skipped, still being delivered`.
         case skipped
         /// A `to=<r>, ... status=...` line from smtp, lmtp, local, virtual, pipe, error, retry, discard, cleanup.
-        indirect case delivery(Delivery)
+        case delivery(Delivery)
         /// bounce/defer/trace `QID: sender non-delivery|delay|delivery status notification: NEWQID`.
         case notification(type: NotificationType, newQueueId: String)
         /// smtpd (or postscreen, cleanup) `NOQUEUE|QID: reject: STAGE from host[ip]: CODE DSN text; from=<s> to=<r> ...`.
@@ -104,45 +104,116 @@ public struct PostfixEvent: Sendable, Equatable {
         case sent, deferred, bounced, undeliverable, expired
     }
 
+    /// A `to=<r> … status=…` line's fields.
+    ///
+    /// The fields live in one shared, immutable object: a delivery is copied several times on its way from the
+    /// parser through the batch to the correlator, and a copy then costs one retain instead of one per string
+    /// (eight of them). Reading a field borrows it (immutable, so no exclusivity check either); setting one
+    /// builds a new object, which only tests do: the parser fills `Fields` and wraps them once.
     public struct Delivery: Sendable, Equatable {
-        public var recipient: String
-        public var origRecipient: String?
+        private var storage: Storage
+
+        public var recipient: String {
+            _read { yield storage.fields.recipient }
+            set { storage = Storage(with(\.recipient, newValue)) }
+        }
+        public var origRecipient: String? {
+            _read { yield storage.fields.origRecipient }
+            set { storage = Storage(with(\.origRecipient, newValue)) }
+        }
         /// `relay=` as logged: `mx.example.com[203.0.113.5]:25`, `none`, `local`, `dovecot`, …
-        public var relay: String?
-        public var connUse: Int32?
+        public var relay: String? {
+            _read { yield storage.fields.relay }
+            set { storage = Storage(with(\.relay, newValue)) }
+        }
+        public var connUse: Int32? {
+            _read { yield storage.fields.connUse }
+            set { storage = Storage(with(\.connUse, newValue)) }
+        }
         /// `delay=` in seconds (cumulative since arrival).
-        public var delay: Double?
+        public var delay: Double? {
+            _read { yield storage.fields.delay }
+            set { storage = Storage(with(\.delay, newValue)) }
+        }
         /// `delays=a/b/c/d` as logged.
-        public var delays: String?
+        public var delays: String? {
+            _read { yield storage.fields.delays }
+            set { storage = Storage(with(\.delays, newValue)) }
+        }
         /// `dsn=` as logged, e.g. `5.1.1`.
-        public var dsn: String?
-        public var status: DeliveryStatus
+        public var dsn: String? {
+            _read { yield storage.fields.dsn }
+            set { storage = Storage(with(\.dsn, newValue)) }
+        }
+        public var status: DeliveryStatus {
+            _read { yield storage.fields.status }
+            set { storage = Storage(with(\.status, newValue)) }
+        }
         /// The text inside the parentheses after the status, as logged.
-        public var response: String?
+        public var response: String? {
+            _read { yield storage.fields.response }
+            set { storage = Storage(with(\.response, newValue)) }
+        }
         /// The remote host named in the response (`host mx[1.2.3.4] said: ...`), when present.
-        public var remoteHost: String?
+        public var remoteHost: String? {
+            _read { yield storage.fields.remoteHost }
+            set { storage = Storage(with(\.remoteHost, newValue)) }
+        }
         /// The SMTP reply code found in the response (`550`), when present.
-        public var replyCode: Int32?
+        public var replyCode: Int32? {
+            _read { yield storage.fields.replyCode }
+            set { storage = Storage(with(\.replyCode, newValue)) }
+        }
         /// The queue id the message continues under: `queued as NEWQID` (content filter, relay on the same
         /// host) or `forwarded as NEWQID` (local alias expansion).
-        public var queuedAs: String?
+        public var queuedAs: String? {
+            _read { yield storage.fields.queuedAs }
+            set { storage = Storage(with(\.queuedAs, newValue)) }
+        }
 
         public init(recipient: String, origRecipient: String? = nil, relay: String? = nil, connUse: Int32? = nil,
                     delay: Double? = nil, delays: String? = nil, dsn: String? = nil, status: DeliveryStatus,
                     response: String? = nil, remoteHost: String? = nil, replyCode: Int32? = nil,
                     queuedAs: String? = nil) {
-            self.recipient = recipient
-            self.origRecipient = origRecipient
-            self.relay = relay
-            self.connUse = connUse
-            self.delay = delay
-            self.delays = delays
-            self.dsn = dsn
-            self.status = status
-            self.response = response
-            self.remoteHost = remoteHost
-            self.replyCode = replyCode
-            self.queuedAs = queuedAs
+            storage = Storage(
+                Fields(
+                    recipient: recipient, origRecipient: origRecipient, relay: relay, connUse: connUse, delay: delay,
+                    delays: delays, dsn: dsn, status: status, response: response, remoteHost: remoteHost,
+                    replyCode: replyCode, queuedAs: queuedAs))
+        }
+
+        public static func == (lhs: Delivery, rhs: Delivery) -> Bool {
+            lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+        }
+
+        init(_ fields: consuming Fields) {
+            storage = Storage(fields)
+        }
+
+        private func with<Value>(_ field: WritableKeyPath<Fields, Value>, _ value: Value) -> Fields {
+            var fields = storage.fields
+            fields[keyPath: field] = value
+            return fields
+        }
+
+        struct Fields: Equatable {
+            var recipient: String
+            var origRecipient: String? = nil
+            var relay: String? = nil
+            var connUse: Int32? = nil
+            var delay: Double? = nil
+            var delays: String? = nil
+            var dsn: String? = nil
+            var status: DeliveryStatus
+            var response: String? = nil
+            var remoteHost: String? = nil
+            var replyCode: Int32? = nil
+            var queuedAs: String? = nil
+        }
+
+        final class Storage: Sendable {
+            let fields: Fields
+            init(_ fields: consuming Fields) { self.fields = fields }
         }
     }
 
