@@ -1,5 +1,9 @@
 import CZlib
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Process-wide allocator settings for long batch runs.
 public enum MemoryTuning {
     /// Buffers of at least 1 MiB get their own mapping, given back to the system when freed.
@@ -9,6 +13,8 @@ public enum MemoryTuning {
     /// buffers of a few MiB (day tables, row groups, pages), so its peak RSS grew to about 1.6× its live heap;
     /// a fixed threshold keeps RSS close to the live heap for a few percent more system time.
     public static func returnLargeBuffersToSystem() {
+        // An operator's own setting (glibc's environment tunable) wins.
+        guard getenv("MALLOC_MMAP_THRESHOLD_") == nil else { return }
         _ = czlib_set_mmap_threshold(262144)
     }
 
