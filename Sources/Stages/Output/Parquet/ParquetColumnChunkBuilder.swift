@@ -10,6 +10,9 @@ struct ParquetColumnChunkMetadata: Sendable {
     var dictionaryPageOffset: Int64?
     var dataPageCount: Int
     var statistics: ParquetStatistics
+    /// The encoding of the data pages: PLAIN (0), DELTA_BINARY_PACKED (5), DELTA_LENGTH_BYTE_ARRAY (6) or
+    /// RLE_DICTIONARY (8).
+    var dataEncoding: Int32
 
     var usesDictionary: Bool { dictionaryPageOffset != nil }
 }
@@ -25,7 +28,9 @@ struct ParquetColumnChunkMetadata: Sendable {
 ///    writer) and returns the chunk's metadata.
 ///
 /// Strings get RLE_DICTIONARY when the chunk's values repeat enough (decided per chunk, see
-/// `StringDictionaryBuilder.build`), PLAIN otherwise; numbers and booleans are always PLAIN.
+/// `StringDictionaryBuilder.build`), DELTA_LENGTH_BYTE_ARRAY otherwise; INT32, INT64 and timestamps get
+/// DELTA_BINARY_PACKED; doubles and booleans PLAIN. With `options.deltaEncoding` off, PLAIN replaces both
+/// delta encodings.
 ///
 /// A builder is reused from row group to row group (its buffers keep their capacity); it is not thread-safe,
 /// but distinct builders may encode at the same time.
@@ -42,9 +47,12 @@ final class ParquetColumnChunkBuilder {
     /// The uncompressed bodies of all pages of the chunk, back to back.
     private(set) var bodies: [UInt8] = []
     private(set) var pages: [Page] = []
+    /// Scratch for DELTA_LENGTH_BYTE_ARRAY lengths.
+    private var lengths: [Int32] = []
     private var column = ParquetColumn("", .int32)
     private var rowCount = 0
     private var statistics = ParquetStatistics(nullCount: 0, minValue: nil, maxValue: nil)
+    private var dataEncoding: Int32 = 0
 
     init(options: ParquetWriterOptions) {
         self.options = options
@@ -65,6 +73,17 @@ final class ParquetColumnChunkBuilder {
                 maxBytes: options.maxDictionaryBytes)
         }
         statistics = Self.statistics(of: values, dictionary: dictionary?.0)
+        if dictionary != nil {
+            dataEncoding = 8
+        } else if options.deltaEncoding {
+            switch column.kind {
+            case .int32, .int64, .timestampMicros: dataEncoding = 5
+            case .string: dataEncoding = 6
+            case .double, .boolean: dataEncoding = 0
+            }
+        } else {
+            dataEncoding = 0
+        }
 
         if let (builder, _) = dictionary {
             let start = bodies.count
@@ -103,8 +122,10 @@ final class ParquetColumnChunkBuilder {
                     RLEHybrid.encode(
                         UnsafeBufferPointer(rebasing: all[value..<endValue]), bitWidth: bitWidth, into: &bodies)
                 }
-            } else {
+            } else if dataEncoding == 0 {
                 appendPlain(values, range: value..<endValue)
+            } else {
+                appendDelta(values, range: value..<endValue)
             }
             pages.append(Page(isDictionary: false, valueCount: endRow - row, body: start..<bodies.count))
             row = endRow
@@ -182,7 +203,7 @@ final class ParquetColumnChunkBuilder {
                 if dataPageOffset == nil { dataPageOffset = offset }
                 header.beginStruct(5)
                 header.writeI32(1, Int32(page.valueCount))
-                header.writeI32(2, dictionaryPageOffset != nil ? 8 : 0)  // RLE_DICTIONARY or PLAIN
+                header.writeI32(2, dataEncoding)
                 header.writeI32(3, 3)  // definition levels: RLE
                 header.writeI32(4, 3)  // repetition levels: RLE
             }
@@ -196,8 +217,9 @@ final class ParquetColumnChunkBuilder {
             column: column, numValues: Int64(rowCount), totalUncompressedSize: Int64(uncompressedTotal),
             totalCompressedSize: Int64(out.count - chunkStart),
             dataPageOffset: dataPageOffset ?? baseOffset + Int64(out.count),
-            dictionaryPageOffset: dictionaryPageOffset, dataPageCount: pages.count - (dictionaryPageOffset != nil ? 1 : 0),
-            statistics: statistics)
+            dictionaryPageOffset: dictionaryPageOffset,
+            dataPageCount: pages.count - (dictionaryPageOffset != nil ? 1 : 0), statistics: statistics,
+            dataEncoding: dataEncoding)
     }
 
     /// Bits needed for indices 0..<count (0 for a one-entry dictionary, which readers accept).
@@ -235,6 +257,32 @@ final class ParquetColumnChunkBuilder {
         case .string:
             Self.appendPlainStrings(
                 bytes: values.stringBytes, offsets: values.stringOffsets, range: range, into: &bodies)
+        }
+    }
+
+    /// DELTA_BINARY_PACKED numbers, or DELTA_LENGTH_BYTE_ARRAY strings (the lengths DELTA_BINARY_PACKED as
+    /// INT32, then all the bytes back to back: no 4-byte length between values for gzip to wade through).
+    private func appendDelta(_ values: ParquetColumnBuffer, range: Range<Int>) {
+        switch values.kind {
+        case .int32:
+            values.int32Values.withUnsafeBufferPointer {
+                DeltaBinaryPacked.encode(UnsafeBufferPointer(rebasing: $0[range]), into: &bodies)
+            }
+        case .int64, .timestampMicros:
+            values.int64Values.withUnsafeBufferPointer {
+                DeltaBinaryPacked.encode(UnsafeBufferPointer(rebasing: $0[range]), into: &bodies)
+            }
+        case .string:
+            lengths.removeAll(keepingCapacity: true)
+            values.stringOffsets.withUnsafeBufferPointer { offsets in
+                for i in range { lengths.append(Int32(truncatingIfNeeded: offsets[i + 1] - offsets[i])) }
+            }
+            lengths.withUnsafeBufferPointer { DeltaBinaryPacked.encode($0, into: &bodies) }
+            let from = values.stringOffsets[range.lowerBound]
+            let to = values.stringOffsets[range.upperBound]
+            values.stringBytes.withUnsafeBytes { bodies.append(contentsOf: $0[from..<to]) }
+        case .double, .boolean:
+            preconditionFailure("no delta encoding for \(values.kind)")
         }
     }
 

@@ -114,6 +114,10 @@ extension ParquetFileReader {
                 result.stringBytes.append(contentsOf: bytes[offsets[Int(index)]..<offsets[Int(index) + 1]])
                 result.stringOffsets.append(result.stringBytes.count)
             }
+        case 5:
+            try Self.decodeDeltaBinaryPacked(raw, position: &p, count: present, into: &result)
+        case 6:
+            try Self.decodeDeltaLengthByteArray(raw, position: &p, count: present, into: &result)
         default:
             throw ParquetDecodingError(message: "encoding \(encoding) is not ours")
         }
@@ -152,6 +156,44 @@ extension ParquetFileReader {
         case .string:
             try decodePlainStrings(
                 raw, position: &p, count: count, bytes: &result.stringBytes, offsets: &result.stringOffsets)
+        }
+    }
+
+    private static func decodeDeltaBinaryPacked(
+        _ raw: UnsafeRawBufferPointer, position p: inout Int, count: Int,
+        into result: inout ParquetColumnBuffer
+    ) throws {
+        let decoded: Int
+        switch result.kind {
+        case .int32: decoded = try DeltaBinaryPacked.decode(raw, position: &p, into: &result.int32Values)
+        case .int64, .timestampMicros:
+            decoded = try DeltaBinaryPacked.decode(raw, position: &p, into: &result.int64Values)
+        case .string, .double, .boolean:
+            throw ParquetDecodingError(message: "DELTA_BINARY_PACKED in a \(result.kind) column")
+        }
+        guard decoded == count else {
+            throw ParquetDecodingError(message: "page holds \(decoded) values, its levels say \(count)")
+        }
+    }
+
+    private static func decodeDeltaLengthByteArray(
+        _ raw: UnsafeRawBufferPointer, position p: inout Int, count: Int,
+        into result: inout ParquetColumnBuffer
+    ) throws {
+        guard result.kind == .string else {
+            throw ParquetDecodingError(message: "DELTA_LENGTH_BYTE_ARRAY in a \(result.kind) column")
+        }
+        var lengths: [Int32] = []
+        guard try DeltaBinaryPacked.decode(raw, position: &p, into: &lengths) == count else {
+            throw ParquetDecodingError(message: "page holds a different number of strings than its levels say")
+        }
+        for length in lengths {
+            guard length >= 0, Int(length) <= raw.count - p else {
+                throw ParquetDecodingError(message: "string overruns the page")
+            }
+            result.stringBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[p..<(p + Int(length))]))
+            result.stringOffsets.append(result.stringBytes.count)
+            p += Int(length)
         }
     }
 
