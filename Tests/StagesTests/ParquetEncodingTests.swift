@@ -73,7 +73,7 @@ import Testing
             }
             var out: [UInt8] = []
             wide.withUnsafeBufferPointer { DeltaBinaryPacked.encode($0, into: &out) }
-            out.append(0xAB)  // what follows (DELTA_LENGTH_BYTE_ARRAY's bytes) must be left alone
+            out.append(0xAB)  // what follows (DELTA_BYTE_ARRAY's suffixes) must be left alone
             var position = 0
             var decoded: [Int64] = []
             try out.withUnsafeBytes { _ = try DeltaBinaryPacked.decode($0, position: &position, into: &decoded) }

@@ -24,6 +24,8 @@ import Testing
             ParquetColumn("nothing", .string, optional: true),
             ParquetColumn("constant", .string),
             ParquetColumn("maybe_at", .timestampMicros, optional: true),
+            // Sorted, often repeated, long shared prefixes: DELTA_BYTE_ARRAY with prefixes > 0.
+            ParquetColumn("mailbox", .string, optional: true),
         ])
         var generator = RecordGenerator(seed: UInt64(rows))
         var all = schema.columns.map { ParquetColumnBuffer(column: $0) }
@@ -48,6 +50,8 @@ import Testing
                 group[8].append(nil as String?)
                 group[9].append("same" as String?)
                 group[10].append(generator.chance(50) ? nil : generator.timestamp())
+                let n = written + group[0].rowCount
+                group[11].append(n % 9 == 4 ? nil : "mailbox-ü-\(100_000 + n - n % 4 / 3)@example.com")
             }
             try writer.write(rowGroup: group)
             for i in all.indices { all[i].append(contentsOf: group[i]) }
@@ -59,6 +63,7 @@ import Testing
             filters: [
                 .init(column: "code", value: "sent"), .init(column: "code", value: "ü"),
                 .init(column: "code", value: "absent"), .init(column: "constant", value: "same"),
+                .init(column: "mailbox", value: "mailbox-ü-100012@example.com"),
             ])
     }
 

@@ -1,5 +1,5 @@
-/// The DELTA_BINARY_PACKED encoding of `Encodings.md` (INT32/INT64 values, and the lengths of
-/// DELTA_LENGTH_BYTE_ARRAY strings).
+/// The DELTA_BINARY_PACKED encoding of `Encodings.md` (INT32/INT64 values, and the prefix and suffix lengths
+/// of DELTA_BYTE_ARRAY strings).
 ///
 /// Why: PLAIN 8-byte timestamps and sizes are mostly zero and noise bytes that gzip must chew through; their
 /// deltas bit-packed are about half the bytes, and smaller after gzip too (on the 1 M-row benchmark the
@@ -95,7 +95,7 @@ enum DeltaBinaryPacked {
     }
 
     /// Decodes one DELTA_BINARY_PACKED run from `bytes[position...]`, appending its values to `result`;
-    /// `position` ends after the last miniblock holding a value (where DELTA_LENGTH_BYTE_ARRAY's bytes begin).
+    /// `position` ends after the last miniblock holding a value (where the next run or DELTA_BYTE_ARRAY's suffixes begin).
     ///
     /// - Returns: the number of values decoded (from the header).
     /// - Throws: `ParquetDecodingError` when the data is truncated or malformed.

@@ -15,7 +15,7 @@ public struct ParquetWriterOptions: Sendable {
     public var maxPageBytes = 1 << 20
     public var maxDictionaryEntries = 65_536
     public var maxDictionaryBytes = 1 << 20
-    /// DELTA_BINARY_PACKED for INT32/INT64/timestamps and DELTA_LENGTH_BYTE_ARRAY for strings that get no
+    /// DELTA_BINARY_PACKED for INT32/INT64/timestamps and DELTA_BYTE_ARRAY for strings that get no
     /// dictionary, instead of PLAIN: less data to gzip (faster) and smaller files. pyarrow and DuckDB read both
     /// (checked by ParquetInteropTests); turn it off only for a reader that lacks them.
     public var deltaEncoding = true
