@@ -76,12 +76,18 @@ import Testing
         var smallPages = ParquetWriterOptions()
         smallPages.maxPageValues = 7
         smallPages.compressionLevel = 1
+        smallPages.deltaByteArray = true
         try Self.allKindsFile(
             path: root + "/all-kinds-small-pages.parquet", rows: 300, options: smallPages,
             rowGroupRows: 128, manifest: &manifest)
         try Self.allKindsFile(
             path: root + "/all-kinds.parquet", rows: 500, options: ParquetWriterOptions(),
             rowGroupRows: 500, manifest: &manifest)
+        var plain = ParquetWriterOptions()
+        plain.deltaEncoding = false
+        try Self.allKindsFile(
+            path: root + "/all-kinds-plain.parquet", rows: 300, options: plain, rowGroupRows: 300,
+            manifest: &manifest)
         try Self.allKindsFile(
             path: root + "/zero-row-groups.parquet", rows: 0, options: ParquetWriterOptions(),
             rowGroupRows: 1, manifest: &manifest)

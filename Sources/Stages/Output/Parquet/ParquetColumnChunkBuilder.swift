@@ -28,9 +28,9 @@ struct ParquetColumnChunkMetadata: Sendable {
 ///    writer) and returns the chunk's metadata.
 ///
 /// Strings get RLE_DICTIONARY when the chunk's values repeat enough (decided per chunk, see
-/// `StringDictionaryBuilder.build`), DELTA_BYTE_ARRAY otherwise; INT32, INT64 and timestamps get
-/// DELTA_BINARY_PACKED; doubles and booleans PLAIN. With `options.deltaEncoding` off, PLAIN replaces both
-/// delta encodings.
+/// `StringDictionaryBuilder.build`), PLAIN otherwise (DELTA_BYTE_ARRAY with `options.deltaByteArray`);
+/// INT32, INT64 and timestamps get DELTA_BINARY_PACKED (PLAIN with `options.deltaEncoding` off); doubles
+/// and booleans PLAIN.
 ///
 /// A builder is reused from row group to row group (its buffers keep their capacity); it is not thread-safe,
 /// but distinct builders may encode at the same time.
@@ -76,14 +76,12 @@ final class ParquetColumnChunkBuilder {
         statistics = Self.statistics(of: values, dictionary: dictionary?.0)
         if dictionary != nil {
             dataEncoding = 8
-        } else if options.deltaEncoding {
+        } else {
             switch column.kind {
-            case .int32, .int64, .timestampMicros: dataEncoding = 5
-            case .string: dataEncoding = 7
+            case .int32, .int64, .timestampMicros: dataEncoding = options.deltaEncoding ? 5 : 0
+            case .string: dataEncoding = options.deltaByteArray ? 7 : 0
             case .double, .boolean: dataEncoding = 0
             }
-        } else {
-            dataEncoding = 0
         }
 
         if let (builder, _) = dictionary {
