@@ -129,9 +129,12 @@ struct ParquetBench {
         }
         return String(
             format: "level %d writer only" + (deltaEncoding ? "" : ", PLAIN integers")
-                + (deltaByteArray ? ", DELTA_BYTE_ARRAY strings" : "") + " (row groups prebuilt, best of %d): %d rows, write %.3f s (%.0f rows/s; "
-                + "CPU %.3f s = %.0f rows/CPU-s), %d bytes; building the row groups (makeColumns, untimed above) took %.3f s",
-            level, max(1, runs), rows.count, best.wall, Double(rows.count) / best.wall, best.cpu, Double(rows.count) / best.cpu,
+                + (deltaByteArray ? ", DELTA_BYTE_ARRAY strings" : "")
+                + " (row groups prebuilt, best of %d): %d rows, write %.3f s (%.0f rows/s; "
+                + "CPU %.3f s = %.0f rows/CPU-s), %d bytes; "
+                + "building the row groups (makeColumns, untimed above) took %.3f s",
+            level, max(1, runs), rows.count, best.wall, Double(rows.count) / best.wall, best.cpu,
+            Double(rows.count) / best.cpu,
             firstBytes?.count ?? 0,
             Double(buildTime.components.seconds) + Double(buildTime.components.attoseconds) / 1e18)
     }
@@ -157,8 +160,10 @@ struct ParquetBench {
             for level in levels {
                 try FileManager.default.createDirectory(
                     atPath: out + "/level\(level)", withIntermediateDirectories: true)
+                // MAILSTATS_BENCH_PLAIN=1 adds PLAIN integers and DELTA_BYTE_ARRAY strings, for comparison.
                 let variants: [(Bool, Bool)] =
-                    environment["MAILSTATS_BENCH_PLAIN"] == "1" ? [(true, false), (false, false), (true, true)] : [(true, false)]
+                    environment["MAILSTATS_BENCH_PLAIN"] == "1"
+                    ? [(true, false), (false, false), (true, true)] : [(true, false)]
                 for (delta, deltaStrings) in variants {
                     let line = try Self.measureWriterAlone(
                         rows: sorted, level: level, path: out + "/level\(level)/writer-only.parquet",

@@ -95,7 +95,8 @@ enum DeltaBinaryPacked {
     }
 
     /// Decodes one DELTA_BINARY_PACKED run from `bytes[position...]`, appending its values to `result`;
-    /// `position` ends after the last miniblock holding a value (where the next run or DELTA_BYTE_ARRAY's suffixes begin).
+    /// `position` ends after the last miniblock holding a value (where the next run or DELTA_BYTE_ARRAY's
+    /// suffixes begin).
     ///
     /// - Returns: the number of values decoded (from the header).
     /// - Throws: `ParquetDecodingError` when the data is truncated or malformed.

@@ -353,7 +353,8 @@ final class ParquetColumnChunkBuilder {
                     for i in range {
                         let from = offsets[i]
                         let length = offsets[i + 1] - from
-                        target.storeBytes(of: UInt32(truncatingIfNeeded: length).littleEndian, toByteOffset: p, as: UInt32.self)
+                        target.storeBytes(
+                            of: UInt32(truncatingIfNeeded: length).littleEndian, toByteOffset: p, as: UInt32.self)
                         p += 4
                         if length > 0 {
                             (target.baseAddress! + p).copyMemory(from: source.baseAddress! + from, byteCount: length)

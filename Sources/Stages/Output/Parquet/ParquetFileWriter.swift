@@ -14,9 +14,9 @@ import Synchronization
 /// returns as soon as the row group is handed over, so the caller builds the next row group while this one
 /// is compressed. The next `write` or `close` waits for it (or runs it itself if no dispatch thread has taken
 /// it yet, so a starved thread pool cannot deadlock a caller that blocks a pool thread), then appends its
-/// bytes to the sink on the caller's thread (the sink is only ever used from the caller's thread). At most one row group is in flight, so at
-/// most two are in memory. An error of the background work (none is expected: compression does not fail on
-/// valid input) is thrown by the next `write` or by `close`. The bytes written never depend on threads or
+/// bytes to the sink on the caller's thread (the sink is only ever used from the caller's thread). At most
+/// one row group is in flight, so at most two are in memory. An error of the background work (none is
+/// expected: compression does not fail on valid input) is thrown by the next `write` or by `close`. The bytes written never depend on threads or
 /// timing: every page is compressed on its own and pages are appended in schema order.
 ///
 /// Not thread-safe: one caller thread at a time.
@@ -143,8 +143,8 @@ public final class ParquetFileWriter {
 ///
 /// `@unchecked Sendable`, because it runs on a background thread while the writer's caller goes on: the
 /// builders and compressors it uses belong to the writer, which touches them again only after `wait()`
-/// (the semaphore, or running the job on the waiting thread, orders the memory accesses); each work item writes only its own builder or result
-/// slot; the input columns are immutable values.
+/// (the semaphore, or running the job on the waiting thread, orders the memory accesses); each work item
+/// writes only its own builder or result slot; the input columns are immutable values.
 private final class RowGroupJob: @unchecked Sendable {
     let columns: [ParquetColumnBuffer]
     let schema: [ParquetColumn]
