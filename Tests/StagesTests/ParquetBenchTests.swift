@@ -88,7 +88,10 @@ struct ParquetBench {
     /// Times `ParquetFileWriter` alone: the row groups (`DatasetStore.rowGroupRows` rows, as the store cuts them) are built
     /// before the clock starts, so the figure is encoding + compression + file writes, nothing else. Best of
     /// `runs` runs (the machine is shared); the file written is checked to be byte-identical each time.
-    static func measureWriterAlone(rows: [DeliveryRecord], level: Int32, path: String, runs: Int = 3) throws -> String {
+    static func measureWriterAlone(
+        rows: [DeliveryRecord], level: Int32, path: String, runs: Int = 3, deltaEncoding: Bool = true,
+        deltaByteArray: Bool = false
+    ) throws -> String {
         let rowGroupRows = DatasetStore(root: "/nonexistent", timeZone: TimeZone(identifier: "UTC")!).rowGroupRows
         let buildStart = ContinuousClock.now
         let groups: [[ParquetColumnBuffer]] = stride(from: 0, to: rows.count, by: rowGroupRows).map { start in
@@ -97,6 +100,8 @@ struct ParquetBench {
         let buildTime = ContinuousClock.now - buildStart
         var options = ParquetWriterOptions()
         options.compressionLevel = level
+        options.deltaEncoding = deltaEncoding
+        options.deltaByteArray = deltaByteArray
         var best: (wall: Double, cpu: Double) = (.infinity, .infinity)
         var firstBytes: Data?
         for _ in 0..<max(1, runs) {
@@ -120,9 +125,13 @@ struct ParquetBench {
             firstBytes = bytes
         }
         return String(
-            format: "level %d writer only (row groups prebuilt, best of %d): %d rows, write %.3f s (%.0f rows/s; "
-                + "CPU %.3f s = %.0f rows/CPU-s), %d bytes; building the row groups (makeColumns, untimed above) took %.3f s",
-            level, max(1, runs), rows.count, best.wall, Double(rows.count) / best.wall, best.cpu, Double(rows.count) / best.cpu,
+            format: "level %d writer only" + (deltaEncoding ? "" : ", PLAIN integers")
+                + (deltaByteArray ? ", DELTA_BYTE_ARRAY strings" : "")
+                + " (row groups prebuilt, best of %d): %d rows, write %.3f s (%.0f rows/s; "
+                + "CPU %.3f s = %.0f rows/CPU-s), %d bytes; "
+                + "building the row groups (makeColumns, untimed above) took %.3f s",
+            level, max(1, runs), rows.count, best.wall, Double(rows.count) / best.wall, best.cpu,
+            Double(rows.count) / best.cpu,
             firstBytes?.count ?? 0,
             Double(buildTime.components.seconds) + Double(buildTime.components.attoseconds) / 1e18)
     }
@@ -148,10 +157,17 @@ struct ParquetBench {
             for level in levels {
                 try FileManager.default.createDirectory(
                     atPath: out + "/level\(level)", withIntermediateDirectories: true)
-                let line = try Self.measureWriterAlone(
-                    rows: sorted, level: level, path: out + "/level\(level)/writer-only.parquet",
-                    runs: Int(environment["MAILSTATS_BENCH_RUNS"] ?? "") ?? 10)
-                print("ParquetBench " + line)
+                // MAILSTATS_BENCH_PLAIN=1 adds PLAIN integers and DELTA_BYTE_ARRAY strings, for comparison.
+                let variants: [(Bool, Bool)] =
+                    environment["MAILSTATS_BENCH_PLAIN"] == "1"
+                    ? [(true, false), (false, false), (true, true)] : [(true, false)]
+                for (delta, deltaStrings) in variants {
+                    let line = try Self.measureWriterAlone(
+                        rows: sorted, level: level, path: out + "/level\(level)/writer-only.parquet",
+                        runs: Int(environment["MAILSTATS_BENCH_RUNS"] ?? "") ?? 10, deltaEncoding: delta,
+                        deltaByteArray: deltaStrings)
+                    print("ParquetBench " + line)
+                }
             }
             return
         }
@@ -185,10 +201,16 @@ struct ParquetBench {
                 seconds(publishTime), Double(count) / seconds(publishTime), size)
             report.append(line)
             print("ParquetBench " + line)
+            let sortedRows = order.map { oneDay[$0] }
             let writerLine = try Self.measureWriterAlone(
-                rows: order.map { oneDay[$0] }, level: level, path: out + "/level\(level)/writer-only.parquet")
+                rows: sortedRows, level: level, path: out + "/level\(level)/writer-only.parquet")
             report.append(writerLine)
             print("ParquetBench " + writerLine)
+            let plainLine = try Self.measureWriterAlone(
+                rows: sortedRows, level: level, path: out + "/level\(level)/writer-only-plain.parquet",
+                deltaEncoding: false)
+            report.append(plainLine)
+            print("ParquetBench " + plainLine)
             #expect(try ParquetFileReader(path: out + "/level\(level)/deliveries.parquet").rowCount == Int64(count))
         }
         try report.joined(separator: "\n").appending("\n").write(

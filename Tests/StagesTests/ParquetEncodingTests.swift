@@ -37,6 +37,59 @@ import Testing
         }
     }
 
+    @Test func deltaBinaryPackedLayout() {
+        // 1, 2, 3, 4, 5 (Encodings.md example 1, with our 128-value blocks of 4 miniblocks): header 128, 4, 5,
+        // zigzag(1) = 2; one block: min delta zigzag(1) = 2, widths 0 0 0 0, no miniblock bytes.
+        var out: [UInt8] = []
+        let values: [Int64] = [1, 2, 3, 4, 5]
+        values.withUnsafeBufferPointer { DeltaBinaryPacked.encode($0, into: &out) }
+        #expect(out == [0x80, 0x01, 0x04, 0x05, 0x02, 0x02, 0, 0, 0, 0])
+        // 7, 5, 3, 1, 2, 3, 4, 5 (example 2): deltas -2 -2 -2 1 1 1 1, min -2 (zigzag 3), offsets 0 0 0 3 3 3 3
+        // at width 2 in one miniblock of 32 values (the 8th is padding): 8 bytes.
+        out = []
+        let second: [Int64] = [7, 5, 3, 1, 2, 3, 4, 5]
+        second.withUnsafeBufferPointer { DeltaBinaryPacked.encode($0, into: &out) }
+        #expect(Array(out.prefix(10)) == [0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 2, 0, 0, 0])
+        #expect(Array(out.dropFirst(10)) == [0b1100_0000, 0b0011_1111, 0, 0, 0, 0, 0, 0])
+    }
+
+    @Test func deltaBinaryPackedRoundTrips() throws {
+        var generator = RecordGenerator(seed: 42)
+        for count in [0, 1, 2, 31, 32, 33, 127, 128, 129, 200, 1000] {
+            var wide: [Int64] = []
+            var narrow: [Int32] = []
+            for i in 0..<count {
+                switch i % 7 {
+                case 0: wide.append(.min); narrow.append(.min)
+                case 1: wide.append(.max); narrow.append(.max)
+                case 2: wide.append(0); narrow.append(0)
+                default:
+                    wide.append(generator.int64())
+                    narrow.append(generator.int32())
+                }
+            }
+            if count > 100 {  // a sorted stretch: small deltas
+                wide.replaceSubrange(10..<90, with: (0..<80).map { 1_795_824_000_000_000 + Int64($0) * 1000 })
+            }
+            var out: [UInt8] = []
+            wide.withUnsafeBufferPointer { DeltaBinaryPacked.encode($0, into: &out) }
+            out.append(0xAB)  // what follows (DELTA_BYTE_ARRAY's suffixes) must be left alone
+            var position = 0
+            var decoded: [Int64] = []
+            try out.withUnsafeBytes { _ = try DeltaBinaryPacked.decode($0, position: &position, into: &decoded) }
+            #expect(decoded == wide, "\(count) Int64 values")
+            #expect(position == out.count - 1)
+
+            out = []
+            narrow.withUnsafeBufferPointer { DeltaBinaryPacked.encode($0, into: &out) }
+            position = 0
+            var decoded32: [Int32] = []
+            try out.withUnsafeBytes { _ = try DeltaBinaryPacked.decode($0, position: &position, into: &decoded32) }
+            #expect(decoded32 == narrow, "\(count) Int32 values")
+            #expect(position == out.count)
+        }
+    }
+
     @Test func thriftZigzagVarintsAndFieldHeaders() {
         var e = ThriftCompactEncoder()
         e.writeI32(1, 1)  // short form, zigzag 2

@@ -24,6 +24,7 @@ import Testing
         serial.parallelEncoding = false
         serial.compressionLevel = level
         serial.maxPageValues = 500  // several pages per chunk, so pages of one column run on several threads
+        serial.deltaByteArray = level > 1
         var parallel = serial
         parallel.parallelEncoding = true
         let one = try ParquetRoundTripTests.write(rows, options: serial, rowGroupRows: 1400)

@@ -24,6 +24,8 @@ import Testing
             ParquetColumn("nothing", .string, optional: true),
             ParquetColumn("constant", .string),
             ParquetColumn("maybe_at", .timestampMicros, optional: true),
+            // Sorted, often repeated, long shared prefixes: DELTA_BYTE_ARRAY with prefixes > 0.
+            ParquetColumn("mailbox", .string, optional: true),
         ])
         var generator = RecordGenerator(seed: UInt64(rows))
         var all = schema.columns.map { ParquetColumnBuffer(column: $0) }
@@ -48,6 +50,8 @@ import Testing
                 group[8].append(nil as String?)
                 group[9].append("same" as String?)
                 group[10].append(generator.chance(50) ? nil : generator.timestamp())
+                let n = written + group[0].rowCount
+                group[11].append(n % 9 == 4 ? nil : "mailbox-ü-\(100_000 + n - n % 4 / 3)@example.com")
             }
             try writer.write(rowGroup: group)
             for i in all.indices { all[i].append(contentsOf: group[i]) }
@@ -59,6 +63,7 @@ import Testing
             filters: [
                 .init(column: "code", value: "sent"), .init(column: "code", value: "ü"),
                 .init(column: "code", value: "absent"), .init(column: "constant", value: "same"),
+                .init(column: "mailbox", value: "mailbox-ü-100012@example.com"),
             ])
     }
 
@@ -71,12 +76,18 @@ import Testing
         var smallPages = ParquetWriterOptions()
         smallPages.maxPageValues = 7
         smallPages.compressionLevel = 1
+        smallPages.deltaByteArray = true
         try Self.allKindsFile(
             path: root + "/all-kinds-small-pages.parquet", rows: 300, options: smallPages,
             rowGroupRows: 128, manifest: &manifest)
         try Self.allKindsFile(
             path: root + "/all-kinds.parquet", rows: 500, options: ParquetWriterOptions(),
             rowGroupRows: 500, manifest: &manifest)
+        var plain = ParquetWriterOptions()
+        plain.deltaEncoding = false
+        try Self.allKindsFile(
+            path: root + "/all-kinds-plain.parquet", rows: 300, options: plain, rowGroupRows: 300,
+            manifest: &manifest)
         try Self.allKindsFile(
             path: root + "/zero-row-groups.parquet", rows: 0, options: ParquetWriterOptions(),
             rowGroupRows: 1, manifest: &manifest)

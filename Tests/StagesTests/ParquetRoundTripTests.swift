@@ -35,7 +35,9 @@ import Testing
         var options = ParquetWriterOptions()
         options.maxPageValues = generator.int(1..<100)
         options.maxPageBytes = generator.int(16..<4096)
-        options.compressionLevel = Int32(generator.int(1..<10))
+        options.compressionLevel = Int32(generator.int(1..<13))
+        options.deltaEncoding = seed % 4 != 1
+        options.deltaByteArray = seed % 2 == 0
         let count = generator.int(0..<160)
         let rowGroupRows = generator.int(1..<200)
         let deliveries = (0..<count).map { _ in generator.delivery() }

@@ -114,6 +114,10 @@ extension ParquetFileReader {
                 result.stringBytes.append(contentsOf: bytes[offsets[Int(index)]..<offsets[Int(index) + 1]])
                 result.stringOffsets.append(result.stringBytes.count)
             }
+        case 5:
+            try Self.decodeDeltaBinaryPacked(raw, position: &p, count: present, into: &result)
+        case 7:
+            try Self.decodeDeltaByteArray(raw, position: &p, count: present, into: &result)
         default:
             throw ParquetDecodingError(message: "encoding \(encoding) is not ours")
         }
@@ -152,6 +156,56 @@ extension ParquetFileReader {
         case .string:
             try decodePlainStrings(
                 raw, position: &p, count: count, bytes: &result.stringBytes, offsets: &result.stringOffsets)
+        }
+    }
+
+    private static func decodeDeltaBinaryPacked(
+        _ raw: UnsafeRawBufferPointer, position p: inout Int, count: Int,
+        into result: inout ParquetColumnBuffer
+    ) throws {
+        let decoded: Int
+        switch result.kind {
+        case .int32: decoded = try DeltaBinaryPacked.decode(raw, position: &p, into: &result.int32Values)
+        case .int64, .timestampMicros:
+            decoded = try DeltaBinaryPacked.decode(raw, position: &p, into: &result.int64Values)
+        case .string, .double, .boolean:
+            throw ParquetDecodingError(message: "DELTA_BINARY_PACKED in a \(result.kind) column")
+        }
+        guard decoded == count else {
+            throw ParquetDecodingError(message: "page holds \(decoded) values, its levels say \(count)")
+        }
+    }
+
+    /// DELTA_BYTE_ARRAY: prefix lengths, suffix lengths (both DELTA_BINARY_PACKED), then the suffixes; each
+    /// value is the previous value's prefix (within the page) followed by its suffix.
+    private static func decodeDeltaByteArray(
+        _ raw: UnsafeRawBufferPointer, position p: inout Int, count: Int,
+        into result: inout ParquetColumnBuffer
+    ) throws {
+        guard result.kind == .string else {
+            throw ParquetDecodingError(message: "DELTA_BYTE_ARRAY in a \(result.kind) column")
+        }
+        var prefixes: [Int32] = []
+        var suffixes: [Int32] = []
+        guard try DeltaBinaryPacked.decode(raw, position: &p, into: &prefixes) == count,
+            try DeltaBinaryPacked.decode(raw, position: &p, into: &suffixes) == count
+        else {
+            throw ParquetDecodingError(message: "page holds a different number of strings than its levels say")
+        }
+        var previousStart = result.stringBytes.count
+        var previousLength = 0
+        for (prefix, suffix) in zip(prefixes, suffixes) {
+            guard prefix >= 0, Int(prefix) <= previousLength, suffix >= 0, Int(suffix) <= raw.count - p else {
+                throw ParquetDecodingError(message: "string prefix or suffix overruns")
+            }
+            let start = result.stringBytes.count
+            // Byte by byte: appending a slice of the same array would copy the whole array (copy on write).
+            for k in 0..<Int(prefix) { result.stringBytes.append(result.stringBytes[previousStart + k]) }
+            result.stringBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[p..<(p + Int(suffix))]))
+            result.stringOffsets.append(result.stringBytes.count)
+            p += Int(suffix)
+            previousStart = start
+            previousLength = Int(prefix) + Int(suffix)
         }
     }
 

@@ -1,9 +1,10 @@
 import Foundation
 import Pipeline
 
-/// Reads Parquet files written by `ParquetFileWriter` (flat schema; PLAIN and RLE_DICTIONARY; GZIP or
-/// uncompressed v1 pages). Anything else, and any damage (bad magic, truncation, a footer or page that
-/// does not decode), is reported as a `.format` `MailstatsError` carrying the file's path.
+/// Reads Parquet files written by `ParquetFileWriter` (flat schema; PLAIN, RLE_DICTIONARY,
+/// DELTA_BINARY_PACKED and DELTA_BYTE_ARRAY; GZIP or uncompressed v1 pages). Anything else, and any damage
+/// (bad magic, truncation, a footer or page that does not decode), is reported as a `.format`
+/// `MailstatsError` carrying the file's path.
 public struct ParquetFileReader: Sendable {
     public let path: String
     public let schema: ParquetSchema

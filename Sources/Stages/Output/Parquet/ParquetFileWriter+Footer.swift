@@ -76,7 +76,9 @@ extension ParquetFileWriter {
 
     private func encodeColumnMetaData(_ chunk: ParquetColumnChunkMetadata, into e: inout ThriftCompactEncoder) {
         e.writeI32(1, chunk.column.kind.physicalType)
-        let encodings: [Int32] = chunk.usesDictionary ? [0, 3, 8] : [0, 3]  // PLAIN, RLE, RLE_DICTIONARY
+        // Every encoding in the chunk, levels (RLE) included; a dictionary page is PLAIN.
+        let encodings: [Int32] =
+            chunk.usesDictionary ? [0, 3, 8] : chunk.dataEncoding == 0 ? [0, 3] : [3, chunk.dataEncoding]
         e.beginList(2, elementType: .i32, count: encodings.count)
         for encoding in encodings { e.listElementI32(encoding) }
         e.beginList(3, elementType: .binary, count: 1)
@@ -97,9 +99,9 @@ extension ParquetFileWriter {
         }
         e.endStruct()
         // encoding_stats: which pages use which encoding.
-        let stats: [(page: Int32, encoding: Int32, count: Int32)] =
-            chunk.usesDictionary
-            ? [(2, 0, 1), (0, 8, Int32(chunk.dataPageCount))] : [(0, 0, Int32(chunk.dataPageCount))]
+        var stats: [(page: Int32, encoding: Int32, count: Int32)] = []
+        if chunk.usesDictionary { stats.append((page: 2, encoding: 0, count: 1)) }
+        stats.append((page: 0, encoding: chunk.dataEncoding, count: Int32(chunk.dataPageCount)))
         e.beginList(13, elementType: .structure, count: stats.count)
         for entry in stats {
             e.beginListElementStruct()

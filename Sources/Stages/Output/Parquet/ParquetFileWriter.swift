@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Streams one Parquet file: the magic, then one row group at a time (only that row group's rows are held
 /// in memory, by the caller), then the footer.
@@ -11,10 +12,11 @@ import Foundation
 /// `ParallelWork`'s worker threads, one page per work item, so a few big string columns do not leave a core
 /// idle. With `options.parallelEncoding` (the default) that work also runs in the background: `write(rowGroup:)`
 /// returns as soon as the row group is handed over, so the caller builds the next row group while this one
-/// is compressed. The next `write` or `close` waits for it, then appends its bytes to the sink on the caller's
-/// thread (the sink is only ever used from the caller's thread). At most one row group is in flight, so at
-/// most two are in memory. An error of the background work (none is expected: compression does not fail on
-/// valid input) is thrown by the next `write` or by `close`. The bytes written never depend on threads or
+/// is compressed. The next `write` or `close` waits for it (or runs it itself if no dispatch thread has taken
+/// it yet, so a starved thread pool cannot deadlock a caller that blocks a pool thread), then appends its
+/// bytes to the sink on the caller's thread (the sink is only ever used from the caller's thread). At most
+/// one row group is in flight, so at most two are in memory. An error of the background work (none is
+/// expected: compression does not fail on valid input) is thrown by the next `write` or by `close`. The bytes written never depend on threads or
 /// timing: every page is compressed on its own and pages are appended in schema order.
 ///
 /// Not thread-safe: one caller thread at a time.
@@ -58,9 +60,9 @@ public final class ParquetFileWriter {
     }
 
     deinit {
-        // An abandoned writer (the caller failed elsewhere) still waits for its background work, which uses
-        // the builders and compressors this writer owns.
-        inFlight?.wait()
+        // An abandoned writer (the caller failed elsewhere): cancel the background work if it has not started,
+        // else wait for it, since it uses the builders and compressors this writer owns.
+        inFlight?.cancelOrWait()
     }
 
     /// Writes one row group; `columns` follow the schema's order and all hold the same number of rows.
@@ -141,8 +143,8 @@ public final class ParquetFileWriter {
 ///
 /// `@unchecked Sendable`, because it runs on a background thread while the writer's caller goes on: the
 /// builders and compressors it uses belong to the writer, which touches them again only after `wait()`
-/// (the dispatch group orders the memory accesses); each work item writes only its own builder or result
-/// slot; the input columns are immutable values.
+/// (the semaphore, or running the job on the waiting thread, orders the memory accesses); each work item
+/// writes only its own builder or result slot; the input columns are immutable values.
 private final class RowGroupJob: @unchecked Sendable {
     let columns: [ParquetColumnBuffer]
     let schema: [ParquetColumn]
@@ -153,7 +155,9 @@ private final class RowGroupJob: @unchecked Sendable {
     /// `firstPage[c]..<firstPage[c + 1]` are the indices of column `c`'s pages in `compressedPages()`.
     private(set) var firstPage: [Int] = []
     private var results: [Result<[UInt8], any Error>] = []
-    private let done = DispatchGroup()
+    /// 0 until a thread takes the job (the background block or, if that has not started yet, the waiter).
+    private let claimed = Atomic<Int>(0)
+    private let finished = DispatchSemaphore(value: 0)
 
     init(
         columns: [ParquetColumnBuffer], schema: [ParquetColumn], builders: [ParquetColumnChunkBuilder],
@@ -168,15 +172,30 @@ private final class RowGroupJob: @unchecked Sendable {
 
     /// Runs `run()` on a global queue; `wait()` waits for it.
     func start() {
-        done.enter()
         DispatchQueue.global(qos: .userInitiated).async { [self] in
+            guard claim() else { return }
             run()
-            done.leave()
+            finished.signal()
         }
     }
 
+    /// Returns once the job has run. If no queue thread has taken it yet (all busy, e.g. blocked callers like
+    /// this one), the waiting thread runs it itself: progress never depends on a free pool thread.
     func wait() {
-        done.wait()
+        if claim() {
+            run()
+        } else {
+            finished.wait()
+        }
+    }
+
+    /// Like `wait()`, but a job no thread has taken yet is dropped instead of run.
+    func cancelOrWait() {
+        if !claim() { finished.wait() }
+    }
+
+    private func claim() -> Bool {
+        claimed.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged
     }
 
     func compressedPages() throws -> [[UInt8]] {

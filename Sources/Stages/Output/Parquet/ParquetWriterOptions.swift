@@ -4,7 +4,7 @@ public struct ParquetWriterOptions: Sendable {
     /// The mailstats version written into `created_by` and the key/value metadata.
     public static let mailstatsVersion = "0.1.0"
     /// Bumped whenever the byte layout this writer produces changes.
-    public static let writerFormatVersion = "1"
+    public static let writerFormatVersion = "2"
 
     /// libdeflate level for GZIP pages: 1 (fastest) … 12 (smallest); values outside are clamped. Levels 1–9
     /// trade speed for size much like zlib's, 10–12 are libdeflate's slow near-optimal parsing. 1 is the default:
@@ -15,6 +15,12 @@ public struct ParquetWriterOptions: Sendable {
     public var maxPageBytes = 1 << 20
     public var maxDictionaryEntries = 65_536
     public var maxDictionaryBytes = 1 << 20
+    /// DELTA_BINARY_PACKED instead of PLAIN for INT32/INT64/timestamps: half the bytes to gzip and smaller
+    /// files. pyarrow and DuckDB read it (checked by ParquetInteropTests); off only for a reader that lacks it.
+    public var deltaEncoding = true
+    /// DELTA_BYTE_ARRAY (shared prefix + suffix) instead of PLAIN for strings that get no dictionary: on the
+    /// benchmark 5% smaller files, at a few % more CPU (the bytes it removes are the ones gzip handles fastest).
+    public var deltaByteArray = false
     /// Encode and compress the columns of a row group on several threads (the bytes written are the same).
     public var parallelEncoding = true
     /// An honest writer name: readers distrust statistics from files claiming old parquet-mr/parquet-cpp.

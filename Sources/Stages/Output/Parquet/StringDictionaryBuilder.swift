@@ -133,7 +133,8 @@ struct StringDictionaryBuilder {
         mask = capacity - 1
         entryBytes.withUnsafeBytes { stored in
             for index in 0..<count {
-                let h = Self.hash(UnsafeRawBufferPointer(rebasing: stored[entryOffsets[index]..<entryOffsets[index + 1]]))
+                let bytes = UnsafeRawBufferPointer(rebasing: stored[entryOffsets[index]..<entryOffsets[index + 1]])
+                let h = Self.hash(bytes)
                 var slot = Int(truncatingIfNeeded: h) & mask
                 while table[slot] != 0 { slot = (slot + 1) & mask }
                 table[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)

@@ -1,0 +1,184 @@
+/// The DELTA_BINARY_PACKED encoding of `Encodings.md` (INT32/INT64 values, and the prefix and suffix lengths
+/// of DELTA_BYTE_ARRAY strings).
+///
+/// Why: PLAIN 8-byte timestamps and sizes are mostly zero and noise bytes that gzip must chew through; their
+/// deltas bit-packed are about half the bytes, and smaller after gzip too (on the 1 M-row benchmark the
+/// integer columns went from 28 MB to 13 MB before gzip and from 12.7 MB to 10.9 MB after). Less data to
+/// compress is less time.
+///
+/// Layout: a header `<block size> <miniblocks per block> <value count> <first value (zigzag)>` (ULEB128), then
+/// blocks of 128 deltas: `<min delta (zigzag)> <one bit-width byte per miniblock> <4 miniblocks of 32
+/// (delta - min delta) values, bit-packed LSB first>`. Deltas and their offsets from the minimum wrap in the
+/// value type's width, as the spec asks, so any INT32/INT64 round-trips. In the last block the last needed
+/// miniblock is zero-padded to 32 values; unneeded miniblocks get width 0 and no bytes.
+enum DeltaBinaryPacked {
+    static let blockSize = 128
+    static let miniblocksPerBlock = 4
+    static let miniblockSize = 32
+
+    /// Appends the encoding of `values` to `out`.
+    ///
+    /// - Complexity: O(n).
+    static func encode<T: FixedWidthInteger & SignedInteger>(_ values: UnsafeBufferPointer<T>, into out: inout [UInt8])
+    where T.Magnitude: FixedWidthInteger {
+        RLEHybrid.appendVarint(UInt64(blockSize), to: &out)
+        RLEHybrid.appendVarint(UInt64(miniblocksPerBlock), to: &out)
+        RLEHybrid.appendVarint(UInt64(values.count), to: &out)
+        RLEHybrid.appendVarint(zigzag(Int64(values.first ?? 0)), to: &out)
+        guard values.count > 1 else { return }
+        // Worst case per block: the min delta, the widths, 128 values at 64 bits.
+        out.reserveCapacity(out.count + (values.count / blockSize + 1) * (10 + miniblocksPerBlock + blockSize * 8))
+        var deltas = [T](repeating: 0, count: blockSize)
+        var packed = [UInt64](repeating: 0, count: miniblockSize)
+        var i = 1
+        while i < values.count {
+            let n = min(blockSize, values.count - i)
+            var minDelta = T.max
+            for k in 0..<n {
+                let d = values[i + k] &- values[i + k - 1]
+                deltas[k] = d
+                if d < minDelta { minDelta = d }
+            }
+            RLEHybrid.appendVarint(zigzag(Int64(minDelta)), to: &out)
+            let widthsAt = out.count
+            out.append(contentsOf: repeatElement(0, count: miniblocksPerBlock))
+            for m in 0..<miniblocksPerBlock {
+                let start = m * miniblockSize
+                guard start < n else { break }
+                var any: UInt64 = 0
+                for k in 0..<miniblockSize {
+                    let u: UInt64
+                    if start + k < n {
+                        u = UInt64(T.Magnitude(truncatingIfNeeded: deltas[start + k] &- minDelta))
+                    } else {
+                        u = 0
+                    }
+                    packed[k] = u
+                    any |= u
+                }
+                let width = UInt64.bitWidth - any.leadingZeroBitCount
+                out[widthsAt + m] = UInt8(width)
+                appendPacked(packed, width: width, into: &out)
+            }
+            i += n
+        }
+    }
+
+    /// Appends 32 values at `width` bits each, LSB first: exactly `4 * width` bytes.
+    @inline(__always)
+    private static func appendPacked(_ values: [UInt64], width: Int, into out: inout [UInt8]) {
+        guard width > 0 else { return }
+        var accumulator: UInt64 = 0
+        var bits = 0
+        for v in values {
+            accumulator |= v << UInt64(bits)  // smart shift: 0 when bits == 64 is impossible here (bits < 64)
+            let total = bits + width
+            if total >= 64 {
+                for b in 0..<8 { out.append(UInt8(truncatingIfNeeded: accumulator >> UInt64(8 * b))) }
+                accumulator = bits == 0 ? 0 : v >> UInt64(64 - bits)
+                bits = total - 64
+            } else {
+                bits = total
+            }
+        }
+        // 32 × width bits is a multiple of 32: at most 4 bytes remain.
+        var b = 0
+        while b * 8 < bits {
+            out.append(UInt8(truncatingIfNeeded: accumulator >> UInt64(8 * b)))
+            b += 1
+        }
+    }
+
+    @inline(__always)
+    static func zigzag(_ n: Int64) -> UInt64 {
+        UInt64(bitPattern: (n << 1) ^ (n >> 63))
+    }
+
+    /// Decodes one DELTA_BINARY_PACKED run from `bytes[position...]`, appending its values to `result`;
+    /// `position` ends after the last miniblock holding a value (where the next run or DELTA_BYTE_ARRAY's
+    /// suffixes begin).
+    ///
+    /// - Returns: the number of values decoded (from the header).
+    /// - Throws: `ParquetDecodingError` when the data is truncated or malformed.
+    @discardableResult
+    static func decode<T: FixedWidthInteger & SignedInteger>(
+        _ bytes: UnsafeRawBufferPointer, position: inout Int, into result: inout [T]
+    ) throws -> Int where T.Magnitude: FixedWidthInteger {
+        func varint() throws -> UInt64 {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard position < bytes.count, shift < 64 else {
+                    throw ParquetDecodingError(message: "truncated DELTA_BINARY_PACKED header")
+                }
+                let b = bytes[position]
+                position += 1
+                value |= UInt64(b & 0x7F) << shift
+                if b & 0x80 == 0 { return value }
+                shift += 7
+            }
+        }
+        func unzigzag(_ v: UInt64) -> Int64 { Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1))) }
+        let blockValues = Int(clamping: try varint())
+        let miniblocks = Int(clamping: try varint())
+        let count = Int(clamping: try varint())
+        guard blockValues > 0, blockValues % 128 == 0, miniblocks > 0, blockValues % miniblocks == 0,
+            (blockValues / miniblocks) % 32 == 0, count <= bytes.count * 64 + 1
+        else {
+            throw ParquetDecodingError(message: "bad DELTA_BINARY_PACKED header")
+        }
+        let perMiniblock = blockValues / miniblocks
+        var previous = T(truncatingIfNeeded: unzigzag(try varint()))
+        guard count > 0 else { return 0 }
+        result.reserveCapacity(result.count + count)
+        result.append(previous)
+        var remaining = count - 1
+        while remaining > 0 {
+            let minDelta = T(truncatingIfNeeded: unzigzag(try varint()))
+            guard position + miniblocks <= bytes.count else {
+                throw ParquetDecodingError(message: "truncated DELTA_BINARY_PACKED block")
+            }
+            let widthsAt = position
+            position += miniblocks
+            for m in 0..<miniblocks where remaining > 0 {
+                let width = Int(bytes[widthsAt + m])
+                guard width <= T.bitWidth else {
+                    throw ParquetDecodingError(message: "DELTA_BINARY_PACKED bit width \(width)")
+                }
+                let byteCount = perMiniblock * width / 8
+                guard position + byteCount <= bytes.count else {
+                    throw ParquetDecodingError(message: "truncated DELTA_BINARY_PACKED miniblock")
+                }
+                let take = min(remaining, perMiniblock)
+                var bitPosition = position * 8
+                let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) - 1
+                for _ in 0..<take {
+                    // Gather up to 64 bits starting at bitPosition, byte by byte (width ≤ 64, shift < 8).
+                    var value: UInt64 = 0
+                    if width > 0 {
+                        let shift = bitPosition & 7
+                        var gathered = 0
+                        var p = bitPosition >> 3
+                        var chunk: UInt64 = 0
+                        var high: UInt64 = 0
+                        while gathered < width + shift {
+                            let byte = UInt64(bytes[p])
+                            if gathered < 64 { chunk |= byte << UInt64(gathered) }
+                            if gathered + 8 > 64 { high |= byte >> UInt64(64 - gathered) }
+                            gathered += 8
+                            p += 1
+                        }
+                        value = (chunk >> UInt64(shift)) | (shift == 0 ? 0 : high << UInt64(64 - shift))
+                        value &= mask
+                    }
+                    bitPosition += width
+                    previous = previous &+ minDelta &+ T(truncatingIfNeeded: T.Magnitude(truncatingIfNeeded: value))
+                    result.append(previous)
+                }
+                remaining -= take
+                position += byteCount
+            }
+        }
+        return count
+    }
+}
