@@ -95,6 +95,13 @@ struct ByteLine {
         return String(decoding: UnsafeBufferPointer(start: base + from, count: to - from), as: UTF8.self)
     }
 
+    /// The bytes in `from..<to`, without copying (valid while the line is).
+    @inline(__always)
+    func raw(_ from: Int, _ to: Int) -> UnsafeRawBufferPointer {
+        guard from < to else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: base + from, count: to - from)
+    }
+
     /// The decimal integer spelled by the digits at `index`, and the index after them; nil when no digit.
     @inline(__always)
     func integer(at index: Int, to: Int? = nil) -> (value: Int64, end: Int)? {

@@ -251,7 +251,11 @@ struct MessageParser {
             case 5 where b.has("delay", at: key):
                 delivery.delay = b.decimal(at: value, to: next)?.value
             case 6 where b.has("delays", at: key):
-                delivery.delays = b.string(value, next)
+                if let inline = PostfixEvent.Delivery.ShortASCII(b.raw(value, next)) {
+                    delivery.delaysBytes = inline
+                } else {
+                    delivery.delays = b.string(value, next)
+                }
             case 3 where b.has("dsn", at: key):
                 delivery.dsn = b.string(value, next)
             case 6 where b.has("status", at: key):
@@ -302,15 +306,29 @@ struct MessageParser {
         }
         // Remote host: `host X[ip] said|refused`, `connect to X[ip]:port:`, `lost connection with X[ip]`,
         // `conversation with X[ip] timed out`.
+        var host: Range<Int>?
         if let hostAt = b.find("host ", from: from, to: to), hostAt == from || b[hostAt - 1] == 0x20,
             let close = closingBracket(from: hostAt + 5, to: to)
         {
-            delivery.remoteHost = b.string(hostAt + 5, close + 1)
+            host = (hostAt + 5)..<(close + 1)
         } else if let at = b.find("connect to ", from: from, to: to), let close = closingBracket(from: at + 11, to: to)
         {
-            delivery.remoteHost = b.string(at + 11, close + 1)
+            host = (at + 11)..<(close + 1)
         } else if let at = b.findLong(" with ", from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
-            delivery.remoteHost = b.string(at + 6, close + 1)
+            host = (at + 6)..<(close + 1)
+        }
+        if let host {
+            // The response already holds these bytes: kept as a range of it, no string of its own, when the
+            // offsets agree. They do when decoding the response replaced nothing that changed its length (a
+            // replacement never shortens, so equal lengths mean none did) and the host's bytes are ASCII (never
+            // part of a replaced sequence). Otherwise the host gets its own string, decoded as before.
+            if let response = delivery.response, response.utf8.count == to - from,
+                !b.raw(host.lowerBound, host.upperBound).contains(where: { $0 >= 0x80 })
+            {
+                delivery.remoteHostInResponse = Int32(host.lowerBound - from)..<Int32(host.upperBound - from)
+            } else {
+                delivery.remoteHost = b.string(host.lowerBound, host.upperBound)
+            }
         }
         // Continuing queue id.
         if let at = b.find("queued as ", from: from, to: to) {

@@ -137,8 +137,13 @@ public struct PostfixEvent: Sendable, Equatable {
         }
         /// `delays=a/b/c/d` as logged.
         public var delays: String? {
-            _read { yield storage.fields.delays }
-            set { storage = Storage(with(\.delays, newValue)) }
+            get { storage.fields.delaysBytes?.string ?? storage.fields.delays }
+            set {
+                var fields = storage.fields
+                fields.delays = newValue
+                fields.delaysBytes = nil
+                storage = Storage(fields)
+            }
         }
         /// `dsn=` as logged, e.g. `5.1.1`.
         public var dsn: String? {
@@ -152,12 +157,35 @@ public struct PostfixEvent: Sendable, Equatable {
         /// The text inside the parentheses after the status, as logged.
         public var response: String? {
             _read { yield storage.fields.response }
-            set { storage = Storage(with(\.response, newValue)) }
+            set {
+                var fields = storage.fields
+                // A remote host kept as a range of the old response gets its own string first.
+                if fields.remoteHostInResponse != nil {
+                    fields.remoteHost = remoteHost
+                    fields.remoteHostInResponse = nil
+                }
+                fields.response = newValue
+                storage = Storage(fields)
+            }
         }
         /// The remote host named in the response (`host mx[1.2.3.4] said: ...`), when present.
         public var remoteHost: String? {
-            _read { yield storage.fields.remoteHost }
-            set { storage = Storage(with(\.remoteHost, newValue)) }
+            get {
+                let fields = storage.fields
+                guard let range = fields.remoteHostInResponse, let response = fields.response else {
+                    return fields.remoteHost
+                }
+                let bytes = response.utf8
+                let start = bytes.index(bytes.startIndex, offsetBy: Int(range.lowerBound))
+                let end = bytes.index(bytes.startIndex, offsetBy: Int(range.upperBound))
+                return String(decoding: bytes[start..<end], as: UTF8.self)
+            }
+            set {
+                var fields = storage.fields
+                fields.remoteHost = newValue
+                fields.remoteHostInResponse = nil
+                storage = Storage(fields)
+            }
         }
         /// The SMTP reply code found in the response (`550`), when present.
         public var replyCode: Int32? {
@@ -182,8 +210,13 @@ public struct PostfixEvent: Sendable, Equatable {
                     replyCode: replyCode, queuedAs: queuedAs))
         }
 
+        /// Equal when every field reads the same, however it is stored.
         public static func == (lhs: Delivery, rhs: Delivery) -> Bool {
-            lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+            if lhs.storage === rhs.storage { return true }
+            return lhs.recipient == rhs.recipient && lhs.origRecipient == rhs.origRecipient && lhs.relay == rhs.relay
+                && lhs.connUse == rhs.connUse && lhs.delay == rhs.delay && lhs.delays == rhs.delays
+                && lhs.dsn == rhs.dsn && lhs.status == rhs.status && lhs.response == rhs.response
+                && lhs.remoteHost == rhs.remoteHost && lhs.replyCode == rhs.replyCode && lhs.queuedAs == rhs.queuedAs
         }
 
         init(_ fields: consuming Fields) {
@@ -196,7 +229,10 @@ public struct PostfixEvent: Sendable, Equatable {
             return fields
         }
 
-        struct Fields: Equatable {
+        /// The stored form. Two fields no record uses are kept without a `String` of their own (a heap block
+        /// each, on every delivery line): `delays=` as up to 32 ASCII bytes, and the remote host as a byte range
+        /// of `response`, which holds it. The getters build the strings when asked (JSON output, tests).
+        struct Fields {
             var recipient: String
             var origRecipient: String? = nil
             var relay: String? = nil
@@ -209,6 +245,27 @@ public struct PostfixEvent: Sendable, Equatable {
             var remoteHost: String? = nil
             var replyCode: Int32? = nil
             var queuedAs: String? = nil
+            /// `delays` when the parser had it short and ASCII (then `delays` is nil).
+            var delaysBytes: ShortASCII? = nil
+            /// `remoteHost` as UTF-8 offsets into `response` (then `remoteHost` is nil).
+            var remoteHostInResponse: Range<Int32>? = nil
+        }
+
+        /// Up to 32 ASCII bytes held inline.
+        struct ShortASCII: Sendable {
+            private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            private var count: UInt8 = 0
+
+            /// Nil when `bytes` is longer than 32 or not ASCII.
+            init?(_ bytes: UnsafeRawBufferPointer) {
+                guard bytes.count <= 32, !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+                count = UInt8(bytes.count)
+                withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+            }
+
+            var string: String {
+                withUnsafeBytes(of: words) { String(decoding: $0.prefix(Int(count)), as: UTF8.self) }
+            }
         }
 
         final class Storage: Sendable {

@@ -1,0 +1,68 @@
+import Testing
+
+@testable import Stages
+
+/// The correlator's message table: its own hash index must find every message by `(host, queue id)` through
+/// growth, replacement, in-place filtering and `take`/`putBack`.
+@Suite struct MessageTableTests {
+    static func key(_ i: Int) -> (host: String, queueId: String) {
+        // Short hex ids and a long id every so often; three hosts sharing ids.
+        let id = i % 7 == 0 ? "4Vh3Lz0b\(i)zPxqW" : String(i * 2_654_435_761 % 0xFFFF_FFFF, radix: 16, uppercase: true)
+        return (["mail", "mx2.example.org", "relay-three.internal.example"][i % 3], id)
+    }
+
+    @Test func findsEveryMessageThroughGrowthReplacementAndFilter() {
+        var table = MessageTable()
+        let n = 5_000
+        for i in 0..<n {
+            let k = Self.key(i)
+            table.set(MessageState(host: k.host, queueId: k.queueId, time: Int64(i)))
+        }
+        #expect(table.count == n)
+        for i in 0..<n {
+            let k = Self.key(i)
+            let slot = table.slot(of: MessageKey(host: k.host, queueId: k.queueId))
+            #expect(slot == i)
+            #expect(table[slot: slot ?? 0].firstSeen == Int64(i))
+        }
+        #expect(table.slot(of: MessageKey(host: "mail", queueId: "NOSUCHID")) == nil)
+        #expect(table.slot(of: MessageKey(host: "other", queueId: Self.key(0).queueId)) == nil)
+
+        // Replacing keeps the slot.
+        let k = Self.key(42)
+        #expect(table.set(MessageState(host: k.host, queueId: k.queueId, time: -2)) == 42)
+        #expect(table.count == n)
+        #expect(table[slot: 42].firstSeen == -2)
+
+        // Filtering keeps order and the index.
+        table.filter { $0.firstSeen % 2 == 0 }
+        var expected: [Int64] = []
+        for i in 0..<n where i % 2 == 0 { expected.append(i == 42 ? -2 : Int64(i)) }
+        #expect(table.count == expected.count)
+        #expect(table.slots.map(\.firstSeen) == expected, "order after filtering")
+        for i in 0..<n {
+            let k = Self.key(i)
+            let slot = table.slot(of: MessageKey(host: k.host, queueId: k.queueId))
+            if i % 2 == 0 {
+                #expect(slot.map { table[slot: $0].queueId } == k.queueId)
+            } else {
+                #expect(slot == nil)
+            }
+        }
+        table.filter { _ in false }
+        #expect(table.count == 0)
+        #expect(table.slot(of: MessageKey(host: Self.key(2).host, queueId: Self.key(2).queueId)) == nil)
+    }
+
+    @Test func growingWhileAMessageIsTakenOutKeepsItFindable() {
+        var table = MessageTable()
+        table.set(MessageState(host: "mail", queueId: "PARENT1", time: 1))
+        var parent = table.take(0)
+        // Enough new messages to rebuild the index while slot 0 holds the placeholder.
+        for i in 0..<1_000 { table.set(MessageState(host: "mail", queueId: "CHILD\(i)", time: 2)) }
+        table.putBack(&parent, at: 0)
+        #expect(table.slot(of: MessageKey(host: "mail", queueId: "PARENT1")) == 0)
+        #expect(table[slot: 0].firstSeen == 1)
+        #expect(table.slot(of: MessageKey(host: "mail", queueId: "CHILD999")) == 1_000)
+    }
+}
