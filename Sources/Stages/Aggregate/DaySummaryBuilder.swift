@@ -45,7 +45,7 @@ public struct DaySummaryBuilder: Sendable {
     }
 
     /// Drops what only further rows would need (the set of distinct messages, the domains outside the top
-    /// `topDomains`), for a day that gets no more rows: a backlog run keeps every day's builder until the
+    /// `topDomains`, the delay histograms), for a day that gets no more rows: a backlog run keeps every day's builder until the
     /// end, and these are most of a builder's memory. Adding rows afterwards is allowed but clears `isExact`.
     public mutating func seal() {
         guard !isSealed else { return }
@@ -231,11 +231,12 @@ extension DaySummaryBuilder {
             deferredCategories[record.category, default: 0] += 1
         }
 
-        /// Keeps the message count and the top domains only.
+        /// Keeps the message count, the top domains and the delay percentiles only.
         mutating func seal(topDomains: Int) {
             sealedMessages += messages.count
             messages = []
             domains = Dictionary(uniqueKeysWithValues: rankedDomains().prefix(topDomains).map { ($0.domain, $0) })
+            delays.seal()
         }
 
         /// Domains by recipients, then deferred attempts, then name.

@@ -8,21 +8,30 @@ import Histogram
 struct DelayHistogram: Sendable {
     private var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
     private var maxMilliseconds: UInt64 = 0
-
-    var count: UInt64 { histogram.totalCount }
+    /// The percentiles taken by `seal()`, after which the histogram (about 70 KB) is dropped.
+    private var sealed: DaySummary.Delays?
 
     /// Records one delay; negative values count as 0 and non-finite ones are ignored (a delay Postfix did not log).
     /// - Complexity: O(1) amortised (the histogram grows to cover larger values once).
     mutating func record(seconds: Double) {
-        guard seconds.isFinite else { return }
+        guard seconds.isFinite, sealed == nil else { return }
         // 2^40 ms is 35 years: anything beyond is a corrupt value, not a delay.
         let milliseconds = UInt64(min(max(seconds * 1000, 0), 1_099_511_627_776).rounded())
         histogram.record(milliseconds)
         maxMilliseconds = max(maxMilliseconds, milliseconds)
     }
 
+    /// Keeps only the percentiles: for a day that gets no more rows. A value recorded afterwards is ignored
+    /// (the builder then no longer claims an exact summary; see `DaySummaryBuilder.seal()`).
+    mutating func seal() {
+        guard sealed == nil else { return }
+        sealed = delays()
+        histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .one)
+    }
+
     /// The percentiles in seconds, all nil when nothing was recorded.
     func delays() -> DaySummary.Delays {
+        if let sealed { return sealed }
         guard histogram.totalCount > 0 else { return DaySummary.Delays() }
         func seconds(_ percentile: Double) -> Double { Double(histogram.valueAtPercentile(percentile)) / 1000 }
         return DaySummary.Delays(
