@@ -78,6 +78,49 @@ import TestSupport
         #expect(missing.stderr.contains("2020-01-01"))
     }
 
+    /// Mail still in flight is counted on the day it arrived, overall and per application: two basecamp
+    /// messages and one hey message are still deferred at the end of the logs, one hey message was delivered.
+    @Test func inFlightIsCountedPerApplication() throws {
+        let root = PackagePaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        func message(_ qid: String, _ hash: String, at time: String, delivered: Bool) -> [String] {
+            let h = "Nov 28 \(time) mail "
+            let lines = [
+                h + "postfix/smtpd[1203]: \(qid): client=app.example.net[203.0.113.7]",
+                h + "postfix/cleanup[1211]: \(qid): message-id=<\(qid)@example.net>",
+                h + "postfix/cleanup[1211]: \(qid): info: header X-Mailstats-Hash: \(hash) from "
+                    + "app.example.net[203.0.113.7]; from=<a@example.net> to=<b@example.org> proto=ESMTP "
+                    + "helo=<app.example.net>",
+                h + "postfix/qmgr[1213]: \(qid): from=<a@example.net>, size=4242, nrcpt=1 (queue active)",
+                delivered
+                    ? h + "postfix/smtp[1215]: \(qid): to=<b@example.org>, relay=mx.example.org[198.51.100.9]:25, "
+                        + "delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as ABC)"
+                    : h + "postfix/smtp[1215]: \(qid): to=<b@example.org>, relay=none, delay=30, "
+                        + "delays=0.01/0/30/0, dsn=4.4.1, status=deferred (connect to "
+                        + "mx.example.org[198.51.100.9]:25: Connection timed out)",
+            ]
+            return lines + (delivered ? [h + "postfix/qmgr[1213]: \(qid): removed"] : [])
+        }
+        let lines = message("3F2A1B2C3D", "basecamp-1f2e", at: "10:00:00", delivered: false)
+            + message("3F2A1B2C3E", "basecamp-2a3b", at: "10:05:00", delivered: false)
+            + message("3F2A1B2C3F", "hey-99", at: "10:10:00", delivered: false)
+            + message("3F2A1B2C40", "hey-98", at: "10:15:00", delivered: true)
+        let logs = try makeLogs(lines, in: root)
+        let data = root.appendingPathComponent("data")
+        let run = try ProcessRunner.mailstats(
+            ["run", "--logs", logs.path, "--data", data.path, "--now", "2026-11-28T12:00:00Z", "--timezone", "UTC",
+             "--year", "2026"])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let summary = try ProcessRunner.mailstats(["summary", "--data", data.path, "--day", "2026-11-28"])
+        let object = try JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [String: Any]
+        func inFlight(_ section: Any?) -> Int? { ((section as? [String: Any])?["totals"] as? [String: Any])?["in_flight"] as? Int }
+        let apps = object?["apps"] as? [String: Any]
+        #expect(inFlight(object) == 3)
+        #expect(inFlight(apps?["basecamp"]) == 2)
+        #expect(inFlight(apps?["hey"]) == 1)
+        #expect(inFlight(object?["notifications"]) == 0)
+    }
+
     /// Results never depend on the number of parse workers or the batch size.
     @Test func oneWorkerAndManyGiveTheSameRows() throws {
         let root = PackagePaths.temporaryDirectory()

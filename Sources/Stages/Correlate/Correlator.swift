@@ -65,6 +65,14 @@ public struct Correlator: Sendable {
     /// Messages not yet finished.
     public var inFlightCount: Int { messages.slots.count { $0.removedAt == nil } }
 
+    /// Each message still in flight: when it arrived (best estimate, µs) and the application its records will
+    /// carry. The summaries count in-flight mail on the day it arrived, overall and per application.
+    public func inFlightArrivals() -> [(receivedAt: Int64, app: String)] {
+        messages.slots.filter { $0.removedAt == nil }.map {
+            ($0.receivedAt ?? $0.queuedAt ?? $0.estimatedReceivedAt ?? $0.firstSeen, identity(of: $0).app)
+        }
+    }
+
     /// The state to save between runs (messages in a deterministic order).
     public var state: CorrelatorState {
         let sorted = messages.slots.sorted {

@@ -104,19 +104,24 @@ public struct RunJob: Sendable {
         // Summaries of every day this run touched, recomputed from the datasets.
         for (day, count) in unparsedThisRun { runState.unparsedByDay[day, default: 0] += count }
         let touched = Set(sink.daysTouched).union(unparsedThisRun.keys)
-        let inFlightByDay = correlator.state.inFlightReceivedTimes().reduce(into: [String: Int]()) {
-            $0[store.day(ofMicros: $1), default: 0] += 1
+        var inFlightByDay: [String: (total: Int, byApp: [String: Int])] = [:]
+        for (receivedAt, app) in correlator.inFlightArrivals() {
+            let day = store.day(ofMicros: receivedAt)
+            inFlightByDay[day, default: (0, [:])].total += 1
+            inFlightByDay[day, default: (0, [:])].byApp[app, default: 0] += 1
         }
         let writer = SummaryWriter(store: store, dataDirectory: request.dataDirectory, timeZone: config.timeZone,
                                    generatedAt: request.nowDate)
         for day in touched.sorted() {
-            let inFlight = inFlightByDay[day] ?? 0
+            let inFlight = inFlightByDay[day] ?? (0, [:])
             let unparsed = runState.unparsedByDay[day] ?? 0
             if let builder = sink.builders[day], sink.ownsWholeDay(day) {
                 // Every row of the day came through this run: no need to read them back.
-                try writer.write(builder.build(inFlight: inFlight, unparsedLines: unparsed, generatedAt: request.nowDate))
+                try writer.write(builder.build(inFlight: inFlight.total, inFlightByApp: inFlight.byApp,
+                                               unparsedLines: unparsed, generatedAt: request.nowDate))
             } else {
-                try writer.write(day: day, inFlight: inFlight, unparsedLines: unparsed)
+                try writer.write(day: day, inFlight: inFlight.total, inFlightByApp: inFlight.byApp,
+                                 unparsedLines: unparsed)
             }
         }
         outcome.daysTouched = touched.sorted()

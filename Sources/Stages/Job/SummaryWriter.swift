@@ -12,12 +12,14 @@ struct SummaryWriter {
     static func path(dataDirectory: String, day: String) -> String { "\(dataDirectory)/summaries/\(day).json" }
 
     /// Reads the day's rows back from the datasets (all runs' parts) and writes its summary.
-    func write(day: String, inFlight: Int, unparsedLines: Int) throws {
+    /// - Parameter inFlightByApp: in-flight messages that arrived on `day`, per application (nil: unknown).
+    func write(day: String, inFlight: Int, inFlightByApp: [String: Int]? = nil, unparsedLines: Int) throws {
         var builder = DaySummaryBuilder(day: day, timeZone: timeZone)
         builder.add(deliveries: try store.readDeliveries(day: day))
         builder.add(attempts: try store.readAttempts(day: day))
         builder.add(rejects: try store.readRejects(day: day))
-        try write(builder.build(inFlight: inFlight, unparsedLines: unparsedLines, generatedAt: generatedAt))
+        try write(builder.build(inFlight: inFlight, inFlightByApp: inFlightByApp, unparsedLines: unparsedLines,
+                                generatedAt: generatedAt))
     }
 
     func write(_ summary: DaySummary) throws {
