@@ -67,16 +67,11 @@ struct BinaryStateWriter {
     var index: [String: Int] = [:]
 
     mutating func unsigned(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
+        VarInt.append(value, to: &bytes)
     }
 
     mutating func signed(_ value: Int64) {
-        unsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+        unsigned(VarInt.zigzag(value))
     }
 
     mutating func string(_ value: String?) {
@@ -152,22 +147,17 @@ struct BinaryStateReader {
     }
 
     mutating func unsigned() throws -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard position < bytes.count else { throw Self.corrupt("truncated") }
-            guard shift < 64 else { throw Self.corrupt("varint too long") }
-            let byte = bytes[position]
-            position += 1
-            result |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return result }
-            shift += 7
+        do {
+            return try VarInt.read(bytes, at: &position)
+        } catch .truncated {
+            throw Self.corrupt("truncated")
+        } catch .tooLong {
+            throw Self.corrupt("varint too long")
         }
     }
 
     mutating func signed() throws -> Int64 {
-        let raw = try unsigned()
-        return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
+        VarInt.unzigzag(try unsigned())
     }
 
     mutating func count() throws -> Int {

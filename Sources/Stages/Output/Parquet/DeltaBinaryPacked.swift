@@ -1,3 +1,5 @@
+import Pipeline
+
 /// The DELTA_BINARY_PACKED encoding of `Encodings.md` (INT32/INT64 values, and the prefix and suffix lengths
 /// of DELTA_BYTE_ARRAY strings).
 ///
@@ -21,10 +23,10 @@ enum DeltaBinaryPacked {
     /// - Complexity: O(n).
     static func encode<T: FixedWidthInteger & SignedInteger>(_ values: UnsafeBufferPointer<T>, into out: inout [UInt8])
     where T.Magnitude: FixedWidthInteger {
-        RLEHybrid.appendVarint(UInt64(blockSize), to: &out)
-        RLEHybrid.appendVarint(UInt64(miniblocksPerBlock), to: &out)
-        RLEHybrid.appendVarint(UInt64(values.count), to: &out)
-        RLEHybrid.appendVarint(zigzag(Int64(values.first ?? 0)), to: &out)
+        VarInt.append(UInt64(blockSize), to: &out)
+        VarInt.append(UInt64(miniblocksPerBlock), to: &out)
+        VarInt.append(UInt64(values.count), to: &out)
+        VarInt.append(VarInt.zigzag(Int64(values.first ?? 0)), to: &out)
         guard values.count > 1 else { return }
         // Worst case per block: the min delta, the widths, 128 values at 64 bits.
         out.reserveCapacity(out.count + (values.count / blockSize + 1) * (10 + miniblocksPerBlock + blockSize * 8))
@@ -39,7 +41,7 @@ enum DeltaBinaryPacked {
                 deltas[k] = d
                 if d < minDelta { minDelta = d }
             }
-            RLEHybrid.appendVarint(zigzag(Int64(minDelta)), to: &out)
+            VarInt.append(VarInt.zigzag(Int64(minDelta)), to: &out)
             let widthsAt = out.count
             out.append(contentsOf: repeatElement(0, count: miniblocksPerBlock))
             for m in 0..<miniblocksPerBlock {
@@ -89,11 +91,6 @@ enum DeltaBinaryPacked {
         }
     }
 
-    @inline(__always)
-    static func zigzag(_ n: Int64) -> UInt64 {
-        UInt64(bitPattern: (n << 1) ^ (n >> 63))
-    }
-
     /// Decodes one DELTA_BINARY_PACKED run from `bytes[position...]`, appending its values to `result`;
     /// `position` ends after the last miniblock holding a value (where the next run or DELTA_BYTE_ARRAY's
     /// suffixes begin).
@@ -105,20 +102,10 @@ enum DeltaBinaryPacked {
         _ bytes: UnsafeRawBufferPointer, position: inout Int, into result: inout [T]
     ) throws -> Int where T.Magnitude: FixedWidthInteger {
         func varint() throws -> UInt64 {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard position < bytes.count, shift < 64 else {
-                    throw ParquetDecodingError(message: "truncated DELTA_BINARY_PACKED header")
-                }
-                let b = bytes[position]
-                position += 1
-                value |= UInt64(b & 0x7F) << shift
-                if b & 0x80 == 0 { return value }
-                shift += 7
+            do { return try VarInt.read(bytes, at: &position) } catch {
+                throw ParquetDecodingError(message: "truncated DELTA_BINARY_PACKED header")
             }
         }
-        func unzigzag(_ v: UInt64) -> Int64 { Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1))) }
         let blockValues = Int(clamping: try varint())
         let miniblocks = Int(clamping: try varint())
         let count = Int(clamping: try varint())
@@ -128,13 +115,13 @@ enum DeltaBinaryPacked {
             throw ParquetDecodingError(message: "bad DELTA_BINARY_PACKED header")
         }
         let perMiniblock = blockValues / miniblocks
-        var previous = T(truncatingIfNeeded: unzigzag(try varint()))
+        var previous = T(truncatingIfNeeded: VarInt.unzigzag(try varint()))
         guard count > 0 else { return 0 }
         result.reserveCapacity(result.count + count)
         result.append(previous)
         var remaining = count - 1
         while remaining > 0 {
-            let minDelta = T(truncatingIfNeeded: unzigzag(try varint()))
+            let minDelta = T(truncatingIfNeeded: VarInt.unzigzag(try varint()))
             guard position + miniblocks <= bytes.count else {
                 throw ParquetDecodingError(message: "truncated DELTA_BINARY_PACKED block")
             }

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// The RLE / bit-packing hybrid of `Encodings.md`, used for definition levels and dictionary indices.
 ///
 /// Encoding strategy (simple and valid): a run of ≥ 8 equal values becomes an RLE run; everything else is
@@ -18,7 +20,7 @@ enum RLEHybrid {
             var run = 1
             while i + run < n && values[i + run] == first { run += 1 }
             if run >= 8 {
-                appendVarint(UInt64(run) << 1, to: &out)
+                VarInt.append(UInt64(run) << 1, to: &out)
                 var v = UInt64(first)
                 for _ in 0..<valueBytes {
                     out.append(UInt8(truncatingIfNeeded: v))
@@ -34,7 +36,7 @@ enum RLEHybrid {
                 i = min(i + 8, n)
                 groups += 1
             } while i < n && !startsRun(values, at: i)
-            appendVarint(UInt64(groups) << 1 | 1, to: &out)
+            VarInt.append(UInt64(groups) << 1 | 1, to: &out)
             packGroups(values, from: start, to: i, groups: groups, bitWidth: bitWidth, into: &out)
         }
     }
@@ -69,15 +71,6 @@ enum RLEHybrid {
         // groups * 8 * bitWidth is a multiple of 8, so nothing is left over.
     }
 
-    static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-        var v = value
-        while v >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
-    }
-
     /// Decodes `count` values from `bytes` (no length prefix); throws when the data runs out first.
     static func decode(_ bytes: UnsafeRawBufferPointer, bitWidth: Int, count: Int) throws -> [UInt32] {
         guard bitWidth >= 0 && bitWidth <= 32 else { throw RLEHybridError(message: "bit width \(bitWidth)") }
@@ -87,15 +80,9 @@ enum RLEHybrid {
         let valueBytes = (bitWidth + 7) / 8
         let mask: UInt64 = bitWidth == 32 ? 0xFFFF_FFFF : (UInt64(1) << UInt64(bitWidth)) - 1
         while result.count < count {
-            var header: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard position < bytes.count, shift < 64 else { throw RLEHybridError(message: "truncated run header") }
-                let b = bytes[position]
-                position += 1
-                header |= UInt64(b & 0x7F) << shift
-                if b & 0x80 == 0 { break }
-                shift += 7
+            let header: UInt64
+            do { header = try VarInt.read(bytes, at: &position) } catch {
+                throw RLEHybridError(message: "truncated run header")
             }
             if header & 1 == 0 {
                 let run = Int(clamping: header >> 1)

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// A decoded Thrift compact-protocol value, enough to read the Parquet footer and page headers we write.
 indirect enum ThriftValue: Sendable {
     case bool(Bool)
@@ -67,20 +69,17 @@ struct ThriftCompactDecoder {
     }
 
     mutating func varint() throws -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let b = try byte()
-            result |= UInt64(b & 0x7F) << shift
-            if b & 0x80 == 0 { return result }
-            shift += 7
-            if shift > 63 { throw ThriftDecodingError(message: "varint too long") }
+        do {
+            return try VarInt.read(bytes, at: &position)
+        } catch .truncated {
+            throw ThriftDecodingError(message: "unexpected end of Thrift data")
+        } catch .tooLong {
+            throw ThriftDecodingError(message: "varint too long")
         }
     }
 
     private mutating func zigzag() throws -> Int64 {
-        let v = try varint()
-        return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
+        VarInt.unzigzag(try varint())
     }
 
     /// Reads one struct up to and including its stop byte.

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// Writes Thrift compact-protocol structs, the encoding of every Parquet header and footer.
 ///
 /// Only the write side a Parquet writer needs: structs, i32/i64 (zigzag varints), binary, bool and lists.
@@ -29,12 +31,7 @@ struct ThriftCompactEncoder {
     }
 
     mutating func varint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        bytes.append(UInt8(v))
+        VarInt.append(value, to: &bytes)
     }
 
     private mutating func fieldHeader(_ id: Int16, _ type: FieldType) {
@@ -43,19 +40,19 @@ struct ThriftCompactEncoder {
             bytes.append(UInt8(delta) << 4 | type.rawValue)
         } else {
             bytes.append(type.rawValue)
-            varint(UInt64(UInt16(bitPattern: (id << 1) ^ (id >> 15))))
+            varint(VarInt.zigzag(Int64(id)))
         }
         lastFieldId = id
     }
 
     mutating func writeI32(_ id: Int16, _ value: Int32) {
         fieldHeader(id, .i32)
-        varint(UInt64(UInt32(bitPattern: (value << 1) ^ (value >> 31))))
+        varint(VarInt.zigzag(Int64(value)))
     }
 
     mutating func writeI64(_ id: Int16, _ value: Int64) {
         fieldHeader(id, .i64)
-        varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+        varint(VarInt.zigzag(value))
     }
 
     mutating func writeBool(_ id: Int16, _ value: Bool) {
@@ -110,7 +107,7 @@ struct ThriftCompactEncoder {
 
     /// A bare i32 list element.
     mutating func listElementI32(_ value: Int32) {
-        varint(UInt64(UInt32(bitPattern: (value << 1) ^ (value >> 31))))
+        varint(VarInt.zigzag(Int64(value)))
     }
 
     /// A bare binary/string list element.
