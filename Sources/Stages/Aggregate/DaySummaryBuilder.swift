@@ -61,12 +61,8 @@ public struct DaySummaryBuilder: Sendable {
         if isSealed { isExact = false }
         for record in deliveries {
             let hour = hours.hour(ofMicroseconds: record.finishedAt)
-            if record.app == DaySummary.notificationApp {
-                notifications.add(record, hour: hour)
-            } else {
-                overall.add(record, hour: hour)
-                apps[record.app, default: Accumulator()].add(record, hour: hour)
-            }
+            let message = Accumulator.messageKey(host: record.host, queueId: record.queueId, receivedAt: record.receivedAt)
+            updateSections(of: record.app) { $0.add(record, message: message, hour: hour) }
         }
     }
 
@@ -77,12 +73,19 @@ public struct DaySummaryBuilder: Sendable {
         if isSealed { isExact = false }
         for record in attempts where record.status == "deferred" {
             let hour = hours.hour(ofMicroseconds: record.attemptedAt)
-            if record.app == DaySummary.notificationApp {
-                notifications.addDeferral(record, hour: hour)
-            } else {
-                overall.addDeferral(record, hour: hour)
-                apps[record.app, default: Accumulator()].addDeferral(record, hour: hour)
-            }
+            updateSections(of: record.app) { $0.addDeferral(record, hour: hour) }
+        }
+    }
+
+    /// Applies `update` to the sections a row of `app` counts in: Postfix's notifications only in their own
+    /// section, every other row in the overall section and its application's.
+    @inline(__always)
+    private mutating func updateSections(of app: String, _ update: (inout Accumulator) -> Void) {
+        if app == DaySummary.notificationApp {
+            update(&notifications)
+        } else {
+            update(&overall)
+            update(&apps[app, default: Accumulator()])
         }
     }
 
@@ -178,8 +181,9 @@ extension DaySummaryBuilder {
         var deferredCategories: [String: Int] = [:]
         var hourly = (0..<24).map { DaySummary.Hour(hour: $0) }
 
-        mutating func add(_ record: DeliveryRecord, hour: Int) {
-            messages.insert(Self.messageKey(host: record.host, queueId: record.queueId, receivedAt: record.receivedAt))
+        /// - Parameter message: `messageKey` of the record's message, computed once for all its sections.
+        mutating func add(_ record: DeliveryRecord, message: UInt64, hour: Int) {
+            messages.insert(message)
             totals.recipients += 1
             categories[record.category, default: 0] += 1
             delays.record(seconds: record.delaySeconds)
