@@ -117,13 +117,3 @@ struct RecipientState: Sendable, Codable, Equatable {
         self.origRecipient = origRecipient
     }
 }
-
-extension CorrelatorState {
-    /// When each message still in flight arrived (best estimate, µs): the summaries count in-flight mail
-    /// on the day it arrived.
-    public func inFlightReceivedTimes() -> [Int64] {
-        messages.lazy.filter { $0.removedAt == nil }.map {
-            $0.receivedAt ?? $0.queuedAt ?? $0.estimatedReceivedAt ?? $0.firstSeen
-        }
-    }
-}
