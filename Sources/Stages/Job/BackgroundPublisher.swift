@@ -41,26 +41,28 @@ final class BackgroundPublisher: @unchecked Sendable {
     /// - Throws: the error of an earlier publish.
     func accept(_ output: CorrelatorOutput) throws {
         if let error = failure.withLock({ $0 }) { throw error }
-        batchSlots.wait()
-        batchSlots.wait()
-        group.enter()
-        bufferQueue.async { [self] in
-            defer {
-                batchSlots.signal()
-                group.leave()
-            }
+        enqueue(on: bufferQueue, slots: batchSlots) { [self] in
             for flush in buffers.add(output) { submit(flush) }
         }
-        group.enter()
-        summaryQueue.async { [self] in
-            defer {
-                batchSlots.signal()
-                group.leave()
-            }
+        enqueue(on: summaryQueue, slots: batchSlots) { [self] in
             add(output.deliveries, time: \.finishedAt) { $0.add(deliveries: $1) }
             add(output.attempts, time: \.attemptedAt) { $0.add(attempts: $1) }
             add(output.rejects, time: \.rejectedAt) { $0.add(rejects: $1) }
             sealPastDays()
+        }
+    }
+
+    /// Runs `work` on `queue` once one of `slots` is free (waiting here until then), and counts it in
+    /// `group` until it is done, so that `finish` waits for it.
+    private func enqueue(on queue: DispatchQueue, slots: DispatchSemaphore?, _ work: @escaping @Sendable () -> Void) {
+        slots?.wait()
+        group.enter()
+        queue.async { [self] in
+            defer {
+                slots?.signal()
+                group.leave()
+            }
+            work()
         }
     }
 
@@ -76,13 +78,7 @@ final class BackgroundPublisher: @unchecked Sendable {
 
     /// Queues one day's tables for writing (called on the buffer queue; waits while a day is still waiting).
     private func submit(_ flush: DayBuffers.Flush) {
-        publishSlots.wait()
-        group.enter()
-        publishQueue.async { [self] in
-            defer {
-                publishSlots.signal()
-                group.leave()
-            }
+        enqueue(on: publishQueue, slots: publishSlots) { [self] in
             guard failure.withLock({ $0 }) == nil else { return }
             // Each table is dropped once written, so a day's rows leave memory dataset by dataset.
             var tables = flush.tables
@@ -123,9 +119,7 @@ final class BackgroundPublisher: @unchecked Sendable {
     ///   part files.
     /// - Throws: the first publish error.
     func finish() throws -> (builders: [String: DaySummaryBuilder], daysTouched: Set<String>) {
-        group.enter()
-        bufferQueue.async { [self] in
-            defer { group.leave() }
+        enqueue(on: bufferQueue, slots: nil) { [self] in
             for flush in buffers.drain() { submit(flush) }
         }
         group.wait()
@@ -134,3 +128,4 @@ final class BackgroundPublisher: @unchecked Sendable {
         return (Dictionary(uniqueKeysWithValues: exact.map { ($0.day, $0) }), daysTouched)
     }
 }
+
