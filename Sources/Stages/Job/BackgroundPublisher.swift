@@ -78,19 +78,21 @@ final class BackgroundPublisher: @unchecked Sendable {
 
     /// Queues one day's tables for writing (called on the buffer queue; waits while a day is still waiting).
     private func submit(_ flush: DayBuffers.Flush) {
+        // The block captures the tables in a box it can empty, not the flush itself: a captured struct would
+        // keep every table alive until the block ends, and each is to leave memory once written.
+        let pending = PendingTables(flush.tables)
+        let (day, partName) = (flush.day, flush.partName)
         enqueue(on: publishQueue, slots: publishSlots) { [self] in
             guard failure.withLock({ $0 }) == nil else { return }
-            // Each table is dropped once written, so a day's rows leave memory dataset by dataset.
-            var tables = flush.tables
-            let rows = tables.count
+            let rows = pending.tables.count
             do {
-                try store.publish(tables.deliveries, day: flush.day, partName: flush.partName)
-                tables.deliveries = RowTable()
-                try store.publish(tables.attempts, day: flush.day, partName: flush.partName)
-                tables.attempts = RowTable()
-                try store.publish(tables.rejects, day: flush.day, partName: flush.partName)
-                tables.rejects = RowTable()
-                if rows > 0 { daysTouched.insert(flush.day) }
+                try store.publish(pending.tables.deliveries, day: day, partName: partName)
+                pending.tables.deliveries = RowTable()
+                try store.publish(pending.tables.attempts, day: day, partName: partName)
+                pending.tables.attempts = RowTable()
+                try store.publish(pending.tables.rejects, day: day, partName: partName)
+                pending.tables.rejects = RowTable()
+                if rows > 0 { daysTouched.insert(day) }
                 MemoryTuning.releaseFreeMemory()
                 CrashPoint.reach("after-part")
             } catch {
@@ -129,3 +131,11 @@ final class BackgroundPublisher: @unchecked Sendable {
     }
 }
 
+/// One day's tables on their way to the publish queue, which alone touches them once queued.
+private final class PendingTables: @unchecked Sendable {
+    var tables: DayTables
+
+    init(_ tables: DayTables) {
+        self.tables = tables
+    }
+}
