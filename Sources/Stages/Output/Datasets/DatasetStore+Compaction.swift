@@ -39,7 +39,7 @@ extension DatasetStore {
             String.init)
         let allMerged = Set(previously).union(files.parts).sorted()
         try writeFile(
-            table, order: table.sortedOrder(), path: "\(dir)/\(Self.compactedPartName).parquet",
+            table, path: "\(dir)/\(Self.compactedPartName).parquet",
             extraMetadata: [(key: Self.mergedPartsKey, value: allMerged.joined(separator: "\n"))])
         for part in files.parts { try Self.removeFile("\(dir)/\(part).parquet") }
         try? AtomicFile.syncDirectory(of: "\(dir)/\(Self.compactedPartName).parquet")

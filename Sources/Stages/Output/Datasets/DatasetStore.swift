@@ -92,14 +92,14 @@ public struct DatasetStore: Sendable {
         try Self.validate(partName: partName)
         guard !table.isEmpty else { return }
         try writeFile(
-            table, order: table.sortedOrder(), path: "\(root)/\(R.datasetName)/day=\(day)/\(partName).parquet",
+            table, path: "\(root)/\(R.datasetName)/day=\(day)/\(partName).parquet",
             extraMetadata: [])
     }
 
-    /// Writes rows `order[0], order[1], …` of `table` to `path` atomically, in row groups of `rowGroupRows`
-    /// (only one row group is gathered at a time).
+    /// Writes rows `order[0], order[1], …` of `table` (by default its `sortedOrder()`) to `path` atomically,
+    /// in row groups of `rowGroupRows` (only one row group is gathered at a time).
     func writeFile<R: ParquetRecord>(
-        _ table: RowTable<R>, order: [Int], path: String,
+        _ table: RowTable<R>, order: [Int]? = nil, path: String,
         extraMetadata: [(key: String, value: String)]
     ) throws {
         let options = writerOptions
@@ -111,6 +111,7 @@ public struct DatasetStore: Sendable {
             if let failAfter { sink = FaultInjectingOutputSink(wrapping: sink, failAfterBytes: failAfter) }
             let writer = try ParquetFileWriter(sink: sink, schema: R.parquetSchema, options: options)
             let index = table.rowIndex()
+            let order = order ?? table.sortedOrder(index: index)
             var start = 0
             while start < order.count {
                 let end = min(start + rowGroupRows, order.count)

@@ -7,8 +7,9 @@ extension RowTable {
     /// Why on columns: comparing records would copy them (a retain and release per string field); here a
     /// comparison is a prefix-word compare of the leading column, and only ties read the columns' bytes.
     /// - Complexity: O(n log n) comparisons.
-    public func sortedOrder() -> [Int] {
-        let index = rowIndex()
+    /// - Parameter index: `rowIndex()`, when the caller needs it too (it is computed once per table).
+    public func sortedOrder(index: RowIndex? = nil) -> [Int] {
+        let index = index ?? rowIndex()
         let keys = R.sortColumns.map { name -> SortColumn in
             guard let column = R.parquetSchema.index(of: name) else {
                 preconditionFailure("sort column \(name) is not in the \(R.datasetName) schema")
