@@ -14,8 +14,12 @@ struct DayBuffers {
     /// One day's rows to publish as part `partName`.
     struct Flush: Sendable {
         var day: String
+        var dayNumber: Int64
         var tables: DayTables
         var partName: String
+        /// The latest day any record added so far belongs to: days two or more before it are done (records
+        /// come in log order), so their summary builders can be sealed.
+        var latestDay: Int64
     }
 
     let partPrefix: String
@@ -23,6 +27,7 @@ struct DayBuffers {
     /// Buffered rows by local day number (days since 1970-01-01): integer keys, no day text per record.
     private var days: [Int64: DayTables] = [:]
     private var buffered = 0
+    private var latestDay = Int64.min
     private var calendar: DayCalendar
     private var sequence = 0
 
@@ -38,13 +43,19 @@ struct DayBuffers {
     mutating func add(_ output: CorrelatorOutput) -> [Flush] {
         buffered += output.deliveries.count + output.attempts.count + output.rejects.count
         for record in output.deliveries {
-            days[calendar.dayNumber(ofMicros: record.finishedAt), default: DayTables()].deliveries.append(record)
+            let day = calendar.dayNumber(ofMicros: record.finishedAt)
+            latestDay = max(latestDay, day)
+            days[day, default: DayTables()].deliveries.append(record)
         }
         for record in output.attempts {
-            days[calendar.dayNumber(ofMicros: record.attemptedAt), default: DayTables()].attempts.append(record)
+            let day = calendar.dayNumber(ofMicros: record.attemptedAt)
+            latestDay = max(latestDay, day)
+            days[day, default: DayTables()].attempts.append(record)
         }
         for record in output.rejects {
-            days[calendar.dayNumber(ofMicros: record.rejectedAt), default: DayTables()].rejects.append(record)
+            let day = calendar.dayNumber(ofMicros: record.rejectedAt)
+            latestDay = max(latestDay, day)
+            days[day, default: DayTables()].rejects.append(record)
         }
         var flushes: [Flush] = []
         while buffered >= flushRows, let oldest = days.keys.min() {
@@ -63,7 +74,9 @@ struct DayBuffers {
         buffered -= tables.count
         let name = "\(partPrefix)-\(String(repeating: "0", count: max(0, 6 - String(sequence).count)))\(sequence)"
         sequence += 1
-        return Flush(day: DayCalendar.format(daysSinceEpoch: dayNumber), tables: tables, partName: name)
+        return Flush(
+            day: DayCalendar.format(daysSinceEpoch: dayNumber), dayNumber: dayNumber, tables: tables, partName: name,
+            latestDay: latestDay)
     }
 }
 

@@ -100,6 +100,23 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         (dictionaries[i]?.entries ?? plain[i], index.dense[i])
     }
 
+    /// The ids and distinct values of the dictionary column `name`: the day summaries count by id and look
+    /// each distinct value up once per table, not once per row.
+    func dictionaryColumn(_ name: String) -> DictionaryColumn {
+        guard let i = R.parquetSchema.index(of: name), let column = dictionaries[i] else {
+            preconditionFailure("\(name) is not a dictionary column of \(R.datasetName)")
+        }
+        return column
+    }
+
+    /// The values of the plain (non-dictionary) column `name`.
+    func plainColumn(_ name: String) -> ParquetColumnBuffer {
+        guard let i = R.parquetSchema.index(of: name), dictionaries[i] == nil else {
+            preconditionFailure("\(name) is not a plain column of \(R.datasetName)")
+        }
+        return plain[i]
+    }
+
     /// The rows `order[0], order[1], …` as one row group's columns.
     /// - Parameter index: `rowIndex()`, computed once for all row groups of a table.
     /// - Complexity: O(rows + bytes) of the rows gathered.
