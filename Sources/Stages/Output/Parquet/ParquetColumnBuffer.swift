@@ -63,6 +63,14 @@ public struct ParquetColumnBuffer: Sendable, Equatable {
         stringOffsets.append(stringBytes.count)
     }
 
+    /// Appends one present string given as UTF-8 bytes.
+    mutating func append(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        precondition(kind == .string)
+        _ = level(true)
+        stringBytes.append(contentsOf: bytes)
+        stringOffsets.append(stringBytes.count)
+    }
+
     public mutating func append(_ value: Int32?) {
         precondition(kind == .int32)
         guard level(value != nil), let value else { return }
