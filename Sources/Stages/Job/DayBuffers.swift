@@ -42,26 +42,33 @@ struct DayBuffers {
     /// - Complexity: O(n) in the records (their bytes are copied into columns once), plus the flushes.
     mutating func add(_ output: CorrelatorOutput) -> [Flush] {
         buffered += output.deliveries.count + output.attempts.count + output.rejects.count
-        for record in output.deliveries {
-            let day = calendar.dayNumber(ofMicros: record.finishedAt)
-            latestDay = max(latestDay, day)
-            days[day, default: DayTables()].deliveries.append(record)
-        }
-        for record in output.attempts {
-            let day = calendar.dayNumber(ofMicros: record.attemptedAt)
-            latestDay = max(latestDay, day)
-            days[day, default: DayTables()].attempts.append(record)
-        }
-        for record in output.rejects {
-            let day = calendar.dayNumber(ofMicros: record.rejectedAt)
-            latestDay = max(latestDay, day)
-            days[day, default: DayTables()].rejects.append(record)
-        }
+        add(output.deliveries, time: \.finishedAt, to: \.deliveries)
+        add(output.attempts, time: \.attemptedAt, to: \.attempts)
+        add(output.rejects, time: \.rejectedAt, to: \.rejects)
         var flushes: [Flush] = []
         while buffered >= flushRows, let oldest = days.keys.min() {
             flushes.append(flush(day: oldest))
         }
         return flushes
+    }
+
+    /// Appends each run of same-day records to its day's table in one call (records come nearly in time
+    /// order, so runs are long), borrowing them in place: `for record in array` copies each record, a retain
+    /// and release per string field.
+    private mutating func add<R: ParquetRecord>(
+        _ records: [R], time: (R) -> Int64, to table: WritableKeyPath<DayTables, RowTable<R>>
+    ) {
+        records.withUnsafeBufferPointer { records in
+            var start = 0
+            while start < records.count {
+                let day = calendar.dayNumber(ofMicros: time(records[start]))
+                var end = start + 1
+                while end < records.count && calendar.dayNumber(ofMicros: time(records[end])) == day { end += 1 }
+                latestDay = max(latestDay, day)
+                days[day, default: DayTables()][keyPath: table].append(contentsOf: records, range: start..<end)
+                start = end
+            }
+        }
     }
 
     /// Everything still buffered, oldest day first.

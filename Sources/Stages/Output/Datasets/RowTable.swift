@@ -47,6 +47,11 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         R.append(row, to: &self)
     }
 
+    /// Appends `rows[range]`, borrowing each row in place (no copy of its strings).
+    public mutating func append(contentsOf rows: UnsafeBufferPointer<R>, range: Range<Int>) {
+        for i in range { R.append(rows[i], to: &self) }
+    }
+
     // MARK: Values, called by `R.append(_:to:)` once per column, in schema order.
 
     @inline(__always)
