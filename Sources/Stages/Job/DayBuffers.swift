@@ -28,6 +28,8 @@ struct DayBuffers {
     private var days: [Int64: DayTables] = [:]
     private var buffered = 0
     private var latestDay = Int64.min
+    /// The sizes of the last day flushed: a new day's tables reserve that much (see `RowTable(reserving:)`).
+    private var lastShape = DayTables.Shape()
     private var calendar: DayCalendar
     private var sequence = 0
 
@@ -65,7 +67,8 @@ struct DayBuffers {
                 var end = start + 1
                 while end < records.count && calendar.dayNumber(ofMicros: time(records[end])) == day { end += 1 }
                 latestDay = max(latestDay, day)
-                days[day, default: DayTables()][keyPath: table].append(contentsOf: records, range: start..<end)
+                days[day, default: DayTables(reserving: lastShape)][keyPath: table]
+                    .append(contentsOf: records, range: start..<end)
                 start = end
             }
         }
@@ -79,6 +82,7 @@ struct DayBuffers {
     private mutating func flush(day dayNumber: Int64) -> Flush {
         let tables = days.removeValue(forKey: dayNumber) ?? DayTables()
         buffered -= tables.count
+        lastShape = tables.shape
         let name = "\(partPrefix)-\(String(repeating: "0", count: max(0, 6 - String(sequence).count)))\(sequence)"
         sequence += 1
         return Flush(
@@ -94,4 +98,21 @@ struct DayTables: Sendable {
     var rejects = RowTable<RejectRecord>()
 
     var count: Int { deliveries.count + attempts.count + rejects.count }
+
+    struct Shape: Sendable {
+        var deliveries = RowTable<DeliveryRecord>.Shape()
+        var attempts = RowTable<AttemptRecord>.Shape()
+        var rejects = RowTable<RejectRecord>.Shape()
+    }
+
+    var shape: Shape { Shape(deliveries: deliveries.shape, attempts: attempts.shape, rejects: rejects.shape) }
+}
+
+extension DayTables {
+    /// Tables with room for the rows and bytes of `shape` (see `RowTable(reserving:)`).
+    init(reserving shape: Shape) {
+        deliveries = RowTable(reserving: shape.deliveries)
+        attempts = RowTable(reserving: shape.attempts)
+        rejects = RowTable(reserving: shape.rejects)
+    }
 }
