@@ -19,9 +19,9 @@ import Pipeline
 /// ```
 public struct RowTable<R: ParquetRecord>: Sendable {
     /// One per schema column; empty for the dictionary columns.
-    private var plain: [ParquetColumnBuffer]
+    private(set) var plain: [ParquetColumnBuffer]
     /// Non-nil for the dictionary columns.
-    private var dictionaries: [DictionaryColumn?]
+    private(set) var dictionaries: [DictionaryColumn?]
 
     public init(reservingCapacity capacity: Int = 0) {
         let dictionaryColumns = R.dictionaryColumns
