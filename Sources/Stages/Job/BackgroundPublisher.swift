@@ -39,10 +39,11 @@ final class BackgroundPublisher: @unchecked Sendable {
 
     /// Queues records for the day tables (and, once a day is flushed, its summary).
     /// - Throws: the error of an earlier publish.
-    func accept(_ output: CorrelatorOutput) throws {
+    func accept(_ output: consuming CorrelatorOutput) throws {
         if let error = failure.withLock({ $0 }) { throw error }
+        let batch = PendingOutput(output)
         enqueue(on: bufferQueue, slots: batchSlots) { [self] in
-            for flush in buffers.add(output) { submit(flush) }
+            for flush in buffers.add(batch.take()) { submit(flush) }
         }
     }
 
@@ -112,6 +113,21 @@ final class BackgroundPublisher: @unchecked Sendable {
         if let error = failure.withLock({ $0 }) { throw error }
         let exact = builders.values.filter(\.isExact)
         return (Dictionary(uniqueKeysWithValues: exact.map { ($0.day, $0) }), daysTouched)
+    }
+}
+
+/// One batch of records on its way to the buffer queue, which takes it out of the box: it then holds the only
+/// reference to the arrays and can move the records out of them (see `DayBuffers.add`).
+private final class PendingOutput: @unchecked Sendable {
+    private var output: CorrelatorOutput?
+
+    init(_ output: consuming CorrelatorOutput) {
+        self.output = output
+    }
+
+    func take() -> CorrelatorOutput {
+        defer { output = nil }
+        return output ?? CorrelatorOutput()
     }
 }
 

@@ -40,13 +40,43 @@ struct DayBuffers {
     }
 
     /// Adds the records to their days' tables.
+    ///
+    /// The records are moved out of the arrays (which `output` should hold the only reference to), so each
+    /// is appended as an owned value: appending one read in place from an array copied it, a retain and a
+    /// release per string field, about a fifth of the cost of this step.
     /// - Returns: the days to publish now, oldest first.
     /// - Complexity: O(n) in the records (their bytes are copied into columns once), plus the flushes.
-    mutating func add(_ output: CorrelatorOutput) -> [Flush] {
+    mutating func add(_ output: consuming CorrelatorOutput) -> [Flush] {
         buffered += output.deliveries.count + output.attempts.count + output.rejects.count
-        add(output.deliveries, time: \.finishedAt, to: \.deliveries)
-        add(output.attempts, time: \.attemptedAt, to: \.attempts)
-        add(output.rejects, time: \.rejectedAt, to: \.rejects)
+        var deliveries: [DeliveryRecord] = []
+        var attempts: [AttemptRecord] = []
+        var rejects: [RejectRecord] = []
+        swap(&deliveries, &output.deliveries)
+        swap(&attempts, &output.attempts)
+        swap(&rejects, &output.rejects)
+        // Three copies of one loop: a generic one taking the append as a closure copied every record again.
+        // popLast then yields the records in order. Reversed through a buffer pointer, whose swaps move the
+        // records; Array's own `reverse()` copied them (a retain and release per string).
+        deliveries.withUnsafeMutableBufferPointer { $0.reverse() }
+        var current: (day: Int64, tables: DayTables)?
+        while let record = deliveries.popLast() {
+            let day = calendar.dayNumber(ofMicros: record.finishedAt)
+            if day != current?.day { switchDay(&current, to: day) }
+            current!.tables.deliveries.append(record)
+        }
+        attempts.withUnsafeMutableBufferPointer { $0.reverse() }
+        while let record = attempts.popLast() {
+            let day = calendar.dayNumber(ofMicros: record.attemptedAt)
+            if day != current?.day { switchDay(&current, to: day) }
+            current!.tables.attempts.append(record)
+        }
+        rejects.withUnsafeMutableBufferPointer { $0.reverse() }
+        while let record = rejects.popLast() {
+            let day = calendar.dayNumber(ofMicros: record.rejectedAt)
+            if day != current?.day { switchDay(&current, to: day) }
+            current!.tables.rejects.append(record)
+        }
+        if let current { days[current.day] = current.tables }
         var flushes: [Flush] = []
         while buffered >= flushRows, let oldest = days.keys.min() {
             flushes.append(flush(day: oldest))
@@ -54,24 +84,12 @@ struct DayBuffers {
         return flushes
     }
 
-    /// Appends each run of same-day records to its day's table in one call (records come nearly in time
-    /// order, so runs are long), borrowing them in place: `for record in array` copies each record, a retain
-    /// and release per string field.
-    private mutating func add<R: ParquetRecord>(
-        _ records: [R], time: (R) -> Int64, to table: WritableKeyPath<DayTables, RowTable<R>>
-    ) {
-        records.withUnsafeBufferPointer { records in
-            var start = 0
-            while start < records.count {
-                let day = calendar.dayNumber(ofMicros: time(records[start]))
-                var end = start + 1
-                while end < records.count && calendar.dayNumber(ofMicros: time(records[end])) == day { end += 1 }
-                latestDay = max(latestDay, day)
-                days[day, default: DayTables(reserving: lastShape)][keyPath: table]
-                    .append(contentsOf: records, range: start..<end)
-                start = end
-            }
-        }
+    /// Puts the tables being filled back and takes out those of `day` (records come nearly in time order,
+    /// so a run of same-day records costs one dictionary lookup).
+    private mutating func switchDay(_ current: inout (day: Int64, tables: DayTables)?, to day: Int64) {
+        if let previous = current.take() { days[previous.day] = previous.tables }
+        current = (day, days.removeValue(forKey: day) ?? DayTables(reserving: lastShape))
+        latestDay = max(latestDay, day)
     }
 
     /// Everything still buffered, oldest day first.

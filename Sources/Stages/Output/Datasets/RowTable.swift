@@ -72,15 +72,21 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         R.append(row, to: &self)
     }
 
-    /// Appends `rows[range]`, borrowing each row in place (no copy of its strings).
-    public mutating func append(contentsOf rows: UnsafeBufferPointer<R>, range: Range<Int>) {
-        for i in range { R.append(rows[i], to: &self) }
-    }
-
     // MARK: Values, called by `R.append(_:to:)` once per column, in schema order.
 
     @inline(__always)
     public mutating func append(_ value: String?, at column: Int) {
+        if dictionaries[column] != nil {
+            dictionaries[column]!.append(value)
+        } else {
+            plain[column].append(value)
+        }
+    }
+
+    /// A present string: the records' non-optional fields come here without being wrapped in an Optional,
+    /// which copied (retained and released) each of them.
+    @inline(__always)
+    public mutating func append(_ value: String, at column: Int) {
         if dictionaries[column] != nil {
             dictionaries[column]!.append(value)
         } else {
@@ -200,6 +206,10 @@ struct DictionaryColumn: Sendable {
             ids.append(-1)
             return
         }
+        append(value)
+    }
+
+    mutating func append(_ value: String) {
         // Borrow the bytes in place (native and small strings are contiguous); others are copied once.
         let id = value.utf8.withContiguousStorageIfAvailable { intern($0) } ?? intern(Array(value.utf8))
         ids.append(id)
