@@ -21,17 +21,17 @@ public struct DaySummaryBuilder: Sendable {
     /// How many recipient domains each section lists (the top ones by recipients).
     public let topDomains: Int
 
-    private var overall = Accumulator()
-    private var apps: [String: Accumulator] = [:]
-    private var notifications = Accumulator()
-    private var rejected = 0
-    private var rejectedHourly = [Int](repeating: 0, count: 24)
-    private var hours: HourCache
+    var overall = Accumulator()
+    var apps: [String: Accumulator] = [:]
+    var notifications = Accumulator()
+    var rejected = 0
+    var rejectedHourly = [Int](repeating: 0, count: 24)
+    var hours: HourCache
     /// Set by `seal()`.
     public private(set) var isSealed = false
     /// False once rows were added after `seal()`: the message count and the domain ranking may then be off,
     /// and the day's summary must come from its rows instead.
-    public private(set) var isExact = true
+    public internal(set) var isExact = true
 
     /// - Parameters:
     ///   - day: the local date, `YYYY-MM-DD`, written as is.
@@ -268,6 +268,8 @@ extension DaySummaryBuilder {
     struct HourCache: Sendable {
         let timeZone: TimeZone
         private var cache: [Int64: Int] = [:]
+        /// The quarter asked last and its hour: rows come in time order, so most asks repeat it.
+        private var last: (quarter: Int64, hour: Int) = (.min, 0)
 
         init(timeZone: TimeZone) {
             self.timeZone = timeZone
@@ -277,12 +279,17 @@ extension DaySummaryBuilder {
         mutating func hour(ofMicroseconds micros: Int64) -> Int {
             let quarterMicros: Int64 = 900_000_000
             let quarter = micros >= 0 ? micros / quarterMicros : (micros - quarterMicros + 1) / quarterMicros
-            if let hour = cache[quarter] { return hour }
+            if quarter == last.quarter { return last.hour }
+            if let hour = cache[quarter] {
+                last = (quarter, hour)
+                return hour
+            }
             let seconds = quarter * 900
             let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))))
             let secondOfDay = ((seconds + offset) % 86_400 + 86_400) % 86_400
             let hour = Int(secondOfDay / 3600)
             cache[quarter] = hour
+            last = (quarter, hour)
             return hour
         }
     }

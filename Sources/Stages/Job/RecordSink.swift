@@ -28,7 +28,9 @@ struct RecordSink {
 
     /// Hands the records over; blocks only when the publisher is behind by more than a few batches.
     /// - Throws: the error of an earlier publish.
-    mutating func add(_ output: CorrelatorOutput) throws {
+    /// Takes `output` over (consuming): the buffer queue then holds the only reference to its arrays and
+    /// moves the records out instead of copying them.
+    mutating func add(_ output: consuming CorrelatorOutput) throws {
         guard !output.isEmpty else { return }
         deliveries += output.deliveries.count
         attempts += output.attempts.count

@@ -115,7 +115,8 @@ public struct DatasetStore: Sendable {
             var start = 0
             while start < order.count {
                 let end = min(start + rowGroupRows, order.count)
-                try writer.write(rowGroup: table.gather(order[start..<end], index: index))
+                let rowGroup = table.gatherForWriting(order[start..<end], index: index, options: options)
+                try writer.write(rowGroup: rowGroup.columns, dictionaries: rowGroup.dictionaries)
                 CrashPoint.reach("mid-parquet")  // test hook: a kill with the row group on disk, not renamed
                 start = end
             }

@@ -56,10 +56,30 @@ public struct ParquetColumnBuffer: Sendable, Equatable {
     public mutating func append(_ value: String?) {
         precondition(kind == .string)
         guard level(value != nil), let value else { return }
+        appendBytes(of: value)
+    }
+
+    /// A present string (no Optional to wrap it in: that copied the string, a retain and a release).
+    public mutating func append(_ value: String) {
+        precondition(kind == .string)
+        _ = level(true)
+        appendBytes(of: value)
+    }
+
+    @inline(__always)
+    private mutating func appendBytes(of value: String) {
         // Borrow the bytes in place (native and small strings are contiguous); `var value` + `withUTF8` would
         // copy the string (a retain/release per value, which showed in profiles of building row groups).
         let copied: Void? = value.utf8.withContiguousStorageIfAvailable { stringBytes.append(contentsOf: $0) }
         if copied == nil { stringBytes.append(contentsOf: value.utf8) }
+        stringOffsets.append(stringBytes.count)
+    }
+
+    /// Appends one present string given as UTF-8 bytes.
+    mutating func append(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        precondition(kind == .string)
+        _ = level(true)
+        stringBytes.append(contentsOf: bytes)
         stringOffsets.append(stringBytes.count)
     }
 

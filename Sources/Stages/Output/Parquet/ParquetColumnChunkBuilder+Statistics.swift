@@ -4,7 +4,7 @@ extension ParquetColumnChunkBuilder {
     /// Chunk statistics: null_count always; min/max as PLAIN bytes without a length prefix, strings ordered
     /// as unsigned bytes (what TypeDefinedOrder means for UTF-8), doubles ignoring NaN with -0.0 as a zero
     /// minimum and +0.0 as a zero maximum. Min/max are omitted when there is no non-null value.
-    static func statistics(of values: ParquetColumnBuffer, dictionary: StringDictionaryBuilder?) -> ParquetStatistics {
+    static func statistics(of values: ParquetColumnBuffer, dictionary: ParquetChunkDictionary?) -> ParquetStatistics {
         var stats = ParquetStatistics(nullCount: Int64(values.nullCount), minValue: nil, maxValue: nil)
         switch values.kind {
         case .int32:

@@ -60,20 +60,23 @@ final class ParquetColumnChunkBuilder {
     }
 
     /// Encodes `values` into uncompressed pages (replacing the previous chunk's).
-    func encode(column: ParquetColumn, values: ParquetColumnBuffer) {
+    /// - Parameter given: the chunk's dictionary when the caller has it already (see `ParquetChunkDictionary`);
+    ///   `values` then need not hold the strings, only the row count and definition levels.
+    func encode(column: ParquetColumn, values: ParquetColumnBuffer, dictionary given: ParquetChunkDictionary? = nil) {
         precondition(values.kind == column.kind && values.isOptional == column.isOptional)
         self.column = column
         rowCount = values.rowCount
         bodies.removeAll(keepingCapacity: true)
         pages.removeAll(keepingCapacity: true)
-        var dictionary: (StringDictionaryBuilder, [UInt32])?
-        if column.kind == .string && values.valueCount > 0 {
+        var dictionary = given
+        if dictionary == nil && column.kind == .string && values.valueCount > 0 {
             dictionary = StringDictionaryBuilder.build(
                 bytes: values.stringBytes, offsets: values.stringOffsets,
                 maxEntries: options.maxDictionaryEntries,
-                maxBytes: options.maxDictionaryBytes)
+                maxBytes: options.maxDictionaryBytes
+            ).map { ParquetChunkDictionary(entryBytes: $0.0.entryBytes, entryOffsets: $0.0.entryOffsets, indices: $0.1) }
         }
-        statistics = Self.statistics(of: values, dictionary: dictionary?.0)
+        statistics = Self.statistics(of: values, dictionary: dictionary)
         if dictionary != nil {
             dataEncoding = 8
         } else {
@@ -84,7 +87,7 @@ final class ParquetColumnChunkBuilder {
             }
         }
 
-        if let (builder, _) = dictionary {
+        if let builder = dictionary {
             let start = bodies.count
             Self.appendPlainStrings(
                 bytes: builder.entryBytes, offsets: builder.entryOffsets, range: 0..<builder.count,
@@ -94,7 +97,7 @@ final class ParquetColumnChunkBuilder {
 
         var row = 0
         var value = 0
-        let bitWidth = dictionary.map { Self.bitWidth(forCount: $0.0.count) } ?? 0
+        let bitWidth = dictionary.map { Self.bitWidth(forCount: $0.count) } ?? 0
         let fixedWidth: Int
         switch column.kind {
         case .int32: fixedWidth = 4
@@ -115,7 +118,7 @@ final class ParquetColumnChunkBuilder {
                 let length = UInt32(bodies.count - start - 4)
                 for k in 0..<4 { bodies[start + k] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(k))) }
             }
-            if let (_, indices) = dictionary {
+            if let indices = dictionary?.indices {
                 bodies.append(UInt8(bitWidth))
                 indices.withUnsafeBufferPointer { all in
                     RLEHybrid.encode(

@@ -70,16 +70,23 @@ public final class ParquetFileWriter {
     ///
     /// - Throws: a sink error while appending the previous row group, or that row group's encoding error.
     public func write(rowGroup columns: [ParquetColumnBuffer]) throws {
+        try write(rowGroup: columns, dictionaries: [])
+    }
+
+    /// Writes one row group whose dictionary columns come with their chunk dictionaries (one per column,
+    /// nil where the writer is to decide; see `ParquetChunkDictionary`).
+    func write(rowGroup columns: [ParquetColumnBuffer], dictionaries: [ParquetChunkDictionary?]) throws {
         precondition(!closed, "write after close")
         precondition(columns.count == schema.columns.count, "row group does not match the schema")
+        precondition(dictionaries.isEmpty || dictionaries.count == columns.count)
         let rows = columns.first?.rowCount ?? 0
         precondition(columns.allSatisfy { $0.rowCount == rows }, "columns of a row group differ in length")
         guard rows > 0 else { return }
         try finishInFlight()
         let workers = rows >= 1024 ? compressors.count : 1
         let job = RowGroupJob(
-            columns: columns, schema: schema.columns, builders: chunkBuilders, compressors: compressors,
-            workers: workers)
+            columns: columns, dictionaries: dictionaries.isEmpty ? columns.map { _ in nil } : dictionaries,
+            schema: schema.columns, builders: chunkBuilders, compressors: compressors, workers: workers)
         rowCount += Int64(rows)
         if options.parallelEncoding && workers > 1 {
             job.start()
@@ -147,6 +154,7 @@ public final class ParquetFileWriter {
 /// writes only its own builder or result slot; the input columns are immutable values.
 private final class RowGroupJob: @unchecked Sendable {
     let columns: [ParquetColumnBuffer]
+    let dictionaries: [ParquetChunkDictionary?]
     let schema: [ParquetColumn]
     let builders: [ParquetColumnChunkBuilder]
     let compressors: [GzipPageCompressor]
@@ -160,10 +168,11 @@ private final class RowGroupJob: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     init(
-        columns: [ParquetColumnBuffer], schema: [ParquetColumn], builders: [ParquetColumnChunkBuilder],
-        compressors: [GzipPageCompressor], workers: Int
+        columns: [ParquetColumnBuffer], dictionaries: [ParquetChunkDictionary?], schema: [ParquetColumn],
+        builders: [ParquetColumnChunkBuilder], compressors: [GzipPageCompressor], workers: Int
     ) {
         self.columns = columns
+        self.dictionaries = dictionaries
         self.schema = schema
         self.builders = builders
         self.compressors = compressors
@@ -209,9 +218,10 @@ private final class RowGroupJob: @unchecked Sendable {
         let columnOrder = columns.indices.sorted { costs[$0] > costs[$1] }
         let builders = self.builders
         let columns = self.columns
+        let dictionaries = self.dictionaries
         let schema = self.schema
         ParallelWork.run(workers: workers, items: columnOrder) { _, i in
-            builders[i].encode(column: schema[i], values: columns[i])
+            builders[i].encode(column: schema[i], values: columns[i], dictionary: dictionaries[i])
         }
 
         // 2. Compress every page of every chunk as one work item, biggest first (longest processing time

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+@testable import Stages
+
+/// `RowTable.gatherForWriting` hands the writer the dictionary columns as chunk dictionaries worked out from
+/// ids; the file must be byte for byte the one the writer makes from the expanded strings, on both sides of
+/// every rule that decides whether a chunk gets a dictionary.
+@Suite struct ChunkDictionaryTests {
+    /// The file written from `table.gather` (strings) and from `gatherForWriting` (chunk dictionaries).
+    func bothFiles(_ table: RowTable<DeliveryRecord>, rowGroupRows: Int, options: ParquetWriterOptions = .init())
+        throws -> (strings: [UInt8], dictionaries: [UInt8], chunks: Int)
+    {
+        let index = table.rowIndex()
+        let order = table.sortedOrder(index: index)
+        var chunks = 0
+        func write(_ viaIds: Bool) throws -> [UInt8] {
+            let sink = MemoryOutputSink()
+            let writer = try ParquetFileWriter(sink: sink, schema: DeliveryRecord.parquetSchema, options: options)
+            var start = 0
+            while start < order.count {
+                let end = min(start + rowGroupRows, order.count)
+                if viaIds {
+                    let group = table.gatherForWriting(order[start..<end], index: index, options: options)
+                    chunks += group.dictionaries.compactMap { $0 }.count
+                    try writer.write(rowGroup: group.columns, dictionaries: group.dictionaries)
+                } else {
+                    try writer.write(rowGroup: table.gather(order[start..<end], index: index))
+                }
+                start = end
+            }
+            try writer.close()
+            return sink.bytes
+        }
+        return (try write(false), try write(true), chunks)
+    }
+
+    @Test(arguments: [1, 2])
+    func randomRowsGiveTheSameBytes(seed: UInt64) throws {
+        var generator = RecordGenerator(seed: seed)
+        let rows = (0..<3000).map { _ in generator.delivery() }
+        let files = try bothFiles(RowTable(rows), rowGroupRows: 700)
+        #expect(files.chunks > 0)
+        #expect(files.strings == files.dictionaries)
+    }
+
+    /// Over 8192 values: a chunk whose first 8192 values hold more than 4096 distinct ones gets no
+    /// dictionary, one just under does; and the entry and byte limits of the options.
+    @Test func theDictionaryRulesGiveTheSameBytes() throws {
+        var generator = RecordGenerator(seed: 9)
+        var rows = (0..<20_000).map { _ in generator.delivery() }
+        for i in rows.indices {
+            // sender: 4097 distinct among the first rows, then repeats (the sample rule decides);
+            // relay: 4096 distinct, then repeats (accepted); dsn: three values, and nulls.
+            rows[i].hash = "h\(100_000 + i)"  // sorted order = this order
+            rows[i].sender = "s\(i % 4097)"
+            rows[i].relay = i % 5 == 0 ? nil : "r\(i % 4096)"
+            rows[i].dsn = i % 7 == 0 ? nil : "5.0.\(i % 3)"
+        }
+        let table = RowTable(rows)
+        let group = table.gatherForWriting(
+            Array(0..<rows.count)[...], index: table.rowIndex(), options: ParquetWriterOptions())
+        let schema = DeliveryRecord.parquetSchema
+        #expect(group.dictionaries[schema.index(of: "sender")!] == nil)
+        #expect(group.dictionaries[schema.index(of: "relay")!]?.count == 4096)
+        #expect(group.dictionaries[schema.index(of: "dsn")!]?.count == 3)
+        let files = try bothFiles(table, rowGroupRows: 20_000)
+        #expect(files.chunks > 0)
+        #expect(files.strings == files.dictionaries)
+        var tight = ParquetWriterOptions()
+        tight.maxDictionaryEntries = 3
+        tight.maxDictionaryBytes = 20
+        let tightFiles = try bothFiles(table, rowGroupRows: 5000, options: tight)
+        #expect(tightFiles.strings == tightFiles.dictionaries)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+@testable import Stages
+
+/// The run counts its summaries from the day tables (`add(deliveries: RowTable)`), the read-back path from
+/// records: both must give the same summary for the same rows, however the rows are split into tables.
+@Suite struct DaySummaryTablesTests {
+    func recordSummary(_ d: [DeliveryRecord], _ a: [AttemptRecord], _ r: [RejectRecord], zone: TimeZone)
+        -> DaySummary
+    {
+        DaySummaryBuilder.build(
+            day: "2026-11-29", timeZone: zone, deliveries: d, attempts: a, rejects: r, inFlight: 2,
+            inFlightByApp: ["hey": 1], unparsedLines: 3, generatedAt: SummaryFixture.generatedAt, topDomains: 3)
+    }
+
+    /// Adds the rows in `parts` tables (round-robin slices, so each table sees another mix of ids).
+    func tableSummary(_ d: [DeliveryRecord], _ a: [AttemptRecord], _ r: [RejectRecord], zone: TimeZone,
+                      parts: Int) -> DaySummary
+    {
+        var builder = DaySummaryBuilder(day: "2026-11-29", timeZone: zone, topDomains: 3)
+        for part in 0..<parts {
+            func slice<T>(_ rows: [T]) -> [T] { rows.indices.filter { $0 % parts == part }.map { rows[$0] } }
+            builder.add(
+                DayTables(deliveries: RowTable(slice(d)), attempts: RowTable(slice(a)), rejects: RowTable(slice(r))))
+        }
+        return builder.build(inFlight: 2, inFlightByApp: ["hey": 1], unparsedLines: 3,
+                             generatedAt: SummaryFixture.generatedAt)
+    }
+
+    @Test func fixtureGivesTheSameSummaryFromTables() {
+        var (d, a, r) = SummaryFixture.records()
+        // Postfix's own notifications count only in their section.
+        d.append(SummaryFixture.delivery(
+            app: DaySummary.notificationApp, queueId: "N1", receivedAt: SummaryFixture.dayStart,
+            recipient: "x@gmail.com", status: "bounced", category: "bad_mailbox",
+            finishedAt: SummaryFixture.dayStart + 5_000_000, delay: 5))
+        a.append(SummaryFixture.deferral(app: DaySummary.notificationApp, recipient: "y@hey.com",
+                                         at: SummaryFixture.dayStart + 9_000_000))
+        let expected = recordSummary(d, a, r, zone: SummaryFixture.berlin)
+        #expect(expected.notifications?.totals.recipients == 1)
+        for parts in [1, 2, 7] {
+            #expect(tableSummary(d, a, r, zone: SummaryFixture.berlin, parts: parts) == expected)
+        }
+    }
+
+    @Test func randomRowsGiveTheSameSummaryFromTables() {
+        var generator = RecordGenerator(seed: 42)
+        let day = SummaryFixture.dayStart
+        var d = (0..<3000).map { _ in generator.delivery(day: day) }
+        // A few statuses the contract does not name, and messages with several recipients.
+        for i in stride(from: 0, to: d.count, by: 97) { d[i].status = "odd" }
+        for i in stride(from: 1, to: d.count, by: 5) {
+            (d[i].host, d[i].queueId, d[i].receivedAt) = (d[i - 1].host, d[i - 1].queueId, d[i - 1].receivedAt)
+        }
+        let a = (0..<2000).map { _ in generator.attempt(day: day) }
+        let r = (0..<500).map { _ in generator.reject(day: day) }
+        let expected = recordSummary(d, a, r, zone: TimeZone(identifier: "UTC")!)
+        #expect(expected.totals.deferredAttempts > 0)
+        #expect(expected.totals.messages < d.count)
+        for parts in [1, 3] {
+            #expect(tableSummary(d, a, r, zone: TimeZone(identifier: "UTC")!, parts: parts) == expected)
+        }
+    }
+
+    @Test func addingATableToASealedBuilderClearsExact() {
+        let (d, a, r) = SummaryFixture.records()
+        var builder = DaySummaryBuilder(day: "2026-11-29", timeZone: SummaryFixture.berlin)
+        builder.add(DayTables(deliveries: RowTable(d), attempts: RowTable(a), rejects: RowTable(r)))
+        builder.seal()
+        builder.add(DayTables())
+        #expect(builder.isExact)
+        builder.add(DayTables(deliveries: RowTable(d.prefix(1)), attempts: RowTable(), rejects: RowTable()))
+        #expect(!builder.isExact)
+    }
+}
