@@ -33,6 +33,25 @@ final class EventBuffer: @unchecked Sendable {
         count += 1
     }
 
+    /// The event appended last, read and changed in place (there must be one).
+    var last: PostfixEvent {
+        unsafeAddress {
+            precondition(count > taken, "EventBuffer is empty")
+            return UnsafePointer(base + count - 1)
+        }
+        unsafeMutableAddress {
+            precondition(count > taken, "EventBuffer is empty")
+            return base + count - 1
+        }
+    }
+
+    /// Destroys the event appended last (there must be one).
+    func removeLast() {
+        precondition(count > taken, "EventBuffer is empty")
+        count -= 1
+        (base + count).deinitialize(count: 1)
+    }
+
     /// Moves every event not yet taken out, in order, hands it to `body`, and destroys it after the call.
     func drain(_ body: (PostfixEvent) throws -> Void) rethrows {
         while taken < count {

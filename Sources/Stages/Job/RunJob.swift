@@ -183,6 +183,11 @@ struct ParsedBatch: Sendable {
     var unparsedTimes: [Int64]
     var counters: ParseCounters
     var lineCount: Int
+    /// `noise`, then `unparsed` and `other_program`: the last kinds in `PostfixEvent.Kind.labels`, the ones the
+    /// correlator ignores. Literals, because a lazily initialised static costs a check per line; a test keeps
+    /// them in step with `labels`.
+    static let firstIgnoredKind = 16
+    static let unparsedKind = 17
     var byteCount: Int
     var overlongLines: Int
 
@@ -191,17 +196,18 @@ struct ParsedBatch: Sendable {
         var unparsedTimes: [Int64] = []
         var counters = ParseCounters()
         batch.forEachLine { _, line in
-            var event = parser.parse(line)
-            counters.record(event)
-            switch event.kind {
-            case .unparsed:
-                unparsedTimes.append(event.time)
-            case .otherProgram, .noise:
-                break
-            default:
-                if let hostOverride { event.host = hostOverride }
-                events.append(event)
+            // Parsed straight into the buffer and looked at there: an event held in a local first was copied on
+            // its way in (a retain and a release per string).
+            events.append(parser.parse(line))
+            let kind = events.last.kind.labelIndex
+            guard kind >= Self.firstIgnoredKind else {
+                counters.record(kindIndex: kind)
+                if let hostOverride { events.last.host = hostOverride }
+                return
             }
+            counters.record(events.last)
+            if kind == Self.unparsedKind { unparsedTimes.append(events.last.time) }
+            events.removeLast()
         }
         self.events = events
         self.unparsedTimes = unparsedTimes
