@@ -48,7 +48,7 @@ public struct RunJob: Sendable {
             options: IncrementalReader.Options(lines: LineReader.Options(batchBytes: config.batchBytes, maxLineLength: config.maxLineLength)))
         let parser = PostfixParser(
             resolver: TimestampResolver(now: request.now, timeZone: config.timeZone, year: request.year),
-            extraSyslogNames: Set(config.syslogNames))
+            extraSyslogNames: Set(config.syslogNames), skipsUncorrelatedValues: true)
         let hostOverride = config.host
         var unparsedThisRun: [String: Int] = [:]
         for index in reader.files.indices {
