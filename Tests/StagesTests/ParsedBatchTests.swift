@@ -75,6 +75,24 @@ import Testing
         #expect(PostfixEvent.Kind.labels.count == ParsedBatch.firstIgnoredKind + 3)
     }
 
+    @Test func buffersReusePooledStorageAndKeepTheirEvents() {
+        let events = Self.lines.map { Self.parser.parse($0) }
+        for round in 0..<(EventStoragePool.maxKept * 3) {
+            let buffers = (0..<3).map { _ in EventBuffer(capacity: events.count) }
+            for buffer in buffers { for event in events { buffer.append(event) } }
+            for buffer in buffers {
+                var drained: [PostfixEvent] = []
+                buffer.drain { drained.append($0) }
+                #expect(drained == events, "round \(round)")
+            }
+            #expect(EventStoragePool.shared.keptCount <= EventStoragePool.maxKept)
+        }
+        // More than a block holds: storage of its own.
+        let large = EventBuffer(capacity: EventStoragePool.blockCapacity + 1)
+        for _ in 0..<(EventStoragePool.blockCapacity + 1) { large.append(events[0]) }
+        #expect(large.count == EventStoragePool.blockCapacity + 1)
+    }
+
     @Test func aBufferDestroysTheEventsNotDrained() {
         let buffer = EventBuffer(capacity: 3)
         buffer.append(Self.parser.parse(Self.lines[0]))
