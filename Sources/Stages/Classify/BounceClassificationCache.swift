@@ -35,10 +35,15 @@ struct BounceClassificationCache: Sendable {
         default: break
         }
         let key = Key(dsn: dsn, replyCode: replyCode, response: response, status: status)
-        if let category = table[key] { return category }
-        let category = classifier.classify(dsn: dsn, replyCode: replyCode, response: response, status: status).category
+        // Emptied before a lookup that might insert; a hit just after costs one more classification, which
+        // gives the same answer.
         if table.count >= capacity { table.removeAll(keepingCapacity: true) }
-        table[key] = category
-        return category
+        // One hash of the key for a hit and a miss alike: the `default:` subscript's modify access inserts the
+        // classification when the key is absent (a lookup, then an insert, hashed the ~100-byte text twice).
+        return Self.value(of: &table[key, default: classifier.classify(
+            dsn: dsn, replyCode: replyCode, response: response, status: status).category])
     }
+
+    @inline(__always)
+    private static func value(of entry: inout String) -> String { entry }
 }

@@ -48,7 +48,7 @@ public struct RunJob: Sendable {
             options: IncrementalReader.Options(lines: LineReader.Options(batchBytes: config.batchBytes, maxLineLength: config.maxLineLength)))
         let parser = PostfixParser(
             resolver: TimestampResolver(now: request.now, timeZone: config.timeZone, year: request.year),
-            extraSyslogNames: Set(config.syslogNames))
+            extraSyslogNames: Set(config.syslogNames), skipsUncorrelatedValues: true)
         let hostOverride = config.host
         var unparsedThisRun: [String: Int] = [:]
         for index in reader.files.indices {
@@ -56,32 +56,17 @@ public struct RunJob: Sendable {
             try await orderedParallelMap(
                 window: max(2, config.workers * 2),
                 produce: { try lines.next() },
-                transform: { batch in ParsedBatch(batch: batch, parser: parser) },
+                transform: { batch in ParsedBatch(batch: batch, parser: parser, hostOverride: hostOverride) },
                 consume: { parsed in
                     outcome.linesRead += Int64(parsed.lineCount)
                     outcome.bytesRead += Int64(parsed.byteCount)
                     outcome.overlongLines += Int64(parsed.overlongLines)
                     outcome.counters.merge(parsed.counters)
-                    // Each event borrowed in place, not `for var event in`: a copy of an event costs a retain
-                    // per string it holds.
-                    for index in parsed.events.indices {
-                        switch parsed.events[index].kind {
-                        case .unparsed:
-                            let time = parsed.events[index].time
-                            let day = time > 0 ? store.day(ofMicros: time) : today
-                            unparsedThisRun[day, default: 0] += 1
-                        case .otherProgram, .noise:
-                            continue
-                        default:
-                            if let hostOverride {
-                                var event = parsed.events[index]
-                                event.host = hostOverride
-                                correlator.consume(event)
-                            } else {
-                                correlator.consume(parsed.events[index])
-                            }
-                        }
+                    for time in parsed.unparsedTimes {
+                        let day = time > 0 ? store.day(ofMicros: time) : today
+                        unparsedThisRun[day, default: 0] += 1
                     }
+                    parsed.events.drain { correlator.consume($0) }
                     try sink.add(correlator.takeOutput())
                     CrashPoint.reach("after-batch")
                 })
@@ -186,24 +171,46 @@ public struct RunJob: Sendable {
     }
 }
 
-/// A batch of lines after parsing: the events in line order and the batch's counters.
+/// A batch of lines after parsing: the events the correlator takes, in line order, and the batch's counters.
+///
+/// Sorting the lines out here, in the parallel step, leaves the ordered step (the correlator) only its own work:
+/// noise and other programs' lines never reach it, unparsed lines are only counted by day, and a configured host
+/// name replaces the logged one before the event is stored (not by copying each event later).
 struct ParsedBatch: Sendable {
-    var events: [PostfixEvent]
+    /// Every event except `.noise`, `.otherProgram` and `.unparsed`, which the correlator ignores.
+    let events: EventBuffer
+    /// The times of the `.unparsed` lines (0 when the header could not be read), in line order.
+    var unparsedTimes: [Int64]
     var counters: ParseCounters
     var lineCount: Int
+    /// `noise`, then `unparsed` and `other_program`: the last kinds in `PostfixEvent.Kind.labels`, the ones the
+    /// correlator ignores. Literals, because a lazily initialised static costs a check per line; a test keeps
+    /// them in step with `labels`.
+    static let firstIgnoredKind = 16
+    static let unparsedKind = 17
     var byteCount: Int
     var overlongLines: Int
 
-    init(batch: LineBatch, parser: PostfixParser) {
-        var events: [PostfixEvent] = []
-        events.reserveCapacity(batch.count)
+    init(batch: LineBatch, parser: PostfixParser, hostOverride: String? = nil) {
+        let events = EventBuffer(capacity: batch.count)
+        var unparsedTimes: [Int64] = []
         var counters = ParseCounters()
         batch.forEachLine { _, line in
-            let event = parser.parse(line)
-            counters.record(event)
-            events.append(event)
+            // Parsed straight into the buffer and looked at there: an event held in a local first was copied on
+            // its way in (a retain and a release per string).
+            events.append(parser.parse(line))
+            let kind = events.last.kind.labelIndex
+            guard kind >= Self.firstIgnoredKind else {
+                counters.record(kindIndex: kind)
+                if let hostOverride { events.last.host = hostOverride }
+                return
+            }
+            counters.record(events.last)
+            if kind == Self.unparsedKind { unparsedTimes.append(events.last.time) }
+            events.removeLast()
         }
         self.events = events
+        self.unparsedTimes = unparsedTimes
         self.counters = counters
         lineCount = batch.count
         byteCount = batch.byteCount

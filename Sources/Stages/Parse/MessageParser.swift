@@ -7,12 +7,21 @@ struct MessageParser {
     let b: ByteLine
     let start: Int
     let service: String
+    /// `PostfixParser.skipsUncorrelatedValues`.
+    let skipsUncorrelatedValues: Bool
     private(set) var queueId: String?
 
-    init(b: ByteLine, start: Int, service: String) {
+    init(b: ByteLine, start: Int, service: String, skipsUncorrelatedValues: Bool = false) {
         self.b = b
         self.start = start
         self.service = service
+        self.skipsUncorrelatedValues = skipsUncorrelatedValues
+    }
+
+    /// `b.string(from, to)`, or `""` when values the correlator never reads are skipped.
+    @inline(__always)
+    private func uncorrelated(_ from: Int, _ to: Int) -> String {
+        skipsUncorrelatedValues ? "" : b.string(from, to)
     }
 
     private var end: Int { b.count }
@@ -99,7 +108,7 @@ struct MessageParser {
         }
         let text = p + length
         if queueId == nil, let qidEnd = queueIdEnd(at: text) { queueId = b.string(text, qidEnd) }
-        return .warning(severity: word, text: b.string(text, end))
+        return .warning(severity: word, text: uncorrelated(text, end))
     }
 
     // MARK: - NOQUEUE
@@ -160,9 +169,11 @@ struct MessageParser {
 
     @inline(__always)
     private func withoutQueueId(at p: Int) -> PostfixEvent.Kind {
-        if b.has("connect from ", at: p) { return .connect(client: b.string(p + 13, b.end(of: 0x20, from: p + 13))) }
+        if b.has("connect from ", at: p) {
+            return .connect(client: uncorrelated(p + 13, b.end(of: 0x20, from: p + 13)))
+        }
         if b.has("disconnect from ", at: p) {
-            return .disconnect(client: b.string(p + 16, b.end(of: 0x20, from: p + 16)))
+            return .disconnect(client: uncorrelated(p + 16, b.end(of: 0x20, from: p + 16)))
         }
         if hasNoisePrefix(at: p) || Self.noiseServices.contains(service) { return .noise }
         return unparsed
@@ -368,7 +379,7 @@ struct MessageParser {
     private func client(at p: Int) -> PostfixEvent.Kind {
         let clientEnd = b.find(", ", from: p) ?? end
         var user: String?
-        if let at = b.findLong("sasl_username=", from: clientEnd) {
+        if !skipsUncorrelatedValues, let at = b.findLong("sasl_username=", from: clientEnd) {
             user = b.string(at + 14, b.find(", ", from: at + 14) ?? end)
         }
         return .client(client: b.string(p, clientEnd), saslUsername: user)
@@ -400,7 +411,13 @@ struct MessageParser {
     /// An address after `key=`: `<…>` (the local part may hold spaces, quotes, commas) or a bare word up to `,`.
     /// - Returns: the address without brackets and the index after it.
     private func address(at p: Int) -> (value: String, end: Int) {
-        guard p < end else { return ("", end) }
+        let bounds = addressBounds(at: p)
+        return (b.string(bounds.start, bounds.end), bounds.after)
+    }
+
+    /// Where the address after `key=` at `p` starts and ends (without brackets), and the index after it.
+    private func addressBounds(at p: Int) -> (start: Int, end: Int, after: Int) {
+        guard p < end else { return (end, end, end) }
         if b[p] == UInt8(ascii: "<") {
             var search = p + 1
             while let close = b.find(UInt8(ascii: ">"), from: search) {
@@ -408,15 +425,15 @@ struct MessageParser {
                 if after == end || b[after] == 0x20 || b[after] == UInt8(ascii: ",") || b[after] == UInt8(ascii: ";")
                     || b[after] == UInt8(ascii: ":")
                 {
-                    return (b.string(p + 1, close), after)
+                    return (p + 1, close, after)
                 }
                 search = after
             }
-            return (b.string(p + 1, end), end)
+            return (p + 1, end, end)
         }
         var i = p
         while i < end, b[i] != UInt8(ascii: ","), b[i] != 0x20 { i += 1 }
-        return (b.string(p, i), i)
+        return (p, i, i)
     }
 
     // MARK: - Actions: rejects, header/body checks
@@ -571,12 +588,12 @@ struct MessageParser {
             } else if b.has("proto=", at: i) {
                 var j = i + 6
                 while j < end, b[j] != 0x20, b[j] != UInt8(ascii: ",") { j += 1 }
-                fields.proto = b.string(i + 6, j)
+                if !skipsUncorrelatedValues { fields.proto = b.string(i + 6, j) }
                 i = j
             } else if b.has("helo=", at: i) {
-                let (value, next) = address(at: i + 5)
-                fields.helo = value
-                i = next
+                let bounds = addressBounds(at: i + 5)
+                if !skipsUncorrelatedValues { fields.helo = b.string(bounds.start, bounds.end) }
+                i = bounds.after
             } else {
                 break
             }

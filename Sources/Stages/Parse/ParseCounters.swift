@@ -46,6 +46,14 @@ public struct ParseCounters: Sendable, Equatable {
         }
     }
 
+    /// Counts one line whose kind (its `labelIndex`) is below `noise`: the same as `record(_:)` for such a line,
+    /// which needs nothing else of the event.
+    @inline(__always)
+    mutating func record(kindIndex index: Int) {
+        lines += 1
+        perKind[index] += 1
+    }
+
     /// The number of lines of one kind, by its label (`delivery`, `unparsed`, …); 0 for an unknown label.
     public func count(of label: String) -> Int64 {
         guard let index = PostfixEvent.Kind.labels.firstIndex(of: label) else { return 0 }

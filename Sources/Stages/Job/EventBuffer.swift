@@ -1,0 +1,111 @@
+import Foundation
+
+/// The events of one parsed batch, handed over once from the parsing task to the correlator.
+///
+/// Why not an array: the correlator borrows each event, and an event read out of an array (or through an unsafe
+/// pointer) into a call that mutates something else is copied first, a retain per string it holds, and the copy
+/// and then the array's element are each released. Here each event is moved out (a bitwise take, no retain) and
+/// destroyed right after the correlator has seen it: one release per string and no retain.
+///
+/// One writer (the parsing task) fills it, then one reader (the consuming task) drains it; the task group that
+/// passes the batch between them orders the two. Capacity is fixed at creation (a batch has at most one event per
+/// line), so the storage never moves.
+final class EventBuffer: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<PostfixEvent>
+    private let capacity: Int
+    /// Whether `base` is a block of `EventStoragePool.shared` (given back on deinit).
+    private let pooled: Bool
+    /// Events appended so far; `base[taken..<count]` are initialized.
+    private(set) var count = 0
+    /// Events already moved out by `drain`.
+    private var taken = 0
+
+    init(capacity: Int) {
+        if capacity <= EventStoragePool.blockCapacity {
+            self.capacity = EventStoragePool.blockCapacity
+            base = EventStoragePool.shared.take()
+            pooled = true
+        } else {
+            self.capacity = capacity
+            base = .allocate(capacity: capacity)
+            pooled = false
+        }
+    }
+
+    deinit {
+        (base + taken).deinitialize(count: count - taken)
+        if pooled { EventStoragePool.shared.give(base) } else { base.deallocate() }
+    }
+
+    /// Adds an event at the end; at most `capacity` events fit.
+    func append(_ event: __owned PostfixEvent) {
+        precondition(count < capacity, "EventBuffer is full")
+        (base + count).initialize(to: event)
+        count += 1
+    }
+
+    /// The event appended last, read and changed in place (there must be one).
+    var last: PostfixEvent {
+        unsafeAddress {
+            precondition(count > taken, "EventBuffer is empty")
+            return UnsafePointer(base + count - 1)
+        }
+        unsafeMutableAddress {
+            precondition(count > taken, "EventBuffer is empty")
+            return base + count - 1
+        }
+    }
+
+    /// Destroys the event appended last (there must be one).
+    func removeLast() {
+        precondition(count > taken, "EventBuffer is empty")
+        count -= 1
+        (base + count).deinitialize(count: 1)
+    }
+
+    /// Moves every event not yet taken out, in order, hands it to `body`, and destroys it after the call.
+    func drain(_ body: (PostfixEvent) throws -> Void) rethrows {
+        while taken < count {
+            let event = (base + taken).move()
+            taken += 1
+            try body(event)
+        }
+    }
+}
+
+/// Blocks of uninitialized event storage, reused from batch to batch.
+///
+/// A batch's events (some 6,000 of them, 700 KB) are more than malloc hands out from its heap, so every batch's
+/// buffer came fresh from the kernel, and each of its pages was faulted in and zeroed again (about 1% of the
+/// run's CPU). A buffer's block comes back here when the buffer goes, and the next batch takes it.
+final class EventStoragePool: @unchecked Sendable {
+    static let shared = EventStoragePool()
+    /// Events per block; a batch with more lines gets storage of its own, not pooled.
+    static let blockCapacity = 8_192
+    /// Blocks kept at most: more than the batches in flight, so that steady reading allocates none.
+    static let maxKept = 8
+
+    private let lock = NSLock()
+    private var blocks: [UnsafeMutablePointer<PostfixEvent>] = []
+
+    /// A block of `blockCapacity` uninitialized events.
+    func take() -> UnsafeMutablePointer<PostfixEvent> {
+        lock.lock()
+        defer { lock.unlock() }
+        return blocks.popLast() ?? .allocate(capacity: Self.blockCapacity)
+    }
+
+    /// Takes back a block from `take()` whose events are all deinitialized.
+    func give(_ block: UnsafeMutablePointer<PostfixEvent>) {
+        lock.lock()
+        defer { lock.unlock() }
+        if blocks.count < Self.maxKept { blocks.append(block) } else { block.deallocate() }
+    }
+
+    /// Blocks held now (for tests).
+    var keptCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return blocks.count
+    }
+}
