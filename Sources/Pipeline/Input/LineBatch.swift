@@ -65,6 +65,11 @@ public struct LineBatch: Sendable {
         }
     }
 
+    /// Frees the buffers kept for batches still to be read (see `LineBytes`); call when reading is over.
+    public static func releaseIdleBuffers() {
+        LineBytes.releaseIdle()
+    }
+
     /// Line `index` as text, invalid UTF-8 repaired; for tests and messages, not for hot paths.
     public func string(at index: Int) -> String {
         withLine(index) { String(decoding: $0, as: UTF8.self) }

@@ -47,5 +47,15 @@ final class LineBytes: @unchecked Sendable {
         if !pooled { base.deallocate() }
     }
 
+    /// Frees the idle buffers (once reading is over, so that they do not add to the resident size of what
+    /// follows).
+    static func releaseIdle() {
+        let idle = pool.withLock { idle in
+            defer { idle = [] }
+            return idle
+        }
+        for buffer in idle { UnsafeMutableRawPointer(bitPattern: buffer.address)?.deallocate() }
+    }
+
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 }
