@@ -17,15 +17,16 @@ public struct LineBatch: Sendable {
     /// Lines longer than the cap that were dropped while making this batch.
     public let overlongLines: Int
 
-    private let bytes: [UInt8]
+    /// The batch's bytes, in a pooled buffer (see `LineBytes`).
+    private let storage: LineBytes
     /// Start and end (exclusive) of each line in `bytes`, interleaved.
     private let bounds: [UInt32]
 
     init(
-        bytes: [UInt8], bounds: [UInt32], startOffset: Int64, endOffset: Int64, overlongLines: Int,
+        storage: LineBytes, bounds: [UInt32], startOffset: Int64, endOffset: Int64, overlongLines: Int,
         fileIndex: Int = 0, sequence: Int = 0
     ) {
-        self.bytes = bytes
+        self.storage = storage
         self.bounds = bounds
         self.startOffset = startOffset
         self.endOffset = endOffset
@@ -38,7 +39,7 @@ public struct LineBatch: Sendable {
     public var count: Int { bounds.count / 2 }
 
     /// Bytes held, separators and dropped lines included (for throughput figures).
-    public var byteCount: Int { bytes.count }
+    public var byteCount: Int { storage.count }
 
     /// Calls `body` with the bytes of line `index` (valid only during the call).
     /// - Complexity: O(1).
@@ -46,19 +47,27 @@ public struct LineBatch: Sendable {
         precondition(index >= 0 && index < count, "line index out of range")
         let start = Int(bounds[2 * index])
         let end = Int(bounds[2 * index + 1])
-        return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+        return try withExtendedLifetime(storage) {
+            try body(UnsafeRawBufferPointer(rebasing: storage.bytes[start..<end]))
+        }
     }
 
     /// Calls `body` for each line in order, with its index and bytes; cheaper than `withLine` in a loop.
     /// - Complexity: O(lines).
     public func forEachLine(_ body: (Int, UnsafeRawBufferPointer) throws -> Void) rethrows {
-        try bytes.withUnsafeBytes { all in
+        try withExtendedLifetime(storage) {
+            let all = storage.bytes
             for index in 0..<count {
                 let start = Int(bounds[2 * index])
                 let end = Int(bounds[2 * index + 1])
                 try body(index, UnsafeRawBufferPointer(rebasing: all[start..<end]))
             }
         }
+    }
+
+    /// Frees the buffers kept for batches still to be read (see `LineBytes`); call when reading is over.
+    public static func releaseIdleBuffers() {
+        LineBytes.releaseIdle()
     }
 
     /// Line `index` as text, invalid UTF-8 repaired; for tests and messages, not for hot paths.

@@ -97,7 +97,7 @@ public struct LineReader {
         return nil
     }
 
-    /// Reads into a new buffer until it is full, the stream ends or fails.
+    /// Reads into a (pooled) buffer until it is full, the stream ends or fails.
     private mutating func fill() -> LineBatch {
         let maxLine = options.maxLineLength
         let capacity = max(options.batchBytes, maxLine + 1)
@@ -108,8 +108,9 @@ public struct LineReader {
         var overlong = 0
         var keptCarry: [UInt8] = []
 
-        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initializedCount in
-            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+        let storage = LineBytes(capacity: capacity)
+        do {
+            let base = storage.base
             var filled = carry.count
             carry.withUnsafeBytes { if let from = $0.baseAddress { base.copyMemory(from: from, byteCount: $0.count) } }
             var lineStart = 0
@@ -170,7 +171,7 @@ public struct LineReader {
                 lastLineEnd = streamOffset
             }
             keptCarry = Array(UnsafeRawBufferPointer(start: base + lineStart, count: filled - lineStart))
-            initializedCount = lineStart
+            storage.count = lineStart
         }
 
         carry = keptCarry
@@ -178,7 +179,7 @@ public struct LineReader {
         overlongLines += overlong
         linesDelivered += bounds.count / 2
         let batch = LineBatch(
-            bytes: bytes, bounds: bounds, startOffset: startOffset, endOffset: lastLineEnd, overlongLines: overlong,
+            storage: storage, bounds: bounds, startOffset: startOffset, endOffset: lastLineEnd, overlongLines: overlong,
             sequence: batchesMade)
         if batch.count > 0 { batchesMade += 1 }
         return batch

@@ -75,6 +75,7 @@ public struct RunJob: Sendable {
             if result.linesDelivered > 0 || result.error != nil { outcome.filesRead += 1 }
             logger.info("run.file", metadata: ["file.path": "\(result.path)", "lines.read": "\(result.linesDelivered)"])
         }
+        LineBatch.releaseIdleBuffers()  // reading is over: the last parts are written without them
         outcome.problems = reader.errors
         // The TTL counts in log time: a backlog of old logs must not drop what was in flight back then.
         outcome.correlator = correlator.endOfRun(now: min(request.now, correlator.newestEventTime ?? request.now))
