@@ -219,6 +219,8 @@ struct BounceClassifierTests {
     @Test(arguments: [
         ("x.2.2", "5.2.2", true), ("x.2.2", "4.2.2", true), ("5.7.x", "5.7.26", true),
         ("5.1.1", "5.1.10", false), ("x.1.x", "4.4.1", false), ("x.1.10", "5.1.10", true),
+        ("5.7.x", "5.7", false), ("5.7", "5.7.1", false), ("5.7.1", "5.7.1.", false), ("x.x.x", "5..1", true),
+        ("x.7.1", "5.7.1.2", false), ("X.7.1", "5.7.1", true),
     ])
     func codePatterns(pattern: String, code: String, matches: Bool) {
         #expect(BounceClassifier.codeMatches(pattern: pattern, code: code) == matches)

@@ -58,12 +58,24 @@ public struct BounceClassifier: Sendable {
         case 4: defaultHard = false
         default: defaultHard = status == "deferred" ? false : (status == "bounced" ? true : nil)
         }
-        let codeParts = dsn.map { $0.lowercased().split(separator: ".", omittingEmptySubsequences: false) }
-        let text = (response ?? "").utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
-        for (index, rule) in compiled.enumerated()
-        where Self.matches(rule, replyClass: replyClass, codeParts: codeParts, text: text) {
-            return (rules[index].category, rules[index].hard ?? defaultHard)
+        // No array is built per call: the code's parts are ranges in a temporary (stack) buffer, found in one walk
+        // as `split` found them; the lower-cased text lives in another; the rules are read in place (iterating
+        // the array copied each rule, three retains).
+        let code = dsn?.lowercased() ?? ""
+        let response = response ?? ""
+        let found: Int? = Self.withParts(of: code) { allParts in
+            let parts = dsn == nil ? nil : allParts
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, response.utf8.count)) { buffer in
+                let end = Self.lowercase(response, into: buffer)
+                let text = UnsafeBufferPointer(rebasing: buffer[..<end])
+                return compiled.withUnsafeBufferPointer { rules in
+                    rules.indices.first {
+                        Self.matches(rules[$0], replyClass: replyClass, code: code, parts: parts, text: text)
+                    }
+                }
+            }
         }
+        if let index = found { return (rules[index].category, rules[index].hard ?? defaultHard) }
         return ("unknown", defaultHard)
     }
 
@@ -80,12 +92,16 @@ public struct BounceClassifier: Sendable {
         }
     }
 
-    static func matches(_ rule: CompiledRule, replyClass: Int?, codeParts: [Substring]?, text: [UInt8]) -> Bool {
+    /// Whether `rule` applies; `code` is the lower-cased enhanced status code.
+    static func matches(
+        _ rule: CompiledRule, replyClass: Int?, code: String, parts: UnsafeBufferPointer<Range<String.Index>>?,
+        text: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
         if !rule.classes.isEmpty {
             guard let replyClass, rule.classes.contains(replyClass) else { return false }
         }
         if !rule.codes.isEmpty {
-            guard let codeParts, rule.codes.contains(where: { partsMatch(pattern: $0, code: codeParts) }) else {
+            guard let parts, rule.codes.contains(where: { partsMatch(pattern: $0, code: code, parts: parts) }) else {
                 return false
             }
         }
@@ -101,12 +117,40 @@ public struct BounceClassifier: Sendable {
     static func codeMatches(pattern: String, code: String) -> Bool {
         partsMatch(
             pattern: pattern.lowercased().split(separator: ".", omittingEmptySubsequences: false),
-            code: code.lowercased().split(separator: ".", omittingEmptySubsequences: false))
+            code: code.lowercased())
     }
 
-    static func partsMatch(pattern: [Substring], code: [Substring]) -> Bool {
-        guard pattern.count == code.count else { return false }
-        for (p, c) in zip(pattern, code) where p != "x" && p != c { return false }
+    /// `partsMatch` on a whole code (its parts found here).
+    static func partsMatch(pattern: [Substring], code: String) -> Bool {
+        withParts(of: code) { partsMatch(pattern: pattern, code: code, parts: $0) }
+    }
+
+    /// Calls `body` with the ranges of `code`'s parts, as `split(separator: ".", omittingEmptySubsequences:
+    /// false)` gives them (a walk by characters, like `split`), held in a temporary (stack) buffer, not an array.
+    static func withParts<Result>(
+        of code: String, _ body: (UnsafeBufferPointer<Range<String.Index>>) -> Result
+    ) -> Result {
+        withUnsafeTemporaryAllocation(of: Range<String.Index>.self, capacity: code.utf8.count + 1) { buffer in
+            var count = 0
+            var start = code.startIndex
+            for index in code.indices where code[index] == "." {
+                buffer[count] = start..<index
+                count += 1
+                start = code.index(after: index)
+            }
+            buffer[count] = start..<code.endIndex
+            count += 1
+            return body(UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    /// Whether `code`'s parts (`parts`: ranges of `code`, as `split(separator: ".")` with empty parts kept
+    /// gives them) are as many as `pattern`'s and each equals its pattern part or that is `x`.
+    static func partsMatch(pattern: [Substring], code: String, parts: UnsafeBufferPointer<Range<String.Index>>)
+        -> Bool
+    {
+        guard pattern.count == parts.count else { return false }
+        for (p, range) in zip(pattern, parts) where p != "x" && p != code[range] { return false }
         return true
     }
 
@@ -114,13 +158,13 @@ public struct BounceClassifier: Sendable {
     static func phraseMatches(_ phrase: String, in text: String) -> Bool {
         let lower = asciiLowercased(Array(phrase.utf8))
         let wholeWord = lower.count > 2 && lower.first == 0x20 && lower.last == 0x20
-        return phraseMatches(
-            wholeWord ? Array(lower.dropFirst().dropLast()) : lower, wholeWord: wholeWord,
-            in: asciiLowercased(Array(text.utf8)))
+        return asciiLowercased(Array(text.utf8)).withUnsafeBufferPointer { hay in
+            phraseMatches(wholeWord ? Array(lower.dropFirst().dropLast()) : lower, wholeWord: wholeWord, in: hay)
+        }
     }
 
     /// - Complexity: O(text length × needle length) worst case; texts are a few hundred bytes.
-    static func phraseMatches(_ needle: [UInt8], wholeWord: Bool, in hay: [UInt8]) -> Bool {
+    static func phraseMatches(_ needle: [UInt8], wholeWord: Bool, in hay: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !needle.isEmpty, hay.count >= needle.count else { return false }
         var start = 0
         while start + needle.count <= hay.count {
@@ -135,20 +179,36 @@ public struct BounceClassifier: Sendable {
         return false
     }
 
+    /// Writes `text`'s bytes ASCII-lower-cased into `buffer` (at least as long) and returns how many.
+    private static func lowercase(_ text: String, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let done: Int? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            for index in bytes.indices {
+                let byte = bytes[index]
+                buffer[index] = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+            }
+            return bytes.count
+        }
+        if let done { return done }
+        var end = 0
+        for byte in text.utf8 {
+            buffer[end] = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+            end += 1
+        }
+        return end
+    }
+
     static func asciiLowercased(_ bytes: [UInt8]) -> [UInt8] {
         bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
     }
 
     /// glibc's `memmem` (two-way search with SIMD), not a byte loop: this runs for every phrase of the table.
-    private static func firstIndex(of needle: [UInt8], in hay: [UInt8], from start: Int) -> Int? {
+    private static func firstIndex(of needle: [UInt8], in hay: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard start <= hay.count - needle.count else { return nil }
-        return hay.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { needle in
-                guard let base = hay.baseAddress, let found = czlib_memmem(
-                    base + start, hay.count - start, needle.baseAddress, needle.count)
-                else { return nil }
-                return found.assumingMemoryBound(to: UInt8.self) - base
-            }
+        return needle.withUnsafeBufferPointer { needle in
+            guard let base = hay.baseAddress, let found = czlib_memmem(
+                base + start, hay.count - start, needle.baseAddress, needle.count)
+            else { return nil }
+            return found.assumingMemoryBound(to: UInt8.self) - base
         }
     }
 

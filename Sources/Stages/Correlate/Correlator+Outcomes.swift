@@ -23,11 +23,14 @@ extension Correlator {
         }
         if m.recipients[index].origRecipient == nil { m.recipients[index].origRecipient = delivery.origRecipient }
 
-        let forwarded = delivery.response.map(Self.isForwardedAs) == true
-        if delivery.status == .sent, let child = delivery.queuedAs, forwarded || compiled.isLocalRelay(delivery.relay) {
-            let handed = m.recipients.remove(at: index)
-            handOff(from: m, to: child, carrying: forwarded ? nil : handed, at: time)
-            return
+        // The response is looked at only for a `sent` line that names a next queue id: most lines are not one.
+        if delivery.status == .sent, let child = delivery.queuedAs {
+            let forwarded = delivery.response.map(Self.isForwardedAs) == true
+            if forwarded || compiled.isLocalRelay(delivery.relay) {
+                let handed = m.recipients.remove(at: index)
+                handOff(from: m, to: child, carrying: forwarded ? nil : handed, at: time)
+                return
+            }
         }
 
         m.recipients[index].attempts += 1

@@ -69,7 +69,9 @@ extension Correlator {
     /// ASCII, so no combining mark can join the last letter into another character).
     static func isForwardedAs(_ response: String) -> Bool {
         // Most responses do not start with `f`: answered from the first byte, without the generic prefix walk.
-        if let first = response.utf8.first, first != UInt8(ascii: "f") { return false }
+        // Read from the contiguous bytes: `utf8.first` went through the generic index path (0.5% of a run's CPU).
+        let first = response.utf8.withContiguousStorageIfAvailable { $0.first } ?? response.utf8.first
+        if let first, first != UInt8(ascii: "f") { return false }
         let prefix = "forwarded as".utf8
         let bytes = response.utf8
         guard bytes.starts(with: prefix) else { return false }

@@ -96,6 +96,9 @@ struct CompiledCorrelatorConfig: Sendable {
     let asciiHeaderName: [UInt8]?
     /// The `.prefix` separator as bytes (nil for other rules): computed once, not per record.
     let prefixSeparator: [UInt8]?
+    /// Whether the separator is ASCII and does not start with a line feed: after an ASCII byte it then starts on
+    /// a character boundary (only CR LF is one character of two ASCII bytes), so the prefix can be cut from bytes.
+    let bytewisePrefixSeparator: Bool
     /// Whether every local relay is ASCII, so that ASCII `relay=` values can be compared by bytes.
     let asciiLocalRelays: Bool
 
@@ -108,6 +111,8 @@ struct CompiledCorrelatorConfig: Sendable {
         } else {
             prefixSeparator = nil
         }
+        bytewisePrefixSeparator =
+            prefixSeparator.map { !$0.isEmpty && $0.allSatisfy { $0 < 0x80 } && $0[0] != UInt8(ascii: "\n") } ?? false
         if case .regex(let pattern) = config.appRule {
             appRegex = try SendableRegex(pattern: pattern, what: "application")
         } else {
@@ -135,6 +140,7 @@ struct CompiledCorrelatorConfig: Sendable {
         case .prefix:
             // Byte search, not Foundation's `range(of:)`: this runs for every record.
             guard let needle = prefixSeparator, let first = needle.first else { return nil }
+            if bytewisePrefixSeparator, let found = Self.asciiPrefix(of: hash, before: needle) { return found }
             let bytes = hash.utf8
             var index = bytes.startIndex
             while let found = bytes[index...].firstIndex(of: first) {
@@ -149,6 +155,34 @@ struct CompiledCorrelatorConfig: Sendable {
         case .whole:
             return hash.isEmpty ? nil : hash
         }
+    }
+
+    /// The `.prefix` rule's answer from `hash`'s contiguous bytes: the same first occurrence and the same text
+    /// before it as the general path, without its generic index walk and slicing (most of `app(fromHash:)`).
+    /// Nil (then the general path runs) when the byte before the separator is not ASCII: only then could the
+    /// separator start inside a character (after a prepended mark), where cutting the `String` differs.
+    private static func asciiPrefix(of hash: String, before needle: [UInt8]) -> String?? {
+        let answer: String??? = hash.utf8.withContiguousStorageIfAvailable { bytes -> String?? in
+            let count = bytes.count
+            let length = needle.count
+            guard count >= length else { return .some(nil) }
+            let first = needle[0]
+            var index = 0
+            while index <= count - length {
+                if bytes[index] == first {
+                    var matched = 1
+                    while matched < length && bytes[index + matched] == needle[matched] { matched += 1 }
+                    if matched == length {
+                        if index == 0 { return .some(nil) }
+                        guard bytes[index - 1] < 0x80 else { return nil }
+                        return .some(String(decoding: UnsafeBufferPointer(rebasing: bytes[..<index]), as: UTF8.self))
+                    }
+                }
+                index += 1
+            }
+            return .some(nil)
+        }
+        return answer ?? nil
     }
 
     /// The application the sender map gives for an envelope sender: full address first, then its domain.
