@@ -77,7 +77,7 @@ import Testing
 
     @Test func buffersReusePooledStorageAndKeepTheirEvents() {
         let events = Self.lines.map { Self.parser.parse($0) }
-        for round in 0..<(EventStoragePool.maxKept * 3) {
+        for round in 0..<(EventBuffer.pool.limit * 3) {
             let buffers = (0..<3).map { _ in EventBuffer(capacity: events.count) }
             for buffer in buffers { for event in events { buffer.append(event) } }
             for buffer in buffers {
@@ -85,12 +85,12 @@ import Testing
                 buffer.drain { drained.append($0) }
                 #expect(drained == events, "round \(round)")
             }
-            #expect(EventStoragePool.shared.keptCount <= EventStoragePool.maxKept)
+            #expect(EventBuffer.pool.idleCount <= EventBuffer.pool.limit)
         }
         // More than a block holds: storage of its own.
-        let large = EventBuffer(capacity: EventStoragePool.blockCapacity + 1)
-        for _ in 0..<(EventStoragePool.blockCapacity + 1) { large.append(events[0]) }
-        #expect(large.count == EventStoragePool.blockCapacity + 1)
+        let large = EventBuffer(capacity: EventBuffer.blockCapacity + 1)
+        for _ in 0..<(EventBuffer.blockCapacity + 1) { large.append(events[0]) }
+        #expect(large.count == EventBuffer.blockCapacity + 1)
     }
 
     @Test func aBufferDestroysTheEventsNotDrained() {

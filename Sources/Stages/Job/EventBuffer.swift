@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// The events of one parsed batch, handed over once from the parsing task to the correlator.
 ///
@@ -11,9 +12,16 @@ import Foundation
 /// passes the batch between them orders the two. Capacity is fixed at creation (a batch has at most one event per
 /// line), so the storage never moves.
 final class EventBuffer: @unchecked Sendable {
+    /// Events per pooled block; a batch with more lines gets storage of its own, not pooled.
+    static let blockCapacity = 8_192
+    /// Idle event blocks (see `BlockPool`): a batch's events (some 6,000, 700 KB) are more than malloc hands out
+    /// from its heap, so each batch's storage came fresh from the kernel, faulted in and zeroed again.
+    static let pool = BlockPool(limit: 8)
+    private static let blockBytes = blockCapacity * MemoryLayout<PostfixEvent>.stride
+
     private let base: UnsafeMutablePointer<PostfixEvent>
     private let capacity: Int
-    /// Whether `base` is a block of `EventStoragePool.shared` (given back on deinit).
+    /// Whether `base` is a block of `pool` (given back on deinit).
     private let pooled: Bool
     /// Events appended so far; `base[taken..<count]` are initialized.
     private(set) var count = 0
@@ -21,9 +29,9 @@ final class EventBuffer: @unchecked Sendable {
     private var taken = 0
 
     init(capacity: Int) {
-        if capacity <= EventStoragePool.blockCapacity {
-            self.capacity = EventStoragePool.blockCapacity
-            base = EventStoragePool.shared.take()
+        if capacity <= Self.blockCapacity {
+            self.capacity = Self.blockCapacity
+            base = Self.pool.take(byteCount: Self.blockBytes).bindMemory(to: PostfixEvent.self, capacity: Self.blockCapacity)
             pooled = true
         } else {
             self.capacity = capacity
@@ -34,7 +42,7 @@ final class EventBuffer: @unchecked Sendable {
 
     deinit {
         (base + taken).deinitialize(count: count - taken)
-        if pooled { EventStoragePool.shared.give(base) } else { base.deallocate() }
+        if pooled { Self.pool.give(UnsafeMutableRawPointer(base), byteCount: Self.blockBytes) } else { base.deallocate() }
     }
 
     /// Adds an event at the end; at most `capacity` events fit.
@@ -70,42 +78,5 @@ final class EventBuffer: @unchecked Sendable {
             taken += 1
             try body(event)
         }
-    }
-}
-
-/// Blocks of uninitialized event storage, reused from batch to batch.
-///
-/// A batch's events (some 6,000 of them, 700 KB) are more than malloc hands out from its heap, so every batch's
-/// buffer came fresh from the kernel, and each of its pages was faulted in and zeroed again (about 1% of the
-/// run's CPU). A buffer's block comes back here when the buffer goes, and the next batch takes it.
-final class EventStoragePool: @unchecked Sendable {
-    static let shared = EventStoragePool()
-    /// Events per block; a batch with more lines gets storage of its own, not pooled.
-    static let blockCapacity = 8_192
-    /// Blocks kept at most: more than the batches in flight, so that steady reading allocates none.
-    static let maxKept = 8
-
-    private let lock = NSLock()
-    private var blocks: [UnsafeMutablePointer<PostfixEvent>] = []
-
-    /// A block of `blockCapacity` uninitialized events.
-    func take() -> UnsafeMutablePointer<PostfixEvent> {
-        lock.lock()
-        defer { lock.unlock() }
-        return blocks.popLast() ?? .allocate(capacity: Self.blockCapacity)
-    }
-
-    /// Takes back a block from `take()` whose events are all deinitialized.
-    func give(_ block: UnsafeMutablePointer<PostfixEvent>) {
-        lock.lock()
-        defer { lock.unlock() }
-        if blocks.count < Self.maxKept { blocks.append(block) } else { block.deallocate() }
-    }
-
-    /// Blocks held now (for tests).
-    var keptCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return blocks.count
     }
 }
