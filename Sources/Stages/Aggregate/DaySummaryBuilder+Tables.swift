@@ -47,14 +47,8 @@ extension DaySummaryBuilder {
             }
         }
 
-        let categoryNames = category.entries.strings().map { $0! }
-        for a in sections.accumulators.indices {
-            for c in 0..<categoryCount where categoryCounts[a * categoryCount + c] > 0 {
-                let n = categoryCounts[a * categoryCount + c]
-                sections.accumulators[a].categories[categoryNames[c], default: 0] += n
-                if !sections.isNotification[a] { overall.categories[categoryNames[c], default: 0] += n }
-            }
-        }
+        mergeCategoryCounts(categoryCounts, names: category.entries.strings().map { $0! }, into: \.categories,
+                            sections: &sections)
         domains.merge(into: &sections, overall: &overall, names: domain.entries.strings().map { $0! })
         putBack(sections)
     }
@@ -87,14 +81,8 @@ extension DaySummaryBuilder {
             domains.countDeferral(app: a, domain: Int(domain.ids[row]))
         }
 
-        let categoryNames = category.entries.strings().map { $0! }
-        for a in sections.accumulators.indices {
-            for c in 0..<categoryCount where categoryCounts[a * categoryCount + c] > 0 {
-                let n = categoryCounts[a * categoryCount + c]
-                sections.accumulators[a].deferredCategories[categoryNames[c], default: 0] += n
-                if !sections.isNotification[a] { overall.deferredCategories[categoryNames[c], default: 0] += n }
-            }
-        }
+        mergeCategoryCounts(categoryCounts, names: category.entries.strings().map { $0! },
+                            into: \.deferredCategories, sections: &sections)
         domains.merge(into: &sections, overall: &overall, names: domain.entries.strings().map { $0! })
         putBack(sections)
     }
@@ -110,6 +98,21 @@ extension DaySummaryBuilder {
     }
 
     // MARK: Helpers
+
+    /// Adds counts per (application id, category id), `counts[app * names.count + category]`, to each section's
+    /// `field` and, for the applications' mail (not notifications), to the overall section's.
+    private mutating func mergeCategoryCounts(
+        _ counts: [Int], names: [String], into field: WritableKeyPath<Accumulator, [String: Int]>,
+        sections: inout TableSections
+    ) {
+        for a in sections.accumulators.indices {
+            for c in names.indices where counts[a * names.count + c] > 0 {
+                let n = counts[a * names.count + c]
+                sections.accumulators[a][keyPath: field][names[c], default: 0] += n
+                if !sections.isNotification[a] { overall[keyPath: field][names[c], default: 0] += n }
+            }
+        }
+    }
 
     /// The accumulators of a table's applications, indexed by app id, taken out of the builder so that
     /// a row updates its section by index (no string hashing); `putBack` returns them.
