@@ -33,12 +33,7 @@ public struct FileFingerprint: Hashable, Sendable, Codable, CustomStringConverti
 
     /// FNV-1a, 64 bits: stable across platforms and versions, which `Hasher` is not.
     static func fnv1a(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return hash
+        FNV1a.hash(bytes)
     }
 
     public var description: String { "\(hexHash)/\(length)" }

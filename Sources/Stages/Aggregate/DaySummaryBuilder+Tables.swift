@@ -1,3 +1,5 @@
+import Pipeline
+
 extension DaySummaryBuilder {
     /// Counts the rows of a day table (`RowTable`) exactly as `add(deliveries:)` counts the same records.
     ///
@@ -33,8 +35,8 @@ extension DaySummaryBuilder {
                 let kind = statusKinds[Int(status.ids[row])]
                 let d = Int(domain.ids[row])
                 let hour = hours.hour(ofMicroseconds: finishedAt[row])
-                let message = Self.messageKey(
-                    seed: hostSeeds[Int(host.ids[row])],
+                let message = Accumulator.messageKey(
+                    hostSeed: hostSeeds[Int(host.ids[row])],
                     queueId: UnsafeBufferPointer(
                         rebasing: queueBytes[queueId.stringOffsets[row]..<queueId.stringOffsets[row + 1]]),
                     receivedAt: receivedAt[row])
@@ -148,7 +150,8 @@ extension DaySummaryBuilder {
         }
     }
 
-    /// 0 sent, 1 bounced, 2 expired, 3 removed, 4 any other status (counts as a recipient only).
+    /// 0 sent, 1 bounced, 2 expired, 3 removed, 4 any other status (not one the contract names: it still
+    /// counts as a recipient and in its category).
     static func statusKind(_ status: String) -> Int {
         switch status {
         case "sent": 0
@@ -159,29 +162,12 @@ extension DaySummaryBuilder {
         }
     }
 
-    /// Per host id, the FNV-1a state of `Accumulator.messageKey` after the host's bytes and the separator.
-    private static func hostSeeds(_ host: DictionaryColumn) -> [UInt64] {
+    /// Per host id, `Accumulator.hostSeed` of its name.
+    private static func hostSeeds(_ host: DictionaryColumn) -> [FNV1a] {
         let entries = host.entries
         return (0..<entries.valueCount).map { i in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for k in entries.stringOffsets[i]..<entries.stringOffsets[i + 1] {
-                hash = (hash ^ UInt64(entries.stringBytes[k])) &* 0x0000_0100_0000_01b3
-            }
-            return (hash ^ 0) &* 0x0000_0100_0000_01b3
+            Accumulator.hostSeed(entries.stringBytes[entries.stringOffsets[i]..<entries.stringOffsets[i + 1]])
         }
-    }
-
-    /// `Accumulator.messageKey` continued from a host seed: the same 64-bit value for the same message.
-    @inline(__always)
-    private static func messageKey(seed: UInt64, queueId: UnsafeBufferPointer<UInt8>, receivedAt: Int64) -> UInt64 {
-        var hash = seed
-        for byte in queueId { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        var time = UInt64(bitPattern: receivedAt)
-        for _ in 0..<8 {
-            hash = (hash ^ (time & 0xFF)) &* 0x0000_0100_0000_01b3
-            time >>= 8
-        }
-        return hash
     }
 
     /// Per-table domain counts keyed by (app id, domain id), merged into the string-keyed sections once per
@@ -242,8 +228,9 @@ extension DaySummaryBuilder {
 }
 
 extension DaySummaryBuilder.Accumulator {
-    /// A final outcome as `add(_:message:hour:)` counts it, except categories and domains, which the table
-    /// path counts by id and merges per table. `kind` as `DaySummaryBuilder.statusKind`.
+    /// Counts a final outcome in everything but its category and domain, which the record path counts by name
+    /// and the table path by id, merged once per table. `kind` as `DaySummaryBuilder.statusKind`; any other
+    /// status counts as a recipient only.
     @inline(__always)
     mutating func addCounted(message: UInt64, kind: Int, delay: Double, hour: Int) {
         messages.insert(message)

@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// Builds one day's `DaySummary` from that day's records, fed in batches so a day never has to be in memory
 /// at once: memory grows with the number of distinct messages, applications and domains, not with rows.
@@ -183,48 +184,35 @@ extension DaySummaryBuilder {
 
         /// - Parameter message: `messageKey` of the record's message, computed once for all its sections.
         mutating func add(_ record: DeliveryRecord, message: UInt64, hour: Int) {
-            messages.insert(message)
-            totals.recipients += 1
+            let kind = DaySummaryBuilder.statusKind(record.status)
+            addCounted(message: message, kind: kind, delay: record.delaySeconds, hour: hour)
             categories[record.category, default: 0] += 1
-            delays.record(seconds: record.delaySeconds)
             // One dictionary access per record for the domain: the default-subscript modifies in place.
-            let status = record.status
             domains[record.recipientDomain, default: DaySummary.Domain(domain: record.recipientDomain)]
-                .count(status: status)
-            switch status {
-            case "sent":
-                totals.sent += 1
-                hourly[hour].sent += 1
-            case "bounced":
-                totals.bounced += 1
-                hourly[hour].bounced += 1
-            case "expired":
-                totals.expired += 1
-                hourly[hour].expired += 1
-            case "removed":
-                totals.removed += 1
-                hourly[hour].removed += 1
-            default:
-                // Not a status the contract names: it still counts as a recipient and in its category.
-                break
-            }
+                .count(kind: kind)
         }
 
         /// FNV-1a 64 over the host's bytes, a 0 separator, the queue id's bytes, and `receivedAt`'s 8 bytes.
         static func messageKey(host: String, queueId: String, receivedAt: Int64) -> UInt64 {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            @inline(__always) func mix(_ byte: UInt8) {
-                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-            }
-            for byte in host.utf8 { mix(byte) }
-            mix(0)
-            for byte in queueId.utf8 { mix(byte) }
-            var time = UInt64(bitPattern: receivedAt)
-            for _ in 0..<8 {
-                mix(UInt8(truncatingIfNeeded: time))
-                time >>= 8
-            }
+            messageKey(hostSeed: hostSeed(host.utf8), queueId: queueId.utf8, receivedAt: receivedAt)
+        }
+
+        /// The hash state after the host part of `messageKey`: the same for every message of a host, so the
+        /// table path computes it once per distinct host.
+        static func hostSeed(_ host: some Sequence<UInt8>) -> FNV1a {
+            var hash = FNV1a()
+            hash.add(host)
+            hash.add(0)
             return hash
+        }
+
+        /// `messageKey` continued from `hostSeed`.
+        @inline(__always)
+        static func messageKey(hostSeed: FNV1a, queueId: some Sequence<UInt8>, receivedAt: Int64) -> UInt64 {
+            var hash = hostSeed
+            hash.add(queueId)
+            hash.add(littleEndian: UInt64(bitPattern: receivedAt))
+            return hash.value
         }
 
         mutating func addDeferral(_ record: AttemptRecord, hour: Int) {
@@ -296,14 +284,14 @@ extension DaySummaryBuilder {
 }
 
 extension DaySummary.Domain {
-    /// Counts one final outcome of a recipient at this domain.
-    mutating func count(status: String) {
+    /// Counts one final outcome of a recipient at this domain; `kind` as `DaySummaryBuilder.statusKind`.
+    mutating func count(kind: Int) {
         recipients += 1
-        switch status {
-        case "sent": sent += 1
-        case "bounced": bounced += 1
-        case "expired": expired += 1
-        case "removed": removed += 1
+        switch kind {
+        case 0: sent += 1
+        case 1: bounced += 1
+        case 2: expired += 1
+        case 3: removed += 1
         default: break
         }
     }

@@ -150,11 +150,7 @@ public struct RunJob: Sendable {
 
     /// A short hex key of the committed state: the same state (a rerun after a crash) gives the same key.
     static func runKey(stateBytes: [UInt8]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in stateBytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
+        let hash = FNV1a.hash(stateBytes)
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
