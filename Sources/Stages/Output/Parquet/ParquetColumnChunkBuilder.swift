@@ -73,8 +73,7 @@ final class ParquetColumnChunkBuilder {
             dictionary = StringDictionaryBuilder.build(
                 bytes: values.stringBytes, offsets: values.stringOffsets,
                 maxEntries: options.maxDictionaryEntries,
-                maxBytes: options.maxDictionaryBytes
-            ).map { ParquetChunkDictionary(entryBytes: $0.0.entryBytes, entryOffsets: $0.0.entryOffsets, indices: $0.1) }
+                maxBytes: options.maxDictionaryBytes)
         }
         statistics = Self.statistics(of: values, dictionary: dictionary)
         if dictionary != nil {

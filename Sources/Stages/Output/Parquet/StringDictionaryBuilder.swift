@@ -25,15 +25,14 @@ struct StringDictionaryBuilder {
 
     var count: Int { entryOffsets.count - 1 }
 
-    /// Dictionary indices for the values `offsets[i]..<offsets[i+1]` of `bytes`, or nil when the values are
-    /// too diverse: more than `maxEntries` distinct values, more than `maxBytes` of them, or (after a sample)
-    /// more than half of the values distinct, where PLAIN plus gzip does as well at lower cost.
-    static func build(bytes: [UInt8], offsets: [Int], maxEntries: Int, maxBytes: Int) -> (
-        StringDictionaryBuilder, [UInt32]
-    )? {
+    /// The chunk dictionary of the values `offsets[i]..<offsets[i+1]` of `bytes`, or nil when
+    /// `ParquetChunkDictionary.accepts` refuses one (too many or too large distinct values, where PLAIN plus
+    /// gzip does as well at lower cost). Stops early once a rule that can only get worse is broken.
+    static func build(bytes: [UInt8], offsets: [Int], maxEntries: Int, maxBytes: Int) -> ParquetChunkDictionary? {
         let n = offsets.count - 1
         var builder = StringDictionaryBuilder(expectedEntries: min(n, 4096))
         var indices = [UInt32](repeating: 0, count: n)
+        var entriesInSample: Int?
         let ok = bytes.withUnsafeBytes { raw -> Bool in
             offsets.withUnsafeBufferPointer { off in
                 indices.withUnsafeMutableBufferPointer { out in
@@ -42,8 +41,11 @@ struct StringDictionaryBuilder {
                     var previousLength = -1
                     var previousIndex: UInt32 = 0
                     for i in 0..<n {
-                        // The final rule, applied early (after the first 8192 values).
-                        if i == 8192 && builder.count > 4096 { return false }
+                        if i == 8192 {
+                            entriesInSample = builder.count
+                            // The sample rule, applied as soon as it can be.
+                            if builder.count > 4096 { return false }
+                        }
                         let start = off[i]
                         let length = off[i + 1] - start
                         if length == previousLength
@@ -60,11 +62,14 @@ struct StringDictionaryBuilder {
                         previousIndex = index
                         if builder.count > maxEntries || builder.entryBytes.count > maxBytes { return false }
                     }
-                    return builder.count <= max(1, n / 2)
+                    return ParquetChunkDictionary.accepts(
+                        values: n, entries: builder.count, bytes: builder.entryBytes.count,
+                        entriesInSample: entriesInSample ?? builder.count, maxEntries: maxEntries, maxBytes: maxBytes)
                 }
             }
         }
-        return ok ? (builder, indices) : nil
+        guard ok else { return nil }
+        return ParquetChunkDictionary(entryBytes: builder.entryBytes, entryOffsets: builder.entryOffsets, indices: indices)
     }
 
     @inline(__always)
