@@ -1,13 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Stages
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// Correlator throughput on a large log, run only when `MAILSTATS_BENCH_CORRELATOR` names one (release build:
 /// `MAILSTATS_BENCH_CORRELATOR=/tmp/mail.log swift test -c release --filter CorrelatorBenchmarkTests`).
@@ -40,11 +35,6 @@ import Testing
                 start = end + 1
             }
         }
-        func cpuSeconds() -> Double {
-            var spec = timespec()
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
-            return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-        }
         let batch = 4_096
         var best = Double.infinity
         var output = CorrelatorOutput()
@@ -55,7 +45,7 @@ import Testing
             // The batches are kept as they come (a move, not a copy of every record) and merged after timing.
             var batches: [CorrelatorOutput] = []
             batches.reserveCapacity(events.count / batch + 1)
-            let started = cpuSeconds()
+            let started = ThreadCPUClock.seconds()
             var index = 0
             while index < events.count {
                 let end = min(index + batch, events.count)
@@ -63,7 +53,7 @@ import Testing
                 batches.append(correlator.takeOutput())
                 index = end
             }
-            best = min(best, cpuSeconds() - started)
+            best = min(best, ThreadCPUClock.seconds() - started)
             output = CorrelatorOutput()
             for piece in batches { output.append(piece) }
         }

@@ -1,14 +1,9 @@
 import Foundation
 import Pipeline
+import TestSupport
 import Testing
 
 @testable import Stages
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// The input side of `mailstats run` on one log, run only when `MAILSTATS_BENCH_INPUT` names one (release build:
 /// `MAILSTATS_BENCH_INPUT=/tmp/mail.log swift test -c release -Xswiftc -enable-testing --filter InputSideBenchmarkTests`).
@@ -29,11 +24,6 @@ import Testing
         let parser = PostfixParser(
             resolver: TimestampResolver(now: 1_795_935_600_000_000, timeZone: TimeZone(identifier: "UTC")!),
             skipsUncorrelatedValues: true)
-        func cpuSeconds() -> Double {
-            var spec = timespec()
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
-            return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-        }
         let repeats = environment["MAILSTATS_BENCH_REPEAT"].flatMap { Int($0) } ?? 5
         var best = (total: Double.infinity, parse: 0.0, correlate: 0.0)
         var records = 0
@@ -44,19 +34,19 @@ import Testing
             var correlateTime = 0.0
             records = 0
             events = 0
-            let started = cpuSeconds()
+            let started = ThreadCPUClock.seconds()
             for batch in batches {
-                let before = cpuSeconds()
+                let before = ThreadCPUClock.seconds()
                 let parsed = ParsedBatch(batch: batch, parser: parser)
-                let middle = cpuSeconds()
+                let middle = ThreadCPUClock.seconds()
                 events += parsed.events.count
                 parsed.events.drain { correlator.consume($0) }
                 let output = correlator.takeOutput()
                 records += output.deliveries.count + output.attempts.count + output.rejects.count
                 parseTime += middle - before
-                correlateTime += cpuSeconds() - middle
+                correlateTime += ThreadCPUClock.seconds() - middle
             }
-            let total = cpuSeconds() - started
+            let total = ThreadCPUClock.seconds() - started
             if total < best.total { best = (total, parseTime, correlateTime) }
         }
         print(

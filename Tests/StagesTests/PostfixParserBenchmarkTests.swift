@@ -1,12 +1,7 @@
 import Foundation
 import Stages
+import TestSupport
 import Testing
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// Parse throughput on a large log, run only when `MAILSTATS_BENCH_LOG` names one (use a release build:
 /// `MAILSTATS_BENCH_LOG=/tmp/mail.log swift test -c release --filter PostfixParserBenchmarkTests`).
@@ -19,19 +14,13 @@ import Testing
             resolver: TimestampResolver(
                 now: 1_795_996_800_000_000,
                 timeZone: TimeZone(identifier: "Europe/Berlin")!))
-        // CPU time of this thread: the figure per core, less disturbed by other load on the machine than wall time.
-        func cpuSeconds() -> Double {
-            var spec = timespec()
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
-            return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-        }
         var best = Double.infinity
         var counters = ParseCounters()
         // Best of N (`MAILSTATS_BENCH_REPEAT`, default 3): on a shared machine the minimum is the steadiest figure.
         let repeats = ProcessInfo.processInfo.environment["MAILSTATS_BENCH_REPEAT"].flatMap { Int($0) } ?? 3
         for _ in 0..<max(1, repeats) {
             counters = ParseCounters()
-            let started = cpuSeconds()
+            let started = ThreadCPUClock.seconds()
             do {
                 data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
                     let base = buffer.baseAddress!
@@ -44,7 +33,7 @@ import Testing
                     }
                 }
             }
-            best = min(best, cpuSeconds() - started)
+            best = min(best, ThreadCPUClock.seconds() - started)
         }
         let seconds = best
         let megabytes = Double(data.count) / 1_000_000
