@@ -41,7 +41,7 @@ final class BackgroundPublisher: @unchecked Sendable {
     /// - Throws: the error of an earlier publish.
     func accept(_ output: consuming CorrelatorOutput) throws {
         if let error = failure.withLock({ $0 }) { throw error }
-        let batch = PendingOutput(output)
+        let batch = HandOff(output)
         enqueue(on: bufferQueue, slots: batchSlots) { [self] in
             for flush in buffers.add(batch.take()) { submit(flush) }
         }
@@ -80,18 +80,18 @@ final class BackgroundPublisher: @unchecked Sendable {
         }
         // The block captures the tables in a box it can empty, not the flush itself: a captured struct would
         // keep every table alive until the block ends, and each is to leave memory once written.
-        let pending = PendingTables(flush.tables)
+        let pending = HandOff(flush.tables)
         let (day, partName) = (flush.day, flush.partName)
         enqueue(on: publishQueue, slots: publishSlots) { [self] in
             guard failure.withLock({ $0 }) == nil else { return }
-            let rows = pending.tables.count
+            let rows = pending.value.count
             do {
-                try store.publish(pending.tables.deliveries, day: day, partName: partName)
-                pending.tables.deliveries = RowTable()
-                try store.publish(pending.tables.attempts, day: day, partName: partName)
-                pending.tables.attempts = RowTable()
-                try store.publish(pending.tables.rejects, day: day, partName: partName)
-                pending.tables.rejects = RowTable()
+                try store.publish(pending.value.deliveries, day: day, partName: partName)
+                pending.value.deliveries = RowTable()
+                try store.publish(pending.value.attempts, day: day, partName: partName)
+                pending.value.attempts = RowTable()
+                try store.publish(pending.value.rejects, day: day, partName: partName)
+                pending.value.rejects = RowTable()
                 if rows > 0 { daysTouched.insert(day) }
                 MemoryTuning.releaseFreeMemory()
                 CrashPoint.reach("after-part")
@@ -116,26 +116,23 @@ final class BackgroundPublisher: @unchecked Sendable {
     }
 }
 
-/// One batch of records on its way to the buffer queue, which takes it out of the box: it then holds the only
-/// reference to the arrays and can move the records out of them (see `DayBuffers.add`).
-private final class PendingOutput: @unchecked Sendable {
-    private var output: CorrelatorOutput?
+/// A value on its way to one queue, which alone touches it once queued, and can empty it: a block that
+/// captured the value itself would hold it until the block ends. The buffer queue takes a batch of records out
+/// (then holding the only reference to the arrays, it can move the records out of them, see `DayBuffers.add`);
+/// the publish queue drops each dataset's table once it is written.
+private final class HandOff<Value>: @unchecked Sendable {
+    var value: Value
 
-    init(_ output: consuming CorrelatorOutput) {
-        self.output = output
-    }
-
-    func take() -> CorrelatorOutput {
-        defer { output = nil }
-        return output ?? CorrelatorOutput()
+    init(_ value: consuming Value) {
+        self.value = value
     }
 }
 
-/// One day's tables on their way to the publish queue, which alone touches them once queued.
-private final class PendingTables: @unchecked Sendable {
-    var tables: DayTables
-
-    init(_ tables: DayTables) {
-        self.tables = tables
+extension HandOff where Value == CorrelatorOutput {
+    /// The batch, leaving an empty one behind.
+    func take() -> CorrelatorOutput {
+        var taken = CorrelatorOutput()
+        swap(&taken, &value)
+        return taken
     }
 }
