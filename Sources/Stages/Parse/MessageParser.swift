@@ -6,16 +6,29 @@
 struct MessageParser {
     let b: ByteLine
     let start: Int
-    let service: String
+    /// What the service's name decides (no `String` here: the parser is made for every line).
+    let service: ServiceRole
     /// `PostfixParser.skipsUncorrelatedValues`.
     let skipsUncorrelatedValues: Bool
+    /// Where values that often repeat (senders, relays, clients) are shared; nil: each gets its own string.
+    /// Not retained: the memo that owns it outlives the line's parser, which is made for every line.
+    unowned(unsafe) let strings: StringTable?
     private(set) var queueId: String?
 
-    init(b: ByteLine, start: Int, service: String, skipsUncorrelatedValues: Bool = false) {
+    init(b: ByteLine, start: Int, service: ServiceRole, skipsUncorrelatedValues: Bool = false,
+         strings: StringTable? = nil) {
         self.b = b
         self.start = start
         self.service = service
         self.skipsUncorrelatedValues = skipsUncorrelatedValues
+        self.strings = strings
+    }
+
+    /// `b.string(from, to)` for a value that often repeats: shared through `strings` when there is a table.
+    @inline(__always)
+    private func shared(_ from: Int, _ to: Int) -> String {
+        guard let strings else { return b.string(from, to) }
+        return strings.string(b.raw(from, to))
     }
 
     /// `b.string(from, to)`, or `""` when values the correlator never reads are skipped.
@@ -132,7 +145,7 @@ struct MessageParser {
             return queueManager(at: p + 5)
         case UInt8(ascii: "r"):
             if b.has("removed", at: p), p + 7 == end {
-                return service == "postsuper" ? .postsuper(.removed) : .removed
+                return service == .postsuper ? .postsuper(.removed) : .removed
             }
             if b.has("requeued", at: p) { return .postsuper(.requeued) }
             if b.has("released from hold", at: p) { return .postsuper(.releasedFromHold) }
@@ -175,16 +188,9 @@ struct MessageParser {
         if b.has("disconnect from ", at: p) {
             return .disconnect(client: uncorrelated(p + 16, b.end(of: 0x20, from: p + 16)))
         }
-        if hasNoisePrefix(at: p) || Self.noiseServices.contains(service) { return .noise }
+        if hasNoisePrefix(at: p) || service.logsOnlyNoise { return .noise }
         return unparsed
     }
-
-    /// Daemons whose lines never carry message state (their warnings are still `.warning`).
-    private static let noiseServices: Set<String> = [
-        "postscreen", "dnsblog", "tlsproxy", "anvil", "scache", "master", "verify", "tlsmgr", "postfix-script",
-        "postlog", "trivial-rewrite", "postmap", "postalias", "postdrop", "sendmail", "postqueue", "flush", "showq",
-        "proxymap", "spawn", "postmulti", "postconf", "postsuper",
-    ]
 
     /// Sessions events of smtpd/smtp/lmtp that are no message state.
     private func hasNoisePrefix(at p: Int) -> Bool {
@@ -224,7 +230,7 @@ struct MessageParser {
         case UInt8(ascii: "p"):
             return b.has("proxy-accept: ", at: p) || b.has("proxy-reject: ", at: p)
         case UInt8(ascii: "r"):
-            return b.has("reject: ", at: p) && service == "postscreen"
+            return b.has("reject: ", at: p) && service == .postscreen
         case UInt8(ascii: "D"):
             return b.has("DSN ", at: p)
         case UInt8(ascii: "b"):
@@ -240,8 +246,16 @@ struct MessageParser {
     /// delay=…, delays=a/b/c/d, dsn=…, status=WORD (text)`.
     private func delivery(at p: Int) -> PostfixEvent.Kind {
         let (recipient, recipientEnd) = address(at: p)
-        // Filled field by field, then wrapped once (setting a `Delivery`'s field builds a new object).
-        var delivery = PostfixEvent.Delivery.Fields(recipient: recipient, status: .sent)
+        // Values are gathered in locals and the fields built once at the end, straight into their shared object:
+        // fields filled one by one were copied into it (a retain per string) and the local destroyed.
+        var origRecipient: String?
+        var relay: String?
+        var connUse: Int32?
+        var delay: Double?
+        var delays: String?
+        var delaysBytes: PostfixEvent.Delivery.ShortASCII?
+        var dsn: String?
+        var response = Response()
         var i = recipientEnd
         var status: PostfixEvent.DeliveryStatus?
         while i < end, b.has(", ", at: i) {
@@ -252,23 +266,23 @@ struct MessageParser {
             switch equals - key {
             case 7 where b.has("orig_to", at: key):
                 let (orig, origEnd) = address(at: value)
-                delivery.origRecipient = orig
+                origRecipient = orig
                 i = origEnd
                 continue
             case 5 where b.has("relay", at: key):
-                delivery.relay = b.string(value, next)
+                relay = shared(value, next)
             case 8 where b.has("conn_use", at: key):
-                delivery.connUse = b.integer(at: value, to: next).map { Int32(truncatingIfNeeded: $0.value) }
+                connUse = b.integer(at: value, to: next).map { Int32(truncatingIfNeeded: $0.value) }
             case 5 where b.has("delay", at: key):
-                delivery.delay = b.decimal(at: value, to: next)?.value
+                delay = b.decimal(at: value, to: next)?.value
             case 6 where b.has("delays", at: key):
                 if let inline = PostfixEvent.Delivery.ShortASCII(b.raw(value, next)) {
-                    delivery.delaysBytes = inline
+                    delaysBytes = inline
                 } else {
-                    delivery.delays = b.string(value, next)
+                    delays = b.string(value, next)
                 }
             case 3 where b.has("dsn", at: key):
-                delivery.dsn = b.string(value, next)
+                dsn = b.string(value, next)
             case 6 where b.has("status", at: key):
                 let wordEnd = b.end(of: UInt8(ascii: " "), from: value)
                 switch wordEnd - value {
@@ -284,7 +298,7 @@ struct MessageParser {
                 if wordEnd + 1 < end, b[wordEnd + 1] == UInt8(ascii: "(") {
                     let open = wordEnd + 2
                     let close = b.findLast(")", from: open) ?? end
-                    analyse(response: open, close, into: &delivery)
+                    response = analyse(response: open, close)
                 }
                 i = end
                 continue
@@ -294,20 +308,35 @@ struct MessageParser {
             i = next
         }
         guard let status else { return unparsed }
-        delivery.status = status
-        return .delivery(PostfixEvent.Delivery(delivery))
+        return .delivery(
+            PostfixEvent.Delivery(
+                PostfixEvent.Delivery.Fields(
+                    recipient: recipient, origRecipient: origRecipient, relay: relay, connUse: connUse,
+                    delay: delay, delays: delays, dsn: dsn, status: status, response: response.text,
+                    remoteHost: response.remoteHost, replyCode: response.replyCode, queuedAs: response.queuedAs,
+                    delaysBytes: delaysBytes, remoteHostInResponse: response.remoteHostInText)))
+    }
+
+    /// What `analyse(response:_:)` finds in a delivery's response (the `Delivery` fields of the same names).
+    private struct Response {
+        var text: String?
+        var remoteHost: String?
+        var remoteHostInText: Range<Int32>?
+        var replyCode: Int32?
+        var queuedAs: String?
     }
 
     /// Pulls the remote host, the first reply code and the continuing queue id out of a delivery response.
-    private func analyse(response from: Int, _ to: Int, into delivery: inout PostfixEvent.Delivery.Fields) {
-        delivery.response = b.string(from, to)
+    private func analyse(response from: Int, _ to: Int) -> Response {
+        let text = b.string(from, to)
         // Reply code: the first three-digit number 2xx–5xx that stands alone as a word.
+        var replyCode: Int32?
         var i = from
         while i + 3 <= to {
             if i == from || b[i - 1] == 0x20, (b[i] &- 0x32) < 4, (b[i + 1] &- 0x30) < 10, (b[i + 2] &- 0x30) < 10,
                 i + 3 == to || b[i + 3] == 0x20 || b[i + 3] == UInt8(ascii: "-")
             {
-                delivery.replyCode =
+                replyCode =
                     Int32(b[i] &- 0x30) * 100 + Int32(b[i + 1] &- 0x30) * 10
                     + Int32(b[i + 2] &- 0x30)
                 break
@@ -328,27 +357,31 @@ struct MessageParser {
         } else if let at = b.findLong(" with ", from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
             host = (at + 6)..<(close + 1)
         }
+        var remoteHost: String?
+        var remoteHostInText: Range<Int32>?
         if let host {
             // The response already holds these bytes: kept as a range of it, no string of its own, when the
             // offsets agree. They do when decoding the response replaced nothing that changed its length (a
             // replacement never shortens, so equal lengths mean none did) and the host's bytes are ASCII (never
             // part of a replaced sequence). Otherwise the host gets its own string, decoded as before.
-            if let response = delivery.response, response.utf8.count == to - from,
-                !b.raw(host.lowerBound, host.upperBound).contains(where: { $0 >= 0x80 })
-            {
-                delivery.remoteHostInResponse = Int32(host.lowerBound - from)..<Int32(host.upperBound - from)
+            if text.utf8.count == to - from, !b.raw(host.lowerBound, host.upperBound).contains(where: { $0 >= 0x80 }) {
+                remoteHostInText = Int32(host.lowerBound - from)..<Int32(host.upperBound - from)
             } else {
-                delivery.remoteHost = b.string(host.lowerBound, host.upperBound)
+                remoteHost = b.string(host.lowerBound, host.upperBound)
             }
         }
         // Continuing queue id.
+        var queuedAs: String?
         if let at = b.find("queued as ", from: from, to: to) {
             let tokenEnd = token(at: at + 10)
-            if tokenEnd > at + 10 { delivery.queuedAs = b.string(at + 10, min(tokenEnd, to)) }
+            if tokenEnd > at + 10 { queuedAs = b.string(at + 10, min(tokenEnd, to)) }
         } else if let at = b.find("forwarded as ", from: from, to: to) {
             let tokenEnd = token(at: at + 13)
-            if tokenEnd > at + 13 { delivery.queuedAs = b.string(at + 13, min(tokenEnd, to)) }
+            if tokenEnd > at + 13 { queuedAs = b.string(at + 13, min(tokenEnd, to)) }
         }
+        return Response(
+            text: text, remoteHost: remoteHost, remoteHostInText: remoteHostInText, replyCode: replyCode,
+            queuedAs: queuedAs)
     }
 
     /// The `]` closing a `name[address]` that starts at `p` with no space before it.
@@ -360,7 +393,7 @@ struct MessageParser {
 
     /// qmgr `from=<s>, size=N, nrcpt=N (queue active)` or `from=<s>, status=expired, returned to sender`.
     private func queueManager(at p: Int) -> PostfixEvent.Kind {
-        let (sender, senderEnd) = address(at: p)
+        let (sender, senderEnd) = address(at: p, shared: true)
         if b.has(", size=", at: senderEnd), let size = b.integer(at: senderEnd + 7) {
             var nrcpt: Int32 = 0
             if b.has(", nrcpt=", at: size.end), let n = b.integer(at: size.end + 8) {
@@ -382,14 +415,14 @@ struct MessageParser {
         if !skipsUncorrelatedValues, let at = b.findLong("sasl_username=", from: clientEnd) {
             user = b.string(at + 14, b.find(", ", from: at + 14) ?? end)
         }
-        return .client(client: b.string(p, clientEnd), saslUsername: user)
+        return .client(client: shared(p, clientEnd), saslUsername: user)
     }
 
     /// pickup `uid=N from=<s>`.
     private func pickup(at p: Int) -> PostfixEvent.Kind {
         let uid = b.integer(at: p)
         guard let from = b.find("from=", from: uid?.end ?? p) else { return unparsed }
-        return .pickup(uid: uid.map { Int32(truncatingIfNeeded: $0.value) }, sender: address(at: from + 5).value)
+        return .pickup(uid: uid.map { Int32(truncatingIfNeeded: $0.value) }, sender: address(at: from + 5, shared: true).value)
     }
 
     /// cleanup `message-id=<id>`; also `<>`, bare ids and RFC 2047-encoded ones, kept as logged.
@@ -410,9 +443,11 @@ struct MessageParser {
 
     /// An address after `key=`: `<…>` (the local part may hold spaces, quotes, commas) or a bare word up to `,`.
     /// - Returns: the address without brackets and the index after it.
-    private func address(at p: Int) -> (value: String, end: Int) {
+    /// - Parameter shared: whether the value is one that often repeats (a sender), see `shared(_:_:)`.
+    private func address(at p: Int, shared: Bool = false) -> (value: String, end: Int) {
         let bounds = addressBounds(at: p)
-        return (b.string(bounds.start, bounds.end), bounds.after)
+        let value = shared ? self.shared(bounds.start, bounds.end) : b.string(bounds.start, bounds.end)
+        return (value, bounds.after)
     }
 
     /// Where the address after `key=` at `p` starts and ends (without brackets), and the index after it.
@@ -477,7 +512,7 @@ struct MessageParser {
                 let valueEnd = b.findLast(" from ", from: valueStart, to: detailEnd) ?? detailEnd
                 return .header(
                     PostfixEvent.Header(
-                        action: action, name: b.string(nameStart, nameEnd),
+                        action: action, name: shared(nameStart, nameEnd),
                         value: b.string(valueStart, valueEnd), sender: fields.sender,
                         recipient: fields.recipient))
             }
@@ -542,7 +577,7 @@ struct MessageParser {
         let fields = parseTrailer(trailer.map { $0 + 2 } ?? end)
         return .reject(
             PostfixEvent.Reject(
-                action: action, stage: b.string(stageStart, stageEnd), client: b.string(clientStart, clientEnd),
+                action: action, stage: b.string(stageStart, stageEnd), client: shared(clientStart, clientEnd),
                 code: code, dsn: dsn, response: b.string(i, textEnd), sender: fields.sender,
                 recipient: fields.recipient, proto: fields.proto, helo: fields.helo))
     }
@@ -578,7 +613,7 @@ struct MessageParser {
         var i = p
         while i < end {
             if b.has("from=", at: i) {
-                let (value, next) = address(at: i + 5)
+                let (value, next) = address(at: i + 5, shared: true)
                 fields.sender = value
                 i = next
             } else if b.has("to=", at: i) {
@@ -601,4 +636,34 @@ struct MessageParser {
         }
         return fields
     }
+}
+
+/// What the message parser needs to know of a line's service (the last component of its tag).
+enum ServiceRole: Equatable {
+    /// A daemon whose lines may carry message state (smtp, qmgr, cleanup, …).
+    case other
+    /// A daemon whose lines never carry message state (their warnings are still `.warning`).
+    case noise
+    /// `postsuper`: logs nothing but noise, and `removed` is its own action.
+    case postsuper
+    /// `postscreen`: logs nothing but noise, and its `reject:` lines are noise too.
+    case postscreen
+
+    /// The role of a service known by name only (the parser knows the common ones without a lookup).
+    init(service: String) {
+        switch service {
+        case "postsuper": self = .postsuper
+        case "postscreen": self = .postscreen
+        default: self = Self.noiseServices.contains(service) ? .noise : .other
+        }
+    }
+
+    var logsOnlyNoise: Bool { self != .other }
+
+    /// Daemons whose lines never carry message state.
+    private static let noiseServices: Set<String> = [
+        "postscreen", "dnsblog", "tlsproxy", "anvil", "scache", "master", "verify", "tlsmgr", "postfix-script",
+        "postlog", "trivial-rewrite", "postmap", "postalias", "postdrop", "sendmail", "postqueue", "flush", "showq",
+        "proxymap", "spawn", "postmulti", "postconf", "postsuper",
+    ]
 }
