@@ -24,6 +24,18 @@ import Testing
         }
     }
 
+    @Test func findAnyAgreesWithFirstIndex() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let alphabet: [UInt8] = [0x00, 0x20, 0x3A, 0x5B, 0x5C, 0x80, 0xFF, 0x61]
+            let count = Int.random(in: 1..<60, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
+            let from = Int.random(in: 0...count, using: &generator)
+            let expected = bytes[from...].firstIndex { $0 == 0x5B || $0 == 0x3A || $0 == 0x20 }
+            #expect(withLine(bytes) { $0.findAny(0x5B, 0x3A, 0x20, from: from, to: count) } == expected)
+        }
+    }
+
     @Test func findNeedleAgreesWithRange() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<500 {

@@ -111,7 +111,7 @@ import Testing
         var memo = ParseMemo()
         let remembered = parseAll(lines, memo: &memo)
         let alone = parseEach(lines)
-        let first = zip(remembered, alone).firstIndex { $0.0 != $0.1 }
+        let first = remembered.indices.first { remembered[$0] != alone[$0] }
         #expect(first == nil, "line \(first ?? 0): \(String(decoding: lines[first ?? 0], as: UTF8.self))")
     }
 

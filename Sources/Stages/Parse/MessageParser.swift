@@ -61,6 +61,22 @@ struct MessageParser {
     /// long ids (`enable_long_queue_ids`) use an alphabet without vowels and contain the separator `z`, which
     /// keeps words such as `warning:` or `statistics:` from passing as ids.
     func queueIdEnd(at p: Int) -> Int? {
+        // Most ids are short upper-case hex: their run is measured eight bytes at a time. When it stops at a byte
+        // that is no letter or digit, the byte loop below would stop there too with only hex seen: same answer.
+        var run = p
+        while run + 8 <= end, run - p <= 24 {
+            let count = Self.upperHexCount(b.word(at: run))
+            run += count
+            guard count == 8 else {
+                // `b[run]` is the first byte that is no upper-case hex digit.
+                let c = b[run]
+                if (c &- 0x30) < 10 || ((c | 0x20) &- 0x61) < 26 { break }  // a letter: maybe a long id
+                let n = run - p
+                guard n >= 6, n <= 24, c == UInt8(ascii: ":"), run + 1 == end || b[run + 1] == UInt8(ascii: " ")
+                else { return nil }
+                return run
+            }
+        }
         var hex = true
         var vowel = false
         var hasZ = false
@@ -91,6 +107,23 @@ struct MessageParser {
             return i
         }
         return nil
+    }
+
+    /// How many of the bytes of `word` (little-endian), from the first, are `0-9` or `A-F`.
+    ///
+    /// Per byte, `x + (0x80 - lo)` has its high bit set when `x >= lo` and `x + (0x7F - hi)` when `x > hi`, for
+    /// ASCII `x` (no carry into the next byte). A non-ASCII byte is no hex digit; the carry it may cause only
+    /// reaches bytes after it, which are not counted.
+    @inline(__always)
+    static func upperHexCount(_ word: UInt64) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func atLeast(_ lo: UInt64) -> UInt64 { (word &+ (0x80 - lo) &* ones) & high }
+        @inline(__always) func above(_ hi: UInt64) -> UInt64 { (word &+ (0x7F - hi) &* ones) & high }
+        let digit = atLeast(0x30) & ~above(0x39)
+        let upperAF = atLeast(0x41) & ~above(0x46)
+        let hex = (digit | upperAF) & ~word & high
+        return (~hex & high).trailingZeroBitCount >> 3
     }
 
     /// A queue-id-shaped token at `p` (for `queued as X`, notifications): letters and digits.
@@ -354,7 +387,7 @@ struct MessageParser {
         } else if let at = b.find("connect to ", from: from, to: to), let close = closingBracket(from: at + 11, to: to)
         {
             host = (at + 11)..<(close + 1)
-        } else if let at = b.findLong(" with ", from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
+        } else if let at = withAfterSpace(from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
             host = (at + 6)..<(close + 1)
         }
         var remoteHost: String?
@@ -382,6 +415,16 @@ struct MessageParser {
         return Response(
             text: text, remoteHost: remoteHost, remoteHostInText: remoteHostInText, replyCode: replyCode,
             queuedAs: queuedAs)
+    }
+
+    /// The first ` with ` in `from..<to`: found by its `w` (rare) rather than its space (everywhere).
+    private func withAfterSpace(from: Int, to: Int) -> Int? {
+        var i = from + 1
+        while let at = b.find("with ", from: i, to: to) {
+            if b[at - 1] == 0x20 { return at - 1 }
+            i = at + 1
+        }
+        return nil
     }
 
     /// The `]` closing a `name[address]` that starts at `p` with no space before it.

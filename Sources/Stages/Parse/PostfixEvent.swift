@@ -250,7 +250,7 @@ public struct PostfixEvent: Sendable, Equatable {
 
             /// Nil when `bytes` is longer than 32 or not ASCII.
             init?(_ bytes: UnsafeRawBufferPointer) {
-                guard bytes.count <= 32, !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+                guard bytes.count <= 32, bytes.reduce(0, |) < 0x80 else { return nil }
                 count = UInt8(bytes.count)
                 withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
             }

@@ -151,11 +151,7 @@ public struct PostfixParser: Sendable {
         i = hostEnd
         while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
         let tagStart = i
-        while i < b.count {
-            let c = b[i]
-            if c == UInt8(ascii: "[") || c == UInt8(ascii: ":") || c == UInt8(ascii: " ") { break }
-            i += 1
-        }
+        i = b.findAny(UInt8(ascii: "["), UInt8(ascii: ":"), UInt8(ascii: " "), from: i, to: b.count) ?? b.count
         guard i < b.count, i > tagStart else { return nil }
         let tagEnd = i
         var pid: Int32?
