@@ -36,6 +36,34 @@ import Testing
         }
     }
 
+    @Test func findLastAgreesWithLastIndex() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let alphabet: [UInt8] = [0x00, 0x01, 0x3B, 0x3C, 0x7F, 0x80, 0xBB, 0xFF]
+            let count = Int.random(in: 1..<60, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
+            let from = Int.random(in: 0...count, using: &generator)
+            let to = Int.random(in: from...count, using: &generator)
+            #expect(withLine(bytes) { $0.findLast(0x3B, from: from, to: to) } == bytes[from..<to].lastIndex(of: 0x3B))
+        }
+    }
+
+    @Test func rangesCountLeadingBytes() {
+        func count(_ bytes: [UInt8], _ lo: UInt8, _ hi: UInt8) -> Int {
+            ByteLine.leadingCount(ByteLine.inRange(bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }, lo, hi))
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let bytes = (0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let lo = UInt8.random(in: 0...0x7F, using: &generator)
+            let hi = UInt8.random(in: lo...0x7F, using: &generator)
+            let expected = bytes.firstIndex { !($0 >= lo && $0 <= hi) } ?? 8
+            #expect(count(bytes, lo, hi) == expected, "\(bytes) in \(lo)...\(hi)")
+        }
+        #expect(count(Array("0123xyz!".utf8), 0x30, 0x39) == 4)
+        #expect(count(Array("01234567".utf8), 0x30, 0x39) == 8)
+    }
+
     @Test func findNeedleAgreesWithRange() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<500 {

@@ -73,6 +73,16 @@ import Testing
         #expect(upperHex("G1234567") == 0)
     }
 
+    @Test func alnumCounts() {
+        func alnum(_ text: String) -> Int {
+            MessageParser.alnumCount(Array(text.utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        }
+        #expect(alnum("4AC3644A") == 8)
+        #expect(alnum("azAZ09)x") == 6)
+        #expect(alnum("ab@[`{/:") == 2)
+        #expect(alnum(" bcdefgh") == 0)
+    }
+
     func upperHex(_ text: String) -> Int {
         MessageParser.upperHexCount(Array(text.utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
     }

@@ -90,6 +90,51 @@ struct ByteLine {
         (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 
+    /// A word with the high bit set in exactly the bytes of `x` that are zero.
+    @inline(__always)
+    static func exactZeroBytes(_ x: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        // The low seven bits plus 0x7F reach the high bit unless all are clear; no carry leaves a byte.
+        return ~(((x & low7) &+ low7) | x) & 0x8080_8080_8080_8080
+    }
+
+    /// A word with the high bit set in the bytes of `word` that are ASCII and in `lo...hi` (both below 0x80).
+    ///
+    /// Per ASCII byte, `x + (0x80 - lo)` has its high bit set when `x >= lo`, and `x + (0x7F - hi)` when
+    /// `x > hi`, with no carry into the next byte. A non-ASCII byte is never in range; the carry it may cause
+    /// reaches only the bytes after it, so a count of leading bytes in range is exact.
+    @inline(__always)
+    static func inRange(_ word: UInt64, _ lo: UInt8, _ hi: UInt8) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let atLeast = word &+ UInt64(0x80 - lo) &* ones
+        let above = word &+ UInt64(0x7F - hi) &* ones
+        return atLeast & ~above & ~word & high
+    }
+
+    /// How many bytes at the start of `matches` (from `inRange`, little-endian) are in range: 0 to 8.
+    @inline(__always)
+    static func leadingCount(_ matches: UInt64) -> Int {
+        (~matches & 0x8080_8080_8080_8080).trailingZeroBitCount >> 3
+    }
+
+    /// The last index of `byte` in `from..<to`, eight bytes at a time from the end.
+    @inline(__always)
+    func findLast(_ byte: UInt8, from: Int, to end: Int) -> Int? {
+        let pattern = Self.repeated(byte)
+        var i = end
+        while i - 8 >= from {
+            let zero = Self.exactZeroBytes(word(at: i - 8) ^ pattern)
+            if zero != 0 { return i - 8 + (63 - zero.leadingZeroBitCount) >> 3 }
+            i -= 8
+        }
+        while i > from {
+            i -= 1
+            if base[i] == byte { return i }
+        }
+        return nil
+    }
+
     /// Whether the `count` bytes at `a` and `b` are equal: whole words and one overlapping last word, not a
     /// `memcmp` call (the runs compared here are a few bytes to a few dozen).
     @inline(__always)

@@ -110,25 +110,27 @@ struct MessageParser {
     }
 
     /// How many of the bytes of `word` (little-endian), from the first, are `0-9` or `A-F`.
-    ///
-    /// Per byte, `x + (0x80 - lo)` has its high bit set when `x >= lo` and `x + (0x7F - hi)` when `x > hi`, for
-    /// ASCII `x` (no carry into the next byte). A non-ASCII byte is no hex digit; the carry it may cause only
-    /// reaches bytes after it, which are not counted.
     @inline(__always)
     static func upperHexCount(_ word: UInt64) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let high: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func atLeast(_ lo: UInt64) -> UInt64 { (word &+ (0x80 - lo) &* ones) & high }
-        @inline(__always) func above(_ hi: UInt64) -> UInt64 { (word &+ (0x7F - hi) &* ones) & high }
-        let digit = atLeast(0x30) & ~above(0x39)
-        let upperAF = atLeast(0x41) & ~above(0x46)
-        let hex = (digit | upperAF) & ~word & high
-        return (~hex & high).trailingZeroBitCount >> 3
+        ByteLine.leadingCount(ByteLine.inRange(word, 0x30, 0x39) | ByteLine.inRange(word, 0x41, 0x46))
+    }
+
+    /// How many of the bytes of `word` (little-endian), from the first, are ASCII letters or digits.
+    @inline(__always)
+    static func alnumCount(_ word: UInt64) -> Int {
+        // Setting 0x20 in every byte folds upper-case letters onto lower-case ones and carries nowhere.
+        let folded = word | 0x2020_2020_2020_2020
+        return ByteLine.leadingCount(ByteLine.inRange(word, 0x30, 0x39) | ByteLine.inRange(folded, 0x61, 0x7A))
     }
 
     /// A queue-id-shaped token at `p` (for `queued as X`, notifications): letters and digits.
     private func token(at p: Int) -> Int {
         var i = p
+        while i + 8 <= end {
+            let count = Self.alnumCount(b.word(at: i))
+            i += count
+            if count < 8 { return i }
+        }
         while i < end {
             let c = b[i]
             let isAlnum = (c &- 0x30) < 10 || ((c | 0x20) &- 0x61) < 26
@@ -628,19 +630,17 @@ struct MessageParser {
     /// The index of the `;` that starts the `; from=<…> to=<…> proto=… helo=<…>` trailer, searched from the
     /// right because the text before it (a header value, a reply) may hold `;` and `from` itself.
     private func findTrailer(from p: Int, to limit: Int) -> Int? {
-        var i = limit - 1
-        var found: Int?
-        while i >= p {
-            if b[i] == UInt8(ascii: ";"), i + 1 < limit, b[i + 1] == 0x20 {
+        var before = limit
+        while let i = b.findLast(UInt8(ascii: ";"), from: p, to: before) {
+            if i + 1 < limit, b[i + 1] == 0x20 {
                 let k = i + 2
                 if b.has("from=", at: k) || b.has("to=", at: k) || b.has("proto=", at: k) || b.has("helo=", at: k) {
-                    found = i
-                    break
+                    return i
                 }
             }
-            i -= 1
+            before = i
         }
-        return found
+        return nil
     }
 
     private struct Trailer {
