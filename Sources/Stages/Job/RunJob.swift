@@ -192,6 +192,7 @@ struct ParsedBatch: Sendable {
         let events = EventBuffer(capacity: batch.count)
         var unparsedTimes: [Int64] = []
         var counters = ParseCounters()
+        // One memo per batch, so that batches parsed on several threads at once share nothing.
         var memo = ParseMemo()
         batch.forEachLine { _, line in
             // Parsed straight into the buffer and looked at there: an event held in a local first was copied on

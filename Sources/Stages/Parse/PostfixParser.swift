@@ -3,9 +3,10 @@ import Foundation
 /// Turns one Postfix syslog line into a `PostfixEvent`.
 ///
 /// The parser works on the line's bytes: the syslog header is scanned once, the queue id is recognised by its
-/// shape, and each message shape is told apart by its first bytes; fields are found with `memchr`/`memmem`.
-/// A `String` is made only for values the event keeps. No state is carried between lines, so batches of lines
-/// can be parsed in parallel with one shared parser.
+/// shape, and each message shape is told apart by its first bytes; fields are found by searches in `ByteLine`.
+/// A `String` is made only for values the event keeps. The parser itself carries no state between lines, so
+/// batches of lines can be parsed in parallel with one shared parser; what may be reused from one line to the
+/// next (the stamp, the host, repeated values) lives in a `ParseMemo` of the caller's, one per batch.
 public struct PostfixParser: Sendable {
     public let resolver: TimestampResolver
     /// Syslog names that are Postfix although they do not start with `postfix` (a custom `syslog_name`).
