@@ -6,7 +6,8 @@
 /// each so that a repeat costs a hash and a compare, not a heap block (made now, freed after correlation).
 ///
 /// Reusing never changes a result: a remembered value is used only when the bytes it was made from are the
-/// same. A memo is not shared between threads: each batch (each parsing task) has its own.
+/// same. A memo is not shared between threads: each batch (each parsing task) has its own, and a copy shares
+/// the original's string table, so it is no second memo for another thread.
 public struct ParseMemo {
     /// The last stamp's bytes and the byte after them (a space), and its instant.
     private var stamp = InlineBytes()
