@@ -64,11 +64,11 @@ final class EventBuffer: @unchecked Sendable {
         }
     }
 
-    /// Destroys the event appended last (there must be one).
-    func removeLast() {
+    /// Moves the event appended last out of the buffer (there must be one).
+    func takeLast() -> PostfixEvent {
         precondition(count > taken, "EventBuffer is empty")
         count -= 1
-        (base + count).deinitialize(count: 1)
+        return (base + count).move()
     }
 
     /// Moves every event not yet taken out, in order, hands it to `body`, and destroys it after the call.

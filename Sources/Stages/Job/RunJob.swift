@@ -192,19 +192,22 @@ struct ParsedBatch: Sendable {
         let events = EventBuffer(capacity: batch.count)
         var unparsedTimes: [Int64] = []
         var counters = ParseCounters()
+        // One memo per batch, so that batches parsed on several threads at once share nothing.
+        var memo = ParseMemo()
         batch.forEachLine { _, line in
             // Parsed straight into the buffer and looked at there: an event held in a local first was copied on
             // its way in (a retain and a release per string).
-            events.append(parser.parse(line))
+            events.append(parser.parse(line, memo: &memo))
             let kind = events.last.kind.labelIndex
             guard kind >= Self.firstIgnoredKind else {
                 counters.record(kindIndex: kind)
                 if let hostOverride { events.last.host = hostOverride }
                 return
             }
-            counters.record(events.last)
-            if kind == Self.unparsedKind { unparsedTimes.append(events.last.time) }
-            events.removeLast()
+            // Moved out, not copied: counted, then destroyed.
+            let ignored = events.takeLast()
+            counters.record(ignored)
+            if kind == Self.unparsedKind { unparsedTimes.append(ignored.time) }
         }
         self.events = events
         self.unparsedTimes = unparsedTimes

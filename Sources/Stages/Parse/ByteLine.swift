@@ -25,20 +25,151 @@ struct ByteLine {
     subscript(_ index: Int) -> UInt8 { base[index] }
 
     /// The first index of `byte` in `from..<to`.
-    /// - Complexity: O(n), vectorised.
+    ///
+    /// The first 32 bytes eight at a time in the line's own loop: most hits here are a few dozen bytes away, where
+    /// a `memchr` call costs more than it saves; longer stretches go on with `memchr` (vectorised).
+    /// - Complexity: O(n).
     @inline(__always)
     func find(_ byte: UInt8, from: Int, to: Int? = nil) -> Int? {
         let end = to ?? count
         guard from < end else { return nil }
-        guard let hit = memchr(base + from, Int32(byte), end - from) else { return nil }
-        return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        let pattern = Self.repeated(byte)
+        var i = from
+        let wordsEnd = end - from > 48 ? from + 32 : end
+        while i + 8 <= wordsEnd {
+            let match = Self.zeroBytes(word(at: i) ^ pattern)
+            if match != 0 { return i + match.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        if wordsEnd != end {
+            guard let hit = memchr(base + i, Int32(byte), end - i) else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        }
+        while i < end {
+            if base[i] == byte { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The first index in `from..<to` of any of three bytes, eight at a time (for short stretches).
+    @inline(__always)
+    func findAny(_ x: UInt8, _ y: UInt8, _ z: UInt8, from: Int, to end: Int) -> Int? {
+        let (px, py, pz) = (Self.repeated(x), Self.repeated(y), Self.repeated(z))
+        var i = from
+        while i + 8 <= end {
+            let w = word(at: i)
+            // Each term's lowest set bit is exact, so the lowest of their union is the first hit.
+            let match = Self.zeroBytes(w ^ px) | Self.zeroBytes(w ^ py) | Self.zeroBytes(w ^ pz)
+            if match != 0 { return i + match.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < end {
+            let c = base[i]
+            if c == x || c == y || c == z { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The eight bytes at `index` (which must leave eight in the line) as one little-endian word.
+    @inline(__always)
+    func word(at index: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+    }
+
+    /// `byte` in each of the eight bytes of a word.
+    @inline(__always)
+    static func repeated(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    /// A word with the high bit set in the lowest byte of `x` that is zero, and perhaps in higher bytes; 0 when
+    /// no byte is zero. Only the lowest set bit is exact (a borrow may flag a byte above a zero one), which is
+    /// all the searches read.
+    @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 {
+        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+
+    /// A word with the high bit set in exactly the bytes of `x` that are zero.
+    @inline(__always)
+    static func exactZeroBytes(_ x: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        // The low seven bits plus 0x7F reach the high bit unless all are clear; no carry leaves a byte.
+        return ~(((x & low7) &+ low7) | x) & 0x8080_8080_8080_8080
+    }
+
+    /// A word with the high bit set in the bytes of `word` that are ASCII and in `lo...hi` (both below 0x80).
+    ///
+    /// Per ASCII byte, `x + (0x80 - lo)` has its high bit set when `x >= lo`, and `x + (0x7F - hi)` when
+    /// `x > hi`, with no carry into the next byte. A non-ASCII byte is never in range; the carry it may cause
+    /// reaches only the bytes after it, so a count of leading bytes in range is exact.
+    @inline(__always)
+    static func inRange(_ word: UInt64, _ lo: UInt8, _ hi: UInt8) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let atLeast = word &+ UInt64(0x80 - lo) &* ones
+        let above = word &+ UInt64(0x7F - hi) &* ones
+        return atLeast & ~above & ~word & high
+    }
+
+    /// How many bytes at the start of `matches` (from `inRange`, little-endian) are in range: 0 to 8.
+    @inline(__always)
+    static func leadingCount(_ matches: UInt64) -> Int {
+        (~matches & 0x8080_8080_8080_8080).trailingZeroBitCount >> 3
+    }
+
+    /// The last index of `byte` in `from..<to`, eight bytes at a time from the end.
+    @inline(__always)
+    func findLast(_ byte: UInt8, from: Int, to end: Int) -> Int? {
+        let pattern = Self.repeated(byte)
+        var i = end
+        while i - 8 >= from {
+            let zero = Self.exactZeroBytes(word(at: i - 8) ^ pattern)
+            if zero != 0 { return i - 8 + (63 - zero.leadingZeroBitCount) >> 3 }
+            i -= 8
+        }
+        while i > from {
+            i -= 1
+            if base[i] == byte { return i }
+        }
+        return nil
+    }
+
+    /// Whether the `count` bytes at `a` and `b` are equal: whole words and one overlapping last word, not a
+    /// `memcmp` call (the runs compared here are a few bytes to a few dozen).
+    @inline(__always)
+    static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+        if count >= 8 {
+            var i = 0
+            while i + 8 < count {
+                if a.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    != b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                {
+                    return false
+                }
+                i += 8
+            }
+            return a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        }
+        if count >= 4 {
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                    == b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+        }
+        var i = 0
+        while i < count {
+            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+            i += 1
+        }
+        return true
     }
 
     /// The first index of `needle` in `from..<to`.
     ///
-    /// `memchr` for the first byte, then a compare: the needles here are short and their first bytes rare in
+    /// The first byte's search, then a compare: the needles here are short and their first bytes rare in
     /// log text, which beats glibc's `memmem` set-up cost per call.
-    /// - Complexity: O(n), vectorised.
+    /// - Complexity: O(n).
     @inline(__always)
     func find(_ needle: StaticString, from: Int, to: Int? = nil) -> Int? {
         let end = to ?? count
@@ -48,9 +179,8 @@ struct ByteLine {
         let lastStart = end - length
         var i = from
         while i <= lastStart {
-            guard let hit = memchr(base + i, Int32(first), lastStart - i + 1) else { return nil }
-            let index = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-            if length == 1 || memcmp(base + index + 1, needle.utf8Start + 1, length - 1) == 0 { return index }
+            guard let index = find(first, from: i, to: lastStart + 1) else { return nil }
+            if length == 1 || Self.equal(base + index + 1, needle.utf8Start + 1, count: length - 1) { return index }
             i = index + 1
         }
         return nil
@@ -74,7 +204,7 @@ struct ByteLine {
         let first = needle.utf8Start[0]
         var index = end - length
         while index >= from {
-            if base[index] == first && memcmp(base + index, needle.utf8Start, length) == 0 { return index }
+            if base[index] == first && Self.equal(base + index, needle.utf8Start, count: length) { return index }
             index -= 1
         }
         return nil
@@ -85,14 +215,30 @@ struct ByteLine {
     func has(_ prefix: StaticString, at index: Int) -> Bool {
         let length = prefix.utf8CodeUnitCount
         guard index >= 0, index + length <= count else { return false }
-        return memcmp(base + index, prefix.utf8Start, length) == 0
+        return Self.equal(base + index, prefix.utf8Start, count: length)
     }
 
     /// A `String` of the bytes in `from..<to`; invalid UTF-8 is replaced with U+FFFD.
     @inline(__always)
     func string(_ from: Int, _ to: Int) -> String {
         guard from < to else { return "" }
-        return String(decoding: UnsafeBufferPointer(start: base + from, count: to - from), as: UTF8.self)
+        return Self.string(UnsafeRawBufferPointer(start: base + from, count: to - from))
+    }
+
+    /// A `String` of `bytes`; invalid UTF-8 is replaced with U+FFFD, exactly as `String(decoding:as:)` does.
+    ///
+    /// Why not `String(decoding:as:)`: it validates the source first, then copies it. Filling the string's own
+    /// storage makes values of up to 15 bytes (queue ids, `2.0.0`, short hosts: most values) inline strings that
+    /// are checked with one mask for ASCII instead of being validated byte by byte; longer ones are copied once
+    /// and validated in place.
+    @inline(__always)
+    static func string(_ bytes: UnsafeRawBufferPointer) -> String {
+        let count = bytes.count
+        guard count > 0, let source = bytes.baseAddress else { return "" }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: source, byteCount: count)
+            return count
+        }
     }
 
     /// The bytes in `from..<to`, without copying (valid while the line is).
@@ -108,10 +254,12 @@ struct ByteLine {
         let end = to ?? count
         var i = index
         var value: Int64 = 0
-        while i < end, i - index < 18 {
+        // At most 18 digits: the value cannot overflow, so no checks.
+        let limit = min(end, index + 18)
+        while i < limit {
             let digit = base[i] &- 0x30
             guard digit < 10 else { break }
-            value = value * 10 + Int64(digit)
+            value = value &* 10 &+ Int64(digit)
             i += 1
         }
         return i == index ? nil : (value, i)

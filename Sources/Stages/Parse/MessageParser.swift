@@ -6,16 +6,29 @@
 struct MessageParser {
     let b: ByteLine
     let start: Int
-    let service: String
+    /// What the service's name decides (no `String` here: the parser is made for every line).
+    let service: ServiceRole
     /// `PostfixParser.skipsUncorrelatedValues`.
     let skipsUncorrelatedValues: Bool
+    /// Where values that often repeat (senders, relays, clients) are shared; nil: each gets its own string.
+    /// Not retained: the memo that owns it outlives the line's parser, which is made for every line.
+    unowned(unsafe) let strings: StringTable?
     private(set) var queueId: String?
 
-    init(b: ByteLine, start: Int, service: String, skipsUncorrelatedValues: Bool = false) {
+    init(b: ByteLine, start: Int, service: ServiceRole, skipsUncorrelatedValues: Bool = false,
+         strings: StringTable? = nil) {
         self.b = b
         self.start = start
         self.service = service
         self.skipsUncorrelatedValues = skipsUncorrelatedValues
+        self.strings = strings
+    }
+
+    /// `b.string(from, to)` for a value that often repeats: shared through `strings` when there is a table.
+    @inline(__always)
+    private func shared(_ from: Int, _ to: Int) -> String {
+        guard let strings else { return b.string(from, to) }
+        return strings.string(b.raw(from, to))
     }
 
     /// `b.string(from, to)`, or `""` when values the correlator never reads are skipped.
@@ -48,6 +61,22 @@ struct MessageParser {
     /// long ids (`enable_long_queue_ids`) use an alphabet without vowels and contain the separator `z`, which
     /// keeps words such as `warning:` or `statistics:` from passing as ids.
     func queueIdEnd(at p: Int) -> Int? {
+        // Most ids are short upper-case hex: their run is measured eight bytes at a time. When it stops at a byte
+        // that is no letter or digit, the byte loop below would stop there too with only hex seen: same answer.
+        var run = p
+        while run + 8 <= end, run - p <= 24 {
+            let count = Self.upperHexCount(b.word(at: run))
+            run += count
+            guard count == 8 else {
+                // `b[run]` is the first byte that is no upper-case hex digit.
+                let c = b[run]
+                if (c &- 0x30) < 10 || ((c | 0x20) &- 0x61) < 26 { break }  // a letter: maybe a long id
+                let n = run - p
+                guard n >= 6, n <= 24, c == UInt8(ascii: ":"), run + 1 == end || b[run + 1] == UInt8(ascii: " ")
+                else { return nil }
+                return run
+            }
+        }
         var hex = true
         var vowel = false
         var hasZ = false
@@ -80,9 +109,28 @@ struct MessageParser {
         return nil
     }
 
+    /// How many of the bytes of `word` (little-endian), from the first, are `0-9` or `A-F`.
+    @inline(__always)
+    static func upperHexCount(_ word: UInt64) -> Int {
+        ByteLine.leadingCount(ByteLine.inRange(word, 0x30, 0x39) | ByteLine.inRange(word, 0x41, 0x46))
+    }
+
+    /// How many of the bytes of `word` (little-endian), from the first, are ASCII letters or digits.
+    @inline(__always)
+    static func alnumCount(_ word: UInt64) -> Int {
+        // Setting 0x20 in every byte folds upper-case letters onto lower-case ones and carries nowhere.
+        let folded = word | 0x2020_2020_2020_2020
+        return ByteLine.leadingCount(ByteLine.inRange(word, 0x30, 0x39) | ByteLine.inRange(folded, 0x61, 0x7A))
+    }
+
     /// A queue-id-shaped token at `p` (for `queued as X`, notifications): letters and digits.
     private func token(at p: Int) -> Int {
         var i = p
+        while i + 8 <= end {
+            let count = Self.alnumCount(b.word(at: i))
+            i += count
+            if count < 8 { return i }
+        }
         while i < end {
             let c = b[i]
             let isAlnum = (c &- 0x30) < 10 || ((c | 0x20) &- 0x61) < 26
@@ -132,7 +180,7 @@ struct MessageParser {
             return queueManager(at: p + 5)
         case UInt8(ascii: "r"):
             if b.has("removed", at: p), p + 7 == end {
-                return service == "postsuper" ? .postsuper(.removed) : .removed
+                return service == .postsuper ? .postsuper(.removed) : .removed
             }
             if b.has("requeued", at: p) { return .postsuper(.requeued) }
             if b.has("released from hold", at: p) { return .postsuper(.releasedFromHold) }
@@ -175,16 +223,9 @@ struct MessageParser {
         if b.has("disconnect from ", at: p) {
             return .disconnect(client: uncorrelated(p + 16, b.end(of: 0x20, from: p + 16)))
         }
-        if hasNoisePrefix(at: p) || Self.noiseServices.contains(service) { return .noise }
+        if hasNoisePrefix(at: p) || service.logsOnlyNoise { return .noise }
         return unparsed
     }
-
-    /// Daemons whose lines never carry message state (their warnings are still `.warning`).
-    private static let noiseServices: Set<String> = [
-        "postscreen", "dnsblog", "tlsproxy", "anvil", "scache", "master", "verify", "tlsmgr", "postfix-script",
-        "postlog", "trivial-rewrite", "postmap", "postalias", "postdrop", "sendmail", "postqueue", "flush", "showq",
-        "proxymap", "spawn", "postmulti", "postconf", "postsuper",
-    ]
 
     /// Sessions events of smtpd/smtp/lmtp that are no message state.
     private func hasNoisePrefix(at p: Int) -> Bool {
@@ -224,7 +265,7 @@ struct MessageParser {
         case UInt8(ascii: "p"):
             return b.has("proxy-accept: ", at: p) || b.has("proxy-reject: ", at: p)
         case UInt8(ascii: "r"):
-            return b.has("reject: ", at: p) && service == "postscreen"
+            return b.has("reject: ", at: p) && service == .postscreen
         case UInt8(ascii: "D"):
             return b.has("DSN ", at: p)
         case UInt8(ascii: "b"):
@@ -240,8 +281,16 @@ struct MessageParser {
     /// delay=…, delays=a/b/c/d, dsn=…, status=WORD (text)`.
     private func delivery(at p: Int) -> PostfixEvent.Kind {
         let (recipient, recipientEnd) = address(at: p)
-        // Filled field by field, then wrapped once (setting a `Delivery`'s field builds a new object).
-        var delivery = PostfixEvent.Delivery.Fields(recipient: recipient, status: .sent)
+        // Values are gathered in locals and the fields built once at the end, straight into their shared object:
+        // fields filled one by one were copied into it (a retain per string) and the local destroyed.
+        var origRecipient: String?
+        var relay: String?
+        var connUse: Int32?
+        var delay: Double?
+        var delays: String?
+        var delaysBytes: PostfixEvent.Delivery.ShortASCII?
+        var dsn: String?
+        var response = Response()
         var i = recipientEnd
         var status: PostfixEvent.DeliveryStatus?
         while i < end, b.has(", ", at: i) {
@@ -252,23 +301,23 @@ struct MessageParser {
             switch equals - key {
             case 7 where b.has("orig_to", at: key):
                 let (orig, origEnd) = address(at: value)
-                delivery.origRecipient = orig
+                origRecipient = orig
                 i = origEnd
                 continue
             case 5 where b.has("relay", at: key):
-                delivery.relay = b.string(value, next)
+                relay = shared(value, next)
             case 8 where b.has("conn_use", at: key):
-                delivery.connUse = b.integer(at: value, to: next).map { Int32(truncatingIfNeeded: $0.value) }
+                connUse = b.integer(at: value, to: next).map { Int32(truncatingIfNeeded: $0.value) }
             case 5 where b.has("delay", at: key):
-                delivery.delay = b.decimal(at: value, to: next)?.value
+                delay = b.decimal(at: value, to: next)?.value
             case 6 where b.has("delays", at: key):
                 if let inline = PostfixEvent.Delivery.ShortASCII(b.raw(value, next)) {
-                    delivery.delaysBytes = inline
+                    delaysBytes = inline
                 } else {
-                    delivery.delays = b.string(value, next)
+                    delays = b.string(value, next)
                 }
             case 3 where b.has("dsn", at: key):
-                delivery.dsn = b.string(value, next)
+                dsn = b.string(value, next)
             case 6 where b.has("status", at: key):
                 let wordEnd = b.end(of: UInt8(ascii: " "), from: value)
                 switch wordEnd - value {
@@ -284,7 +333,7 @@ struct MessageParser {
                 if wordEnd + 1 < end, b[wordEnd + 1] == UInt8(ascii: "(") {
                     let open = wordEnd + 2
                     let close = b.findLast(")", from: open) ?? end
-                    analyse(response: open, close, into: &delivery)
+                    response = analyse(response: open, close)
                 }
                 i = end
                 continue
@@ -294,20 +343,35 @@ struct MessageParser {
             i = next
         }
         guard let status else { return unparsed }
-        delivery.status = status
-        return .delivery(PostfixEvent.Delivery(delivery))
+        return .delivery(
+            PostfixEvent.Delivery(
+                PostfixEvent.Delivery.Fields(
+                    recipient: recipient, origRecipient: origRecipient, relay: relay, connUse: connUse,
+                    delay: delay, delays: delays, dsn: dsn, status: status, response: response.text,
+                    remoteHost: response.remoteHost, replyCode: response.replyCode, queuedAs: response.queuedAs,
+                    delaysBytes: delaysBytes, remoteHostInResponse: response.remoteHostInText)))
+    }
+
+    /// What `analyse(response:_:)` finds in a delivery's response (the `Delivery` fields of the same names).
+    private struct Response {
+        var text: String?
+        var remoteHost: String?
+        var remoteHostInText: Range<Int32>?
+        var replyCode: Int32?
+        var queuedAs: String?
     }
 
     /// Pulls the remote host, the first reply code and the continuing queue id out of a delivery response.
-    private func analyse(response from: Int, _ to: Int, into delivery: inout PostfixEvent.Delivery.Fields) {
-        delivery.response = b.string(from, to)
+    private func analyse(response from: Int, _ to: Int) -> Response {
+        let text = b.string(from, to)
         // Reply code: the first three-digit number 2xx–5xx that stands alone as a word.
+        var replyCode: Int32?
         var i = from
         while i + 3 <= to {
             if i == from || b[i - 1] == 0x20, (b[i] &- 0x32) < 4, (b[i + 1] &- 0x30) < 10, (b[i + 2] &- 0x30) < 10,
                 i + 3 == to || b[i + 3] == 0x20 || b[i + 3] == UInt8(ascii: "-")
             {
-                delivery.replyCode =
+                replyCode =
                     Int32(b[i] &- 0x30) * 100 + Int32(b[i + 1] &- 0x30) * 10
                     + Int32(b[i + 2] &- 0x30)
                 break
@@ -325,30 +389,44 @@ struct MessageParser {
         } else if let at = b.find("connect to ", from: from, to: to), let close = closingBracket(from: at + 11, to: to)
         {
             host = (at + 11)..<(close + 1)
-        } else if let at = b.findLong(" with ", from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
+        } else if let at = withAfterSpace(from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
             host = (at + 6)..<(close + 1)
         }
+        var remoteHost: String?
+        var remoteHostInText: Range<Int32>?
         if let host {
             // The response already holds these bytes: kept as a range of it, no string of its own, when the
             // offsets agree. They do when decoding the response replaced nothing that changed its length (a
             // replacement never shortens, so equal lengths mean none did) and the host's bytes are ASCII (never
             // part of a replaced sequence). Otherwise the host gets its own string, decoded as before.
-            if let response = delivery.response, response.utf8.count == to - from,
-                !b.raw(host.lowerBound, host.upperBound).contains(where: { $0 >= 0x80 })
-            {
-                delivery.remoteHostInResponse = Int32(host.lowerBound - from)..<Int32(host.upperBound - from)
+            if text.utf8.count == to - from, !b.raw(host.lowerBound, host.upperBound).contains(where: { $0 >= 0x80 }) {
+                remoteHostInText = Int32(host.lowerBound - from)..<Int32(host.upperBound - from)
             } else {
-                delivery.remoteHost = b.string(host.lowerBound, host.upperBound)
+                remoteHost = b.string(host.lowerBound, host.upperBound)
             }
         }
         // Continuing queue id.
+        var queuedAs: String?
         if let at = b.find("queued as ", from: from, to: to) {
             let tokenEnd = token(at: at + 10)
-            if tokenEnd > at + 10 { delivery.queuedAs = b.string(at + 10, min(tokenEnd, to)) }
+            if tokenEnd > at + 10 { queuedAs = b.string(at + 10, min(tokenEnd, to)) }
         } else if let at = b.find("forwarded as ", from: from, to: to) {
             let tokenEnd = token(at: at + 13)
-            if tokenEnd > at + 13 { delivery.queuedAs = b.string(at + 13, min(tokenEnd, to)) }
+            if tokenEnd > at + 13 { queuedAs = b.string(at + 13, min(tokenEnd, to)) }
         }
+        return Response(
+            text: text, remoteHost: remoteHost, remoteHostInText: remoteHostInText, replyCode: replyCode,
+            queuedAs: queuedAs)
+    }
+
+    /// The first ` with ` in `from..<to`: found by its `w` (rare) rather than its space (everywhere).
+    private func withAfterSpace(from: Int, to: Int) -> Int? {
+        var i = from + 1
+        while let at = b.find("with ", from: i, to: to) {
+            if b[at - 1] == 0x20 { return at - 1 }
+            i = at + 1
+        }
+        return nil
     }
 
     /// The `]` closing a `name[address]` that starts at `p` with no space before it.
@@ -360,7 +438,7 @@ struct MessageParser {
 
     /// qmgr `from=<s>, size=N, nrcpt=N (queue active)` or `from=<s>, status=expired, returned to sender`.
     private func queueManager(at p: Int) -> PostfixEvent.Kind {
-        let (sender, senderEnd) = address(at: p)
+        let (sender, senderEnd) = address(at: p, shared: true)
         if b.has(", size=", at: senderEnd), let size = b.integer(at: senderEnd + 7) {
             var nrcpt: Int32 = 0
             if b.has(", nrcpt=", at: size.end), let n = b.integer(at: size.end + 8) {
@@ -382,14 +460,14 @@ struct MessageParser {
         if !skipsUncorrelatedValues, let at = b.findLong("sasl_username=", from: clientEnd) {
             user = b.string(at + 14, b.find(", ", from: at + 14) ?? end)
         }
-        return .client(client: b.string(p, clientEnd), saslUsername: user)
+        return .client(client: shared(p, clientEnd), saslUsername: user)
     }
 
     /// pickup `uid=N from=<s>`.
     private func pickup(at p: Int) -> PostfixEvent.Kind {
         let uid = b.integer(at: p)
         guard let from = b.find("from=", from: uid?.end ?? p) else { return unparsed }
-        return .pickup(uid: uid.map { Int32(truncatingIfNeeded: $0.value) }, sender: address(at: from + 5).value)
+        return .pickup(uid: uid.map { Int32(truncatingIfNeeded: $0.value) }, sender: address(at: from + 5, shared: true).value)
     }
 
     /// cleanup `message-id=<id>`; also `<>`, bare ids and RFC 2047-encoded ones, kept as logged.
@@ -410,9 +488,11 @@ struct MessageParser {
 
     /// An address after `key=`: `<…>` (the local part may hold spaces, quotes, commas) or a bare word up to `,`.
     /// - Returns: the address without brackets and the index after it.
-    private func address(at p: Int) -> (value: String, end: Int) {
+    /// - Parameter shared: whether the value is one that often repeats (a sender), see `shared(_:_:)`.
+    private func address(at p: Int, shared: Bool = false) -> (value: String, end: Int) {
         let bounds = addressBounds(at: p)
-        return (b.string(bounds.start, bounds.end), bounds.after)
+        let value = shared ? self.shared(bounds.start, bounds.end) : b.string(bounds.start, bounds.end)
+        return (value, bounds.after)
     }
 
     /// Where the address after `key=` at `p` starts and ends (without brackets), and the index after it.
@@ -477,7 +557,7 @@ struct MessageParser {
                 let valueEnd = b.findLast(" from ", from: valueStart, to: detailEnd) ?? detailEnd
                 return .header(
                     PostfixEvent.Header(
-                        action: action, name: b.string(nameStart, nameEnd),
+                        action: action, name: shared(nameStart, nameEnd),
                         value: b.string(valueStart, valueEnd), sender: fields.sender,
                         recipient: fields.recipient))
             }
@@ -542,7 +622,7 @@ struct MessageParser {
         let fields = parseTrailer(trailer.map { $0 + 2 } ?? end)
         return .reject(
             PostfixEvent.Reject(
-                action: action, stage: b.string(stageStart, stageEnd), client: b.string(clientStart, clientEnd),
+                action: action, stage: b.string(stageStart, stageEnd), client: shared(clientStart, clientEnd),
                 code: code, dsn: dsn, response: b.string(i, textEnd), sender: fields.sender,
                 recipient: fields.recipient, proto: fields.proto, helo: fields.helo))
     }
@@ -550,19 +630,17 @@ struct MessageParser {
     /// The index of the `;` that starts the `; from=<…> to=<…> proto=… helo=<…>` trailer, searched from the
     /// right because the text before it (a header value, a reply) may hold `;` and `from` itself.
     private func findTrailer(from p: Int, to limit: Int) -> Int? {
-        var i = limit - 1
-        var found: Int?
-        while i >= p {
-            if b[i] == UInt8(ascii: ";"), i + 1 < limit, b[i + 1] == 0x20 {
+        var before = limit
+        while let i = b.findLast(UInt8(ascii: ";"), from: p, to: before) {
+            if i + 1 < limit, b[i + 1] == 0x20 {
                 let k = i + 2
                 if b.has("from=", at: k) || b.has("to=", at: k) || b.has("proto=", at: k) || b.has("helo=", at: k) {
-                    found = i
-                    break
+                    return i
                 }
             }
-            i -= 1
+            before = i
         }
-        return found
+        return nil
     }
 
     private struct Trailer {
@@ -578,7 +656,7 @@ struct MessageParser {
         var i = p
         while i < end {
             if b.has("from=", at: i) {
-                let (value, next) = address(at: i + 5)
+                let (value, next) = address(at: i + 5, shared: true)
                 fields.sender = value
                 i = next
             } else if b.has("to=", at: i) {
@@ -601,4 +679,34 @@ struct MessageParser {
         }
         return fields
     }
+}
+
+/// What the message parser needs to know of a line's service (the last component of its tag).
+enum ServiceRole: Equatable {
+    /// A daemon whose lines may carry message state (smtp, qmgr, cleanup, …).
+    case other
+    /// A daemon whose lines never carry message state (their warnings are still `.warning`).
+    case noise
+    /// `postsuper`: logs nothing but noise, and `removed` is its own action.
+    case postsuper
+    /// `postscreen`: logs nothing but noise, and its `reject:` lines are noise too.
+    case postscreen
+
+    /// The role of a service known by name only (the parser knows the common ones without a lookup).
+    init(service: String) {
+        switch service {
+        case "postsuper": self = .postsuper
+        case "postscreen": self = .postscreen
+        default: self = Self.noiseServices.contains(service) ? .noise : .other
+        }
+    }
+
+    var logsOnlyNoise: Bool { self != .other }
+
+    /// Daemons whose lines never carry message state.
+    private static let noiseServices: Set<String> = [
+        "postscreen", "dnsblog", "tlsproxy", "anvil", "scache", "master", "verify", "tlsmgr", "postfix-script",
+        "postlog", "trivial-rewrite", "postmap", "postalias", "postdrop", "sendmail", "postqueue", "flush", "showq",
+        "proxymap", "spawn", "postmulti", "postconf", "postsuper",
+    ]
 }

@@ -3,9 +3,10 @@ import Foundation
 /// Turns one Postfix syslog line into a `PostfixEvent`.
 ///
 /// The parser works on the line's bytes: the syslog header is scanned once, the queue id is recognised by its
-/// shape, and each message shape is told apart by its first bytes; fields are found with `memchr`/`memmem`.
-/// A `String` is made only for values the event keeps. No state is carried between lines, so batches of lines
-/// can be parsed in parallel with one shared parser.
+/// shape, and each message shape is told apart by its first bytes; fields are found by searches in `ByteLine`.
+/// A `String` is made only for values the event keeps. The parser itself carries no state between lines, so
+/// batches of lines can be parsed in parallel with one shared parser; what may be reused from one line to the
+/// next (the stamp, the host, repeated values) lives in a `ParseMemo` of the caller's, one per batch.
 public struct PostfixParser: Sendable {
     public let resolver: TimestampResolver
     /// Syslog names that are Postfix although they do not start with `postfix` (a custom `syslog_name`).
@@ -30,6 +31,13 @@ public struct PostfixParser: Sendable {
     /// - Returns: the event; a line without a readable syslog header is `.unparsed` with program `""`.
     /// - Complexity: O(n) in the line length.
     public func parse(_ line: UnsafeRawBufferPointer) -> PostfixEvent {
+        var memo = ParseMemo(sharing: false)
+        return parse(line, memo: &memo)
+    }
+
+    /// Parses one line of a sequence, reusing what `memo` kept from the lines before (see `ParseMemo`); the
+    /// event is the same as `parse(_:)` gives.
+    public func parse(_ line: UnsafeRawBufferPointer, memo: inout ParseMemo) -> PostfixEvent {
         guard let raw = line.baseAddress, line.count > 0 else { return malformed(line) }
         var count = line.count
         let base = raw.assumingMemoryBound(to: UInt8.self)
@@ -37,24 +45,26 @@ public struct PostfixParser: Sendable {
             count -= 1
         }
         let b = ByteLine(base: base, count: count)
-        guard let header = parseHeader(b) else { return malformed(line) }
-        let time = resolver.resolve(header.stamp)
-        let host = b.string(header.hostStart, header.hostEnd)
+        guard let header = parseHeader(b, memo: &memo) else { return malformed(line) }
+        let host = memo.host(b, header.hostStart, header.hostEnd)
         var lastSlash = header.tagEnd - 1
         while lastSlash >= header.tagStart, b[lastSlash] != UInt8(ascii: "/") { lastSlash -= 1 }
         let serviceStart = lastSlash + 1
         let known = Self.knownService(b, serviceStart, header.tagEnd)
         let service = known?.service ?? b.string(serviceStart, header.tagEnd)
+        let role = known?.role ?? ServiceRole(service: service)
         let program: String
         if let known, serviceStart == header.tagStart + 8, b.has("postfix/", at: header.tagStart) {
             program = known.program
         } else {
             program = b.string(header.tagStart, header.tagEnd)
         }
-        var body = MessageParser(b: b, start: header.messageStart, service: service,
-                                 skipsUncorrelatedValues: skipsUncorrelatedValues)
+        var body = MessageParser(b: b, start: header.messageStart, service: role,
+                                 skipsUncorrelatedValues: skipsUncorrelatedValues, strings: memo.strings)
         let kind = isPostfix(b, header) ? body.parse() : .otherProgram
-        return Self.event(time, host, program, service, header.pid, body.queueId, kind)
+        return PostfixEvent(
+            time: header.time, host: host, program: program, service: service, pid: header.pid,
+            queueId: body.queueId, kind: kind)
     }
 
     /// Parses a line given as a `String` (tests, the `parse` command); the hot path takes bytes.
@@ -63,52 +73,41 @@ public struct PostfixParser: Sendable {
         return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Builds the event from owned parts. A separate call whose result is returned directly lets the compiler
-    /// build the ~250-byte event in the caller's memory; built inline, it was copied (strings retained and
-    /// released) out of a temporary, which showed up as a sixth of the parse time.
-    @inline(never)
-    private static func event(
-        _ time: Int64, _ host: __owned String, _ program: __owned String,
-        _ service: __owned String, _ pid: Int32?, _ queueId: __owned String?,
-        _ kind: __owned PostfixEvent.Kind
-    ) -> PostfixEvent {
-        PostfixEvent(
-            time: time, host: host, program: program, service: service, pid: pid, queueId: queueId,
-            kind: kind)
-    }
-
-    /// The common daemons as literals, so that most lines create no `String` for program and service.
+    /// The common daemons as literals, so that most lines create no `String` for program and service, and
+    /// their roles (see `ServiceRole`), so that most lines look up no set.
     /// A switch on the length, not a static table: statics cost a lazy-initialisation check and a retain per use.
     @inline(__always)
-    private static func knownService(_ b: ByteLine, _ from: Int, _ to: Int) -> (service: String, program: String)? {
+    static func knownService(_ b: ByteLine, _ from: Int, _ to: Int)
+        -> (service: String, program: String, role: ServiceRole)?
+    {
         switch to - from {
         case 4:
-            if b.has("smtp", at: from) { return ("smtp", "postfix/smtp") }
-            if b.has("qmgr", at: from) { return ("qmgr", "postfix/qmgr") }
-            if b.has("lmtp", at: from) { return ("lmtp", "postfix/lmtp") }
-            if b.has("pipe", at: from) { return ("pipe", "postfix/pipe") }
+            if b.has("smtp", at: from) { return ("smtp", "postfix/smtp", .other) }
+            if b.has("qmgr", at: from) { return ("qmgr", "postfix/qmgr", .other) }
+            if b.has("lmtp", at: from) { return ("lmtp", "postfix/lmtp", .other) }
+            if b.has("pipe", at: from) { return ("pipe", "postfix/pipe", .other) }
         case 5:
-            if b.has("smtpd", at: from) { return ("smtpd", "postfix/smtpd") }
-            if b.has("local", at: from) { return ("local", "postfix/local") }
-            if b.has("anvil", at: from) { return ("anvil", "postfix/anvil") }
-            if b.has("error", at: from) { return ("error", "postfix/error") }
-            if b.has("retry", at: from) { return ("retry", "postfix/retry") }
+            if b.has("smtpd", at: from) { return ("smtpd", "postfix/smtpd", .other) }
+            if b.has("local", at: from) { return ("local", "postfix/local", .other) }
+            if b.has("anvil", at: from) { return ("anvil", "postfix/anvil", .noise) }
+            if b.has("error", at: from) { return ("error", "postfix/error", .other) }
+            if b.has("retry", at: from) { return ("retry", "postfix/retry", .other) }
         case 6:
-            if b.has("bounce", at: from) { return ("bounce", "postfix/bounce") }
-            if b.has("pickup", at: from) { return ("pickup", "postfix/pickup") }
-            if b.has("master", at: from) { return ("master", "postfix/master") }
-            if b.has("scache", at: from) { return ("scache", "postfix/scache") }
+            if b.has("bounce", at: from) { return ("bounce", "postfix/bounce", .other) }
+            if b.has("pickup", at: from) { return ("pickup", "postfix/pickup", .other) }
+            if b.has("master", at: from) { return ("master", "postfix/master", .noise) }
+            if b.has("scache", at: from) { return ("scache", "postfix/scache", .noise) }
         case 7:
-            if b.has("cleanup", at: from) { return ("cleanup", "postfix/cleanup") }
-            if b.has("virtual", at: from) { return ("virtual", "postfix/virtual") }
-            if b.has("dnsblog", at: from) { return ("dnsblog", "postfix/dnsblog") }
-            if b.has("discard", at: from) { return ("discard", "postfix/discard") }
+            if b.has("cleanup", at: from) { return ("cleanup", "postfix/cleanup", .other) }
+            if b.has("virtual", at: from) { return ("virtual", "postfix/virtual", .other) }
+            if b.has("dnsblog", at: from) { return ("dnsblog", "postfix/dnsblog", .noise) }
+            if b.has("discard", at: from) { return ("discard", "postfix/discard", .other) }
         case 8:
-            if b.has("tlsproxy", at: from) { return ("tlsproxy", "postfix/tlsproxy") }
+            if b.has("tlsproxy", at: from) { return ("tlsproxy", "postfix/tlsproxy", .noise) }
         case 9:
-            if b.has("postsuper", at: from) { return ("postsuper", "postfix/postsuper") }
+            if b.has("postsuper", at: from) { return ("postsuper", "postfix/postsuper", .postsuper) }
         case 10:
-            if b.has("postscreen", at: from) { return ("postscreen", "postfix/postscreen") }
+            if b.has("postscreen", at: from) { return ("postscreen", "postfix/postscreen", .postscreen) }
         default:
             break
         }
@@ -122,7 +121,7 @@ public struct PostfixParser: Sendable {
     }
 
     private struct Header {
-        var stamp: SyslogTimestamp
+        var time: Int64
         var hostStart: Int
         var hostEnd: Int
         var tagStart: Int
@@ -131,9 +130,20 @@ public struct PostfixParser: Sendable {
         var messageStart: Int
     }
 
-    /// `STAMP HOST TAG[PID]: ` (or `TAG: `).
-    private func parseHeader(_ b: ByteLine) -> Header? {
-        guard let (stamp, stampEnd) = SyslogTimestamp.parse(b, at: 0) else { return nil }
+    /// `STAMP HOST TAG[PID]: ` (or `TAG: `), the stamp resolved to an instant.
+    @inline(__always)
+    private func parseHeader(_ b: ByteLine, memo: inout ParseMemo) -> Header? {
+        let time: Int64
+        let stampEnd: Int
+        if let known = memo.time(of: b) {
+            (time, stampEnd) = known
+        } else {
+            guard let (stamp, end) = SyslogTimestamp.parse(b, at: 0) else { return nil }
+            guard end < b.count, b[end] == UInt8(ascii: " ") else { return nil }
+            time = resolver.resolve(stamp)
+            stampEnd = end
+            memo.remember(time: time, stampEnd: end, of: b)
+        }
         var i = stampEnd
         guard i < b.count, b[i] == UInt8(ascii: " ") else { return nil }
         while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
@@ -142,11 +152,7 @@ public struct PostfixParser: Sendable {
         i = hostEnd
         while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
         let tagStart = i
-        while i < b.count {
-            let c = b[i]
-            if c == UInt8(ascii: "[") || c == UInt8(ascii: ":") || c == UInt8(ascii: " ") { break }
-            i += 1
-        }
+        i = b.findAny(UInt8(ascii: "["), UInt8(ascii: ":"), UInt8(ascii: " "), from: i, to: b.count) ?? b.count
         guard i < b.count, i > tagStart else { return nil }
         let tagEnd = i
         var pid: Int32?
@@ -161,7 +167,7 @@ public struct PostfixParser: Sendable {
         i += 1
         if i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
         return Header(
-            stamp: stamp, hostStart: hostStart, hostEnd: hostEnd, tagStart: tagStart, tagEnd: tagEnd,
+            time: time, hostStart: hostStart, hostEnd: hostEnd, tagStart: tagStart, tagEnd: tagEnd,
             pid: pid, messageStart: i)
     }
 

@@ -1,0 +1,91 @@
+/// What parsing a line may reuse from the lines parsed before it, one memo per batch of lines.
+///
+/// Why: neighbouring log lines repeat themselves. Most lines share the second of their stamp and the host with
+/// the line before, so the stamp is compared instead of parsed and resolved, and the host `String` is reused.
+/// Values such as senders, relays and clients recur across messages; `strings` hands out one `String` for
+/// each so that a repeat costs a hash and a compare, not a heap block (made now, freed after correlation).
+///
+/// Reusing never changes a result: a remembered value is used only when the bytes it was made from are the
+/// same. A memo is not shared between threads: each batch (each parsing task) has its own, and a copy shares
+/// the original's string table, so it is no second memo for another thread.
+public struct ParseMemo {
+    /// The last stamp's bytes and the byte after them (a space), and its instant.
+    private var stamp = InlineBytes()
+    private var stampEnd = 0
+    private var time: Int64 = 0
+    /// The last host's bytes and its string.
+    private var hostBytes = InlineBytes()
+    private var host = ""
+    /// Repeated longer values; nil when values are not shared (a memo for one line).
+    let strings: StringTable?
+
+    /// - Parameter sharing: whether longer values that repeat are handed out as one shared `String`.
+    public init(sharing: Bool = true) {
+        strings = sharing ? StringTable() : nil
+    }
+
+    /// The stamp at the start of `b` and the index after it, when the last line's stamp is spelled the same and
+    /// followed by a space, as in `b`.
+    ///
+    /// The stamp parser reads no further than the byte after the stamp, so equal bytes up to and including it
+    /// give the same stamp; the resolver is a function of the stamp.
+    @inline(__always)
+    func time(of b: ByteLine) -> (time: Int64, end: Int)? {
+        guard stampEnd > 0, stamp.isPrefix(of: b) else { return nil }
+        return (time, stampEnd)
+    }
+
+    /// Remembers the stamp `b[0..<end]`, which `b[end]`, a space, follows.
+    @inline(__always)
+    mutating func remember(time: Int64, stampEnd end: Int, of b: ByteLine) {
+        if stamp.set(b.raw(0, end + 1)) {
+            stampEnd = end
+            self.time = time
+        } else {
+            stampEnd = 0
+        }
+    }
+
+    /// The host `b[from..<to]` as a `String`, the last one's when it is spelled the same.
+    @inline(__always)
+    mutating func host(_ b: ByteLine, _ from: Int, _ to: Int) -> String {
+        let bytes = b.raw(from, to)
+        if hostBytes.equals(bytes) { return host }
+        host = b.string(from, to)
+        if !hostBytes.set(bytes) { hostBytes = InlineBytes() }
+        return host
+    }
+}
+
+/// Up to 40 bytes held inline.
+struct InlineBytes {
+    private var words: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+    /// 0 when empty (nothing is remembered).
+    private(set) var count = 0
+    static let capacity = 40
+
+    /// Holds `bytes`; false (and empty) when they are more than `capacity` or none.
+    mutating func set(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count <= Self.capacity, let source = bytes.baseAddress else {
+            count = 0
+            return false
+        }
+        count = bytes.count
+        withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: source, byteCount: bytes.count) }
+        return true
+    }
+
+    /// Whether `bytes` are the bytes held (never when empty).
+    @inline(__always)
+    func equals(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard count > 0, bytes.count == count, let other = bytes.baseAddress else { return false }
+        return withUnsafeBytes(of: words) { ByteLine.equal($0.baseAddress!, other, count: count) }
+    }
+
+    /// Whether the line `b` starts with the bytes held (never when empty).
+    @inline(__always)
+    func isPrefix(of b: ByteLine) -> Bool {
+        guard count > 0, b.count >= count else { return false }
+        return withUnsafeBytes(of: words) { ByteLine.equal($0.baseAddress!, b.base, count: count) }
+    }
+}

@@ -1,0 +1,66 @@
+/// Hands out one `String` for values that repeat within a batch of lines (senders, relays, clients).
+///
+/// Why: a value longer than 15 bytes is a heap block of its own; the same sender on hundreds of lines was as many
+/// blocks, allocated here and freed after correlation. A repeat now costs a hash and a compare.
+///
+/// A fixed table of `slots` entries, each found by the hash of the bytes; a new value takes the slot over (no
+/// growth, no probing: recent values win). Only the parsing thread of its batch uses it, so it needs no lock;
+/// the storage is reached through pointers set once, which costs no exclusivity check per access.
+final class StringTable {
+    static let slots = 1_024
+    /// The hash of each slot's value; 0 for an empty slot (a hash is never 0).
+    private let hashes: UnsafeMutablePointer<UInt64>
+    private let strings: UnsafeMutablePointer<String>
+
+    init() {
+        hashes = .allocate(capacity: Self.slots)
+        hashes.initialize(repeating: 0, count: Self.slots)
+        strings = .allocate(capacity: Self.slots)
+        strings.initialize(repeating: "", count: Self.slots)
+    }
+
+    deinit {
+        strings.deinitialize(count: Self.slots)
+        strings.deallocate()
+        hashes.deallocate()
+    }
+
+    /// The `String` of `bytes` (invalid UTF-8 replaced, as `ByteLine.string` does): the one handed out before
+    /// for the same bytes, when the slot still holds it.
+    func string(_ bytes: UnsafeRawBufferPointer) -> String {
+        // Up to 15 bytes a string is inline: nothing to share.
+        guard bytes.count > 15, let source = bytes.baseAddress else { return ByteLine.string(bytes) }
+        let hash = Self.hash(source, bytes.count)
+        let slot = Int(truncatingIfNeeded: hash >> 54)  // the top 10 bits: 0..<1_024
+        if hashes[slot] == hash {
+            // A repaired string's bytes differ from the source's: it never matches, and is made again.
+            let same = strings[slot].utf8.withContiguousStorageIfAvailable {
+                $0.count == bytes.count && ByteLine.equal($0.baseAddress!, source, count: bytes.count)
+            }
+            if same == true { return strings[slot] }
+        }
+        let value = ByteLine.string(bytes)
+        hashes[slot] = hash
+        strings[slot] = value
+        return value
+    }
+
+    /// A hash of `count` (at least 8) bytes, eight at a time; never 0.
+    @inline(__always)
+    static func hash(_ source: UnsafeRawPointer, _ count: Int) -> UInt64 {
+        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var h = UInt64(truncatingIfNeeded: count) &* multiplier
+        var i = 0
+        while i + 8 <= count {
+            h = (h ^ source.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* multiplier
+            h ^= h >> 29
+            i += 8
+        }
+        if i < count {
+            // The last eight bytes, overlapping bytes already mixed in.
+            h = (h ^ source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* multiplier
+            h ^= h >> 29
+        }
+        return h | 1
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+@testable import Stages
+
+/// `ByteLine`'s word-at-a-time searches and compares against the plain byte-by-byte answer.
+@Suite struct ByteLineTests {
+    func withLine<T>(_ bytes: [UInt8], _ body: (ByteLine) -> T) -> T {
+        bytes.withUnsafeBufferPointer { body(ByteLine(base: $0.baseAddress!, count: $0.count)) }
+    }
+
+    @Test func findByteAgreesWithFirstIndex() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            // Few distinct bytes, so that hits are frequent; 0x80/0xFF test the high bit, 0x00/0x01 the borrow.
+            let alphabet: [UInt8] = [0x00, 0x01, 0x20, 0x2C, 0x3D, 0x80, 0xFF, 0x61]
+            let count = Int.random(in: 1..<150, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
+            let needle = alphabet.randomElement(using: &generator)!
+            let from = Int.random(in: 0...count, using: &generator)
+            let to = Int.random(in: from...count, using: &generator)
+            let expected = bytes[from..<to].firstIndex(of: needle)
+            #expect(withLine(bytes) { $0.find(needle, from: from, to: to) } == expected)
+        }
+    }
+
+    @Test func findAnyAgreesWithFirstIndex() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let alphabet: [UInt8] = [0x00, 0x20, 0x3A, 0x5B, 0x5C, 0x80, 0xFF, 0x61]
+            let count = Int.random(in: 1..<60, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
+            let from = Int.random(in: 0...count, using: &generator)
+            let expected = bytes[from...].firstIndex { $0 == 0x5B || $0 == 0x3A || $0 == 0x20 }
+            #expect(withLine(bytes) { $0.findAny(0x5B, 0x3A, 0x20, from: from, to: count) } == expected)
+        }
+    }
+
+    @Test func findLastAgreesWithLastIndex() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let alphabet: [UInt8] = [0x00, 0x01, 0x3B, 0x3C, 0x7F, 0x80, 0xBB, 0xFF]
+            let count = Int.random(in: 1..<60, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
+            let from = Int.random(in: 0...count, using: &generator)
+            let to = Int.random(in: from...count, using: &generator)
+            #expect(withLine(bytes) { $0.findLast(0x3B, from: from, to: to) } == bytes[from..<to].lastIndex(of: 0x3B))
+        }
+    }
+
+    @Test func rangesCountLeadingBytes() {
+        func count(_ bytes: [UInt8], _ lo: UInt8, _ hi: UInt8) -> Int {
+            ByteLine.leadingCount(ByteLine.inRange(bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }, lo, hi))
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let bytes = (0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let lo = UInt8.random(in: 0...0x7F, using: &generator)
+            let hi = UInt8.random(in: lo...0x7F, using: &generator)
+            let expected = bytes.firstIndex { !($0 >= lo && $0 <= hi) } ?? 8
+            #expect(count(bytes, lo, hi) == expected, "\(bytes) in \(lo)...\(hi)")
+        }
+        #expect(count(Array("0123xyz!".utf8), 0x30, 0x39) == 4)
+        #expect(count(Array("01234567".utf8), 0x30, 0x39) == 8)
+    }
+
+    @Test func findNeedleAgreesWithRange() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let alphabet = Array(", =ast".utf8)
+            let count = Int.random(in: 1..<120, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
+            let from = Int.random(in: 0...count, using: &generator)
+            let text = String(decoding: bytes, as: UTF8.self)
+            let expected = text.utf8.indices.dropFirst(from).first {
+                text.utf8[$0...].starts(with: ", ".utf8)
+            }.map { text.utf8.distance(from: text.utf8.startIndex, to: $0) }
+            #expect(withLine(bytes) { $0.find(", ", from: from) } == expected)
+        }
+    }
+
+    @Test func equalAgreesWithElementwise() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<1_000 {
+            let count = Int.random(in: 0..<40, using: &generator)
+            let a = (0..<count).map { _ in UInt8.random(in: 0...3, using: &generator) }
+            var b = a
+            if count > 0, Bool.random(using: &generator) {
+                b[Int.random(in: 0..<count, using: &generator)] ^= 1
+            }
+            let equal = a.withUnsafeBytes { x in b.withUnsafeBytes { y in
+                ByteLine.equal(x.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!,
+                               y.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count: count)
+            } }
+            #expect(equal == (a == b))
+        }
+    }
+
+    @Test func hasComparesEveryByte() {
+        let line = Array("postfix/submission/smtpd".utf8)
+        withLine(line) { b in
+            #expect(b.has("postfix/", at: 0))
+            #expect(b.has("submission/smtpd", at: 8))
+            #expect(!b.has("submission/smtpe", at: 8))
+            #expect(!b.has("xubmission/smtpd", at: 8))
+            #expect(!b.has("submission/smtpd/", at: 8))
+            #expect(b.has("smtpd", at: 19))
+            #expect(!b.has("smtpdx", at: 19))
+            #expect(b.has("p", at: 0))
+            #expect(!b.has("q", at: 0))
+        }
+    }
+
+    /// The string is what `String(decoding:as:)` makes, short (inline) or long, valid UTF-8 or not.
+    @Test func stringDecodesAsStringDecoding() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = Array("aZ09 <>@.".utf8) + [0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xFF, 0x80, 0xF0, 0x9F]
+        for _ in 0..<2_000 {
+            let count = Int.random(in: 0..<40, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
+            let made = bytes.withUnsafeBytes { ByteLine.string($0) }
+            let decoded = String(decoding: bytes, as: UTF8.self)
+            #expect(made == decoded)
+            #expect(Array(made.utf8) == Array(decoded.utf8))
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+@testable import Stages
+
+/// A `ParseMemo` may only save work: a sequence of lines parsed with one memo must give exactly the events that
+/// parsing each line on its own gives, whatever the lines before were.
+@Suite struct ParseMemoTests {
+    static let parser = PostfixParser(
+        resolver: TimestampResolver(now: 1_795_996_800_000_000, timeZone: TimeZone(identifier: "Europe/Berlin")!),
+        extraSyslogNames: ["mailer"], skipsUncorrelatedValues: true)
+
+    /// Neighbours that share some bytes of the stamp or host but not all, and values repeated line after line.
+    static let tricky = [
+        "Nov 29 19:20:24 mail postfix/qmgr[1]: 3F2A1B2C3D: from=<notifications@basecamp.example>, size=1, nrcpt=1 (queue active)",
+        "Nov 29 19:20:24 mail postfix/qmgr[1]: 3F2A1B2C3E: from=<notifications@basecamp.example>, size=2, nrcpt=1 (queue active)",
+        // The same second with a fraction, then a longer or shorter host, then a day written padded.
+        "Nov 29 19:20:24.5 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:24 mail2 postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:24 mai postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:24  mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:24 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov  2 19:20:24 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 2 19:20:24 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:24x mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:24",
+        "Nov 29 19:20:24 ",
+        "Nov 29 19:20:24 mail",
+        // RFC 3339 stamps: another offset, another fraction, a stamp longer than the memo holds.
+        "2026-11-29T19:50:18.465847+00:00 mail postfix/smtpd[2]: connect from a[192.0.2.1]",
+        "2026-11-29T19:50:18.465847+01:00 mail postfix/smtpd[2]: connect from a[192.0.2.1]",
+        "2026-11-29T19:50:18.465847+01:00 mail postfix/smtpd[2]: connect from a[192.0.2.1]",
+        "2026-11-29T19:50:18.4658471234567890123+01:00 mail postfix/smtpd[2]: connect from a[192.0.2.1]",
+        "2026-11-29T19:50:18.4658471234567890123+01:00 mail postfix/smtpd[2]: connect from a[192.0.2.1]",
+        "2026-11-29T19:50:18.4658471234567890124+01:00 mail postfix/smtpd[2]: connect from a[192.0.2.1]",
+        "2026-11-29T19:50:18Z mail postfix/smtpd[2]: connect from a[192.0.2.1]",
+        // A host longer than the memo holds, twice, then another one as long.
+        "Nov 29 19:20:25 mail.with.a.rather.long.name.example.com postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:25 mail.with.a.rather.long.name.example.com postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:25 mail.with.a.rather.long.name.example.org postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        // Shared values: relays and clients repeated, then one that differs only in its last byte.
+        "Nov 29 19:20:26 mail postfix/smtp[3]: 3F2A1B2C3D: to=<a@example.com>, relay=gmail-smtp-in.l.google.com[142.250.153.27]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=2.0.0, status=sent (250 2.0.0 OK)",
+        "Nov 29 19:20:26 mail postfix/smtp[3]: 3F2A1B2C3E: to=<b@example.com>, relay=gmail-smtp-in.l.google.com[142.250.153.27]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=2.0.0, status=sent (250 2.0.0 OK)",
+        "Nov 29 19:20:26 mail postfix/smtp[3]: 3F2A1B2C3F: to=<c@example.com>, relay=gmail-smtp-in.l.google.com[142.250.153.27]:26, delay=1, delays=0.1/0/0.5/0.4, dsn=2.0.0, status=sent (250 2.0.0 OK)",
+        "Nov 29 19:20:26 mail postfix/submission/smtpd[4]: 3F2A1B2C3D: client=app10.internal[10.0.1.20], sasl_method=PLAIN, sasl_username=x",
+        "Nov 29 19:20:26 mail postfix/submission/smtpd[4]: 3F2A1B2C3E: client=app10.internal[10.0.1.20]",
+        "Nov 29 19:20:26 mail postfix/cleanup[5]: 3F2A1B2C3D: info: header X-Mailstats-Hash: hey-1 from app10.internal[10.0.1.20]; from=<bounces+1@hey.example> to=<r@lake21.fr> proto=ESMTP helo=<app10.internal>",
+        "Nov 29 19:20:26 mail postfix/cleanup[5]: 3F2A1B2C3E: info: header X-Mailstats-Hash: hey-2 from app10.internal[10.0.1.20]; from=<bounces+1@hey.example> to=<s@lake21.fr> proto=ESMTP helo=<app10.internal>",
+        "Nov 29 19:20:26 mail postfix/smtpd[6]: NOQUEUE: reject: RCPT from unknown[198.51.100.9]: 554 5.7.1 <x@y>: Relay access denied; from=<spam@spam.example> to=<x@y> proto=ESMTP helo=<spam>",
+        "Nov 29 19:20:26 mail postfix/smtpd[6]: NOQUEUE: reject: RCPT from unknown[198.51.100.9]: 554 5.7.1 <x@y>: Relay access denied; from=<spam@spam.example> to=<x@y> proto=ESMTP helo=<spam>",
+        "Nov 29 19:20:26 mail postfix/pickup[7]: 3F2A1B2C3D: uid=33 from=<notifications@basecamp.example>",
+        "Nov 29 19:20:26 mail postfix/postscreen[8]: CONNECT from [192.0.2.1]:4242 to [192.0.2.2]:25",
+        "Nov 29 19:20:26 mail postfix/postsuper[9]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:26 mail postfix/verify[9]: something",
+        "Nov 29 19:20:26 mail mailer/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:26 mail dovecot: imap-login: Login: user=<a@example.com>",
+        "garbage",
+        "",
+    ]
+
+    func parseAll(_ lines: [[UInt8]], memo: inout ParseMemo) -> [PostfixEvent] {
+        lines.map { line in line.withUnsafeBytes { Self.parser.parse($0, memo: &memo) } }
+    }
+
+    func parseEach(_ lines: [[UInt8]]) -> [PostfixEvent] {
+        lines.map { line in line.withUnsafeBytes { Self.parser.parse($0) } }
+    }
+
+    @Test func memoNeverChangesAnEvent() {
+        let lines = Self.tricky.map { Array($0.utf8) }
+        var memo = ParseMemo()
+        let remembered = parseAll(lines, memo: &memo)
+        let alone = parseEach(lines)
+        #expect(remembered.count == alone.count)
+        for (index, pair) in zip(remembered, alone).enumerated() {
+            #expect(pair.0 == pair.1, "line \(index): \(Self.tricky[index])")
+        }
+        // Backwards too, so that each line follows other neighbours.
+        var backwards = ParseMemo()
+        #expect(parseAll(lines.reversed(), memo: &backwards) == alone.reversed())
+    }
+
+    @Test func invalidUTF8InSharedValuesIsReplacedAsWithoutMemo() {
+        let sender = Array("<notifications-".utf8) + [0xFF, 0xC3] + Array("@basecamp.example>".utf8)
+        let line = Array("Nov 29 19:20:24 mail postfix/qmgr[1]: 3F2A1B2C3D: from=".utf8) + sender
+            + Array(", size=1, nrcpt=1 (queue active)".utf8)
+        var memo = ParseMemo()
+        let events = parseAll([line, line, line], memo: &memo)
+        #expect(events == parseEach([line, line, line]))
+        guard case .queued(let value, _, _) = events[2].kind else {
+            Issue.record("expected queued, got \(events[2].kind)")
+            return
+        }
+        #expect(value == "notifications-\u{FFFD}\u{FFFD}@basecamp.example")
+    }
+
+    @Test func randomNeighboursGiveTheSameEvents() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = Self.tricky.map { Array($0.utf8) } + parseCases.map { Array($0.line.utf8) }
+        var lines: [[UInt8]] = []
+        for _ in 0..<3_000 {
+            var line = pieces.randomElement(using: &generator)!
+            // Now and then a byte changed, so that neighbours differ in one place.
+            if !line.isEmpty, Bool.random(using: &generator) {
+                let index = Int.random(in: 0..<line.count, using: &generator)
+                line[index] = [UInt8(ascii: "1"), UInt8(ascii: " "), UInt8(ascii: "."), 0xFF, UInt8(ascii: "a")]
+                    .randomElement(using: &generator)!
+            }
+            lines.append(line)
+        }
+        var memo = ParseMemo()
+        let remembered = parseAll(lines, memo: &memo)
+        let alone = parseEach(lines)
+        let first = remembered.indices.first { remembered[$0] != alone[$0] }
+        #expect(first == nil, "line \(first ?? 0): \(String(decoding: lines[first ?? 0], as: UTF8.self))")
+    }
+
+    @Test func sharedValuesAreOneString() {
+        let table = StringTable()
+        let text = Array("gmail-smtp-in.l.google.com[142.250.153.27]:25".utf8)
+        let first = text.withUnsafeBytes { table.string($0) }
+        let second = text.withUnsafeBytes { table.string($0) }
+        #expect(first == "gmail-smtp-in.l.google.com[142.250.153.27]:25")
+        #expect(second == first)
+        // One storage: the same bits, not only equal characters.
+        #expect(unsafeBitCast(first, to: (UInt64, UInt64).self) == unsafeBitCast(second, to: (UInt64, UInt64).self))
+        let other = Array("gmail-smtp-in.l.google.com[142.250.153.27]:26".utf8)
+        #expect(other.withUnsafeBytes { table.string($0) } == "gmail-smtp-in.l.google.com[142.250.153.27]:26")
+        #expect(text.withUnsafeBytes { table.string($0) } == first)
+        let short = Array("2.0.0".utf8)
+        #expect(short.withUnsafeBytes { table.string($0) } == "2.0.0")
+    }
+}
