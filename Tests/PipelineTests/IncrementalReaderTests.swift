@@ -1,18 +1,7 @@
 import Foundation
 import Pipeline
 import Testing
-
-/// A small deterministic generator so a failing rotation scenario can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// Plays syslog (appending lines, sometimes leaving half a line) and logrotate between runs.
 struct LogrotatePlayer {

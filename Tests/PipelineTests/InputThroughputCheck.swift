@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import Testing
+import TestSupport
 
 /// A by-hand throughput check of gzip + line splitting against `zcat > /dev/null`; not a unit test.
 ///

@@ -1,3 +1,4 @@
+import Foundation
 import Pipeline
 import Synchronization
 import Testing
@@ -54,5 +55,56 @@ import Testing
                 consume: { (_: Int) in }
             )
         }
+    }
+
+    @Test func consumeAndProduceErrorsAreThrown() async {
+        let next = Mutex(0)
+        await #expect(throws: Boom.self) {
+            try await orderedParallelMap(
+                window: 3,
+                produce: { () -> Int? in next.withLock { $0 += 1; return $0 } },
+                transform: { (item: Int) -> Int in item },
+                consume: { (item: Int) in if item == 40 { throw Boom() } }
+            )
+        }
+        let produced = Mutex(0)
+        await #expect(throws: Boom.self) {
+            try await orderedParallelMap(
+                window: 3,
+                produce: { () throws -> Int? in
+                    try produced.withLock { if $0 == 25 { throw Boom() }; $0 += 1; return $0 }
+                },
+                transform: { (item: Int) -> Int in item },
+                consume: { (_: Int) in }
+            )
+        }
+    }
+
+    /// The reader does not wait for `consume`: while the first result is being consumed, reading goes on until
+    /// the window is full. (With reads started by the consuming task, none began during `consume`.)
+    @Test func readsAheadWhileConsuming() async throws {
+        let window = 4
+        let produced = Mutex(0)
+        var readDuringFirstConsume = 0
+        var first = true
+        try await orderedParallelMap(
+            window: window,
+            produce: { () -> Int? in
+                produced.withLock { value in
+                    guard value < 20 else { return nil }
+                    value += 1
+                    return value
+                }
+            },
+            transform: { (item: Int) -> Int in item },
+            consume: { (_: Int) in
+                guard first else { return }
+                first = false
+                // Up to 10 s for the reader to fill the window; it takes microseconds when it runs ahead.
+                for _ in 0..<10_000 where produced.withLock({ $0 }) < window { usleep(1_000) }
+                readDuringFirstConsume = produced.withLock { $0 }
+            }
+        )
+        #expect(readDuringFirstConsume == window)
     }
 }

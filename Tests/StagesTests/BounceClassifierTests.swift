@@ -220,10 +220,26 @@ struct BounceClassifierTests {
         ("x.2.2", "5.2.2", true), ("x.2.2", "4.2.2", true), ("5.7.x", "5.7.26", true),
         ("5.1.1", "5.1.10", false), ("x.1.x", "4.4.1", false), ("x.1.10", "5.1.10", true),
         ("5.7.x", "5.7", false), ("5.7", "5.7.1", false), ("5.7.1", "5.7.1.", false), ("x.x.x", "5..1", true),
-        ("x.7.1", "5.7.1.2", false), ("X.7.1", "5.7.1", true),
+        ("x.7.1", "5.7.1.2", false), ("X.7.1", "5.7.1", true), ("5.7.x", "5.7.é", true), ("5.7.é", "5.7.é", true),
+        ("5.7.é", "5.7.e", false), ("x.7.1", "5.É.1", false), ("x.x.1", "5.É.1", true), ("5.7.1", "5.7.１", false),
     ])
     func codePatterns(pattern: String, code: String, matches: Bool) {
         #expect(BounceClassifier.codeMatches(pattern: pattern, code: code) == matches)
+    }
+
+    /// The outcome's status and codes decide before the text: the same text under another status or code is
+    /// another answer.
+    @Test func statusAndCodesComeBeforeTheText() {
+        let classifier = BounceClassifier()
+        let text = "host mx[192.0.2.1] said: mailbox unavailable"
+        #expect(classifier.classify(dsn: "5.1.1", replyCode: 550, response: text, status: "bounced").category == "bad_mailbox")
+        #expect(classifier.classify(dsn: "2.0.0", replyCode: 250, response: text, status: "bounced").category == "delivered")
+        #expect(classifier.classify(dsn: "5.1.1", replyCode: 550, response: text, status: "sent").category == "delivered")
+        #expect(classifier.classify(dsn: "5.7.1", replyCode: nil, response: "go away", status: "bounced").category == "policy")
+        #expect(classifier.classify(dsn: "5.7.1", replyCode: nil, response: "go away", status: "expired").category == "expired")
+        // Upper-case and non-ASCII codes take the general path and still match their patterns.
+        #expect(classifier.classify(dsn: "X.2.2", replyCode: nil, response: "", status: "bounced").category == "mailbox_full")
+        #expect(classifier.classify(dsn: "5.7.ü", replyCode: nil, response: "", status: "bounced").category == "auth")
     }
 
     @Test func wholeWordPhrases() {

@@ -3,8 +3,11 @@
 ///
 /// Why this shape: reading a log (decompression) is sequential, parsing is parallel, correlation is
 /// sequential again and must see lines in log order, so the output never depends on the number of workers.
-/// The producer runs in a child task (one read in flight at a time), the transforms in child tasks, and
-/// `consume` in the calling task. At most `window` items are read but not yet consumed, which bounds memory.
+/// At most `window` items are read but not yet consumed, which bounds memory.
+///
+/// The reader runs in a task of its own and reads ahead as long as the window has room: it does not wait for
+/// `consume`, which runs in the calling task. (When the calling task also started each read, no read began
+/// while `consume` ran, so the reader and the parse workers stood idle for part of every batch.)
 ///
 /// - Parameters:
 ///   - window: the most items read but not yet consumed (at least 2).
@@ -19,45 +22,62 @@ public func orderedParallelMap<Input: Sendable, Output: Sendable>(
     consume: (Output) throws -> Void
 ) async throws {
     let window = max(2, window)
-    try await withThrowingTaskGroup(of: OrderedStep<Input, Output>.self) { group in
-        var nextIndex = 0          // index the next produced item gets
-        var nextToConsume = 0      // index consume waits for
-        var pending: [Int: Output] = [:]
-        var reading = false
-        var finished = false
+    let (results, resultSink) = AsyncThrowingStream<OrderedResult<Output>, any Error>.makeStream()
+    // One token per free place in the window: the reader takes one before each read, `consume` gives one back.
+    let (permits, permitSink) = AsyncStream<Void>.makeStream()
+    for _ in 0..<window { permitSink.yield() }
 
-        func startRead() {
-            reading = true
-            group.addTask { .read(try produce()) }
-        }
-        startRead()
-        while let step = try await group.next() {
-            switch step {
-            case .read(let item):
-                reading = false
-                if let item {
-                    let index = nextIndex
-                    nextIndex += 1
-                    group.addTask { .transformed(index, try transform(item)) }
-                } else {
-                    finished = true
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask {
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { workers in
+                    var index = 0
+                    var tokens = permits.makeAsyncIterator()
+                    while await tokens.next() != nil {
+                        try Task.checkCancellation()
+                        guard let item = try produce() else { break }
+                        let itemIndex = index
+                        index += 1
+                        workers.addTask {
+                            // Straight to the consuming side: it waits for this item and would give no token back.
+                            do { resultSink.yield(.item(itemIndex, try transform(item))) } catch {
+                                resultSink.finish(throwing: error)
+                            }
+                        }
+                    }
+                    try Task.checkCancellation()
+                    resultSink.yield(.end(count: index))
+                    try await workers.waitForAll()
                 }
-            case .transformed(let index, let output):
-                pending[index] = output
-                while let ready = pending.removeValue(forKey: nextToConsume) {
-                    try consume(ready)
-                    nextToConsume += 1
-                }
-            }
-            if !finished, !reading, nextIndex - nextToConsume < window {
-                startRead()
+                resultSink.finish()
+            } catch {
+                resultSink.finish(throwing: error)
             }
         }
+
+        var pending: [Int: Output] = [:]
+        var nextToConsume = 0
+        var total: Int?
+        defer { permitSink.finish() }
+        for try await result in results {
+            switch result {
+            case .item(let index, let output): pending[index] = output
+            case .end(let count): total = count
+            }
+            while let ready = pending.removeValue(forKey: nextToConsume) {
+                try consume(ready)
+                nextToConsume += 1
+                permitSink.yield()
+            }
+            if let total, nextToConsume == total { break }
+        }
+        try await group.waitForAll()
     }
 }
 
-/// One finished child task of `orderedParallelMap`: a read, or a transformed item with its index.
-enum OrderedStep<Input: Sendable, Output: Sendable>: Sendable {
-    case read(Input?)
-    case transformed(Int, Output)
+/// What the reader's side hands to the consuming side: a transformed item with its index, or the number of
+/// items once the producer has ended.
+enum OrderedResult<Output: Sendable>: Sendable {
+    case item(Int, Output)
+    case end(count: Int)
 }

@@ -1,5 +1,3 @@
-import CZlib
-
 /// Puts a delivery outcome into a bounce category (`bad_mailbox`, `blocklisted`, …) and says whether it is hard.
 ///
 /// The decision follows the reply class first (2xx: `delivered`; 4xx soft, 5xx hard), then walks a rule table
@@ -9,27 +7,54 @@ import CZlib
 public struct BounceClassifier: Sendable {
     /// The table as given (phrases and codes are matched case-insensitively).
     public let rules: [BounceRule]
-    /// The table prepared for matching: phrases as lower-cased bytes, codes split into parts.
-    private let compiled: [CompiledRule]
+    /// The table prepared for matching, in one object: a classifier is copied wherever it is used, and a copy
+    /// then costs one retain rather than one per array.
+    private let tables: Tables
+
+    final class Tables: Sendable {
+        /// Codes split into parts (also as bytes when ASCII), per rule.
+        let compiled: [CompiledRule]
+        /// Every rule's phrases, as lower-cased bytes, found in one pass over a text.
+        let phrases: PhraseMatcher
+
+        init(compiled: [CompiledRule], phrases: PhraseMatcher) {
+            self.compiled = compiled
+            self.phrases = phrases
+        }
+    }
 
     struct CompiledRule: Sendable {
         var classes: [Int]
         var codes: [[Substring]]
-        var phrases: [(bytes: [UInt8], wholeWord: Bool)]
+        /// `codes` as ASCII bytes, nil when some pattern is not ASCII (then only the `Substring` path, with its
+        /// Unicode equality, gives the right answer).
+        var asciiCodes: [[[UInt8]]]?
+        var hasPhrases: Bool
+        /// The rule's outcome, copied here so a match reads nothing from `rules`.
+        var category: String
+        var hard: Bool?
     }
 
     public init(rules: [BounceRule] = BounceClassifier.defaultRules) {
         self.rules = rules
-        compiled = rules.map { rule in
-            CompiledRule(
-                classes: rule.classes,
-                codes: rule.codes.map { $0.lowercased().split(separator: ".", omittingEmptySubsequences: false) },
-                phrases: rule.phrases.map { phrase in
-                    let lower = Self.asciiLowercased(Array(phrase.utf8))
-                    let wholeWord = lower.count > 2 && lower.first == 0x20 && lower.last == 0x20
-                    return (wholeWord ? Array(lower.dropFirst().dropLast()) : lower, wholeWord)
-                })
-        }
+        let compiled = rules.map(Self.compile)
+        let phrases = PhraseMatcher(rules: rules.map { rule in
+            rule.phrases.map { phrase in
+                let lower = Self.asciiLowercased(Array(phrase.utf8))
+                let wholeWord = lower.count > 2 && lower.first == 0x20 && lower.last == 0x20
+                return (wholeWord ? Array(lower.dropFirst().dropLast()) : lower, wholeWord)
+            }
+        })
+        tables = Tables(compiled: compiled, phrases: phrases)
+    }
+
+    /// A rule's classes, codes (split into parts, and as bytes when ASCII) and outcome.
+    static func compile(_ rule: BounceRule) -> CompiledRule {
+        let codes = rule.codes.map { $0.lowercased().split(separator: ".", omittingEmptySubsequences: false) }
+        let ascii = codes.allSatisfy { $0.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } }
+        return CompiledRule(
+            classes: rule.classes, codes: codes, asciiCodes: ascii ? codes.map { $0.map { Array($0.utf8) } } : nil,
+            hasPhrases: !rule.phrases.isEmpty, category: rule.category, hard: rule.hard)
     }
 
     /// Classifies one outcome.
@@ -58,24 +83,37 @@ public struct BounceClassifier: Sendable {
         case 4: defaultHard = false
         default: defaultHard = status == "deferred" ? false : (status == "bounced" ? true : nil)
         }
-        // No array is built per call: the code's parts are ranges in a temporary (stack) buffer, found in one walk
-        // as `split` found them; the lower-cased text lives in another; the rules are read in place (iterating
-        // the array copied each rule, three retains).
-        let code = dsn?.lowercased() ?? ""
+        // No array is built per call: the lower-cased text and the rules' phrase verdicts live in temporary
+        // (stack) buffers; the code's parts are ranges found in one walk as `split` found them; the rules are read
+        // in place (iterating the array copied each rule, three retains).
+        // Codes are digits and dots: `lowercased()` (a new string) only when there is something to lower.
+        let code = dsn.map { $0.utf8.contains { (0x41...0x5A).contains($0) || $0 >= 0x80 } ? $0.lowercased() : $0 } ?? ""
         let response = response ?? ""
-        let found: Int? = Self.withParts(of: code) { allParts in
-            let parts = dsn == nil ? nil : allParts
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, response.utf8.count)) { buffer in
-                let end = Self.lowercase(response, into: buffer)
-                let text = UnsafeBufferPointer(rebasing: buffer[..<end])
-                return compiled.withUnsafeBufferPointer { rules in
-                    rules.indices.first {
-                        Self.matches(rules[$0], replyClass: replyClass, code: code, parts: parts, text: text)
+        let tables = self.tables
+        let found: Int? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, response.utf8.count)) {
+            buffer in
+            let end = Self.lowercase(response, into: buffer)
+            let text = UnsafeBufferPointer(rebasing: buffer[..<end])
+            return withUnsafeTemporaryAllocation(of: Bool.self, capacity: max(1, tables.compiled.count)) { phraseFound in
+                phraseFound.initialize(repeating: false)
+                tables.phrases.markRules(in: text, found: phraseFound)
+                let verdicts = UnsafeBufferPointer(phraseFound)
+                return Self.withCodeParts(of: code) { parts in
+                    let parts = dsn == nil ? nil : parts
+                    return tables.compiled.withUnsafeBufferPointer { rules in
+                        rules.indices.first {
+                            Self.matches(
+                                rules[$0], replyClass: replyClass, code: code, parts: parts,
+                                phraseFound: verdicts[$0])
+                        }
                     }
                 }
             }
         }
-        if let index = found { return (rules[index].category, rules[index].hard ?? defaultHard) }
+        if let index = found {
+            let rule = tables.compiled[index]
+            return (rule.category, rule.hard ?? defaultHard)
+        }
         return ("unknown", defaultHard)
     }
 
@@ -92,32 +130,77 @@ public struct BounceClassifier: Sendable {
         }
     }
 
-    /// Whether `rule` applies; `code` is the lower-cased enhanced status code.
+    /// Whether `rule` applies; `code` is the lower-cased enhanced status code, `phraseFound` whether one of the
+    /// rule's phrases is in the text.
     static func matches(
-        _ rule: CompiledRule, replyClass: Int?, code: String, parts: UnsafeBufferPointer<Range<String.Index>>?,
-        text: UnsafeBufferPointer<UInt8>
+        _ rule: CompiledRule, replyClass: Int?, code: String, parts: CodeParts?, phraseFound: Bool
     ) -> Bool {
         if !rule.classes.isEmpty {
             guard let replyClass, rule.classes.contains(replyClass) else { return false }
         }
         if !rule.codes.isEmpty {
-            guard let parts, rule.codes.contains(where: { partsMatch(pattern: $0, code: code, parts: parts) }) else {
-                return false
-            }
+            guard let parts, parts.matchAny(rule, code: code) else { return false }
         }
-        if !rule.phrases.isEmpty {
-            guard rule.phrases.contains(where: { phraseMatches($0.bytes, wholeWord: $0.wholeWord, in: text) }) else {
-                return false
-            }
-        }
+        if rule.hasPhrases && !phraseFound { return false }
         return true
     }
 
-    /// `x.2.2` matches `4.2.2` and `5.2.2`; `5.7.x` matches any `5.7.N`.
+    /// A code's parts, as `split(separator: ".", omittingEmptySubsequences: false)` gives them: byte ranges of an
+    /// ASCII code, else ranges of its characters.
+    enum CodeParts {
+        case ascii(UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Range<Int>>)
+        /// Not ASCII: the parts are found per pattern check, by characters.
+        case unicode
+
+        /// Whether one of `rule`'s code patterns matches.
+        func matchAny(_ rule: CompiledRule, code: String) -> Bool {
+            switch self {
+            case .ascii(let bytes, let parts):
+                // An ASCII code can equal a pattern only byte for byte when the pattern is ASCII too.
+                guard let patterns = rule.asciiCodes else { fallthrough }
+                return patterns.contains { pattern in
+                    guard pattern.count == parts.count else { return false }
+                    for (p, range) in zip(pattern, parts) where !(p.count == 1 && p[0] == UInt8(ascii: "x")) {
+                        guard p.count == range.count, p.elementsEqual(bytes[range]) else { return false }
+                    }
+                    return true
+                }
+            case .unicode:
+                return BounceClassifier.withParts(of: code) { parts in
+                    rule.codes.contains { partsMatch(pattern: $0, code: code, parts: parts) }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with `code`'s parts: byte ranges when it is ASCII (no walk by characters), else the general
+    /// form.
+    static func withCodeParts<Result>(of code: String, _ body: (CodeParts) -> Result) -> Result {
+        var code = code
+        let ascii: Result?? = code.withUTF8 { bytes -> Result? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: bytes.count + 1) { buffer in
+                var count = 0
+                var start = 0
+                for index in bytes.indices where bytes[index] == UInt8(ascii: ".") {
+                    buffer[count] = start..<index
+                    count += 1
+                    start = index + 1
+                }
+                buffer[count] = start..<bytes.count
+                count += 1
+                return body(.ascii(bytes, UnsafeBufferPointer(rebasing: buffer[..<count])))
+            }
+        }
+        if let ascii, let result = ascii { return result }
+        return body(.unicode)
+    }
+
+    /// `x.2.2` matches `4.2.2` and `5.2.2`; `5.7.x` matches any `5.7.N`. Decided as `classify` decides it.
     static func codeMatches(pattern: String, code: String) -> Bool {
-        partsMatch(
-            pattern: pattern.lowercased().split(separator: ".", omittingEmptySubsequences: false),
-            code: code.lowercased())
+        let rule = compile(BounceRule(codes: [pattern], category: ""))
+        let code = code.lowercased()
+        return withCodeParts(of: code) { $0.matchAny(rule, code: code) }
     }
 
     /// `partsMatch` on a whole code (its parts found here).
@@ -154,29 +237,17 @@ public struct BounceClassifier: Sendable {
         return true
     }
 
-    /// Case-insensitive containment; a phrase written ` word ` in the table must stand as a whole word.
+    /// Case-insensitive containment; a phrase written ` word ` in the table must stand as a whole word. The
+    /// classifier's own matching (`PhraseMatcher`) on one phrase, for tests and callers outside the table.
     static func phraseMatches(_ phrase: String, in text: String) -> Bool {
         let lower = asciiLowercased(Array(phrase.utf8))
         let wholeWord = lower.count > 2 && lower.first == 0x20 && lower.last == 0x20
-        return asciiLowercased(Array(text.utf8)).withUnsafeBufferPointer { hay in
-            phraseMatches(wholeWord ? Array(lower.dropFirst().dropLast()) : lower, wholeWord: wholeWord, in: hay)
+        let matcher = PhraseMatcher(rules: [[(wholeWord ? Array(lower.dropFirst().dropLast()) : lower, wholeWord)]])
+        var found = false
+        asciiLowercased(Array(text.utf8)).withUnsafeBufferPointer { hay in
+            withUnsafeMutablePointer(to: &found) { matcher.markRules(in: hay, found: UnsafeMutableBufferPointer(start: $0, count: 1)) }
         }
-    }
-
-    /// - Complexity: O(text length × needle length) worst case; texts are a few hundred bytes.
-    static func phraseMatches(_ needle: [UInt8], wholeWord: Bool, in hay: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !needle.isEmpty, hay.count >= needle.count else { return false }
-        var start = 0
-        while start + needle.count <= hay.count {
-            guard let index = firstIndex(of: needle, in: hay, from: start) else { return false }
-            if !wholeWord { return true }
-            let before = index == 0 ? nil : hay[index - 1]
-            let afterIndex = index + needle.count
-            let after = afterIndex < hay.count ? hay[afterIndex] : nil
-            if !isAlphanumeric(before) && !isAlphanumeric(after) { return true }
-            start = index + 1
-        }
-        return false
+        return found
     }
 
     /// Writes `text`'s bytes ASCII-lower-cased into `buffer` (at least as long) and returns how many.
@@ -199,23 +270,5 @@ public struct BounceClassifier: Sendable {
 
     static func asciiLowercased(_ bytes: [UInt8]) -> [UInt8] {
         bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
-    }
-
-    /// glibc's `memmem` (two-way search with SIMD), not a byte loop: this runs for every phrase of the table.
-    private static func firstIndex(of needle: [UInt8], in hay: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        guard start <= hay.count - needle.count else { return nil }
-        return needle.withUnsafeBufferPointer { needle in
-            guard let base = hay.baseAddress, let found = czlib_memmem(
-                base + start, hay.count - start, needle.baseAddress, needle.count)
-            else { return nil }
-            return found.assumingMemoryBound(to: UInt8.self) - base
-        }
-    }
-
-    private static func isAlphanumeric(_ byte: UInt8?) -> Bool {
-        guard let byte else { return false }
-        return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-            || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 }

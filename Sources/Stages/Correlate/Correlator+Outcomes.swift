@@ -41,8 +41,8 @@ extension Correlator {
         case .bounced, .undeliverable: status = "bounced"
         case .expired: status = "expired"
         }
-        let category = categories.category(
-            dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response, status: status)
+        let category = classifier.classify(
+            dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response, status: status).category
         let identity = self.identity(of: m)
         // Once for both records of a final outcome.
         let domain = Self.domain(of: delivery.recipient)

@@ -33,8 +33,6 @@ public struct Correlator: Sendable {
     var stats = CorrelatorRunStats()
     /// Shares repeated strings between messages; not part of the state (it only saves memory).
     var interner = StringInterner()
-    /// Categories already decided for an outcome's text; not part of the state (it only saves time).
-    var categories: BounceClassificationCache
 
     /// How long after `removed` further lines for that queue id still belong to the finished message (µs).
     static let lateLineGrace: Int64 = 1_000_000
@@ -51,7 +49,6 @@ public struct Correlator: Sendable {
         self.config = config
         self.compiled = try CompiledCorrelatorConfig(config)
         self.classifier = classifier
-        self.categories = BounceClassificationCache(classifier: classifier)
         let messages = MessageTable(state.messages)
         self.messages = messages
         self.latestEventTime = state.latestEventTime

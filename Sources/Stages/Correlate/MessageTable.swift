@@ -141,52 +141,22 @@ struct MessageTable: Sendable {
         buckets = fresh
     }
 
-    /// The key's bytes folded 8 at a time with a multiply and a rotation, then a 64-bit finaliser (murmur3's) so
-    /// that both halves are well mixed: the low bits pick the bucket, the high ones are the tag.
+    /// The key's bytes folded with `ByteFold` (queue id first, then host) and finalised.
     @inline(__always)
     static func hash(host: String, queueId: String) -> UInt64 {
-        var h = fold(queueId, into: 0x9E37_79B9_7F4A_7C15)
-        h = fold(host, into: h)
-        h ^= h >> 33
-        h &*= 0xff51_afd7_ed55_8ccd
-        h ^= h >> 33
-        h &*= 0xc4ce_b9fe_1a85_ec53
-        h ^= h >> 33
-        return h
+        ByteFold.finalize(fold(host, into: fold(queueId, into: ByteFold.seed)))
     }
 
     @inline(__always)
     private static func fold(_ text: String, into seed: UInt64) -> UInt64 {
-        if let folded = text.utf8.withContiguousStorageIfAvailable({ fold(UnsafeRawBufferPointer($0), into: seed) }) {
+        if let folded = text.utf8.withContiguousStorageIfAvailable({
+            ByteFold.fold(UnsafeRawBufferPointer($0), into: seed)
+        }) {
             return folded
         }
         // Not reached for native and small strings; the same bytes give the same hash either way.
-        return Array(text.utf8).withUnsafeBytes { fold($0, into: seed) }
+        return Array(text.utf8).withUnsafeBytes { ByteFold.fold($0, into: seed) }
     }
-
-    @inline(__always)
-    private static func fold(_ raw: UnsafeRawBufferPointer, into seed: UInt64) -> UInt64 {
-        let k: UInt64 = 0x87c3_7b91_1142_53d5
-        var h = seed ^ UInt64(raw.count)
-        var i = 0
-        while i + 8 <= raw.count {
-            h = ((h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k).rotateLeft(31)
-            i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < raw.count {
-            tail |= UInt64(raw[i]) << shift
-            shift += 8
-            i += 1
-        }
-        return ((h ^ tail) &* k).rotateLeft(31)
-    }
-}
-
-extension UInt64 {
-    @inline(__always)
-    fileprivate func rotateLeft(_ count: UInt64) -> UInt64 { self << count | self >> (64 - count) }
 }
 
 extension MessageState {
