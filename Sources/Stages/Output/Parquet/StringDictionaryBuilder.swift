@@ -33,6 +33,12 @@ struct StringDictionaryBuilder {
         var builder = StringDictionaryBuilder(expectedEntries: min(n, 4096))
         var indices = [UInt32](repeating: 0, count: n)
         var entriesInSample: Int?
+        // The rules of `accepts` on the entry count can only get worse as values come in, so a chunk that
+        // breaks one is refused right then (high-cardinality columns like recipients and responses were
+        // hashed up to value 8192, or to the end, before): more than half the values distinct, more than
+        // `maxEntries`, or (chunks of more than 8192 values) more than 4096 distinct among the first 8192.
+        let entryLimit = min(maxEntries, max(1, n / 2))
+        let sampleLimit = n > 8192 ? min(entryLimit, 4096) : entryLimit
         let ok = bytes.withUnsafeBytes { raw -> Bool in
             offsets.withUnsafeBufferPointer { off in
                 indices.withUnsafeMutableBufferPointer { out in
@@ -41,11 +47,7 @@ struct StringDictionaryBuilder {
                     var previousLength = -1
                     var previousIndex: UInt32 = 0
                     for i in 0..<n {
-                        if i == 8192 {
-                            entriesInSample = builder.count
-                            // The sample rule, applied as soon as it can be.
-                            if builder.count > 4096 { return false }
-                        }
+                        if i == 8192 { entriesInSample = builder.count }
                         let start = off[i]
                         let length = off[i + 1] - start
                         if length == previousLength
@@ -60,7 +62,9 @@ struct StringDictionaryBuilder {
                         previousStart = start
                         previousLength = length
                         previousIndex = index
-                        if builder.count > maxEntries || builder.entryBytes.count > maxBytes { return false }
+                        if builder.count > (i < 8192 ? sampleLimit : entryLimit) || builder.entryBytes.count > maxBytes {
+                            return false
+                        }
                     }
                     return ParquetChunkDictionary.accepts(
                         values: n, entries: builder.count, bytes: builder.entryBytes.count,
