@@ -9,7 +9,8 @@ import Testing
 /// -Xswiftc -enable-testing --filter OutputSideBenchmarkTests`; `MAILSTATS_BENCH_DAY` picks the day, by default
 /// the one with the most deliveries).
 ///
-/// The day's rows are read back and put in log order (by time) before timing; then, in thread CPU time (best of
+/// The day's rows are read back, put in log order (by time) and their hosts, senders and relays shared as the
+/// correlator shares them, before timing; then, in thread CPU time (best of
 /// `MAILSTATS_BENCH_REPEAT`): the records into day tables (`DayBuffers.add`), sorting each table, writing its
 /// file (encoding on this thread only, so the clock sees all of it; the bytes are the same), and the day's
 /// summary from the tables. Each step's own best is reported, and the best total.
@@ -23,8 +24,22 @@ import Testing
         let days = try source.days(.deliveries)
         let sizes = try days.map { (day: $0, rows: try source.readDeliveries(day: $0).count) }
         let day = try environment["MAILSTATS_BENCH_DAY"] ?? #require(sizes.max { $0.rows < $1.rows }).day
-        let deliveries = try source.readDeliveries(day: day).sorted { $0.finishedAt < $1.finishedAt }
-        let attempts = try source.readAttempts(day: day).sorted { $0.attemptedAt < $1.attemptedAt }
+        // The correlator shares one buffer among equal hosts, senders and relays (`StringInterner`); the
+        // strings read back are each in a buffer of their own.
+        var interner = StringInterner()
+        let deliveries = try source.readDeliveries(day: day).sorted { $0.finishedAt < $1.finishedAt }.map {
+            var record = $0
+            record.host = interner.intern(record.host)
+            record.sender = interner.intern(record.sender)
+            record.relay = interner.intern(record.relay)
+            return record
+        }
+        let attempts = try source.readAttempts(day: day).sorted { $0.attemptedAt < $1.attemptedAt }.map {
+            var record = $0
+            record.host = interner.intern(record.host)
+            record.relay = interner.intern(record.relay)
+            return record
+        }
         let rejects = try source.readRejects(day: day).sorted { $0.rejectedAt < $1.rejectedAt }
         let out = try makeTemporaryDirectory("output-bench")
         var store = DatasetStore(root: out, timeZone: utc)
@@ -33,12 +48,13 @@ import Testing
         var best = (total: Double.infinity, add: Double.infinity, sort: Double.infinity, write: Double.infinity,
                     summary: Double.infinity)
         for _ in 0..<repeats {
-            var output = CorrelatorOutput(deliveries: deliveries, attempts: attempts, rejects: rejects)
+            // Arrays of their own, as the correlator hands over (`DayBuffers.add` moves the records out of them).
+            let output = CorrelatorOutput(
+                deliveries: deliveries.map { $0 }, attempts: attempts.map { $0 }, rejects: rejects.map { $0 })
             var buffers = DayBuffers(partPrefix: "bench", flushRows: Int.max, timeZone: utc)
             let t0 = ThreadCPUClock.seconds()
-            _ = buffers.add(output)
+            _ = buffers.add(consume output)
             let t1 = ThreadCPUClock.seconds()
-            output = CorrelatorOutput()
             let tables = try #require(buffers.drain().first).tables
             #expect(tables.count == deliveries.count + attempts.count + rejects.count)
             var sort = 0.0
