@@ -69,7 +69,15 @@ public struct RowTable<R: ParquetRecord>: Sendable {
 
     /// - Complexity: O(1) amortised: each plain string's bytes are copied once, each dictionary value hashed once.
     public mutating func append(_ row: R) {
-        R.append(row, to: &self)
+        var row = row
+        withUnsafeMutablePointer(to: &row) { R.append(UnsafeMutableBufferPointer(start: $0, count: 1), to: &self) }
+    }
+
+    /// Appends `rows` column by column, moving their strings out (see `ParquetRecord.append(_:to:)`): the
+    /// rows are left with empty strings, to be dropped.
+    /// - Complexity: O(rows + bytes), as appending them one by one.
+    public mutating func append(movingFrom rows: UnsafeMutableBufferPointer<R>) {
+        R.append(rows, to: &self)
     }
 
     // MARK: Values, called by `R.append(_:to:)` once per column, in schema order.
