@@ -30,15 +30,17 @@ struct StringDictionaryBuilder {
     /// gzip does as well at lower cost). Stops early once a rule that can only get worse is broken.
     static func build(bytes: [UInt8], offsets: [Int], maxEntries: Int, maxBytes: Int) -> ParquetChunkDictionary? {
         let n = offsets.count - 1
-        var builder = StringDictionaryBuilder(expectedEntries: min(n, 4096))
-        var indices = [UInt32](repeating: 0, count: n)
-        var entriesInSample: Int?
         // The rules of `accepts` on the entry count can only get worse as values come in, so a chunk that
         // breaks one is refused right then (high-cardinality columns like recipients and responses were
         // hashed up to value 8192, or to the end, before): more than half the values distinct, more than
         // `maxEntries`, or (chunks of more than 8192 values) more than 4096 distinct among the first 8192.
         let entryLimit = min(maxEntries, max(1, n / 2))
         let sampleLimit = n > 8192 ? min(entryLimit, 4096) : entryLimit
+        // Room for one entry past the sample limit, so that a chunk refused there is refused without first
+        // growing (rehashing) the table.
+        var builder = StringDictionaryBuilder(expectedEntries: min(n, sampleLimit + 1))
+        var indices = [UInt32](repeating: 0, count: n)
+        var entriesInSample: Int?
         let ok = bytes.withUnsafeBytes { raw -> Bool in
             offsets.withUnsafeBufferPointer { off in
                 indices.withUnsafeMutableBufferPointer { out in
