@@ -172,7 +172,7 @@ extension DaySummaryBuilder {
         /// strings: 8 bytes per message instead of about 40 plus two strings' storage, over a day's hundreds
         /// of thousands of messages. Two messages of one day colliding is about n²/2⁶⁵ likely (about 10⁻⁹ for
         /// 200,000 messages), and would undercount `messages` by one.
-        var messages = Set<UInt64>()
+        var messages = MessageKeySet()
         /// The size of `messages` when it was dropped by `seal`.
         var sealedMessages = 0
         var totals = DaySummary.Totals()
@@ -226,7 +226,7 @@ extension DaySummaryBuilder {
         /// Keeps the message count, the top domains and the delay percentiles only.
         mutating func seal(topDomains: Int) {
             sealedMessages += messages.count
-            messages = []
+            messages = MessageKeySet()
             domains = Dictionary(uniqueKeysWithValues: rankedDomains().prefix(topDomains).map { ($0.domain, $0) })
             delays.seal()
         }

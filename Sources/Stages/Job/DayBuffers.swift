@@ -41,40 +41,48 @@ struct DayBuffers {
 
     /// Adds the records to their days' tables.
     ///
-    /// The records are moved out of the arrays (which `output` should hold the only reference to), so each
-    /// is appended as an owned value: appending one read in place from an array copied it, a retain and a
-    /// release per string field, about a fifth of the cost of this step.
+    /// Each run of consecutive records of one day goes to its table in one call, which appends it column by
+    /// column and moves the strings out of the records (see `ParquetRecord.append(_:to:)`); what is left of
+    /// the records is freed with their arrays.
     /// - Returns: the days to publish now, oldest first.
     /// - Complexity: O(n) in the records (their bytes are copied into columns once), plus the flushes.
     mutating func add(_ output: consuming CorrelatorOutput) -> [Flush] {
         buffered += output.deliveries.count + output.attempts.count + output.rejects.count
-        var deliveries: [DeliveryRecord] = []
-        var attempts: [AttemptRecord] = []
-        var rejects: [RejectRecord] = []
-        swap(&deliveries, &output.deliveries)
-        swap(&attempts, &output.attempts)
-        swap(&rejects, &output.rejects)
-        // Three copies of one loop: a generic one taking the append as a closure copied every record again.
-        // popLast then yields the records in order. Reversed through a buffer pointer, whose swaps move the
-        // records; Array's own `reverse()` copied them (a retain and release per string).
-        deliveries.withUnsafeMutableBufferPointer { $0.reverse() }
         var current: (day: Int64, tables: DayTables)?
-        while let record = deliveries.popLast() {
-            let day = calendar.dayNumber(ofMicros: record.finishedAt)
-            if day != current?.day { switchDay(&current, to: day) }
-            current!.tables.deliveries.append(record)
+        // Three copies of one loop: a generic one needs the table and the time as closures or key paths, which
+        // cost more than the loop.
+        output.deliveries.withUnsafeMutableBufferPointer { rows in
+            var start = 0
+            while start < rows.count {
+                let day = calendar.dayNumber(ofMicros: rows[start].finishedAt)
+                var end = start + 1
+                while end < rows.count && calendar.dayNumber(ofMicros: rows[end].finishedAt) == day { end += 1 }
+                if day != current?.day { switchDay(&current, to: day) }
+                current!.tables.deliveries.append(movingFrom: UnsafeMutableBufferPointer(rebasing: rows[start..<end]))
+                start = end
+            }
         }
-        attempts.withUnsafeMutableBufferPointer { $0.reverse() }
-        while let record = attempts.popLast() {
-            let day = calendar.dayNumber(ofMicros: record.attemptedAt)
-            if day != current?.day { switchDay(&current, to: day) }
-            current!.tables.attempts.append(record)
+        output.attempts.withUnsafeMutableBufferPointer { rows in
+            var start = 0
+            while start < rows.count {
+                let day = calendar.dayNumber(ofMicros: rows[start].attemptedAt)
+                var end = start + 1
+                while end < rows.count && calendar.dayNumber(ofMicros: rows[end].attemptedAt) == day { end += 1 }
+                if day != current?.day { switchDay(&current, to: day) }
+                current!.tables.attempts.append(movingFrom: UnsafeMutableBufferPointer(rebasing: rows[start..<end]))
+                start = end
+            }
         }
-        rejects.withUnsafeMutableBufferPointer { $0.reverse() }
-        while let record = rejects.popLast() {
-            let day = calendar.dayNumber(ofMicros: record.rejectedAt)
-            if day != current?.day { switchDay(&current, to: day) }
-            current!.tables.rejects.append(record)
+        output.rejects.withUnsafeMutableBufferPointer { rows in
+            var start = 0
+            while start < rows.count {
+                let day = calendar.dayNumber(ofMicros: rows[start].rejectedAt)
+                var end = start + 1
+                while end < rows.count && calendar.dayNumber(ofMicros: rows[end].rejectedAt) == day { end += 1 }
+                if day != current?.day { switchDay(&current, to: day) }
+                current!.tables.rejects.append(movingFrom: UnsafeMutableBufferPointer(rebasing: rows[start..<end]))
+                start = end
+            }
         }
         if let current { days[current.day] = current.tables }
         var flushes: [Flush] = []

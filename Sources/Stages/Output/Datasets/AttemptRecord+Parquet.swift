@@ -21,20 +21,21 @@ extension AttemptRecord: ParquetRecord {
 
     public var partitionTime: Int64 { attemptedAt }
 
-    public static func append(_ row: AttemptRecord, to t: inout RowTable<AttemptRecord>) {
-        t.append(row.host, at: 0)
-        t.append(row.queueId, at: 1)
-        t.append(row.hash, at: 2)
-        t.append(row.app, at: 3)
-        t.append(row.recipient, at: 4)
-        t.append(row.recipientDomain, at: 5)
-        t.append(row.attemptedAt as Int64?, at: 6)
-        t.append(row.status, at: 7)
-        t.append(row.dsn, at: 8)
-        t.append(row.relay, at: 9)
-        t.append(row.response, at: 10)
-        t.append(row.category, at: 11)
-        t.append(row.delaySeconds, at: 12)
+    /// Column by column, moving each string out of its row (see `ParquetRecord.append(_:to:)`).
+    public static func append(_ rows: UnsafeMutableBufferPointer<AttemptRecord>, to t: inout RowTable<AttemptRecord>) {
+        for i in rows.indices { t.append(take(&rows[i].host), at: 0) }
+        for i in rows.indices { t.append(take(&rows[i].queueId), at: 1) }
+        for i in rows.indices { t.append(take(&rows[i].hash), at: 2) }
+        for i in rows.indices { t.append(take(&rows[i].app), at: 3) }
+        for i in rows.indices { t.append(take(&rows[i].recipient), at: 4) }
+        for i in rows.indices { t.append(take(&rows[i].recipientDomain), at: 5) }
+        for i in rows.indices { t.append(rows[i].attemptedAt as Int64?, at: 6) }
+        for i in rows.indices { t.append(take(&rows[i].status), at: 7) }
+        for i in rows.indices { t.append(take(&rows[i].dsn), at: 8) }
+        for i in rows.indices { t.append(take(&rows[i].relay), at: 9) }
+        for i in rows.indices { t.append(take(&rows[i].response), at: 10) }
+        for i in rows.indices { t.append(take(&rows[i].category), at: 11) }
+        for i in rows.indices { t.append(rows[i].delaySeconds, at: 12) }
     }
 
     public static func records(

@@ -17,16 +17,17 @@ extension RejectRecord: ParquetRecord {
 
     public var partitionTime: Int64 { rejectedAt }
 
-    public static func append(_ row: RejectRecord, to t: inout RowTable<RejectRecord>) {
-        t.append(row.host, at: 0)
-        t.append(row.rejectedAt as Int64?, at: 1)
-        t.append(row.client, at: 2)
-        t.append(row.sender, at: 3)
-        t.append(row.recipient, at: 4)
-        t.append(row.recipientDomain, at: 5)
-        t.append(row.code, at: 6)
-        t.append(row.dsn, at: 7)
-        t.append(row.response, at: 8)
+    /// Column by column, moving each string out of its row (see `ParquetRecord.append(_:to:)`).
+    public static func append(_ rows: UnsafeMutableBufferPointer<RejectRecord>, to t: inout RowTable<RejectRecord>) {
+        for i in rows.indices { t.append(take(&rows[i].host), at: 0) }
+        for i in rows.indices { t.append(rows[i].rejectedAt as Int64?, at: 1) }
+        for i in rows.indices { t.append(take(&rows[i].client), at: 2) }
+        for i in rows.indices { t.append(take(&rows[i].sender), at: 3) }
+        for i in rows.indices { t.append(take(&rows[i].recipient), at: 4) }
+        for i in rows.indices { t.append(take(&rows[i].recipientDomain), at: 5) }
+        for i in rows.indices { t.append(rows[i].code, at: 6) }
+        for i in rows.indices { t.append(take(&rows[i].dsn), at: 7) }
+        for i in rows.indices { t.append(take(&rows[i].response), at: 8) }
     }
 
     public static func records(

@@ -18,11 +18,14 @@ extension RowTable {
             return SortColumn(values, dense: dense)
         }
         guard let lead = keys.first else { return Array(0..<count) }
+        let rest = Array(keys.dropFirst())
         var keyed = (0..<count).map { (key: lead.key(row: $0), index: $0) }
         keyed.sort { x, y in
             let c = x.key.compare(y.key)
             if c != 0 { return c < 0 }
-            for column in keys {
+            let l = lead.compareWithEqualKeys(x.index, y.index)
+            if l != 0 { return l < 0 }
+            for column in rest {
                 let c = column.compare(x.index, y.index)
                 if c != 0 { return c < 0 }
             }
@@ -76,6 +79,26 @@ final class SortColumn {
         }
     }
 
+    /// `compare` for two rows whose `key`s are equal. Most ties are rows of one message (same hash): two
+    /// strings of the same length up to 32 bytes, or two non-null integers, are then equal without reading
+    /// their bytes again.
+    func compareWithEqualKeys(_ i: Int, _ j: Int) -> Int {
+        let a = value(i)
+        let b = value(j)
+        if a >= 0 && b >= 0 {
+            switch column.kind {
+            case .string:
+                let length = column.stringOffsets[a + 1] - column.stringOffsets[a]
+                if length <= 32 && length == column.stringOffsets[b + 1] - column.stringOffsets[b] { return 0 }
+            case .int32, .int64, .timestampMicros:
+                return 0
+            case .double, .boolean:
+                break
+            }
+        }
+        return compare(i, j)
+    }
+
     /// Words that order like `compare` wherever they differ: the first 32 bytes of a string (zero-padded,
     /// so null, "" and "\0…" tie and fall back to `compare`), or a number mapped to an unsigned word.
     func key(row: Int) -> ParquetSortKey {
@@ -84,18 +107,19 @@ final class SortColumn {
         switch column.kind {
         case .string:
             let start = column.stringOffsets[v]
-            let end = column.stringOffsets[v + 1]
-            return column.stringBytes.withUnsafeBufferPointer { bytes in
-                func word(_ offset: Int) -> UInt64 {
-                    var value: UInt64 = 0
-                    for k in 0..<8 {
-                        let p = start + offset + k
-                        value = value << 8 | UInt64(p < end ? bytes[p] : 0)
+            let length = min(32, column.stringOffsets[v + 1] - start)
+            // The first 32 bytes, zero-padded, read as four big-endian words.
+            var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            if length > 0 {
+                column.stringBytes.withUnsafeBytes { bytes in
+                    withUnsafeMutableBytes(of: &words) {
+                        $0.baseAddress!.copyMemory(from: bytes.baseAddress! + start, byteCount: length)
                     }
-                    return value
                 }
-                return ParquetSortKey(word(0), word(8), word(16), word(24))
             }
+            return ParquetSortKey(
+                UInt64(bigEndian: words.0), UInt64(bigEndian: words.1), UInt64(bigEndian: words.2),
+                UInt64(bigEndian: words.3))
         case .int32: return ParquetSortKey(ParquetSortKey.word(Int64(column.int32Values[v])), 0, 0, 0)
         case .int64, .timestampMicros: return ParquetSortKey(ParquetSortKey.word(column.int64Values[v]), 0, 0, 0)
         case .double, .boolean: return ParquetSortKey(0, 0, 0, 0)

@@ -69,7 +69,15 @@ public struct RowTable<R: ParquetRecord>: Sendable {
 
     /// - Complexity: O(1) amortised: each plain string's bytes are copied once, each dictionary value hashed once.
     public mutating func append(_ row: R) {
-        R.append(row, to: &self)
+        var row = row
+        withUnsafeMutablePointer(to: &row) { R.append(UnsafeMutableBufferPointer(start: $0, count: 1), to: &self) }
+    }
+
+    /// Appends `rows` column by column, moving their strings out (see `ParquetRecord.append(_:to:)`): the
+    /// rows are left with empty strings, to be dropped.
+    /// - Complexity: O(rows + bytes), as appending them one by one.
+    public mutating func append(movingFrom rows: UnsafeMutableBufferPointer<R>) {
+        R.append(rows, to: &self)
     }
 
     // MARK: Values, called by `R.append(_:to:)` once per column, in schema order.
@@ -171,105 +179,6 @@ public struct RowTable<R: ParquetRecord>: Sendable {
     /// The rows back as records, in table order.
     public func records(path: String = "") throws -> [R] {
         try R.records(from: columns, schema: R.parquetSchema, path: path)
-    }
-}
-
-/// A string column kept as an id per row (-1 for null) into its distinct values.
-///
-/// The values are interned with an open-addressing table over their UTF-8 bytes (the hash of
-/// `StringDictionaryBuilder`, 8 bytes at a time) rather than a `[String: Int32]`: a Swift dictionary hashes
-/// every value with SipHash and keeps a second copy of each distinct string, and this append ran once per
-/// dictionary column of every row of the run.
-struct DictionaryColumn: Sendable {
-    /// The distinct values, in order of first appearance.
-    private(set) var entries: ParquetColumnBuffer
-    private(set) var ids: [Int32] = []
-    /// Per slot: the entry id + 1 (0 = empty) in the low 32 bits, the hash's high 32 bits above, so that a
-    /// probe rarely reads the entries themselves.
-    private var slots = [UInt64](repeating: 0, count: 64)
-    /// The id appended last: consecutive rows often repeat a value (one host, a message's recipients), and
-    /// comparing bytes with it is cheaper than hashing.
-    private var lastId: Int32 = -1
-
-    init(column: ParquetColumn) {
-        entries = ParquetColumnBuffer(column: column)
-    }
-
-    var count: Int { ids.count }
-
-    mutating func reserveCapacity(_ rows: Int) {
-        ids.reserveCapacity(rows)
-    }
-
-    mutating func append(_ value: String?) {
-        guard let value else {
-            ids.append(-1)
-            return
-        }
-        append(value)
-    }
-
-    mutating func append(_ value: String) {
-        // Borrow the bytes in place (native and small strings are contiguous); others are copied once.
-        let id = value.utf8.withContiguousStorageIfAvailable { intern($0) } ?? intern(Array(value.utf8))
-        ids.append(id)
-    }
-
-    private mutating func intern(_ bytes: [UInt8]) -> Int32 {
-        bytes.withUnsafeBufferPointer { intern($0) }
-    }
-
-    /// The id of the value `bytes`, added to `entries` when new.
-    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let value = UnsafeRawBufferPointer(bytes)
-        if lastId >= 0 && entryEquals(Int(lastId), value) { return lastId }
-        let h = StringDictionaryBuilder.hash(value)
-        let tag = h & 0xFFFF_FFFF_0000_0000
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let word = slots[slot]
-            if word == 0 { break }
-            if word & 0xFFFF_FFFF_0000_0000 == tag {
-                let entry = Int(word & 0xFFFF_FFFF) - 1
-                if entryEquals(entry, value) {
-                    lastId = Int32(entry)
-                    return lastId
-                }
-            }
-            slot = (slot + 1) & mask
-        }
-        let id = entries.valueCount
-        entries.append(utf8: bytes)
-        slots[slot] = tag | UInt64(id + 1)
-        if entries.valueCount * 2 > slots.count { grow() }
-        lastId = Int32(id)
-        return lastId
-    }
-
-    @inline(__always)
-    private func entryEquals(_ entry: Int, _ value: UnsafeRawBufferPointer) -> Bool {
-        let start = entries.stringOffsets[entry]
-        let length = entries.stringOffsets[entry + 1] - start
-        guard length == value.count else { return false }
-        guard length > 0 else { return true }
-        return entries.stringBytes.withUnsafeBytes { memcmp($0.baseAddress! + start, value.baseAddress!, length) == 0 }
-    }
-
-    private mutating func grow() {
-        var table = [UInt64](repeating: 0, count: slots.count * 2)
-        let mask = table.count - 1
-        entries.stringBytes.withUnsafeBytes { stored in
-            for entry in 0..<entries.valueCount {
-                let h = StringDictionaryBuilder.hash(
-                    UnsafeRawBufferPointer(
-                        rebasing: stored[entries.stringOffsets[entry]..<entries.stringOffsets[entry + 1]]))
-                var slot = Int(truncatingIfNeeded: h) & mask
-                while table[slot] != 0 { slot = (slot + 1) & mask }
-                table[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(entry + 1)
-            }
-        }
-        slots = table
     }
 }
 

@@ -69,10 +69,18 @@ public struct ParquetColumnBuffer: Sendable, Equatable {
     @inline(__always)
     private mutating func appendBytes(of value: String) {
         // Borrow the bytes in place (native and small strings are contiguous); `var value` + `withUTF8` would
-        // copy the string (a retain/release per value, which showed in profiles of building row groups).
-        let copied: Void? = value.utf8.withContiguousStorageIfAvailable { stringBytes.append(contentsOf: $0) }
-        if copied == nil { stringBytes.append(contentsOf: value.utf8) }
+        // copy the string (a retain/release per value, which showed in profiles of building row groups). The
+        // other strings take a function of their own: with that path inline, the compiler retained and
+        // released every string around the borrow.
+        if value.utf8.withContiguousStorageIfAvailable({ stringBytes.append(contentsOf: $0) }) == nil {
+            appendNonContiguous(value)
+        }
         stringOffsets.append(stringBytes.count)
+    }
+
+    @inline(never)
+    private mutating func appendNonContiguous(_ value: String) {
+        stringBytes.append(contentsOf: value.utf8)
     }
 
     /// Appends one present string given as UTF-8 bytes.

@@ -30,7 +30,15 @@ struct StringDictionaryBuilder {
     /// gzip does as well at lower cost). Stops early once a rule that can only get worse is broken.
     static func build(bytes: [UInt8], offsets: [Int], maxEntries: Int, maxBytes: Int) -> ParquetChunkDictionary? {
         let n = offsets.count - 1
-        var builder = StringDictionaryBuilder(expectedEntries: min(n, 4096))
+        // The rules of `accepts` on the entry count can only get worse as values come in, so a chunk that
+        // breaks one is refused right then (high-cardinality columns like recipients and responses were
+        // hashed up to value 8192, or to the end, before): more than half the values distinct, more than
+        // `maxEntries`, or (chunks of more than 8192 values) more than 4096 distinct among the first 8192.
+        let entryLimit = min(maxEntries, max(1, n / 2))
+        let sampleLimit = n > 8192 ? min(entryLimit, 4096) : entryLimit
+        // Room for one entry past the sample limit, so that a chunk refused there is refused without first
+        // growing (rehashing) the table.
+        var builder = StringDictionaryBuilder(expectedEntries: min(n, sampleLimit + 1))
         var indices = [UInt32](repeating: 0, count: n)
         var entriesInSample: Int?
         let ok = bytes.withUnsafeBytes { raw -> Bool in
@@ -41,11 +49,7 @@ struct StringDictionaryBuilder {
                     var previousLength = -1
                     var previousIndex: UInt32 = 0
                     for i in 0..<n {
-                        if i == 8192 {
-                            entriesInSample = builder.count
-                            // The sample rule, applied as soon as it can be.
-                            if builder.count > 4096 { return false }
-                        }
+                        if i == 8192 { entriesInSample = builder.count }
                         let start = off[i]
                         let length = off[i + 1] - start
                         if length == previousLength
@@ -60,7 +64,9 @@ struct StringDictionaryBuilder {
                         previousStart = start
                         previousLength = length
                         previousIndex = index
-                        if builder.count > maxEntries || builder.entryBytes.count > maxBytes { return false }
+                        if builder.count > (i < 8192 ? sampleLimit : entryLimit) || builder.entryBytes.count > maxBytes {
+                            return false
+                        }
                     }
                     return ParquetChunkDictionary.accepts(
                         values: n, entries: builder.count, bytes: builder.entryBytes.count,

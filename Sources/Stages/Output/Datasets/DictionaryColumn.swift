@@ -1,0 +1,158 @@
+import Foundation
+
+/// A string column kept as an id per row (-1 for null) into its distinct values.
+///
+/// The values are interned with an open-addressing table over their UTF-8 bytes (the hash of
+/// `StringDictionaryBuilder`, 8 bytes at a time) rather than a `[String: Int32]`: a Swift dictionary hashes
+/// every value with SipHash and keeps a second copy of each distinct string, and this append ran once per
+/// dictionary column of every row of the run.
+struct DictionaryColumn: Sendable {
+    /// The distinct values, in order of first appearance.
+    private(set) var entries: ParquetColumnBuffer
+    private(set) var ids: [Int32] = []
+    /// Per slot: the entry id + 1 (0 = empty) in the low 32 bits, the hash's high 32 bits above, so that a
+    /// probe rarely reads the entries themselves.
+    private var slots = [UInt64](repeating: 0, count: 64)
+    /// The id appended last: consecutive rows often repeat a value (one host, a message's recipients), and
+    /// comparing bytes with it is cheaper than hashing.
+    private var lastId: Int32 = -1
+    /// Ids of recent values by the `String`s' own bytes (see `RecentStringIds`): most values are found there
+    /// without reading their text.
+    private var recent = RecentStringIds()
+
+    init(column: ParquetColumn) {
+        entries = ParquetColumnBuffer(column: column)
+    }
+
+    var count: Int { ids.count }
+
+    mutating func reserveCapacity(_ rows: Int) {
+        ids.reserveCapacity(rows)
+    }
+
+    mutating func append(_ value: String?) {
+        guard let value else {
+            ids.append(-1)
+            return
+        }
+        append(value)
+    }
+
+    mutating func append(_ value: String) {
+        if let id = recent.id(of: value) {
+            ids.append(id)
+            return
+        }
+        // Borrow the bytes in place (native and small strings are contiguous); others are copied once, in a
+        // function of their own (inline, that path made the compiler retain and release every string).
+        let id = value.utf8.withContiguousStorageIfAvailable { intern($0) } ?? internNonContiguous(value)
+        recent.remember(value, id: id)
+        ids.append(id)
+    }
+
+    @inline(never)
+    private mutating func internNonContiguous(_ value: String) -> Int32 {
+        Array(value.utf8).withUnsafeBufferPointer { intern($0) }
+    }
+
+    /// The id of the value `bytes`, added to `entries` when new.
+    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let value = UnsafeRawBufferPointer(bytes)
+        if lastId >= 0 && entryEquals(Int(lastId), value) { return lastId }
+        let h = StringDictionaryBuilder.hash(value)
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let word = slots[slot]
+            if word == 0 { break }
+            if word & 0xFFFF_FFFF_0000_0000 == tag {
+                let entry = Int(word & 0xFFFF_FFFF) - 1
+                if entryEquals(entry, value) {
+                    lastId = Int32(entry)
+                    return lastId
+                }
+            }
+            slot = (slot + 1) & mask
+        }
+        let id = entries.valueCount
+        entries.append(utf8: bytes)
+        slots[slot] = tag | UInt64(id + 1)
+        if entries.valueCount * 2 > slots.count { grow() }
+        lastId = Int32(id)
+        return lastId
+    }
+
+    @inline(__always)
+    private func entryEquals(_ entry: Int, _ value: UnsafeRawBufferPointer) -> Bool {
+        let start = entries.stringOffsets[entry]
+        let length = entries.stringOffsets[entry + 1] - start
+        guard length == value.count else { return false }
+        guard length > 0 else { return true }
+        return entries.stringBytes.withUnsafeBytes { memcmp($0.baseAddress! + start, value.baseAddress!, length) == 0 }
+    }
+
+    private mutating func grow() {
+        var table = [UInt64](repeating: 0, count: slots.count * 2)
+        let mask = table.count - 1
+        entries.stringBytes.withUnsafeBytes { stored in
+            for entry in 0..<entries.valueCount {
+                let h = StringDictionaryBuilder.hash(
+                    UnsafeRawBufferPointer(
+                        rebasing: stored[entries.stringOffsets[entry]..<entries.stringOffsets[entry + 1]]))
+                var slot = Int(truncatingIfNeeded: h) & mask
+                while table[slot] != 0 { slot = (slot + 1) & mask }
+                table[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(entry + 1)
+            }
+        }
+        slots = table
+    }
+}
+
+/// A direct-mapped cache from a `String`'s own 16 bytes to its id, in front of the byte-wise interning.
+///
+/// The 16 bytes of a `String` value identify its text: a small string (at most 15 UTF-8 bytes) holds the
+/// bytes themselves, a larger one a count, flags and the address of an immutable buffer. The correlator
+/// interns every value longer than 15 bytes (`StringInterner`), so the rows of a day repeat the same few
+/// buffers (relays, senders, applications) and small strings (hosts, statuses, DSNs, most domains). Found
+/// here, a value costs two word compares: no byte read through the `String` API (a retain and release),
+/// no hash of its bytes, no `memcmp` against the entry.
+///
+/// Why this is exact: the cache holds every string it has a key of (`held`), so a buffer whose address is
+/// in a key stays alive and unchanged (a shared buffer is never mutated in place) and no other text can
+/// appear at that address. Equal 16 bytes therefore mean equal text. Different bytes for equal text (two
+/// buffers with the same text) only miss, and the byte path then gives the same id. A key that lands on
+/// an occupied slot replaces the entry there.
+struct RecentStringIds {
+    private static let slotCount = 512
+    /// Per slot, the string's two words and its id; (0, 0) is no `String`'s bytes and marks an empty slot.
+    private var keys = [(low: UInt64, high: UInt64, id: Int32)](repeating: (0, 0, -1), count: slotCount)
+    /// The strings whose words are in `keys`, which keeps their buffers alive.
+    private var held = [String](repeating: "", count: slotCount)
+
+    @inline(__always)
+    private static func words(_ value: String) -> (UInt64, UInt64) {
+        unsafeBitCast(value, to: (UInt64, UInt64).self)
+    }
+
+    @inline(__always)
+    private static func slot(_ low: UInt64, _ high: UInt64) -> Int {
+        let h = (low ^ (high &* 0x9E37_79B9_7F4A_7C15)) &* 0xFF51_AFD7_ED55_8CCD
+        return Int(truncatingIfNeeded: h >> 55)
+    }
+
+    @inline(__always)
+    func id(of value: String) -> Int32? {
+        let (low, high) = Self.words(value)
+        let entry = keys[Self.slot(low, high)]
+        return entry.low == low && entry.high == high ? entry.id : nil
+    }
+
+    @inline(__always)
+    mutating func remember(_ value: String, id: Int32) {
+        let (low, high) = Self.words(value)
+        let slot = Self.slot(low, high)
+        keys[slot] = (low, high, id)
+        held[slot] = value
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+@testable import Stages
+
+/// `DictionaryColumn`: one id per distinct text, in order of first appearance, whatever form each `String`
+/// has (small, or in a heap buffer, shared or not) and however often the recent-value cache evicts.
+@Suite struct DictionaryColumnTests {
+    /// The same text in a heap buffer of its own (a small text too: reserving capacity keeps it out of line).
+    static func heapCopy(_ text: String) -> String {
+        var copy = String()
+        copy.reserveCapacity(64)
+        copy.append(text)
+        return copy
+    }
+
+    @Test func equalTextGetsOneIdInAnyForm() {
+        var column = DictionaryColumn(column: ParquetColumn("relay", .string, optional: true))
+        let long = "gmail-smtp-in.l.google.com[142.250.1.27]:25"
+        let values: [String?] = [
+            "sent", Self.heapCopy("sent"), long, Self.heapCopy(long), "sent", nil, long, Self.heapCopy("sent"), "",
+            Self.heapCopy(""), Self.heapCopy(long),
+        ]
+        for value in values { column.append(value) }
+        #expect(column.ids == [0, 0, 1, 1, 0, -1, 1, 0, 2, 2, 1])
+        #expect(column.entries.strings() == ["sent", long, ""])
+    }
+
+    /// Thousands of distinct values (far more than the cache holds) in several forms and a shuffled order:
+    /// each row's id must name its own text.
+    @Test func manyValuesMatchTheirText() {
+        var column = DictionaryColumn(column: ParquetColumn("recipient_domain", .string))
+        var generator = RecordGenerator(seed: 3)
+        let texts = (0..<3000).map { i in i % 2 == 0 ? "d\(i).example" : "a-longer-domain-name-\(i).example.org" }
+        var appended: [String] = []
+        for _ in 0..<40_000 {
+            let text = texts[generator.int(0..<texts.count)]
+            appended.append(text)
+            column.append(generator.int(0..<3) == 0 ? Self.heapCopy(text) : text)
+        }
+        let entries = column.entries.strings().map { $0! }
+        #expect(Set(entries).count == entries.count)
+        #expect(column.ids.map { entries[Int($0)] } == appended)
+        var firstSeen: [String] = []
+        var seen = Set<String>()
+        for text in appended where seen.insert(text).inserted { firstSeen.append(text) }
+        #expect(entries == firstSeen)
+    }
+}
