@@ -49,47 +49,34 @@ struct DayBuffers {
     mutating func add(_ output: consuming CorrelatorOutput) -> [Flush] {
         buffered += output.deliveries.count + output.attempts.count + output.rejects.count
         var current: (day: Int64, tables: DayTables)?
-        // Three copies of one loop: a generic one needs the table and the time as closures or key paths, which
-        // cost more than the loop.
-        output.deliveries.withUnsafeMutableBufferPointer { rows in
-            var start = 0
-            while start < rows.count {
-                let day = calendar.dayNumber(ofMicros: rows[start].finishedAt)
-                var end = start + 1
-                while end < rows.count && calendar.dayNumber(ofMicros: rows[end].finishedAt) == day { end += 1 }
-                if day != current?.day { switchDay(&current, to: day) }
-                current!.tables.deliveries.append(movingFrom: UnsafeMutableBufferPointer(rebasing: rows[start..<end]))
-                start = end
-            }
-        }
-        output.attempts.withUnsafeMutableBufferPointer { rows in
-            var start = 0
-            while start < rows.count {
-                let day = calendar.dayNumber(ofMicros: rows[start].attemptedAt)
-                var end = start + 1
-                while end < rows.count && calendar.dayNumber(ofMicros: rows[end].attemptedAt) == day { end += 1 }
-                if day != current?.day { switchDay(&current, to: day) }
-                current!.tables.attempts.append(movingFrom: UnsafeMutableBufferPointer(rebasing: rows[start..<end]))
-                start = end
-            }
-        }
-        output.rejects.withUnsafeMutableBufferPointer { rows in
-            var start = 0
-            while start < rows.count {
-                let day = calendar.dayNumber(ofMicros: rows[start].rejectedAt)
-                var end = start + 1
-                while end < rows.count && calendar.dayNumber(ofMicros: rows[end].rejectedAt) == day { end += 1 }
-                if day != current?.day { switchDay(&current, to: day) }
-                current!.tables.rejects.append(movingFrom: UnsafeMutableBufferPointer(rebasing: rows[start..<end]))
-                start = end
-            }
-        }
+        addRuns(&output.deliveries, to: \.deliveries, current: &current)
+        addRuns(&output.attempts, to: \.attempts, current: &current)
+        addRuns(&output.rejects, to: \.rejects, current: &current)
         if let current { days[current.day] = current.tables }
         var flushes: [Flush] = []
         while buffered >= flushRows, let oldest = days.keys.min() {
             flushes.append(flush(day: oldest))
         }
         return flushes
+    }
+
+    /// Appends `records` to their days' `table`, a run of consecutive same-day records at a time (the key path
+    /// is resolved once per run, not per record).
+    private mutating func addRuns<R: ParquetRecord>(
+        _ records: inout [R], to table: WritableKeyPath<DayTables, RowTable<R>>,
+        current: inout (day: Int64, tables: DayTables)?
+    ) {
+        records.withUnsafeMutableBufferPointer { rows in
+            var start = 0
+            while start < rows.count {
+                let day = calendar.dayNumber(ofMicros: rows[start].partitionTime)
+                var end = start + 1
+                while end < rows.count && calendar.dayNumber(ofMicros: rows[end].partitionTime) == day { end += 1 }
+                if day != current?.day { switchDay(&current, to: day) }
+                current!.tables[keyPath: table].append(movingFrom: UnsafeMutableBufferPointer(rebasing: rows[start..<end]))
+                start = end
+            }
+        }
     }
 
     /// Puts the tables being filled back and takes out those of `day` (records come nearly in time order,
