@@ -98,7 +98,9 @@ if [ $rc -ne 0 ]; then
     KEEP_WORK=1
     exit $rc
 fi
-# The truth comes from the design; make sure Postfix really behaved as designed.
+# The truth comes from the design; make sure Postfix really behaved as designed (the checker's own
+# parser first, on made-up logs with the orderings real runs produce).
+"$PYTHON" "$HERE/logcheck.py" --self-test || exit 1
 if ! "$PYTHON" "$HERE/logcheck.py" "$OUTDIR/logs" "$OUTDIR/truth.jsonl"; then
     echo "run.sh: the logs do not show the designed outcomes (see above)" >&2
     exit 1
