@@ -231,6 +231,71 @@ struct CorrelatorTests {
         #expect(correlator.inFlightCount == 0)
     }
 
+    /// The filter's smtp client logs the hop line only after the filter answered; the re-injected copy can be
+    /// delivered and removed first (two processes, the same millisecond; seen in a real Postfix run). The copy
+    /// finds its original by Message-ID and gets its identity and arrival, counted once.
+    @Test func reinjectedCopyFinishedBeforeTheHopLineKeepsTheOriginalsIdentity() throws {
+        let parent = "PARENT0003"
+        let child = "CHILD00003"
+        let events: [PostfixEvent] = [
+            L.client(0, parent), L.messageId(0, parent, "cf3@app"),
+            L.header(0, parent, "hey-cf3", sender: "hello@hey.example", to: "rupert@example.net"),
+            L.queued(0, parent, sender: "hello@hey.example"),
+            L.client(1, child, "localhost[127.0.0.1]"), L.messageId(1, child, "cf3@app"),
+            L.queued(1, child, sender: "hello@hey.example", size: 728),
+            L.delivery(1, child, to: "rupert@example.net", .sent, delay: 0.01, relay: "127.0.0.10[127.0.0.10]:25"),
+            L.removed(1, child),
+            L.delivery(
+                1, parent, to: "rupert@example.net", .sent, delay: 1, relay: "127.0.0.1[127.0.0.1]:10026",
+                response: "250 2.0.0 Ok: queued as CHILD00003", queuedAs: child),
+            L.removed(1, parent),
+        ]
+        let (out, correlator) = try Correlator.run(events)
+        #expect(out.deliveries.count == 1)
+        let d = try #require(out.deliveries.first)
+        #expect(d.queueId == child)
+        #expect(d.hash == "hey-cf3")
+        #expect(d.app == "hey")
+        #expect(d.receivedAt == L.time(0))
+        #expect(d.delaySeconds == 1)
+        #expect(out.attempts.count == 1)
+        #expect(out.attempts.first?.hash == "hey-cf3")
+        #expect(correlator.inFlightCount == 0)
+    }
+
+    /// Only a loopback copy of a message still in flight borrows an identity: a message from elsewhere with the
+    /// same Message-ID, or one arriving after the original finished, keeps its own (none).
+    @Test func sameMessageIdFromElsewhereOrLaterIsNotACopy() throws {
+        let events: [PostfixEvent] = [
+            L.client(0, "ORIG000001"), L.messageId(0, "ORIG000001", "dup@app"), L.header(0, "ORIG000001", "hey-dup"),
+            L.queued(0, "ORIG000001"),
+            L.client(1, "OTHER00001", "mx.remote.example[198.51.100.7]"), L.messageId(1, "OTHER00001", "dup@app"),
+            L.queued(1, "OTHER00001", sender: "someone@remote.example"),
+            L.delivery(2, "OTHER00001", to: "a@dest.example", .sent, delay: 1),
+            L.removed(2, "OTHER00001"),
+            L.delivery(3, "ORIG000001", to: "b@dest.example", .sent, delay: 3),
+            L.removed(3, "ORIG000001"),
+            L.client(4, "LATER00001", "localhost[127.0.0.1]"), L.messageId(4, "LATER00001", "dup@app"),
+            L.queued(4, "LATER00001", sender: "someone@remote.example"),
+            L.delivery(5, "LATER00001", to: "c@dest.example", .sent, delay: 1),
+            L.removed(5, "LATER00001"),
+        ]
+        let (out, _) = try Correlator.run(events)
+        let hashes = Dictionary(uniqueKeysWithValues: out.deliveries.map { ($0.recipient, $0.hash) })
+        #expect(hashes["b@dest.example"] == "hey-dup")
+        #expect(hashes["a@dest.example"] == .some(nil))
+        #expect(hashes["c@dest.example"] == .some(nil))
+    }
+
+    @Test func loopbackClients() {
+        #expect(Correlator.isLoopback(client: "localhost[127.0.0.1]"))
+        #expect(Correlator.isLoopback(client: "localhost[::1]"))
+        #expect(Correlator.isLoopback(client: "unknown[127.0.0.2]"))
+        #expect(!Correlator.isLoopback(client: "mx.example[192.0.2.1]"))
+        #expect(!Correlator.isLoopback(client: "127.0.0.1.evil.example[203.0.113.9]"))
+        #expect(!Correlator.isLoopback(client: nil))
+    }
+
     @Test func aliasForwardingFollowsTheChild() throws {
         let parent = "FWDPARENT1"
         let child = "FWDCHILD01"

@@ -39,6 +39,7 @@ extension Correlator {
                 if m.messageId == nil { m.messageId = id }
                 m.sawBirth(at: event.time)
             }
+            noteOriginal(key)
         case .header(let header):
             guard let key = messageIndex(for: event, birth: .none) else { return }
             let tracking = compiled.isTrackingHeader(header.name)
@@ -50,6 +51,7 @@ extension Correlator {
                 if m.sender == nil { m.sender = sender }
                 if let recipient = header.recipient { m.headerRecipient = recipient }
             }
+            if tracking { noteOriginal(key) }
         case .cleanupAction(let action):
             cleanupAction(action, event: event)
         case .queued(let sender, let size, _):
@@ -180,6 +182,7 @@ extension Correlator {
             return now - removedAt <= Self.finishedKeep
         }
         sweepThreshold = max(Self.minimumSweepThreshold, messages.count * 2)
+        rebuildOriginals()
     }
 }
 

@@ -7,6 +7,10 @@ extension Correlator {
         var m = messages.take(slot)
         defer { messages.putBack(&m, at: slot) }
         let time = event.time
+        // A re-injected copy delivered before the hop line that names it: its identity comes from the original.
+        if let original = reinjectedOriginal(of: m, slot: slot) {
+            Self.inherit(into: &m, from: messages[slot: original], carrying: nil, at: time)
+        }
         m.lastSeen = max(m.lastSeen, time)
         m.flags.formUnion([.queued, .attempted])
         m.flags.remove(.held)
@@ -95,7 +99,7 @@ extension Correlator {
         Self.inherit(into: &messages[slot: slot], from: parent, carrying: recipient, at: time)
     }
 
-    private static func inherit(
+    static func inherit(
         into child: inout MessageState, from parent: MessageState, carrying recipient: RecipientState?, at time: Int64
     ) {
         child.flags.insert(.child)

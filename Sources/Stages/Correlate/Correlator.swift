@@ -33,6 +33,9 @@ public struct Correlator: Sendable {
     var stats = CorrelatorRunStats()
     /// Shares repeated strings between messages; not part of the state (it only saves memory).
     var interner = StringInterner()
+    /// The first message with a tracking hash per (host, Message-ID), for re-injected copies whose hop line comes
+    /// late (see `noteOriginal`); rebuilt from the messages, not part of the state.
+    var originals: [MessageIdKey: MessageIndex] = [:]
 
     /// How long after `removed` further lines for that queue id still belong to the finished message (µs).
     static let lateLineGrace: Int64 = 1_000_000
@@ -53,6 +56,7 @@ public struct Correlator: Sendable {
         self.messages = messages
         self.latestEventTime = state.latestEventTime
         self.sweepThreshold = max(Self.minimumSweepThreshold, messages.count * 2)
+        rebuildOriginals()
     }
 
     /// The newest event time consumed so far, in this run or an earlier one (µs); nil before any event.
@@ -115,6 +119,7 @@ public struct Correlator: Sendable {
             }
             return true
         }
+        rebuildOriginals()
         var result = stats
         result.droppedStale = stale
         result.droppedUnqueued = unqueued

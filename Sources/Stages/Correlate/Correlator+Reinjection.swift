@@ -1,0 +1,55 @@
+extension Correlator {
+    /// A message's Message-ID on its host: what a copy re-injected by a local content filter shares with the
+    /// original.
+    struct MessageIdKey: Hashable, Sendable {
+        var host: String
+        var messageId: String
+    }
+
+    /// Remembers the message at `slot` as the original of its (host, Message-ID) when it carries a tracking hash
+    /// and no original is known yet.
+    ///
+    /// Why: a content filter's re-injected copy (the hop's "queued as" child) usually gets its identity from the
+    /// hop line. But the filter's own smtp client logs that line only once the filter has answered, and the copy
+    /// can be delivered and removed before it: two processes write to the log, within the same millisecond. The
+    /// copy then has no hash of its own (header checks are usually off on the re-injection port). Its
+    /// Message-ID is the original's, and that finds it.
+    mutating func noteOriginal(_ slot: MessageIndex) {
+        guard messages[slot: slot].hash != nil, let id = messages[slot: slot].messageId, !id.isEmpty else { return }
+        let key = MessageIdKey(host: messages[slot: slot].host, messageId: id)
+        if let known = originals[key], isOriginal(known, key) { return }
+        originals[key] = slot
+    }
+
+    /// Rebuilds `originals` after the table was compacted (slots moved).
+    mutating func rebuildOriginals() {
+        originals.removeAll(keepingCapacity: true)
+        for slot in 0..<messages.count { noteOriginal(slot) }
+    }
+
+    /// The in-flight original of `m` (at `slot`, taken out) when `m` looks like its re-injected copy: no identity
+    /// of its own yet, a loopback client, and the Message-ID of a message with a tracking hash that arrived
+    /// earlier on the same host and is still in flight.
+    func reinjectedOriginal(of m: MessageState, slot: MessageIndex) -> MessageIndex? {
+        guard m.hash == nil, m.linkedHash == nil, !m.flags.contains(.notification), !m.flags.contains(.child),
+            let id = m.messageId, !id.isEmpty, Self.isLoopback(client: m.client)
+        else { return nil }
+        let key = MessageIdKey(host: m.host, messageId: id)
+        guard let found = originals[key], found != slot, isOriginal(found, key),
+            messages[slot: found].removedAt == nil, messages[slot: found].firstSeen <= m.firstSeen
+        else { return nil }
+        return found
+    }
+
+    private func isOriginal(_ slot: MessageIndex, _ key: MessageIdKey) -> Bool {
+        slot < messages.count && messages[slot: slot].hash != nil && messages[slot: slot].messageId == key.messageId
+            && messages[slot: slot].host == key.host
+    }
+
+    /// `host[127.x.x.x]`, `host[::1]` (as smtpd logs `client=`): a client on this machine.
+    static func isLoopback(client: String?) -> Bool {
+        guard let client, let open = client.lastIndex(of: "["), client.hasSuffix("]") else { return false }
+        let address = client[client.index(after: open)..<client.index(before: client.endIndex)]
+        return address.hasPrefix("127.") || address == "::1" || address.hasPrefix("::ffff:127.")
+    }
+}
