@@ -7,8 +7,9 @@ extension Correlator {
         var m = messages.take(slot)
         defer { messages.putBack(&m, at: slot) }
         let time = event.time
-        // A re-injected copy delivered before the hop line that names it: its identity comes from the original.
-        if let original = reinjectedOriginal(of: m, slot: slot) {
+        // A re-injected copy delivered before the hop line that names it: its identity comes from the original
+        // (looked for at its first delivery line only; the later ones find it set).
+        if m.hash == nil, !m.flags.contains(.attempted), let original = reinjectedOriginal(of: m, slot: slot) {
             Self.inherit(into: &m, from: messages[slot: original], carrying: nil, at: time)
         }
         m.lastSeen = max(m.lastSeen, time)

@@ -48,8 +48,14 @@ extension Correlator {
 
     /// `host[127.x.x.x]`, `host[::1]` (as smtpd logs `client=`): a client on this machine.
     static func isLoopback(client: String?) -> Bool {
-        guard let client, let open = client.lastIndex(of: "["), client.hasSuffix("]") else { return false }
-        let address = client[client.index(after: open)..<client.index(before: client.endIndex)]
-        return address.hasPrefix("127.") || address == "::1" || address.hasPrefix("::ffff:127.")
+        guard var client else { return false }
+        return client.withUTF8 { bytes in
+            guard let last = bytes.last, last == UInt8(ascii: "]"),
+                let open = bytes.lastIndex(of: UInt8(ascii: "["))
+            else { return false }
+            let address = UnsafeBufferPointer(rebasing: bytes[(open + 1)..<(bytes.count - 1)])
+            return address.starts(with: "127.".utf8) || address.elementsEqual("::1".utf8)
+                || address.starts(with: "::ffff:127.".utf8)
+        }
     }
 }

@@ -13,24 +13,24 @@ public struct AttemptRecord: Sendable, Equatable, Codable {
     public var dsn: String?
     public var relay: String?
     public var response: String?
-    public var category: String
     public var delaySeconds: Double?
+    public var category: String
+}
 
+extension AttemptRecord {
+    /// Calls the memberwise initializer (the struct declares none of its own, so the compiler still makes it; one
+    /// stored property is declared out of the parameters' order so that the two differ in their labels).
+    ///
+    /// Why: an initializer that sets the fields one by one built the record in a temporary, then copied it out
+    /// (a retain per string) and destroyed the temporary (a release per string); the memberwise one builds it in
+    /// place. The same was measured for `PostfixEvent`.
+    @inline(__always)
     public init(host: String, queueId: String, hash: String?, app: String, recipient: String,
                 recipientDomain: String, attemptedAt: Int64, status: String, dsn: String?, relay: String?,
                 response: String?, category: String, delaySeconds: Double?) {
-        self.host = host
-        self.queueId = queueId
-        self.hash = hash
-        self.app = app
-        self.recipient = recipient
-        self.recipientDomain = recipientDomain
-        self.attemptedAt = attemptedAt
-        self.status = status
-        self.dsn = dsn
-        self.relay = relay
-        self.response = response
-        self.category = category
-        self.delaySeconds = delaySeconds
+        self.init(
+            host: host, queueId: queueId, hash: hash, app: app, recipient: recipient,
+            recipientDomain: recipientDomain, attemptedAt: attemptedAt, status: status, dsn: dsn, relay: relay,
+            response: response, delaySeconds: delaySeconds, category: category)
     }
 }

@@ -24,31 +24,26 @@ public struct DeliveryRecord: Sendable, Equatable, Codable {
     public var receivedAt: Int64
     public var finishedAt: Int64
     public var delaySeconds: Double
-    public var attempts: Int32
     public var size: Int64?
+    public var attempts: Int32
+}
 
+extension DeliveryRecord {
+    /// Calls the memberwise initializer (the struct declares none of its own, so the compiler still makes it; one
+    /// stored property is declared out of the parameters' order so that the two differ in their labels).
+    ///
+    /// Why: an initializer that sets the fields one by one built the record in a temporary, then copied it out
+    /// (a retain per string) and destroyed the temporary (a release per string); the memberwise one builds it in
+    /// place. The same was measured for `PostfixEvent`.
+    @inline(__always)
     public init(host: String, queueId: String, messageId: String?, hash: String?, app: String, sender: String?,
                 recipient: String, origRecipient: String?, recipientDomain: String, status: String, dsn: String?,
                 relay: String?, response: String?, category: String, receivedAt: Int64, finishedAt: Int64,
                 delaySeconds: Double, attempts: Int32, size: Int64?) {
-        self.host = host
-        self.queueId = queueId
-        self.messageId = messageId
-        self.hash = hash
-        self.app = app
-        self.sender = sender
-        self.recipient = recipient
-        self.origRecipient = origRecipient
-        self.recipientDomain = recipientDomain
-        self.status = status
-        self.dsn = dsn
-        self.relay = relay
-        self.response = response
-        self.category = category
-        self.receivedAt = receivedAt
-        self.finishedAt = finishedAt
-        self.delaySeconds = delaySeconds
-        self.attempts = attempts
-        self.size = size
+        self.init(
+            host: host, queueId: queueId, messageId: messageId, hash: hash, app: app, sender: sender,
+            recipient: recipient, origRecipient: origRecipient, recipientDomain: recipientDomain, status: status,
+            dsn: dsn, relay: relay, response: response, category: category, receivedAt: receivedAt,
+            finishedAt: finishedAt, delaySeconds: delaySeconds, size: size, attempts: attempts)
     }
 }
