@@ -11,12 +11,8 @@ struct PhraseMatcherTests {
     typealias Phrase = (bytes: [UInt8], wholeWord: Bool)
 
     /// The default table's phrases, per rule, prepared as the classifier prepares them.
-    static let tablePhrases: [[Phrase]] = BounceClassifier.defaultRules.map { rule in
-        rule.phrases.map { phrase in
-            let lower = BounceClassifier.asciiLowercased(Array(phrase.utf8))
-            let wholeWord = lower.count > 2 && lower.first == 0x20 && lower.last == 0x20
-            return (wholeWord ? Array(lower.dropFirst().dropLast()) : lower, wholeWord)
-        }
+    static let tablePhrases: [[Phrase]] = BounceClassifier.defaultRules.map {
+        $0.phrases.map(BounceClassifier.prepared(phrase:))
     }
 
     /// The rules with a phrase in `text`, by the definition (a naive search at every position).

@@ -38,13 +38,7 @@ public struct BounceClassifier: Sendable {
     public init(rules: [BounceRule] = BounceClassifier.defaultRules) {
         self.rules = rules
         let compiled = rules.map(Self.compile)
-        let phrases = PhraseMatcher(rules: rules.map { rule in
-            rule.phrases.map { phrase in
-                let lower = Self.asciiLowercased(Array(phrase.utf8))
-                let wholeWord = lower.count > 2 && lower.first == 0x20 && lower.last == 0x20
-                return (wholeWord ? Array(lower.dropFirst().dropLast()) : lower, wholeWord)
-            }
-        })
+        let phrases = PhraseMatcher(rules: rules.map { $0.phrases.map(Self.prepared(phrase:)) })
         tables = Tables(compiled: compiled, phrases: phrases)
     }
 
@@ -203,11 +197,6 @@ public struct BounceClassifier: Sendable {
         return withCodeParts(of: code) { $0.matchAny(rule, code: code) }
     }
 
-    /// `partsMatch` on a whole code (its parts found here).
-    static func partsMatch(pattern: [Substring], code: String) -> Bool {
-        withParts(of: code) { partsMatch(pattern: pattern, code: code, parts: $0) }
-    }
-
     /// Calls `body` with the ranges of `code`'s parts, as `split(separator: ".", omittingEmptySubsequences:
     /// false)` gives them (a walk by characters, like `split`), held in a temporary (stack) buffer, not an array.
     static func withParts<Result>(
@@ -240,14 +229,22 @@ public struct BounceClassifier: Sendable {
     /// Case-insensitive containment; a phrase written ` word ` in the table must stand as a whole word. The
     /// classifier's own matching (`PhraseMatcher`) on one phrase, for tests and callers outside the table.
     static func phraseMatches(_ phrase: String, in text: String) -> Bool {
-        let lower = asciiLowercased(Array(phrase.utf8))
-        let wholeWord = lower.count > 2 && lower.first == 0x20 && lower.last == 0x20
-        let matcher = PhraseMatcher(rules: [[(wholeWord ? Array(lower.dropFirst().dropLast()) : lower, wholeWord)]])
+        let matcher = PhraseMatcher(rules: [[prepared(phrase: phrase)]])
         var found = false
         asciiLowercased(Array(text.utf8)).withUnsafeBufferPointer { hay in
-            withUnsafeMutablePointer(to: &found) { matcher.markRules(in: hay, found: UnsafeMutableBufferPointer(start: $0, count: 1)) }
+            withUnsafeMutablePointer(to: &found) {
+                matcher.markRules(in: hay, found: UnsafeMutableBufferPointer(start: $0, count: 1))
+            }
         }
         return found
+    }
+
+    /// A table phrase as the matcher takes it: ASCII-lower-cased bytes, and ` word ` (spaces on both sides) as
+    /// `word` that must stand as a whole word.
+    static func prepared(phrase: String) -> (bytes: [UInt8], wholeWord: Bool) {
+        let lower = asciiLowercased(Array(phrase.utf8))
+        let wholeWord = lower.count > 2 && lower.first == 0x20 && lower.last == 0x20
+        return (wholeWord ? Array(lower.dropFirst().dropLast()) : lower, wholeWord)
     }
 
     /// Writes `text`'s bytes ASCII-lower-cased into `buffer` (at least as long) and returns how many.
