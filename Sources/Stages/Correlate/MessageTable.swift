@@ -1,3 +1,5 @@
+import Pipeline
+
 /// The correlator's messages: a flat array, and an open-addressing index from `(host, queue id)` to position.
 ///
 /// Why not `[MessageKey: MessageState]`: reading one field through a dictionary's value copies the whole

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// Hands out one shared copy of strings that repeat across messages (hosts, senders, clients, relays), so that
 /// thousands of in-flight messages from the same application share one buffer instead of holding one each.
 ///
@@ -26,7 +28,7 @@ struct StringInterner: Sendable {
     mutating func intern(_ value: String) -> String {
         guard value.utf8.count > 15 else { return value }
         var probe = value
-        let hash = probe.withUTF8 { ByteFold.finalize(ByteFold.fold(UnsafeRawBufferPointer($0), into: ByteFold.seed)) }
+        let hash = probe.withUTF8 { ByteFold.hash(UnsafeRawBufferPointer($0)) }
         var index = Int(truncatingIfNeeded: hash) & (slots.count - 1)
         while let entry = slots[index] {
             if entry.hash == hash && Self.equal(entry.value, value) { return entry.value }

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// Hands out one `String` for values that repeat within a batch of lines (senders, relays, clients).
 ///
 /// Why: a value longer than 15 bytes is a heap block of its own; the same sender on hundreds of lines was as many
@@ -30,7 +32,7 @@ final class StringTable {
     func string(_ bytes: UnsafeRawBufferPointer) -> String {
         // Up to 15 bytes a string is inline: nothing to share.
         guard bytes.count > 15, let source = bytes.baseAddress else { return ByteLine.string(bytes) }
-        let hash = Self.hash(source, bytes.count)
+        let hash = ByteFold.hash(bytes) | 1  // never 0: 0 marks an empty slot
         let slot = Int(truncatingIfNeeded: hash >> 54)  // the top 10 bits: 0..<1_024
         if hashes[slot] == hash {
             // A repaired string's bytes differ from the source's: it never matches, and is made again.
@@ -43,24 +45,5 @@ final class StringTable {
         hashes[slot] = hash
         strings[slot] = value
         return value
-    }
-
-    /// A hash of `count` (at least 8) bytes, eight at a time; never 0.
-    @inline(__always)
-    static func hash(_ source: UnsafeRawPointer, _ count: Int) -> UInt64 {
-        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var h = UInt64(truncatingIfNeeded: count) &* multiplier
-        var i = 0
-        while i + 8 <= count {
-            h = (h ^ source.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* multiplier
-            h ^= h >> 29
-            i += 8
-        }
-        if i < count {
-            // The last eight bytes, overlapping bytes already mixed in.
-            h = (h ^ source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* multiplier
-            h ^= h >> 29
-        }
-        return h | 1
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// A string column kept as an id per row (-1 for null) into its distinct values.
 ///
@@ -59,7 +60,7 @@ struct DictionaryColumn: Sendable {
     private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let value = UnsafeRawBufferPointer(bytes)
         if lastId >= 0 && entryEquals(Int(lastId), value) { return lastId }
-        let h = StringDictionaryBuilder.hash(value)
+        let h = ByteFold.hash(value)
         let tag = h & 0xFFFF_FFFF_0000_0000
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: h) & mask
@@ -97,7 +98,7 @@ struct DictionaryColumn: Sendable {
         let mask = table.count - 1
         entries.stringBytes.withUnsafeBytes { stored in
             for entry in 0..<entries.valueCount {
-                let h = StringDictionaryBuilder.hash(
+                let h = ByteFold.hash(
                     UnsafeRawBufferPointer(
                         rebasing: stored[entries.stringOffsets[entry]..<entries.stringOffsets[entry + 1]]))
                 var slot = Int(truncatingIfNeeded: h) & mask

@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// Maps the strings of one column chunk to dictionary indices, giving up early when the column turns out
 /// to have too many distinct values for a dictionary to pay off.
@@ -78,33 +79,9 @@ struct StringDictionaryBuilder {
         return ParquetChunkDictionary(entryBytes: builder.entryBytes, entryOffsets: builder.entryOffsets, indices: indices)
     }
 
-    @inline(__always)
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        let n = bytes.count
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
-        var p = 0
-        guard let base = bytes.baseAddress else { return h }
-        while p + 8 <= n {
-            h = (h ^ base.loadUnaligned(fromByteOffset: p, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            p += 8
-        }
-        if p < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while p < n {
-                tail |= UInt64(base.load(fromByteOffset: p, as: UInt8.self)) << shift
-                shift += 8
-                p += 1
-            }
-            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        }
-        return h ^ (h >> 29)
-    }
-
     /// The index of `value`, adding it when new.
     mutating func insert(_ value: UnsafeRawBufferPointer) -> UInt32 {
-        let h = Self.hash(value)
+        let h = ByteFold.hash(value)
         let tag = h & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: h) & mask
         let found: Int? = slots.withUnsafeBufferPointer { slots in
@@ -145,7 +122,7 @@ struct StringDictionaryBuilder {
         entryBytes.withUnsafeBytes { stored in
             for index in 0..<count {
                 let bytes = UnsafeRawBufferPointer(rebasing: stored[entryOffsets[index]..<entryOffsets[index + 1]])
-                let h = Self.hash(bytes)
+                let h = ByteFold.hash(bytes)
                 var slot = Int(truncatingIfNeeded: h) & mask
                 while table[slot] != 0 { slot = (slot + 1) & mask }
                 table[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
