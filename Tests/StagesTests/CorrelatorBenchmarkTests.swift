@@ -38,9 +38,8 @@ import Testing
         let batch = 4_096
         var best = Double.infinity
         var output = CorrelatorOutput()
-        // Best of N (`MAILSTATS_BENCH_REPEAT`, default 5): on a shared machine the minimum is the steadiest figure.
-        let repeats = environment["MAILSTATS_BENCH_REPEAT"].flatMap { Int($0) } ?? 5
-        for _ in 0..<max(1, repeats) {
+        let repeats = ThreadCPUClock.repeats(default: 5)
+        for _ in 0..<repeats {
             var correlator = try Correlator()
             // The batches are kept as they come (a move, not a copy of every record) and merged after timing.
             var batches: [CorrelatorOutput] = []

@@ -44,7 +44,7 @@ import Testing
         let out = try makeTemporaryDirectory("output-bench")
         var store = DatasetStore(root: out, timeZone: utc)
         store.writerOptions.parallelEncoding = false
-        let repeats = environment["MAILSTATS_BENCH_REPEAT"].flatMap { Int($0) } ?? 5
+        let repeats = ThreadCPUClock.repeats(default: 5)
         var best = (total: Double.infinity, add: Double.infinity, sort: Double.infinity, write: Double.infinity,
                     summary: Double.infinity)
         for _ in 0..<repeats {

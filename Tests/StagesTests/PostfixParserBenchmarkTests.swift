@@ -16,9 +16,8 @@ import Testing
                 timeZone: TimeZone(identifier: "Europe/Berlin")!))
         var best = Double.infinity
         var counters = ParseCounters()
-        // Best of N (`MAILSTATS_BENCH_REPEAT`, default 3): on a shared machine the minimum is the steadiest figure.
-        let repeats = ProcessInfo.processInfo.environment["MAILSTATS_BENCH_REPEAT"].flatMap { Int($0) } ?? 3
-        for _ in 0..<max(1, repeats) {
+        let repeats = ThreadCPUClock.repeats(default: 3)
+        for _ in 0..<repeats {
             counters = ParseCounters()
             let started = ThreadCPUClock.seconds()
             do {
