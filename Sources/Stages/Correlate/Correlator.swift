@@ -35,7 +35,7 @@ public struct Correlator: Sendable {
     var interner = StringInterner()
     /// The first message with a tracking hash per (host, Message-ID), for re-injected copies whose hop line comes
     /// late (see `noteOriginal`); rebuilt from the messages, not part of the state.
-    var originals: [MessageIdKey: MessageIndex] = [:]
+    var originals: [UInt64: MessageIndex] = [:]
 
     /// How long after `removed` further lines for that queue id still belong to the finished message (µs).
     static let lateLineGrace: Int64 = 1_000_000

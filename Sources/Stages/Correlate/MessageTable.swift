@@ -146,7 +146,14 @@ struct MessageTable: Sendable {
     /// The key's bytes folded with `ByteFold` (queue id first, then host) and finalised.
     @inline(__always)
     static func hash(host: String, queueId: String) -> UInt64 {
-        ByteFold.finalize(fold(host, into: fold(queueId, into: ByteFold.seed)))
+        hash(queueId, then: host)
+    }
+
+    /// Two strings' bytes folded with `ByteFold`, `first` first, and finalised: the table's key hash, and the
+    /// correlator's (host, Message-ID) key for re-injected copies.
+    @inline(__always)
+    static func hash(_ first: String, then second: String) -> UInt64 {
+        ByteFold.finalize(fold(second, into: fold(first, into: ByteFold.seed)))
     }
 
     @inline(__always)
