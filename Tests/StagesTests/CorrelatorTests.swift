@@ -349,6 +349,29 @@ struct CorrelatorTests {
         #expect(d.sender == "billing@shop.example")
     }
 
+    /// The summaries count an in-flight message on its arrival day: that must be the `received_at` its record
+    /// gets once it finishes, also when the log starts mid-flight and the best arrival is an estimate from
+    /// `delay=` earlier than the first qmgr line (here across midnight: the summary would otherwise count it on
+    /// one day and its record land on the previous one).
+    @Test func inFlightArrivalIsTheArrivalTheRecordWillCarry() throws {
+        let qid = "MIDNIGHT01"
+        // Day 2 starts at 86_400 s; the deferral says the message arrived 30 s before midnight.
+        let pending: [PostfixEvent] = [
+            L.queued(86_405, qid, sender: "billing@shop.example"),
+            L.delivery(86_410, qid, to: "r@x.example", .deferred, delay: 40),
+        ]
+        let config = CorrelatorConfig(senderApps: ["shop.example": "shop"])
+        var (_, correlator) = try Correlator.run(pending, config: config)
+        let arrivals = correlator.inFlightArrivals()
+        #expect(arrivals.count == 1)
+        #expect(arrivals.first?.receivedAt == L.time(86_370))
+        #expect(arrivals.first?.app == "shop")
+        correlator.consume(L.delivery(90_000, qid, to: "r@x.example", .sent, delay: 3_630))
+        correlator.consume(L.removed(90_000, qid))
+        let d = try #require(correlator.takeOutput().deliveries.first)
+        #expect(d.receivedAt == arrivals.first?.receivedAt)
+    }
+
     @Test func deliveryOnlyWithNothingElseStillGivesARecord() throws {
         let (out, _) = try Correlator.run([L.delivery(50, "ONLYLINE01", to: "r@x.example", .sent, delay: 4.5)])
         let d = try #require(out.deliveries.first)

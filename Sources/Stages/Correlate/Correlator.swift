@@ -69,8 +69,10 @@ public struct Correlator: Sendable {
     /// Each message still in flight: when it arrived (best estimate, µs) and the application its records will
     /// carry. The summaries count in-flight mail on the day it arrived, overall and per application.
     public func inFlightArrivals() -> [(receivedAt: Int64, app: String)] {
+        // The arrival a record of the message would carry (`effectiveReceivedAt`), so that the day counting it
+        // in flight is the day its `received_at` names once it finishes.
         messages.slots.filter { $0.removedAt == nil }.map {
-            ($0.receivedAt ?? $0.queuedAt ?? $0.estimatedReceivedAt ?? $0.firstSeen, identity(of: $0).app)
+            ($0.effectiveReceivedAt ?? $0.firstSeen, identity(of: $0).app)
         }
     }
 
