@@ -127,7 +127,8 @@ extension Correlator {
     mutating func messageIndex(for event: PostfixEvent, birth: Birth) -> MessageIndex? {
         guard let queueId = event.queueId else { return nil }
         let key = MessageKey(host: event.host, queueId: queueId)
-        if let index = messages.slot(of: key) {
+        if let index = messages.slot(of: key, hint: lastSlot) {
+            lastSlot = index
             if let removedAt = messages[slot: index].removedAt {
                 let late = event.time - removedAt <= Self.lateLineGrace
                 switch birth {
@@ -151,7 +152,8 @@ extension Correlator {
                 }
             }
         }
-        return messages.set(MessageState(host: interner.intern(event.host), queueId: queueId, time: event.time))
+        lastSlot = messages.set(MessageState(host: interner.intern(event.host), queueId: queueId, time: event.time))
+        return lastSlot
     }
 
     /// The message a link line refers to, if it is known and finished no longer than `finishedKeep` ago.

@@ -36,6 +36,9 @@ public struct Correlator: Sendable {
     /// The first message with a tracking hash per (host, Message-ID), for re-injected copies whose hop line comes
     /// late (see `noteOriginal`); rebuilt from the messages, not part of the state.
     var originals: [UInt64: MessageIndex] = [:]
+    /// The slot the last line's queue id was found in or added to: a hint for the next lookup (see
+    /// `MessageTable.slot(of:hint:)`), never trusted without comparing its key.
+    var lastSlot: MessageIndex = -1
 
     /// How long after `removed` further lines for that queue id still belong to the finished message (µs).
     static let lateLineGrace: Int64 = 1_000_000

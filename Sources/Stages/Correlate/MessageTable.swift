@@ -36,6 +36,18 @@ struct MessageTable: Sendable {
         slot(host: key.host, queueId: key.queueId, hash: Self.hash(host: key.host, queueId: key.queueId)).found
     }
 
+    /// `slot(of:)`, trying `hint` (the slot a previous lookup found) first: consecutive lines of a log are often
+    /// about the same message, and comparing that slot's key is cheaper than hashing and probing the index (a
+    /// likely cache miss on a table of many thousands of messages). Any slot may be passed: a slot's key is
+    /// always its message's, and keys are unique, so a slot with the same key is the one `slot(of:)` would find.
+    @inline(__always)
+    func slot(of key: MessageKey, hint: Int) -> Int? {
+        if hint >= 0 && hint < slots.count && slots[hint].queueId == key.queueId && slots[hint].host == key.host {
+            return hint
+        }
+        return slot(of: key)
+    }
+
     /// The message under `key`, copied out (for rare paths only).
     subscript(key: MessageKey) -> MessageState? { slot(of: key).map { slots[$0] } }
 
