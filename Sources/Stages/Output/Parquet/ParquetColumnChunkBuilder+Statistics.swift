@@ -4,27 +4,35 @@ extension ParquetColumnChunkBuilder {
     /// Chunk statistics: null_count always; min/max as PLAIN bytes without a length prefix, strings ordered
     /// as unsigned bytes (what TypeDefinedOrder means for UTF-8), doubles ignoring NaN with -0.0 as a zero
     /// minimum and +0.0 as a zero maximum. Min/max are omitted when there is no non-null value.
-    static func statistics(of values: ParquetColumnBuffer, dictionary: ParquetChunkDictionary?) -> ParquetStatistics {
-        var stats = ParquetStatistics(nullCount: Int64(values.nullCount), minValue: nil, maxValue: nil)
+    /// - Parameters:
+    ///   - positions: the chunk's non-null values, as positions in `values`.
+    ///   - dictionary: the chunk's dictionary, whose entries are its distinct strings.
+    static func statistics(
+        of values: ParquetColumnBuffer, positions: [Int32], nullCount: Int, dictionary: ParquetChunkDictionary?
+    ) -> ParquetStatistics {
+        var stats = ParquetStatistics(nullCount: Int64(nullCount), minValue: nil, maxValue: nil)
+        guard !positions.isEmpty else { return stats }
         switch values.kind {
         case .int32:
-            if let lo = values.int32Values.min(), let hi = values.int32Values.max() {
-                stats.minValue = littleEndianBytes(lo)
-                stats.maxValue = littleEndianBytes(hi)
-            }
+            let (lo, hi) = minMax(values.int32Values, positions)
+            stats.minValue = littleEndianBytes(lo)
+            stats.maxValue = littleEndianBytes(hi)
         case .int64, .timestampMicros:
-            if let lo = values.int64Values.min(), let hi = values.int64Values.max() {
-                stats.minValue = littleEndianBytes(lo)
-                stats.maxValue = littleEndianBytes(hi)
-            }
+            let (lo, hi) = minMax(values.int64Values, positions)
+            stats.minValue = littleEndianBytes(lo)
+            stats.maxValue = littleEndianBytes(hi)
         case .double:
             var lo = Double.infinity
             var hi = -Double.infinity
             var any = false
-            for v in values.doubleValues where !v.isNaN {
-                any = true
-                if v < lo { lo = v }
-                if v > hi { hi = v }
+            values.doubleValues.withUnsafeBufferPointer { doubles in
+                for p in positions {
+                    let v = doubles[Int(p)]
+                    if v.isNaN { continue }
+                    any = true
+                    if v < lo { lo = v }
+                    if v > hi { hi = v }
+                }
             }
             if any {
                 if lo == 0 { lo = -0.0 }
@@ -33,35 +41,50 @@ extension ParquetColumnChunkBuilder {
                 stats.maxValue = littleEndianBytes(hi.bitPattern)
             }
         case .boolean:
-            if !values.boolValues.isEmpty {
-                stats.minValue = [values.boolValues.allSatisfy { $0 } ? 1 : 0]
-                stats.maxValue = [values.boolValues.contains(true) ? 1 : 0]
-            }
+            let all = positions.allSatisfy { values.boolValues[Int($0)] }
+            let some = positions.contains { values.boolValues[Int($0)] }
+            stats.minValue = [all ? 1 : 0]
+            stats.maxValue = [some ? 1 : 0]
         case .string:
             if let dictionary {
                 (stats.minValue, stats.maxValue) = stringMinMax(
-                    bytes: dictionary.entryBytes, offsets: dictionary.entryOffsets)
+                    bytes: dictionary.entryBytes, offsets: dictionary.entryOffsets,
+                    positions: Array(0..<Int32(dictionary.count)))
             } else {
                 (stats.minValue, stats.maxValue) = stringMinMax(
-                    bytes: values.stringBytes, offsets: values.stringOffsets)
+                    bytes: values.stringBytes, offsets: values.stringOffsets, positions: positions)
             }
         }
         return stats
+    }
+
+    /// The least and greatest of `source[p]` for each `p` of `positions` (not empty).
+    private static func minMax<T: FixedWidthInteger>(_ source: [T], _ positions: [Int32]) -> (T, T) {
+        source.withUnsafeBufferPointer { source in
+            var lo = T.max
+            var hi = T.min
+            for p in positions {
+                let v = source[Int(p)]
+                lo = min(lo, v)
+                hi = max(hi, v)
+            }
+            return (lo, hi)
+        }
     }
 
     private static func littleEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
         withUnsafeBytes(of: value.littleEndian) { Array($0) }
     }
 
-    /// Unsigned byte-wise min and max of the strings `offsets[i]..<offsets[i+1]` of `bytes`.
+    /// Unsigned byte-wise min and max of the strings `offsets[p]..<offsets[p+1]` of `bytes`, `p` in `positions`.
     ///
     /// Each value's first 8 bytes, big-endian and zero-padded, order like the bytes wherever they differ, so
     /// the full comparison (memcmp) runs only on ties; a byte-wise comparison of every value showed in profiles.
-    private static func stringMinMax(bytes: [UInt8], offsets: [Int]) -> ([UInt8]?, [UInt8]?) {
-        let n = offsets.count - 1
+    private static func stringMinMax(bytes: [UInt8], offsets: [Int], positions: [Int32]) -> ([UInt8]?, [UInt8]?) {
+        let n = positions.count
         guard n > 0 else { return (nil, nil) }
-        var minIndex = 0
-        var maxIndex = 0
+        var minIndex = Int(positions[0])
+        var maxIndex = minIndex
         bytes.withUnsafeBytes { raw in
             offsets.withUnsafeBufferPointer { offsets in
                 func compare(_ a: Int, _ b: Int) -> Int {
@@ -86,9 +109,10 @@ extension ParquetColumnChunkBuilder {
                     for k in 0..<length { value |= UInt64(raw[start + k]) << UInt64(56 - 8 * k) }
                     return value
                 }
-                var minPrefix = prefix(0)
+                var minPrefix = prefix(minIndex)
                 var maxPrefix = minPrefix
-                for i in 1..<n {
+                for i in positions.dropFirst() {
+                    let i = Int(i)
                     let p = prefix(i)
                     if p < minPrefix || (p == minPrefix && compare(i, minIndex) < 0) {
                         minIndex = i

@@ -47,6 +47,13 @@ final class ParquetColumnChunkBuilder {
     /// The uncompressed bodies of all pages of the chunk, back to back.
     private(set) var bodies: [UInt8] = []
     private(set) var pages: [Page] = []
+    /// The chunk's definition levels (OPTIONAL columns) and the position in the source buffer of each of its
+    /// non-null values, in order (see `ParquetChunkRows.select`); kept from chunk to chunk.
+    private var levels: [UInt8] = []
+    private var positions: [Int32] = []
+    /// Scratch for one page of integers, gathered for DELTA_BINARY_PACKED.
+    private var int32Scratch: [Int32] = []
+    private var int64Scratch: [Int64] = []
     /// Scratch for DELTA_BYTE_ARRAY prefix and suffix lengths.
     private var prefixLengths: [Int32] = []
     private var suffixLengths: [Int32] = []
@@ -59,23 +66,27 @@ final class ParquetColumnChunkBuilder {
         self.options = options
     }
 
-    /// Encodes `values` into uncompressed pages (replacing the previous chunk's).
-    /// - Parameter given: the chunk's dictionary when the caller has it already (see `ParquetChunkDictionary`);
-    ///   `values` then need not hold the strings, only the row count and definition levels.
-    func encode(column: ParquetColumn, values: ParquetColumnBuffer, dictionary given: ParquetChunkDictionary? = nil) {
+    /// Encodes a buffer's rows as they are into uncompressed pages (replacing the previous chunk's).
+    func encode(column: ParquetColumn, values: ParquetColumnBuffer) {
+        encode(column: column, chunk: ParquetChunkRows(values))
+    }
+
+    /// Encodes the rows of `chunk` into uncompressed pages (replacing the previous chunk's). Every value is
+    /// read from the chunk's source buffer through `positions`, so a row group picked out of a larger table
+    /// is never copied before its values land in the page bodies.
+    func encode(column: ParquetColumn, chunk: ParquetChunkRows) {
+        let values = chunk.values
         precondition(values.kind == column.kind && values.isOptional == column.isOptional)
         self.column = column
-        rowCount = values.rowCount
+        rowCount = chunk.rowCount
         bodies.removeAll(keepingCapacity: true)
         pages.removeAll(keepingCapacity: true)
-        var dictionary = given
-        if dictionary == nil && column.kind == .string && values.valueCount > 0 {
-            dictionary = StringDictionaryBuilder.build(
-                bytes: values.stringBytes, offsets: values.stringOffsets,
-                maxEntries: options.maxDictionaryEntries,
-                maxBytes: options.maxDictionaryBytes)
-        }
-        statistics = Self.statistics(of: values, dictionary: dictionary)
+        chunk.select(levels: &levels, positions: &positions)
+        let dictionary = ParquetChunkRows.chunkDictionary(
+            values, positions: positions, distinct: chunk.distinctValues, maxEntries: options.maxDictionaryEntries,
+            maxBytes: options.maxDictionaryBytes)
+        statistics = Self.statistics(
+            of: values, positions: positions, nullCount: rowCount - positions.count, dictionary: dictionary)
         if dictionary != nil {
             dataEncoding = 8
         } else {
@@ -104,14 +115,14 @@ final class ParquetColumnChunkBuilder {
         case .boolean: fixedWidth = 1
         case .string: fixedWidth = dictionary != nil ? 2 : 0
         }
-        while row < values.rowCount {
-            let (endRow, endValue) = Self.pageEnd(
+        while row < rowCount {
+            let (endRow, endValue) = pageEnd(
                 values, fromRow: row, value: value, fixedWidth: fixedWidth, maxValues: options.maxPageValues,
                 maxBytes: options.maxPageBytes)
             let start = bodies.count
             if column.isOptional {
                 bodies.append(contentsOf: [0, 0, 0, 0])
-                values.definitionLevels.withUnsafeBufferPointer { levels in
+                levels.withUnsafeBufferPointer { levels in
                     RLEHybrid.encode(UnsafeBufferPointer(rebasing: levels[row..<endRow]), bitWidth: 1, into: &bodies)
                 }
                 let length = UInt32(bodies.count - start - 4)
@@ -136,18 +147,19 @@ final class ParquetColumnChunkBuilder {
 
     /// The end (exclusive) of the page starting at `row` / `value`: ≤ `maxValues` rows and about `maxBytes`
     /// of values (at least one value).
-    private static func pageEnd(
+    private func pageEnd(
         _ values: ParquetColumnBuffer, fromRow row: Int, value: Int, fixedWidth: Int, maxValues: Int, maxBytes: Int
     ) -> (row: Int, value: Int) {
-        let rowLimit = min(values.rowCount, row + max(1, maxValues))
+        let rowLimit = min(rowCount, row + max(1, maxValues))
+        let isOptional = values.isOptional
         if fixedWidth > 0 {
             // Fixed-size values: count presence, stop at the byte budget.
             let valueLimit = max(1, maxBytes / fixedWidth)
-            guard values.isOptional else {
+            guard isOptional else {
                 let end = min(rowLimit, row + valueLimit)
                 return (end, value + (end - row))
             }
-            return values.definitionLevels.withUnsafeBufferPointer { levels in
+            return levels.withUnsafeBufferPointer { levels in
                 var endRow = row
                 var endValue = value
                 while endRow < rowLimit {
@@ -160,20 +172,23 @@ final class ParquetColumnChunkBuilder {
             }
         }
         return values.stringOffsets.withUnsafeBufferPointer { offsets in
-            values.definitionLevels.withUnsafeBufferPointer { levels in
-                var endRow = row
-                var endValue = value
-                var bytes = 0
-                while endRow < rowLimit {
-                    if !values.isOptional || levels[endRow] == 1 {
-                        let size = offsets[endValue + 1] - offsets[endValue] + 4
-                        if bytes > 0 && bytes + size > maxBytes { break }
-                        bytes += size
-                        endValue += 1
+            positions.withUnsafeBufferPointer { positions in
+                levels.withUnsafeBufferPointer { levels in
+                    var endRow = row
+                    var endValue = value
+                    var bytes = 0
+                    while endRow < rowLimit {
+                        if !isOptional || levels[endRow] == 1 {
+                            let p = Int(positions[endValue])
+                            let size = offsets[p + 1] - offsets[p] + 4
+                            if bytes > 0 && bytes + size > maxBytes { break }
+                            bytes += size
+                            endValue += 1
+                        }
+                        endRow += 1
                     }
-                    endRow += 1
+                    return (endRow, endValue)
                 }
-                return (endRow, endValue)
             }
         }
     }
@@ -228,25 +243,17 @@ final class ParquetColumnChunkBuilder {
         count <= 1 ? 0 : Int.bitWidth - (count - 1).leadingZeroBitCount
     }
 
+    /// PLAIN values `positions[range]` of `values`.
     private func appendPlain(_ values: ParquetColumnBuffer, range: Range<Int>) {
         switch values.kind {
-        case .int32:
-            values.int32Values.withUnsafeBytes {
-                bodies.append(contentsOf: $0[(range.lowerBound * 4)..<(range.upperBound * 4)])
-            }
-        case .int64, .timestampMicros:
-            values.int64Values.withUnsafeBytes {
-                bodies.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)])
-            }
-        case .double:
-            values.doubleValues.withUnsafeBytes {
-                bodies.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)])
-            }
+        case .int32: Self.appendPlain(values.int32Values, positions[range], into: &bodies)
+        case .int64, .timestampMicros: Self.appendPlain(values.int64Values, positions[range], into: &bodies)
+        case .double: Self.appendPlain(values.doubleValues, positions[range], into: &bodies)
         case .boolean:
             var byte: UInt8 = 0
             var bit = 0
-            for i in range {
-                if values.boolValues[i] { byte |= 1 << UInt8(bit) }
+            for p in positions[range] {
+                if values.boolValues[Int(p)] { byte |= 1 << UInt8(bit) }
                 bit += 1
                 if bit == 8 {
                     bodies.append(byte)
@@ -256,8 +263,41 @@ final class ParquetColumnChunkBuilder {
             }
             if bit > 0 { bodies.append(byte) }
         case .string:
-            Self.appendPlainStrings(
-                bytes: values.stringBytes, offsets: values.stringOffsets, range: range, into: &bodies)
+            positions.withUnsafeBufferPointer { positions in
+                Self.appendPlainStrings(
+                    bytes: values.stringBytes, offsets: values.stringOffsets,
+                    positions: UnsafeBufferPointer(rebasing: positions[range]), into: &bodies)
+            }
+        }
+    }
+
+    /// The little-endian bytes of `source[p]` for each `p` of `positions`. The output grows once, then is
+    /// filled through a pointer.
+    private static func appendPlain<T: FixedWidthInteger>(_ source: [T], _ positions: ArraySlice<Int32>, into out: inout [UInt8]) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: positions.count * MemoryLayout<T>.size))
+        out.withUnsafeMutableBytes { target in
+            source.withUnsafeBufferPointer { source in
+                var offset = start
+                for p in positions {
+                    target.storeBytes(of: source[Int(p)].littleEndian, toByteOffset: offset, as: T.self)
+                    offset += MemoryLayout<T>.size
+                }
+            }
+        }
+    }
+
+    private static func appendPlain(_ source: [Double], _ positions: ArraySlice<Int32>, into out: inout [UInt8]) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: positions.count * 8))
+        out.withUnsafeMutableBytes { target in
+            source.withUnsafeBufferPointer { source in
+                var offset = start
+                for p in positions {
+                    target.storeBytes(of: source[Int(p)].bitPattern.littleEndian, toByteOffset: offset, as: UInt64.self)
+                    offset += 8
+                }
+            }
         }
     }
 
@@ -265,17 +305,16 @@ final class ParquetColumnChunkBuilder {
     /// with the previous value of the page and the length of the rest (both DELTA_BINARY_PACKED as INT32),
     /// then the rests back to back. Rows sorted by hash repeat values and share prefixes (hash, ids, provider
     /// responses): on the 1 M-row benchmark this cut the string bytes to gzip from 161 MB (PLAIN) to 101 MB,
-    /// and the gzipped size by 3 MB.
+    /// and the gzipped size by 3 MB. Numbers are gathered into a scratch page first (the encoder reads each
+    /// value and its predecessor).
     private func appendDelta(_ values: ParquetColumnBuffer, range: Range<Int>) {
         switch values.kind {
         case .int32:
-            values.int32Values.withUnsafeBufferPointer {
-                DeltaBinaryPacked.encode(UnsafeBufferPointer(rebasing: $0[range]), into: &bodies)
-            }
+            Self.gather(values.int32Values, positions[range], into: &int32Scratch)
+            int32Scratch.withUnsafeBufferPointer { DeltaBinaryPacked.encode($0, into: &bodies) }
         case .int64, .timestampMicros:
-            values.int64Values.withUnsafeBufferPointer {
-                DeltaBinaryPacked.encode(UnsafeBufferPointer(rebasing: $0[range]), into: &bodies)
-            }
+            Self.gather(values.int64Values, positions[range], into: &int64Scratch)
+            int64Scratch.withUnsafeBufferPointer { DeltaBinaryPacked.encode($0, into: &bodies) }
         case .string:
             prefixLengths.removeAll(keepingCapacity: true)
             suffixLengths.removeAll(keepingCapacity: true)
@@ -284,8 +323,9 @@ final class ParquetColumnChunkBuilder {
                     var previousStart = 0
                     var previousLength = 0
                     for i in range {
-                        let start = offsets[i]
-                        let length = offsets[i + 1] - start
+                        let p = Int(positions[i])
+                        let start = offsets[p]
+                        let length = offsets[p + 1] - start
                         let shared =
                             i == range.lowerBound
                             ? 0
@@ -311,8 +351,9 @@ final class ParquetColumnChunkBuilder {
                         for (k, i) in range.enumerated() {
                             let suffix = Int(suffixLengths[k])
                             if suffix > 0 {
+                                let end = offsets[Int(positions[i]) + 1]
                                 (target.baseAddress! + p).copyMemory(
-                                    from: source.baseAddress! + (offsets[i + 1] - suffix), byteCount: suffix)
+                                    from: source.baseAddress! + (end - suffix), byteCount: suffix)
                             }
                             p += suffix
                         }
@@ -321,6 +362,14 @@ final class ParquetColumnChunkBuilder {
             }
         case .double, .boolean:
             preconditionFailure("no delta encoding for \(values.kind)")
+        }
+    }
+
+    /// `scratch` = `source[p]` for each `p` of `positions`, keeping the scratch's capacity.
+    private static func gather<T>(_ source: [T], _ positions: ArraySlice<Int32>, into scratch: inout [T]) {
+        scratch.removeAll(keepingCapacity: true)
+        source.withUnsafeBufferPointer { source in
+            scratch.append(contentsOf: positions.lazy.map { source[Int($0)] })
         }
     }
 
@@ -344,24 +393,37 @@ final class ParquetColumnChunkBuilder {
     /// PLAIN BYTE_ARRAY: u32 LE length, then the bytes, per value. The output grows once, then values are
     /// copied through raw pointers (per-byte `append` showed in profiles).
     static func appendPlainStrings(bytes: [UInt8], offsets: [Int], range: Range<Int>, into out: inout [UInt8]) {
-        guard !range.isEmpty else { return }
+        let positions = (range.lowerBound..<range.upperBound).map { Int32(truncatingIfNeeded: $0) }
+        positions.withUnsafeBufferPointer {
+            appendPlainStrings(bytes: bytes, offsets: offsets, positions: $0, into: &out)
+        }
+    }
+
+    /// PLAIN BYTE_ARRAY of the strings `offsets[p]..<offsets[p+1]` of `bytes` for each `p` of `positions`.
+    static func appendPlainStrings(
+        bytes: [UInt8], offsets: [Int], positions: UnsafeBufferPointer<Int32>, into out: inout [UInt8]
+    ) {
+        guard !positions.isEmpty else { return }
         let start = out.count
-        let total = offsets[range.upperBound] - offsets[range.lowerBound] + 4 * range.count
+        var total = 4 * positions.count
+        offsets.withUnsafeBufferPointer { offsets in
+            for p in positions { total += offsets[Int(p) + 1] - offsets[Int(p)] }
+        }
         out.append(contentsOf: repeatElement(0, count: total))
         out.withUnsafeMutableBytes { target in
             bytes.withUnsafeBytes { source in
                 offsets.withUnsafeBufferPointer { offsets in
-                    var p = start
-                    for i in range {
-                        let from = offsets[i]
-                        let length = offsets[i + 1] - from
+                    var o = start
+                    for p in positions {
+                        let from = offsets[Int(p)]
+                        let length = offsets[Int(p) + 1] - from
                         target.storeBytes(
-                            of: UInt32(truncatingIfNeeded: length).littleEndian, toByteOffset: p, as: UInt32.self)
-                        p += 4
+                            of: UInt32(truncatingIfNeeded: length).littleEndian, toByteOffset: o, as: UInt32.self)
+                        o += 4
                         if length > 0 {
-                            (target.baseAddress! + p).copyMemory(from: source.baseAddress! + from, byteCount: length)
+                            (target.baseAddress! + o).copyMemory(from: source.baseAddress! + from, byteCount: length)
                         }
-                        p += length
+                        o += length
                     }
                 }
             }
