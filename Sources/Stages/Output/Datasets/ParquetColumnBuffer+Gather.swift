@@ -91,6 +91,40 @@ extension ParquetColumnBuffer {
         }
     }
 
+    /// Replaces this string buffer's values with the strings `positions` of `source`, in order, and
+    /// `positions` with 0, 1, …: the chunk builder's reusable copy of a row group's strings. The arrays keep
+    /// their capacity, so a builder's later row groups fault in no new pages.
+    mutating func gather(_ source: ParquetColumnBuffer, positions: inout [Int32]) {
+        precondition(kind == .string && source.kind == .string)
+        var total = 0
+        source.stringOffsets.withUnsafeBufferPointer { offsets in
+            for p in positions { total += offsets[Int(p) + 1] - offsets[Int(p)] }
+        }
+        rowCount = positions.count
+        nullCount = 0
+        stringOffsets.removeAll(keepingCapacity: true)
+        stringOffsets.append(contentsOf: repeatElement(0, count: positions.count + 1))
+        stringBytes.removeAll(keepingCapacity: true)
+        stringBytes.append(contentsOf: repeatElement(0, count: total))
+        stringOffsets.withUnsafeMutableBufferPointer { offsetOut in
+            stringBytes.withUnsafeMutableBufferPointer { bytesOut in
+                source.stringOffsets.withUnsafeBufferPointer { offsets in
+                    source.stringBytes.withUnsafeBufferPointer { bytes in
+                        var o = 0
+                        for (k, p) in positions.enumerated() {
+                            let start = offsets[Int(p)]
+                            let length = offsets[Int(p) + 1] - start
+                            if length > 0 { memcpy(bytesOut.baseAddress! + o, bytes.baseAddress! + start, length) }
+                            o += length
+                            offsetOut[k + 1] = o
+                        }
+                    }
+                }
+            }
+        }
+        for k in positions.indices { positions[k] = Int32(truncatingIfNeeded: k) }
+    }
+
     /// The same values as an OPTIONAL column (every row present).
     func asOptional() -> ParquetColumnBuffer {
         guard !isOptional else { return self }

@@ -43,7 +43,7 @@ final class ParquetColumnChunkBuilder {
         var body: Range<Int>
     }
 
-    private let options: ParquetWriterOptions
+    private var options: ParquetWriterOptions
     /// The uncompressed bodies of all pages of the chunk, back to back.
     private(set) var bodies: [UInt8] = []
     private(set) var pages: [Page] = []
@@ -51,6 +51,9 @@ final class ParquetColumnChunkBuilder {
     /// non-null values, in order (see `ParquetChunkRows.select`); kept from chunk to chunk.
     private var levels: [UInt8] = []
     private var positions: [Int32] = []
+    /// The chunk's strings in order, when they come from a larger buffer (see `encode`); kept from chunk to
+    /// chunk, so that its pages are faulted in once.
+    private var gatheredStrings = ParquetColumnBuffer(kind: .string, isOptional: false)
     /// Scratch for one page of integers, gathered for DELTA_BINARY_PACKED.
     private var int32Scratch: [Int32] = []
     private var int64Scratch: [Int64] = []
@@ -66,22 +69,36 @@ final class ParquetColumnChunkBuilder {
         self.options = options
     }
 
+    /// Ready for another writer (see `ParquetWriterPool`): its options; every buffer keeps its capacity.
+    func reset(options: ParquetWriterOptions) {
+        self.options = options
+        bodies.removeAll(keepingCapacity: true)
+        pages.removeAll(keepingCapacity: true)
+    }
+
     /// Encodes a buffer's rows as they are into uncompressed pages (replacing the previous chunk's).
     func encode(column: ParquetColumn, values: ParquetColumnBuffer) {
         encode(column: column, chunk: ParquetChunkRows(values))
     }
 
-    /// Encodes the rows of `chunk` into uncompressed pages (replacing the previous chunk's). Every value is
-    /// read from the chunk's source buffer through `positions`, so a row group picked out of a larger table
-    /// is never copied before its values land in the page bodies.
+    /// Encodes the rows of `chunk` into uncompressed pages (replacing the previous chunk's). Values are read
+    /// from the chunk's source buffer through `positions`: numbers, and the strings of a dictionary column
+    /// (its few distinct values), straight from the table. The strings of a plain column picked out of a
+    /// table are first copied, in order, into `gatheredStrings`: the dictionary attempt, the statistics, the
+    /// page split and the page bodies each read every string, and four passes over strings scattered across
+    /// a day table cost more than one pass that lines them up.
     func encode(column: ParquetColumn, chunk: ParquetChunkRows) {
-        let values = chunk.values
+        var values = chunk.values
         precondition(values.kind == column.kind && values.isOptional == column.isOptional)
         self.column = column
         rowCount = chunk.rowCount
         bodies.removeAll(keepingCapacity: true)
         pages.removeAll(keepingCapacity: true)
         chunk.select(levels: &levels, positions: &positions)
+        if chunk.rows != nil && values.kind == .string && !chunk.distinctValues {
+            gatheredStrings.gather(values, positions: &positions)
+            values = gatheredStrings
+        }
         let dictionary = ParquetChunkRows.chunkDictionary(
             values, positions: positions, distinct: chunk.distinctValues, maxEntries: options.maxDictionaryEntries,
             maxBytes: options.maxDictionaryBytes)
@@ -151,7 +168,7 @@ final class ParquetColumnChunkBuilder {
         _ values: ParquetColumnBuffer, fromRow row: Int, value: Int, fixedWidth: Int, maxValues: Int, maxBytes: Int
     ) -> (row: Int, value: Int) {
         let rowLimit = min(rowCount, row + max(1, maxValues))
-        let isOptional = values.isOptional
+        let isOptional = column.isOptional
         if fixedWidth > 0 {
             // Fixed-size values: count presence, stop at the byte budget.
             let valueLimit = max(1, maxBytes / fixedWidth)
