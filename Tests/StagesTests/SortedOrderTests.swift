@@ -8,14 +8,20 @@ import Testing
 /// others, "" against null, zero bytes, negative and zero numbers, and runs of ties long enough for the
 /// quicksort (over 16 rows) as well as short ones. The order must be `precedes`, ties kept in row order.
 @Suite struct SortedOrderTests {
-    /// Strings around the 32-byte key: equal and different tails, prefixes, zero bytes, "" and nil.
+    /// Strings around a key of 16 bytes (and of 32, the key's former length): equal and different tails,
+    /// prefixes, zero bytes, "" and nil.
     static let edgeStrings: [String?] = {
-        let base = String(repeating: "h", count: 32)
-        return [
-            nil, "", "\0", "\0\0", "h", base, base + "\0", base + "a", base + "b", base + "ab", base + "a\0",
-            String(repeating: "h", count: 31), String(repeating: "h", count: 31) + "\0", base + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-            base + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "é" + base, String(repeating: "h", count: 33),
-        ]
+        var strings: [String?] = [nil, "", "\0", "\0\0", "h"]
+        for length in [16, 32] {
+            let base = String(repeating: "h", count: length)
+            let shorter = String(repeating: "h", count: length - 1)
+            strings += [
+                base, base + "\0", base + "a", base + "b", base + "ab", base + "a\0", shorter, shorter + "\0",
+                base + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", base + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "é" + base,
+                base + "h",
+            ]
+        }
+        return strings
     }()
 
     @Test(arguments: [1, 2, 3])

@@ -9,7 +9,7 @@ extension RowTable {
     /// then sorted the same way by the next column, and so on. A comparison is therefore a few word compares
     /// on a flat array, never a call through the columns: the sort with a closure that broke ties by reading
     /// the columns (`memcmp` on every tie of the leading hash, then the next columns) was about 4% of a run.
-    /// Only strings longer than 32 bytes that agree on their first 32 read their bytes, within their run.
+    /// Only strings longer than 16 bytes that agree on their first 16 read their bytes, within their run.
     ///
     /// Why on columns: comparing records would copy them (a retain and release per string field).
     /// - Complexity: O(n log n) word comparisons for the leading column, then sorts of the tied runs.
@@ -34,33 +34,36 @@ extension RowTable {
     }
 }
 
-/// One row's place in one sort column: four big-endian words of the value (a string's first 32 bytes,
+/// One row's place in one sort column: two big-endian words of the value (a string's first 16 bytes,
 /// zero-padded, or a number mapped to an unsigned word), a `tail` word that settles what those leave open,
 /// then the row index. Ordering entries by (words, tail, row) orders rows by the column's values, ties by row.
 ///
 /// `tail`: 0 for null (so null sorts first: a null and "" or 0 have the same words), else for a string
-/// min(length, 33) + 1 and 1 for a number. Two strings with the same first 32 bytes (zero-padded) of which
-/// at least one is at most 32 bytes long are ordered by length: the shorter is a prefix of the other, or
-/// they are equal. Only two strings longer than 32 bytes (`tail == 34`) may need their remaining bytes.
+/// min(length, 17) + 1 and 1 for a number. Two strings with the same first 16 bytes (zero-padded) of which
+/// at least one is at most 16 bytes long are ordered by length: the shorter is a prefix of the other, or
+/// they are equal. Only two strings longer than 16 bytes (`tail == longString`) may need their other bytes.
+///
+/// Why 16 bytes: 24-byte entries move less memory in the sort than 32 bytes of key would, and the values
+/// that tie on 16 bytes are mostly equal anyway (a message's hash on each of its rows), which the long-string
+/// path settles with one comparison per row.
 struct SortEntry {
-    var a: UInt64, b: UInt64, c: UInt64, d: UInt64
+    var a: UInt64, b: UInt64
     var tail: UInt32
     var row: Int32
 
-    static let longString: UInt32 = 34
+    static let keyBytes = 16
+    static let longString = UInt32(keyBytes + 2)
 
-    /// Same words and tail: the same value, unless both are strings longer than 32 bytes.
+    /// Same words and tail: the same value, unless both are strings longer than 16 bytes.
     @inline(__always)
     func sameKey(_ o: SortEntry) -> Bool {
-        a == o.a && b == o.b && c == o.c && d == o.d && tail == o.tail
+        a == o.a && b == o.b && tail == o.tail
     }
 
     @inline(__always)
     static func < (x: SortEntry, y: SortEntry) -> Bool {
         if x.a != y.a { return x.a < y.a }
         if x.b != y.b { return x.b < y.b }
-        if x.c != y.c { return x.c < y.c }
-        if x.d != y.d { return x.d < y.d }
         if x.tail != y.tail { return x.tail < y.tail }
         return x.row < y.row
     }
@@ -98,7 +101,7 @@ struct ColumnSorter {
         }
     }
 
-    /// Rows whose strings share their first 32 bytes and are longer: ordered by the bytes (then row), then
+    /// Rows whose strings share their first 16 bytes and are longer: ordered by the bytes (then row), then
     /// each group of equal strings by the next columns. Mostly they are one string (a message's hash on each
     /// of its rows), which one comparison per row settles.
     private func sortLongStrings(
@@ -202,7 +205,7 @@ final class SortColumn {
 
     /// The row's entry (see `SortEntry`).
     func entry(row: Int) -> SortEntry {
-        var entry = SortEntry(a: 0, b: 0, c: 0, d: 0, tail: 0, row: Int32(truncatingIfNeeded: row))
+        var entry = SortEntry(a: 0, b: 0, tail: 0, row: Int32(truncatingIfNeeded: row))
         let v = value(row)
         guard v >= 0 else { return entry }
         entry.tail = 1
@@ -210,20 +213,19 @@ final class SortColumn {
         case .string:
             let start = column.stringOffsets[v]
             let length = column.stringOffsets[v + 1] - start
-            // The first 32 bytes, zero-padded, read as four big-endian words.
-            var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            // The first 16 bytes, zero-padded, read as two big-endian words.
+            var words: (UInt64, UInt64) = (0, 0)
             if length > 0 {
                 column.stringBytes.withUnsafeBytes { bytes in
                     withUnsafeMutableBytes(of: &words) {
-                        $0.baseAddress!.copyMemory(from: bytes.baseAddress! + start, byteCount: min(32, length))
+                        $0.baseAddress!.copyMemory(
+                            from: bytes.baseAddress! + start, byteCount: min(SortEntry.keyBytes, length))
                     }
                 }
             }
             entry.a = UInt64(bigEndian: words.0)
             entry.b = UInt64(bigEndian: words.1)
-            entry.c = UInt64(bigEndian: words.2)
-            entry.d = UInt64(bigEndian: words.3)
-            entry.tail = UInt32(min(length, 33) + 1)
+            entry.tail = UInt32(min(length, SortEntry.keyBytes + 1) + 1)
         case .int32: entry.a = Self.word(Int64(column.int32Values[v]))
         case .int64, .timestampMicros: entry.a = Self.word(column.int64Values[v])
         case .double: entry.a = Self.word(column.doubleValues[v])

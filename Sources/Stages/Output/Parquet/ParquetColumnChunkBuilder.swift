@@ -51,9 +51,9 @@ final class ParquetColumnChunkBuilder {
     /// non-null values, in order (see `ParquetChunkRows.select`); kept from chunk to chunk.
     private var levels: [UInt8] = []
     private var positions: [Int32] = []
-    /// The chunk's strings in order, when they come from a larger buffer (see `encode`); kept from chunk to
-    /// chunk, so that its pages are faulted in once.
-    private var gatheredStrings = ParquetColumnBuffer(kind: .string, isOptional: false)
+    /// The chunk's values in order, when they come from a larger buffer (see `encode`), one buffer per kind;
+    /// kept from chunk to chunk, so that their pages are faulted in once.
+    private var gathered: [ParquetColumnKind: ParquetColumnBuffer] = [:]
     /// Scratch for one page of integers, gathered for DELTA_BINARY_PACKED.
     private var int32Scratch: [Int32] = []
     private var int64Scratch: [Int64] = []
@@ -82,11 +82,12 @@ final class ParquetColumnChunkBuilder {
     }
 
     /// Encodes the rows of `chunk` into uncompressed pages (replacing the previous chunk's). Values are read
-    /// from the chunk's source buffer through `positions`: numbers, and the strings of a dictionary column
-    /// (its few distinct values), straight from the table. The strings of a plain column picked out of a
-    /// table are first copied, in order, into `gatheredStrings`: the dictionary attempt, the statistics, the
-    /// page split and the page bodies each read every string, and four passes over strings scattered across
-    /// a day table cost more than one pass that lines them up.
+    /// from the chunk's source buffer through `positions`. A dictionary column's values (its few distinct
+    /// strings, read once each for the dictionary page) are read straight from the table; the values of a
+    /// plain column picked out of a table are first copied, in order, into a buffer of `gathered`: the
+    /// dictionary attempt, the statistics, the page split and the page bodies each read every value, and
+    /// several passes over values scattered across a day table cost more than one pass that lines them up
+    /// (measured: reading through the order throughout cost 10% more than gathering into fresh buffers).
     func encode(column: ParquetColumn, chunk: ParquetChunkRows) {
         var values = chunk.values
         precondition(values.kind == column.kind && values.isOptional == column.isOptional)
@@ -95,9 +96,13 @@ final class ParquetColumnChunkBuilder {
         bodies.removeAll(keepingCapacity: true)
         pages.removeAll(keepingCapacity: true)
         chunk.select(levels: &levels, positions: &positions)
-        if chunk.rows != nil && values.kind == .string && !chunk.distinctValues {
-            gatheredStrings.gather(values, positions: &positions)
-            values = gatheredStrings
+        if chunk.rows != nil && !chunk.distinctValues {
+            // Taken out of the dictionary while it is filled, so that it is uniquely referenced (no copy).
+            var buffer =
+                gathered.removeValue(forKey: values.kind) ?? ParquetColumnBuffer(kind: values.kind, isOptional: false)
+            buffer.gather(values, positions: &positions)
+            values = buffer
+            gathered[values.kind] = buffer
         }
         let dictionary = ParquetChunkRows.chunkDictionary(
             values, positions: positions, distinct: chunk.distinctValues, maxEntries: options.maxDictionaryEntries,
@@ -437,9 +442,7 @@ final class ParquetColumnChunkBuilder {
                         target.storeBytes(
                             of: UInt32(truncatingIfNeeded: length).littleEndian, toByteOffset: o, as: UInt32.self)
                         o += 4
-                        if length > 0 {
-                            (target.baseAddress! + o).copyMemory(from: source.baseAddress! + from, byteCount: length)
-                        }
+                        if length > 0 { shortCopy(target.baseAddress! + o, source.baseAddress! + from, length) }
                         o += length
                     }
                 }
