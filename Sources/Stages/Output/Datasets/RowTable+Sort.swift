@@ -213,13 +213,13 @@ final class SortColumn {
         case .string:
             let start = column.stringOffsets[v]
             let length = column.stringOffsets[v + 1] - start
-            // The first 16 bytes, zero-padded, read as two big-endian words.
+            // The first 16 bytes, zero-padded, read as two big-endian words (`shortCopy`: a `memcpy` call per
+            // row showed in profiles).
             var words: (UInt64, UInt64) = (0, 0)
             if length > 0 {
                 column.stringBytes.withUnsafeBytes { bytes in
                     withUnsafeMutableBytes(of: &words) {
-                        $0.baseAddress!.copyMemory(
-                            from: bytes.baseAddress! + start, byteCount: min(SortEntry.keyBytes, length))
+                        shortCopy($0.baseAddress!, bytes.baseAddress! + start, min(SortEntry.keyBytes, length))
                     }
                 }
             }

@@ -5,34 +5,33 @@ extension ParquetColumnChunkBuilder {
     /// as unsigned bytes (what TypeDefinedOrder means for UTF-8), doubles ignoring NaN with -0.0 as a zero
     /// minimum and +0.0 as a zero maximum. Min/max are omitted when there is no non-null value.
     /// - Parameters:
-    ///   - positions: the chunk's non-null values, as positions in `values`.
+    ///   - positions: the chunk's non-null values, as positions in `values` (numbers: 0, 1, …, all of them).
     ///   - dictionary: the chunk's dictionary, whose entries are its distinct strings.
     static func statistics(
         of values: ParquetColumnBuffer, positions: [Int32], nullCount: Int, dictionary: ParquetChunkDictionary?
     ) -> ParquetStatistics {
         var stats = ParquetStatistics(nullCount: Int64(nullCount), minValue: nil, maxValue: nil)
         guard !positions.isEmpty else { return stats }
+        // Numbers: the buffer holds exactly the chunk's values (see `encode`).
         switch values.kind {
         case .int32:
-            let (lo, hi) = minMax(values.int32Values, positions)
-            stats.minValue = littleEndianBytes(lo)
-            stats.maxValue = littleEndianBytes(hi)
+            if let lo = values.int32Values.min(), let hi = values.int32Values.max() {
+                stats.minValue = littleEndianBytes(lo)
+                stats.maxValue = littleEndianBytes(hi)
+            }
         case .int64, .timestampMicros:
-            let (lo, hi) = minMax(values.int64Values, positions)
-            stats.minValue = littleEndianBytes(lo)
-            stats.maxValue = littleEndianBytes(hi)
+            if let lo = values.int64Values.min(), let hi = values.int64Values.max() {
+                stats.minValue = littleEndianBytes(lo)
+                stats.maxValue = littleEndianBytes(hi)
+            }
         case .double:
             var lo = Double.infinity
             var hi = -Double.infinity
             var any = false
-            values.doubleValues.withUnsafeBufferPointer { doubles in
-                for p in positions {
-                    let v = doubles[Int(p)]
-                    if v.isNaN { continue }
-                    any = true
-                    if v < lo { lo = v }
-                    if v > hi { hi = v }
-                }
+            for v in values.doubleValues where !v.isNaN {
+                any = true
+                if v < lo { lo = v }
+                if v > hi { hi = v }
             }
             if any {
                 if lo == 0 { lo = -0.0 }
@@ -41,10 +40,10 @@ extension ParquetColumnChunkBuilder {
                 stats.maxValue = littleEndianBytes(hi.bitPattern)
             }
         case .boolean:
-            let all = positions.allSatisfy { values.boolValues[Int($0)] }
-            let some = positions.contains { values.boolValues[Int($0)] }
-            stats.minValue = [all ? 1 : 0]
-            stats.maxValue = [some ? 1 : 0]
+            if !values.boolValues.isEmpty {
+                stats.minValue = [values.boolValues.allSatisfy { $0 } ? 1 : 0]
+                stats.maxValue = [values.boolValues.contains(true) ? 1 : 0]
+            }
         case .string:
             if let dictionary {
                 (stats.minValue, stats.maxValue) = stringMinMax(
@@ -56,20 +55,6 @@ extension ParquetColumnChunkBuilder {
             }
         }
         return stats
-    }
-
-    /// The least and greatest of `source[p]` for each `p` of `positions` (not empty).
-    private static func minMax<T: FixedWidthInteger>(_ source: [T], _ positions: [Int32]) -> (T, T) {
-        source.withUnsafeBufferPointer { source in
-            var lo = T.max
-            var hi = T.min
-            for p in positions {
-                let v = source[Int(p)]
-                lo = min(lo, v)
-                hi = max(hi, v)
-            }
-            return (lo, hi)
-        }
     }
 
     private static func littleEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {

@@ -54,9 +54,6 @@ final class ParquetColumnChunkBuilder {
     /// The chunk's values in order, when they come from a larger buffer (see `encode`), one buffer per kind;
     /// kept from chunk to chunk, so that their pages are faulted in once.
     private var gathered: [ParquetColumnKind: ParquetColumnBuffer] = [:]
-    /// Scratch for one page of integers, gathered for DELTA_BINARY_PACKED.
-    private var int32Scratch: [Int32] = []
-    private var int64Scratch: [Int64] = []
     /// Scratch for DELTA_BYTE_ARRAY prefix and suffix lengths.
     private var prefixLengths: [Int32] = []
     private var suffixLengths: [Int32] = []
@@ -104,6 +101,9 @@ final class ParquetColumnChunkBuilder {
             values = buffer
             gathered[values.kind] = buffer
         }
+        // Numbers are never read through positions: a buffer written as it is, or gathered, holds exactly the
+        // chunk's values in order (only a dictionary column's strings keep positions into their entries).
+        precondition(values.kind == .string || values.valueCount == positions.count)
         let dictionary = ParquetChunkRows.chunkDictionary(
             values, positions: positions, distinct: chunk.distinctValues, maxEntries: options.maxDictionaryEntries,
             maxBytes: options.maxDictionaryBytes)
@@ -265,17 +265,26 @@ final class ParquetColumnChunkBuilder {
         count <= 1 ? 0 : Int.bitWidth - (count - 1).leadingZeroBitCount
     }
 
-    /// PLAIN values `positions[range]` of `values`.
+    /// PLAIN values `range` of `values` (strings: `positions[range]`).
     private func appendPlain(_ values: ParquetColumnBuffer, range: Range<Int>) {
         switch values.kind {
-        case .int32: Self.appendPlain(values.int32Values, positions[range], into: &bodies)
-        case .int64, .timestampMicros: Self.appendPlain(values.int64Values, positions[range], into: &bodies)
-        case .double: Self.appendPlain(values.doubleValues, positions[range], into: &bodies)
+        case .int32:
+            values.int32Values.withUnsafeBytes {
+                bodies.append(contentsOf: $0[(range.lowerBound * 4)..<(range.upperBound * 4)])
+            }
+        case .int64, .timestampMicros:
+            values.int64Values.withUnsafeBytes {
+                bodies.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)])
+            }
+        case .double:
+            values.doubleValues.withUnsafeBytes {
+                bodies.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)])
+            }
         case .boolean:
             var byte: UInt8 = 0
             var bit = 0
-            for p in positions[range] {
-                if values.boolValues[Int(p)] { byte |= 1 << UInt8(bit) }
+            for i in range {
+                if values.boolValues[i] { byte |= 1 << UInt8(bit) }
                 bit += 1
                 if bit == 8 {
                     bodies.append(byte)
@@ -293,50 +302,21 @@ final class ParquetColumnChunkBuilder {
         }
     }
 
-    /// The little-endian bytes of `source[p]` for each `p` of `positions`. The output grows once, then is
-    /// filled through a pointer.
-    private static func appendPlain<T: FixedWidthInteger>(_ source: [T], _ positions: ArraySlice<Int32>, into out: inout [UInt8]) {
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: positions.count * MemoryLayout<T>.size))
-        out.withUnsafeMutableBytes { target in
-            source.withUnsafeBufferPointer { source in
-                var offset = start
-                for p in positions {
-                    target.storeBytes(of: source[Int(p)].littleEndian, toByteOffset: offset, as: T.self)
-                    offset += MemoryLayout<T>.size
-                }
-            }
-        }
-    }
-
-    private static func appendPlain(_ source: [Double], _ positions: ArraySlice<Int32>, into out: inout [UInt8]) {
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: positions.count * 8))
-        out.withUnsafeMutableBytes { target in
-            source.withUnsafeBufferPointer { source in
-                var offset = start
-                for p in positions {
-                    target.storeBytes(of: source[Int(p)].bitPattern.littleEndian, toByteOffset: offset, as: UInt64.self)
-                    offset += 8
-                }
-            }
-        }
-    }
-
     /// DELTA_BINARY_PACKED numbers, or DELTA_BYTE_ARRAY strings: per value the length of the prefix shared
     /// with the previous value of the page and the length of the rest (both DELTA_BINARY_PACKED as INT32),
     /// then the rests back to back. Rows sorted by hash repeat values and share prefixes (hash, ids, provider
     /// responses): on the 1 M-row benchmark this cut the string bytes to gzip from 161 MB (PLAIN) to 101 MB,
-    /// and the gzipped size by 3 MB. Numbers are gathered into a scratch page first (the encoder reads each
-    /// value and its predecessor).
+    /// and the gzipped size by 3 MB.
     private func appendDelta(_ values: ParquetColumnBuffer, range: Range<Int>) {
         switch values.kind {
         case .int32:
-            Self.gather(values.int32Values, positions[range], into: &int32Scratch)
-            int32Scratch.withUnsafeBufferPointer { DeltaBinaryPacked.encode($0, into: &bodies) }
+            values.int32Values.withUnsafeBufferPointer {
+                DeltaBinaryPacked.encode(UnsafeBufferPointer(rebasing: $0[range]), into: &bodies)
+            }
         case .int64, .timestampMicros:
-            Self.gather(values.int64Values, positions[range], into: &int64Scratch)
-            int64Scratch.withUnsafeBufferPointer { DeltaBinaryPacked.encode($0, into: &bodies) }
+            values.int64Values.withUnsafeBufferPointer {
+                DeltaBinaryPacked.encode(UnsafeBufferPointer(rebasing: $0[range]), into: &bodies)
+            }
         case .string:
             prefixLengths.removeAll(keepingCapacity: true)
             suffixLengths.removeAll(keepingCapacity: true)
@@ -384,14 +364,6 @@ final class ParquetColumnChunkBuilder {
             }
         case .double, .boolean:
             preconditionFailure("no delta encoding for \(values.kind)")
-        }
-    }
-
-    /// `scratch` = `source[p]` for each `p` of `positions`, keeping the scratch's capacity.
-    private static func gather<T>(_ source: [T], _ positions: ArraySlice<Int32>, into scratch: inout [T]) {
-        scratch.removeAll(keepingCapacity: true)
-        source.withUnsafeBufferPointer { source in
-            scratch.append(contentsOf: positions.lazy.map { source[Int($0)] })
         }
     }
 
