@@ -1,8 +1,10 @@
 /// The rows of one column chunk as the writer reads them: values of a column buffer, picked by row.
 ///
-/// Why: a day table's row group was first gathered into fresh buffers in sorted order (every value copied,
-/// every page of the new buffers faulted in), and the chunk builder then copied the values again into the
-/// page bodies. Read through the order, the table's own buffers are copied once, into the pages.
+/// Why: a day table's row groups were gathered into fresh buffers in sorted order on the publishing thread,
+/// every page of those buffers faulted in (buffers of 1 MiB and more are mappings of their own, see
+/// `MemoryTuning`) and given back after each row group. Handed over as rows of the table, a plain column is
+/// gathered by its chunk builder into buffers it keeps (see `ParquetColumnChunkBuilder.encode`), and a
+/// dictionary column is never expanded: its ids are its positions.
 ///
 /// A buffer written as it is (`init(_:)`) is the case `rows == nil`: its own rows, in order.
 struct ParquetChunkRows: Sendable {

@@ -32,8 +32,8 @@ struct ParquetColumnChunkMetadata: Sendable {
 /// INT32, INT64 and timestamps get DELTA_BINARY_PACKED (PLAIN with `options.deltaEncoding` off); doubles
 /// and booleans PLAIN.
 ///
-/// A builder is reused from row group to row group (its buffers keep their capacity); it is not thread-safe,
-/// but distinct builders may encode at the same time.
+/// A builder is reused from row group to row group, and through `ParquetWriterPool` from file to file (its
+/// buffers keep their capacity); it is not thread-safe, but distinct builders may encode at the same time.
 final class ParquetColumnChunkBuilder {
     /// One encoded page: where its uncompressed body lies in `bodies`.
     struct Page {
@@ -71,11 +71,6 @@ final class ParquetColumnChunkBuilder {
         self.options = options
         bodies.removeAll(keepingCapacity: true)
         pages.removeAll(keepingCapacity: true)
-    }
-
-    /// Encodes a buffer's rows as they are into uncompressed pages (replacing the previous chunk's).
-    func encode(column: ParquetColumn, values: ParquetColumnBuffer) {
-        encode(column: column, chunk: ParquetChunkRows(values))
     }
 
     /// Encodes the rows of `chunk` into uncompressed pages (replacing the previous chunk's). Values are read
