@@ -32,8 +32,8 @@ struct ParquetColumnChunkMetadata: Sendable {
 /// INT32, INT64 and timestamps get DELTA_BINARY_PACKED (PLAIN with `options.deltaEncoding` off); doubles
 /// and booleans PLAIN.
 ///
-/// A builder is reused from row group to row group, and through `ParquetWriterPool` from file to file (its
-/// buffers keep their capacity); it is not thread-safe, but distinct builders may encode at the same time.
+/// A builder is reused from row group to row group (its buffers keep their capacity); it is not thread-safe,
+/// but distinct builders may encode at the same time.
 final class ParquetColumnChunkBuilder {
     /// One encoded page: where its uncompressed body lies in `bodies`.
     struct Page {
@@ -43,7 +43,7 @@ final class ParquetColumnChunkBuilder {
         var body: Range<Int>
     }
 
-    private var options: ParquetWriterOptions
+    private let options: ParquetWriterOptions
     /// The uncompressed bodies of all pages of the chunk, back to back.
     private(set) var bodies: [UInt8] = []
     private(set) var pages: [Page] = []
@@ -64,13 +64,6 @@ final class ParquetColumnChunkBuilder {
 
     init(options: ParquetWriterOptions) {
         self.options = options
-    }
-
-    /// Ready for another writer (see `ParquetWriterPool`): its options; every buffer keeps its capacity.
-    func reset(options: ParquetWriterOptions) {
-        self.options = options
-        bodies.removeAll(keepingCapacity: true)
-        pages.removeAll(keepingCapacity: true)
     }
 
     /// Encodes the rows of `chunk` into uncompressed pages (replacing the previous chunk's). Values are read
