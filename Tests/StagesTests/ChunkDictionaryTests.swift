@@ -3,11 +3,12 @@ import Testing
 
 @testable import Stages
 
-/// `RowTable.gatherForWriting` hands the writer the dictionary columns as chunk dictionaries worked out from
-/// ids; the file must be byte for byte the one the writer makes from the expanded strings, on both sides of
-/// every rule that decides whether a chunk gets a dictionary.
+/// `RowTable.rowGroup` hands the writer the table's own columns, read through the sort order, and the
+/// dictionary columns as distinct values and ids, from which the writer works out chunk dictionaries without
+/// hashing; the file must be byte for byte the one the writer makes from gathered, expanded strings, on both
+/// sides of every rule that decides whether a chunk gets a dictionary.
 @Suite struct ChunkDictionaryTests {
-    /// The file written from `table.gather` (strings) and from `gatherForWriting` (chunk dictionaries).
+    /// The file written from `table.gather` (strings) and from `rowGroup` (rows of the table, ids).
     func bothFiles(_ table: RowTable<DeliveryRecord>, rowGroupRows: Int, options: ParquetWriterOptions = .init())
         throws -> (strings: [UInt8], dictionaries: [UInt8], chunks: Int)
     {
@@ -21,9 +22,13 @@ import Testing
             while start < order.count {
                 let end = min(start + rowGroupRows, order.count)
                 if viaIds {
-                    let group = table.gatherForWriting(order[start..<end], index: index, options: options)
-                    chunks += group.dictionaries.compactMap { $0 }.count
-                    try writer.write(rowGroup: group.columns, dictionaries: group.dictionaries)
+                    let group = table.rowGroup(order[start..<end], index: index)
+                    chunks += group.filter {
+                        $0.distinctValues
+                            && $0.chunkDictionary(
+                                maxEntries: options.maxDictionaryEntries, maxBytes: options.maxDictionaryBytes) != nil
+                    }.count
+                    try writer.write(rowGroup: group)
                 } else {
                     try writer.write(rowGroup: table.gather(order[start..<end], index: index))
                 }
@@ -58,12 +63,17 @@ import Testing
             rows[i].dsn = i % 7 == 0 ? nil : "5.0.\(i % 3)"
         }
         let table = RowTable(rows)
-        let group = table.gatherForWriting(
-            Array(0..<rows.count)[...], index: table.rowIndex(), options: ParquetWriterOptions())
+        let group = table.rowGroup(Array(0..<rows.count)[...], index: table.rowIndex())
         let schema = DeliveryRecord.parquetSchema
-        #expect(group.dictionaries[schema.index(of: "sender")!] == nil)
-        #expect(group.dictionaries[schema.index(of: "relay")!]?.count == 4096)
-        #expect(group.dictionaries[schema.index(of: "dsn")!]?.count == 3)
+        func dictionary(_ name: String) -> ParquetChunkDictionary? {
+            let options = ParquetWriterOptions()
+            let chunk = group[schema.index(of: name)!]
+            #expect(chunk.distinctValues)
+            return chunk.chunkDictionary(maxEntries: options.maxDictionaryEntries, maxBytes: options.maxDictionaryBytes)
+        }
+        #expect(dictionary("sender") == nil)
+        #expect(dictionary("relay")?.count == 4096)
+        #expect(dictionary("dsn")?.count == 3)
         let files = try bothFiles(table, rowGroupRows: 20_000)
         #expect(files.chunks > 0)
         #expect(files.strings == files.dictionaries)

@@ -58,7 +58,8 @@ import Testing
         for (name, values, maxEntries, maxBytes) in cases {
             let (bytes, offsets) = Self.packed(values)
             let built = StringDictionaryBuilder.build(
-                bytes: bytes, offsets: offsets, maxEntries: maxEntries, maxBytes: maxBytes)
+                bytes: bytes, offsets: offsets, positions: Array(0..<Int32(values.count)), maxEntries: maxEntries,
+                maxBytes: maxBytes)
             #expect((built != nil) == Self.expected(values, maxEntries: maxEntries, maxBytes: maxBytes), "\(name)")
             guard let built else { continue }
             var firstSeen: [String] = []

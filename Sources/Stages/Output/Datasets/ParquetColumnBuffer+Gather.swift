@@ -91,6 +91,58 @@ extension ParquetColumnBuffer {
         }
     }
 
+    /// Replaces this buffer's values with the values `positions` of `source`, in order (no nulls), and
+    /// `positions` with 0, 1, …: the chunk builder's reusable copy of a row group's values. The arrays keep
+    /// their capacity, so a builder's later row groups fault in no new pages.
+    mutating func gather(_ source: ParquetColumnBuffer, positions: inout [Int32]) {
+        precondition(kind == source.kind)
+        rowCount = positions.count
+        nullCount = 0
+        switch kind {
+        case .string: gatherStrings(source, positions)
+        case .int32: Self.gather(source.int32Values, positions, into: &int32Values)
+        case .int64, .timestampMicros: Self.gather(source.int64Values, positions, into: &int64Values)
+        case .double: Self.gather(source.doubleValues, positions, into: &doubleValues)
+        case .boolean: Self.gather(source.boolValues, positions, into: &boolValues)
+        }
+        for k in positions.indices { positions[k] = Int32(truncatingIfNeeded: k) }
+    }
+
+    /// `out` = `source[p]` for each `p` of `positions`, keeping `out`'s capacity.
+    private static func gather<T>(_ source: [T], _ positions: [Int32], into out: inout [T]) {
+        out.removeAll(keepingCapacity: true)
+        source.withUnsafeBufferPointer { source in
+            out.append(contentsOf: positions.lazy.map { source[Int($0)] })
+        }
+    }
+
+    private mutating func gatherStrings(_ source: ParquetColumnBuffer, _ positions: [Int32]) {
+        var total = 0
+        source.stringOffsets.withUnsafeBufferPointer { offsets in
+            for p in positions { total += offsets[Int(p) + 1] - offsets[Int(p)] }
+        }
+        stringOffsets.removeAll(keepingCapacity: true)
+        stringOffsets.append(contentsOf: repeatElement(0, count: positions.count + 1))
+        stringBytes.removeAll(keepingCapacity: true)
+        stringBytes.append(contentsOf: repeatElement(0, count: total))
+        stringOffsets.withUnsafeMutableBufferPointer { offsetOut in
+            stringBytes.withUnsafeMutableBufferPointer { bytesOut in
+                source.stringOffsets.withUnsafeBufferPointer { offsets in
+                    source.stringBytes.withUnsafeBufferPointer { bytes in
+                        var o = 0
+                        for (k, p) in positions.enumerated() {
+                            let start = offsets[Int(p)]
+                            let length = offsets[Int(p) + 1] - start
+                            if length > 0 { shortCopy(bytesOut.baseAddress! + o, bytes.baseAddress! + start, length) }
+                            o += length
+                            offsetOut[k + 1] = o
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The same values as an OPTIONAL column (every row present).
     func asOptional() -> ParquetColumnBuffer {
         guard !isOptional else { return self }

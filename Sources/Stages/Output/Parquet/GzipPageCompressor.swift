@@ -10,6 +10,8 @@ import Pipeline
 /// A compressor holds libdeflate's state and is not thread-safe: use one per thread.
 final class GzipPageCompressor {
     private let compressor: OpaquePointer
+    /// The libdeflate level, after clamping.
+    let level: Int32
     private var scratch: [UInt8] = []
 
     /// - Parameter level: libdeflate level 1 (fastest) … 12 (smallest); out-of-range values are clamped.
@@ -19,6 +21,7 @@ final class GzipPageCompressor {
             throw MailstatsError(.io, "cannot initialise gzip compression", cause: "libdeflate level \(clamped)")
         }
         self.compressor = compressor
+        self.level = clamped
     }
 
     deinit {

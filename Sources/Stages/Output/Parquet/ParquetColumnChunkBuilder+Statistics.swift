@@ -4,8 +4,15 @@ extension ParquetColumnChunkBuilder {
     /// Chunk statistics: null_count always; min/max as PLAIN bytes without a length prefix, strings ordered
     /// as unsigned bytes (what TypeDefinedOrder means for UTF-8), doubles ignoring NaN with -0.0 as a zero
     /// minimum and +0.0 as a zero maximum. Min/max are omitted when there is no non-null value.
-    static func statistics(of values: ParquetColumnBuffer, dictionary: ParquetChunkDictionary?) -> ParquetStatistics {
-        var stats = ParquetStatistics(nullCount: Int64(values.nullCount), minValue: nil, maxValue: nil)
+    /// - Parameters:
+    ///   - positions: the chunk's non-null values, as positions in `values` (numbers: 0, 1, …, all of them).
+    ///   - dictionary: the chunk's dictionary, whose entries are its distinct strings.
+    static func statistics(
+        of values: ParquetColumnBuffer, positions: [Int32], nullCount: Int, dictionary: ParquetChunkDictionary?
+    ) -> ParquetStatistics {
+        var stats = ParquetStatistics(nullCount: Int64(nullCount), minValue: nil, maxValue: nil)
+        guard !positions.isEmpty else { return stats }
+        // Numbers: the buffer holds exactly the chunk's values (see `encode`).
         switch values.kind {
         case .int32:
             if let lo = values.int32Values.min(), let hi = values.int32Values.max() {
@@ -40,10 +47,11 @@ extension ParquetColumnChunkBuilder {
         case .string:
             if let dictionary {
                 (stats.minValue, stats.maxValue) = stringMinMax(
-                    bytes: dictionary.entryBytes, offsets: dictionary.entryOffsets)
+                    bytes: dictionary.entryBytes, offsets: dictionary.entryOffsets,
+                    positions: Array(0..<Int32(dictionary.count)))
             } else {
                 (stats.minValue, stats.maxValue) = stringMinMax(
-                    bytes: values.stringBytes, offsets: values.stringOffsets)
+                    bytes: values.stringBytes, offsets: values.stringOffsets, positions: positions)
             }
         }
         return stats
@@ -53,15 +61,15 @@ extension ParquetColumnChunkBuilder {
         withUnsafeBytes(of: value.littleEndian) { Array($0) }
     }
 
-    /// Unsigned byte-wise min and max of the strings `offsets[i]..<offsets[i+1]` of `bytes`.
+    /// Unsigned byte-wise min and max of the strings `offsets[p]..<offsets[p+1]` of `bytes`, `p` in `positions`.
     ///
     /// Each value's first 8 bytes, big-endian and zero-padded, order like the bytes wherever they differ, so
     /// the full comparison (memcmp) runs only on ties; a byte-wise comparison of every value showed in profiles.
-    private static func stringMinMax(bytes: [UInt8], offsets: [Int]) -> ([UInt8]?, [UInt8]?) {
-        let n = offsets.count - 1
+    private static func stringMinMax(bytes: [UInt8], offsets: [Int], positions: [Int32]) -> ([UInt8]?, [UInt8]?) {
+        let n = positions.count
         guard n > 0 else { return (nil, nil) }
-        var minIndex = 0
-        var maxIndex = 0
+        var minIndex = Int(positions[0])
+        var maxIndex = minIndex
         bytes.withUnsafeBytes { raw in
             offsets.withUnsafeBufferPointer { offsets in
                 func compare(_ a: Int, _ b: Int) -> Int {
@@ -86,9 +94,10 @@ extension ParquetColumnChunkBuilder {
                     for k in 0..<length { value |= UInt64(raw[start + k]) << UInt64(56 - 8 * k) }
                     return value
                 }
-                var minPrefix = prefix(0)
+                var minPrefix = prefix(minIndex)
                 var maxPrefix = minPrefix
-                for i in 1..<n {
+                for i in positions.dropFirst() {
+                    let i = Int(i)
                     let p = prefix(i)
                     if p < minPrefix || (p == minPrefix && compare(i, minIndex) < 0) {
                         minIndex = i

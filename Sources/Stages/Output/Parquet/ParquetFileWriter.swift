@@ -52,10 +52,10 @@ public final class ParquetFileWriter {
         self.sink = sink
         self.schema = schema
         self.options = options
-        self.chunkBuilders = schema.columns.map { _ in ParquetColumnChunkBuilder(options: options) }
         let workers = options.parallelEncoding ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
-        self.compressors = try (0..<workers).map { _ in try GzipPageCompressor(level: options.compressionLevel) }
-        pending.reserveCapacity(2 << 20)
+        self.compressors = try ParquetWriterPool.shared.compressors(workers, level: options.compressionLevel)
+        self.chunkBuilders = schema.columns.map { _ in ParquetColumnChunkBuilder(options: options) }
+        pending = ParquetWriterPool.shared.buffer(minimumCapacity: 2 << 20)
         pending.append(contentsOf: Array("PAR1".utf8))
     }
 
@@ -63,6 +63,7 @@ public final class ParquetFileWriter {
         // An abandoned writer (the caller failed elsewhere): cancel the background work if it has not started,
         // else wait for it, since it uses the builders and compressors this writer owns.
         inFlight?.cancelOrWait()
+        ParquetWriterPool.shared.giveBack(compressors: compressors, buffer: pending)
     }
 
     /// Writes one row group; `columns` follow the schema's order and all hold the same number of rows.
@@ -70,23 +71,23 @@ public final class ParquetFileWriter {
     ///
     /// - Throws: a sink error while appending the previous row group, or that row group's encoding error.
     public func write(rowGroup columns: [ParquetColumnBuffer]) throws {
-        try write(rowGroup: columns, dictionaries: [])
+        try write(rowGroup: columns.map(ParquetChunkRows.init))
     }
 
-    /// Writes one row group whose dictionary columns come with their chunk dictionaries (one per column,
-    /// nil where the writer is to decide; see `ParquetChunkDictionary`).
-    func write(rowGroup columns: [ParquetColumnBuffer], dictionaries: [ParquetChunkDictionary?]) throws {
+    /// Writes one row group given as rows picked out of column buffers (see `ParquetChunkRows`), in the
+    /// schema's order; the buffers must not change until the next `write` or `close` (they are value types:
+    /// the writer's copies keep them as they are).
+    func write(rowGroup chunks: [ParquetChunkRows]) throws {
         precondition(!closed, "write after close")
-        precondition(columns.count == schema.columns.count, "row group does not match the schema")
-        precondition(dictionaries.isEmpty || dictionaries.count == columns.count)
-        let rows = columns.first?.rowCount ?? 0
-        precondition(columns.allSatisfy { $0.rowCount == rows }, "columns of a row group differ in length")
+        precondition(chunks.count == schema.columns.count, "row group does not match the schema")
+        let rows = chunks.first?.rowCount ?? 0
+        precondition(chunks.allSatisfy { $0.rowCount == rows }, "columns of a row group differ in length")
         guard rows > 0 else { return }
         try finishInFlight()
         let workers = rows >= 1024 ? compressors.count : 1
         let job = RowGroupJob(
-            columns: columns, dictionaries: dictionaries.isEmpty ? columns.map { _ in nil } : dictionaries,
-            schema: schema.columns, builders: chunkBuilders, compressors: compressors, workers: workers)
+            chunks: chunks, schema: schema.columns, builders: chunkBuilders, compressors: compressors,
+            workers: workers)
         rowCount += Int64(rows)
         if options.parallelEncoding && workers > 1 {
             job.start()
@@ -153,13 +154,12 @@ public final class ParquetFileWriter {
 /// (the semaphore, or running the job on the waiting thread, orders the memory accesses); each work item
 /// writes only its own builder or result slot; the input columns are immutable values.
 private final class RowGroupJob: @unchecked Sendable {
-    let columns: [ParquetColumnBuffer]
-    let dictionaries: [ParquetChunkDictionary?]
+    let chunks: [ParquetChunkRows]
     let schema: [ParquetColumn]
     let builders: [ParquetColumnChunkBuilder]
     let compressors: [GzipPageCompressor]
     let workers: Int
-    var rows: Int { columns.first?.rowCount ?? 0 }
+    var rows: Int { chunks.first?.rowCount ?? 0 }
     /// `firstPage[c]..<firstPage[c + 1]` are the indices of column `c`'s pages in `compressedPages()`.
     private(set) var firstPage: [Int] = []
     private var results: [Result<[UInt8], any Error>] = []
@@ -168,11 +168,10 @@ private final class RowGroupJob: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     init(
-        columns: [ParquetColumnBuffer], dictionaries: [ParquetChunkDictionary?], schema: [ParquetColumn],
-        builders: [ParquetColumnChunkBuilder], compressors: [GzipPageCompressor], workers: Int
+        chunks: [ParquetChunkRows], schema: [ParquetColumn], builders: [ParquetColumnChunkBuilder],
+        compressors: [GzipPageCompressor], workers: Int
     ) {
-        self.columns = columns
-        self.dictionaries = dictionaries
+        self.chunks = chunks
         self.schema = schema
         self.builders = builders
         self.compressors = compressors
@@ -214,14 +213,13 @@ private final class RowGroupJob: @unchecked Sendable {
     func run() {
         // 1. Encode every chunk into uncompressed pages, biggest columns first so that the last to finish is
         //    a small one.
-        let costs = columns.map(Self.encodingCost)
-        let columnOrder = columns.indices.sorted { costs[$0] > costs[$1] }
+        let costs = chunks.map(Self.encodingCost)
+        let columnOrder = chunks.indices.sorted { costs[$0] > costs[$1] }
         let builders = self.builders
-        let columns = self.columns
-        let dictionaries = self.dictionaries
+        let chunks = self.chunks
         let schema = self.schema
         ParallelWork.run(workers: workers, items: columnOrder) { _, i in
-            builders[i].encode(column: schema[i], values: columns[i], dictionary: dictionaries[i])
+            builders[i].encode(column: schema[i], chunk: chunks[i])
         }
 
         // 2. Compress every page of every chunk as one work item, biggest first (longest processing time
@@ -251,13 +249,20 @@ private final class RowGroupJob: @unchecked Sendable {
         results = pageRefs.indices.map { k in Result { try slots.get(k) } }
     }
 
-    /// A rough relative cost of encoding a column (mostly proportional to its bytes), to schedule big ones first.
-    private static func encodingCost(_ values: ParquetColumnBuffer) -> Int {
+    /// A rough relative cost of encoding a column (mostly proportional to its bytes), to schedule big ones
+    /// first. A chunk picked out of a larger buffer counts its share of the buffer's string bytes; a
+    /// dictionary column's distinct values count as the ids they are.
+    private static func encodingCost(_ chunk: ParquetChunkRows) -> Int {
+        let values = chunk.values
+        let rows = chunk.rowCount
         switch values.kind {
-        case .string: return values.stringBytes.count + 8 * values.valueCount
-        case .int32: return 4 * values.valueCount
-        case .int64, .timestampMicros, .double: return 8 * values.valueCount
-        case .boolean: return values.valueCount
+        case .string:
+            if chunk.distinctValues { return 4 * rows }
+            let share = values.rowCount > 0 ? values.stringBytes.count / values.rowCount : 0
+            return (share + 8) * rows
+        case .int32: return 4 * rows
+        case .int64, .timestampMicros, .double: return 8 * rows
+        case .boolean: return rows
         }
     }
 }

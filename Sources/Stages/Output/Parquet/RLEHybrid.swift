@@ -55,20 +55,29 @@ enum RLEHybrid {
         bitWidth: Int, into out: inout [UInt8]
     ) {
         guard bitWidth > 0 else { return }
-        var accumulator: UInt64 = 0
-        var bits = 0
-        for k in 0..<(groups * 8) {
-            let index = start + k
-            let v = index < end ? UInt64(values[index]) : 0
-            accumulator |= v << UInt64(bits)
-            bits += bitWidth
-            while bits >= 8 {
-                out.append(UInt8(truncatingIfNeeded: accumulator))
-                accumulator >>= 8
-                bits -= 8
+        // Exactly groups * bitWidth bytes (8 values per group): the output grows once and is filled through a
+        // pointer (a capacity and uniqueness check per byte appended showed in profiles).
+        let first = out.count
+        out.append(contentsOf: repeatElement(0, count: groups * bitWidth))
+        out.withUnsafeMutableBufferPointer { out in
+            var p = first
+            var accumulator: UInt64 = 0
+            var bits = 0
+            for k in 0..<(groups * 8) {
+                let index = start + k
+                let v = index < end ? UInt64(values[index]) : 0
+                accumulator |= v << UInt64(bits)
+                bits += bitWidth
+                while bits >= 8 {
+                    out[p] = UInt8(truncatingIfNeeded: accumulator)
+                    p += 1
+                    accumulator >>= 8
+                    bits -= 8
+                }
             }
+            // groups * 8 * bitWidth is a multiple of 8, so nothing is left over.
+            precondition(p == out.count && bits == 0)
         }
-        // groups * 8 * bitWidth is a multiple of 8, so nothing is left over.
     }
 
     /// Decodes `count` values from `bytes` (no length prefix); throws when the data runs out first.

@@ -26,11 +26,14 @@ struct StringDictionaryBuilder {
 
     var count: Int { entryOffsets.count - 1 }
 
-    /// The chunk dictionary of the values `offsets[i]..<offsets[i+1]` of `bytes`, or nil when
-    /// `ParquetChunkDictionary.accepts` refuses one (too many or too large distinct values, where PLAIN plus
-    /// gzip does as well at lower cost). Stops early once a rule that can only get worse is broken.
-    static func build(bytes: [UInt8], offsets: [Int], maxEntries: Int, maxBytes: Int) -> ParquetChunkDictionary? {
-        let n = offsets.count - 1
+    /// The chunk dictionary of the values `offsets[p]..<offsets[p+1]` of `bytes` for each `p` of `positions`,
+    /// in that order, or nil when `ParquetChunkDictionary.accepts` refuses one (too many or too large distinct
+    /// values, where PLAIN plus gzip does as well at lower cost). Stops early once a rule that can only get
+    /// worse is broken.
+    static func build(bytes: [UInt8], offsets: [Int], positions: [Int32], maxEntries: Int, maxBytes: Int)
+        -> ParquetChunkDictionary?
+    {
+        let n = positions.count
         // The rules of `accepts` on the entry count can only get worse as values come in, so a chunk that
         // breaks one is refused right then (high-cardinality columns like recipients and responses were
         // hashed up to value 8192, or to the end, before): more than half the values distinct, more than
@@ -44,6 +47,7 @@ struct StringDictionaryBuilder {
         var entriesInSample: Int?
         let ok = bytes.withUnsafeBytes { raw -> Bool in
             offsets.withUnsafeBufferPointer { off in
+                positions.withUnsafeBufferPointer { positions in
                 indices.withUnsafeMutableBufferPointer { out in
                     // Sorted rows often repeat the previous value: compare with it before hashing.
                     var previousStart = 0
@@ -51,8 +55,9 @@ struct StringDictionaryBuilder {
                     var previousIndex: UInt32 = 0
                     for i in 0..<n {
                         if i == 8192 { entriesInSample = builder.count }
-                        let start = off[i]
-                        let length = off[i + 1] - start
+                        let p = Int(positions[i])
+                        let start = off[p]
+                        let length = off[p + 1] - start
                         if length == previousLength
                             && (length == 0
                                 || memcmp(raw.baseAddress! + start, raw.baseAddress! + previousStart, length) == 0)
@@ -72,6 +77,7 @@ struct StringDictionaryBuilder {
                     return ParquetChunkDictionary.accepts(
                         values: n, entries: builder.count, bytes: builder.entryBytes.count,
                         entriesInSample: entriesInSample ?? builder.count, maxEntries: maxEntries, maxBytes: maxBytes)
+                }
                 }
             }
         }

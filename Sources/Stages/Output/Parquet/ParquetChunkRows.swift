@@ -1,0 +1,105 @@
+/// The rows of one column chunk as the writer reads them: values of a column buffer, picked by row.
+///
+/// Why: a day table's row groups were gathered into fresh buffers in sorted order on the publishing thread,
+/// every page of those buffers faulted in (buffers of 1 MiB and more are mappings of their own, see
+/// `MemoryTuning`) and given back after each row group. Handed over as rows of the table, a plain column is
+/// gathered by its chunk builder into buffers it keeps (see `ParquetColumnChunkBuilder.encode`), and a
+/// dictionary column is never expanded: its ids are its positions.
+///
+/// A buffer written as it is (`init(_:)`) is the case `rows == nil`: its own rows, in order.
+struct ParquetChunkRows: Sendable {
+    /// The values: the non-null values, and the definition levels of its rows when `rows` is nil.
+    let values: ParquetColumnBuffer
+    /// Rows of `values` in chunk order (any rows, in any order; repeats allowed); nil: all rows, in order.
+    let rows: ArraySlice<Int>?
+    /// Each row's position among `values`' values, -1 for null; nil when row i is value i (REQUIRED columns).
+    let valueOfRow: [Int32]?
+    /// `values` are distinct strings (a dictionary column's entries, `valueOfRow` their ids): the chunk's
+    /// dictionary is then worked out from the positions, without reading or hashing the strings.
+    let distinctValues: Bool
+
+    /// A whole buffer, as it is.
+    init(_ values: ParquetColumnBuffer) {
+        self.values = values
+        rows = nil
+        valueOfRow = nil
+        distinctValues = false
+    }
+
+    init(values: ParquetColumnBuffer, rows: ArraySlice<Int>, valueOfRow: [Int32]?, distinctValues: Bool = false) {
+        precondition(valueOfRow != nil || !values.isOptional, "an OPTIONAL column needs each row's value position")
+        self.values = values
+        self.rows = rows
+        self.valueOfRow = valueOfRow
+        self.distinctValues = distinctValues
+    }
+
+    var rowCount: Int { rows?.count ?? values.rowCount }
+
+    /// The chunk's definition levels (OPTIONAL columns; else left empty) and the position in `values` of each
+    /// of its non-null values, in order, into the given arrays (emptied first; their capacity is kept, so a
+    /// builder reusing them allocates nothing from row group to row group).
+    func select(levels: inout [UInt8], positions: inout [Int32]) {
+        levels.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        guard let rows else {
+            levels.append(contentsOf: values.definitionLevels)
+            positions.append(contentsOf: 0..<Int32(truncatingIfNeeded: values.valueCount))
+            return
+        }
+        guard let valueOfRow else {
+            positions.append(contentsOf: rows.lazy.map { Int32(truncatingIfNeeded: $0) })
+            return
+        }
+        let isOptional = values.isOptional
+        if isOptional { levels.append(contentsOf: repeatElement(0, count: rows.count)) }
+        positions.append(contentsOf: repeatElement(0, count: rows.count))
+        var present = 0
+        // Filled through pointers: appending value by value (a capacity and uniqueness check each) showed in
+        // profiles of gathering row groups.
+        levels.withUnsafeMutableBufferPointer { levels in
+            positions.withUnsafeMutableBufferPointer { positions in
+                rows.withUnsafeBufferPointer { rows in
+                    valueOfRow.withUnsafeBufferPointer { valueOfRow in
+                        for (k, row) in rows.enumerated() {
+                            let v = valueOfRow[row]
+                            if v >= 0 {
+                                if isOptional { levels[k] = 1 }
+                                positions[present] = v
+                                present += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        precondition(isOptional || present == rows.count, "null in a REQUIRED column")
+        positions.removeLast(rows.count - present)
+    }
+
+    /// The chunk dictionary the writer uses for these rows (nil: none, the values are written PLAIN).
+    func chunkDictionary(maxEntries: Int, maxBytes: Int) -> ParquetChunkDictionary? {
+        guard values.kind == .string else { return nil }
+        var levels: [UInt8] = []
+        var positions: [Int32] = []
+        select(levels: &levels, positions: &positions)
+        return Self.chunkDictionary(
+            values, positions: positions, distinct: distinctValues, maxEntries: maxEntries, maxBytes: maxBytes)
+    }
+
+    /// The dictionary of the strings `positions` of `values`: from the positions alone when the values are
+    /// `distinct`, else by hashing their bytes (`StringDictionaryBuilder`). Both give the same entries in the
+    /// same order, and nil in the same cases (see `ParquetChunkDictionary.accepts`).
+    static func chunkDictionary(
+        _ values: ParquetColumnBuffer, positions: [Int32], distinct: Bool, maxEntries: Int, maxBytes: Int
+    ) -> ParquetChunkDictionary? {
+        guard values.kind == .string, !positions.isEmpty else { return nil }
+        if distinct {
+            return ParquetChunkDictionary.ofDistinct(
+                values, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes)
+        }
+        return StringDictionaryBuilder.build(
+            bytes: values.stringBytes, offsets: values.stringOffsets, positions: positions, maxEntries: maxEntries,
+            maxBytes: maxBytes)
+    }
+}

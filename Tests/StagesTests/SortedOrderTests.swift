@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+@testable import Stages
+
+/// `RowTable.sortedOrder` sorts column by column on words of each value (see `SortEntry`); these cases sit
+/// on the edges of those words: strings that agree on their first 32 bytes, strings that are prefixes of
+/// others, "" against null, zero bytes, negative and zero numbers, and runs of ties long enough for the
+/// quicksort (over 16 rows) as well as short ones. The order must be `precedes`, ties kept in row order.
+@Suite struct SortedOrderTests {
+    /// Strings around a key of 16 bytes (and of 32, the key's former length): equal and different tails,
+    /// prefixes, zero bytes, "" and nil.
+    static let edgeStrings: [String?] = {
+        var strings: [String?] = [nil, "", "\0", "\0\0", "h"]
+        for length in [16, 32] {
+            let base = String(repeating: "h", count: length)
+            let shorter = String(repeating: "h", count: length - 1)
+            strings += [
+                base, base + "\0", base + "a", base + "b", base + "ab", base + "a\0", shorter, shorter + "\0",
+                base + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", base + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "é" + base,
+                base + "h",
+            ]
+        }
+        return strings
+    }()
+
+    @Test(arguments: [1, 2, 3])
+    func deliveriesOnTheKeyEdgesFollowPrecedes(seed: UInt64) {
+        var generator = RecordGenerator(seed: seed)
+        var rows = (0..<900).map { _ in generator.delivery() }
+        for i in rows.indices {
+            rows[i].hash = generator.pick(Self.edgeStrings)
+            rows[i].recipient = generator.pick(Self.edgeStrings.compactMap { $0 } + ["r1", "r2"])
+            // Few distinct times and hosts, so that later columns decide too, and some rows tie on all.
+            rows[i].finishedAt = Int64(generator.int(-2..<2))
+            rows[i].queueId = generator.pick(["Q1", "Q2"])
+            if generator.chance(50) { rows[i].response = nil }
+        }
+        let sorted = RowTable(rows).sortedOrder().map { rows[$0] }
+        #expect(sorted == rows.sorted(by: DeliveryRecord.precedes))
+        #expect(DeliveryRecord.sortedOrder(rows) == Array(rows.indices).sorted { precedesOrFirst(rows, $0, $1) })
+    }
+
+    @Test func attemptsWithSignedZerosAndNullDelaysFollowPrecedes() {
+        var generator = RecordGenerator(seed: 11)
+        var rows = (0..<600).map { _ in generator.attempt() }
+        for i in rows.indices {
+            // One long run of equal hashes and recipients: times, then delays decide.
+            rows[i].hash = i % 5 == 0 ? nil : "backpack-0020f26bda357ded42f3fac17489c11d"
+            rows[i].recipient = "someone@example.com"
+            rows[i].attemptedAt = Int64(generator.int(0..<3))
+            rows[i].host = "mx1"
+            rows[i].queueId = "Q"
+            rows[i].status = "sent"
+            rows[i].response = nil
+            rows[i].delaySeconds = generator.pick([nil, 0.0, -0.0, -1.5, 2.25, -1e300, 1e-300, .infinity, -.infinity])
+        }
+        #expect(AttemptRecord.sortedOrder(rows) == Array(rows.indices).sorted { precedesOrFirst(rows, $0, $1) })
+    }
+
+    @Test func rejectsWithExtremeTimesAndCodesFollowPrecedes() {
+        var generator = RecordGenerator(seed: 5)
+        var rows = (0..<700).map { _ in generator.reject() }
+        for i in rows.indices {
+            rows[i].rejectedAt = generator.pick([Int64.min, -1, 0, 1, Int64.max])
+            rows[i].host = "mx1"
+            rows[i].client = generator.pick([nil, "", "c"])
+            rows[i].code = generator.pick([nil, Int32.min, -1, 0, 550, Int32.max])
+        }
+        // Sorted input (rejects arrive in time order) and reversed input as well.
+        let byTime = rows.sorted { $0.rejectedAt < $1.rejectedAt }
+        for input in [rows, byTime, Array(byTime.reversed())] {
+            #expect(RejectRecord.sortedOrder(input) == Array(input.indices).sorted { precedesOrFirst(input, $0, $1) })
+        }
+    }
+
+    /// `precedes`, ties by index: the total order `sortedOrder` gives.
+    func precedesOrFirst<R: ParquetRecord>(_ rows: [R], _ i: Int, _ j: Int) -> Bool {
+        if R.precedes(rows[i], rows[j]) { return true }
+        if R.precedes(rows[j], rows[i]) { return false }
+        return i < j
+    }
+}
