@@ -40,15 +40,62 @@ struct DictionaryColumn: Sendable {
     }
 
     mutating func append(_ value: String) {
-        if let id = recent.id(of: value) {
+        ids.append(recent.id(of: value) ?? internAndRemember(value))
+    }
+
+    /// Appends row i's string for each row of `field`, in two passes: the rows whose string `recent` knows
+    /// get their id from its 16 bytes alone, then the others are interned (and moved out of their rows).
+    ///
+    /// Why two passes: a lookup in `recent` is one load, but from a table gone cold since the last run of rows
+    /// (the other columns' work evicted it), and it stalled on that miss (more than half of the cost of
+    /// appending a dictionary value). In a loop that does nothing else the processor overlaps the misses of
+    /// many rows. The ids are the same as row by row: a hit is an id already assigned, and new values are
+    /// only ever added by the second pass, in row order, so entries keep their first-seen order.
+    mutating func append<V: StringFieldValue>(_ field: RecordField<V>) {
+        let start = ids.count
+        ParquetColumnBuffer.reserve(&ids, adding: field.count)
+        var misses = 0
+        for i in 0..<field.count {
+            // A negative id (an empty slot) counts as a miss: nil rows get theirs in the second pass.
+            let id = recent.id(words: field.words(at: i)) ?? -1
+            misses &+= id < 0 ? 1 : 0
             ids.append(id)
-            return
         }
+        guard misses > 0 else { return }
+        // The rows `recent` missed: hash their bytes and load the slots those hashes probe first, each row's
+        // misses overlapping the others' (the same reason as `RecordField.touchBytes()`); then intern them,
+        // with those hashes, in row order.
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(misses)
+        var sum: UInt64 = 0
+        let mask = slots.count - 1
+        slots.withUnsafeBufferPointer { slots in
+            for i in 0..<field.count where ids[start + i] < 0 {
+                let h = field.hash(i) ?? 0
+                hashes.append(h)
+                sum ^= slots[Int(truncatingIfNeeded: h) & mask]
+            }
+        }
+        touchedBytes.store(UInt8(truncatingIfNeeded: sum), ordering: .relaxed)
+        var next = 0
+        for i in 0..<field.count where ids[start + i] < 0 {
+            let h = hashes[next]
+            next += 1
+            if let value = field.take(i) { ids[start + i] = internAndRemember(value, hash: h) }
+        }
+    }
+
+    /// The id of a value `recent` does not know, which it then remembers.
+    /// - Parameter hash: `ByteFold.hash` of its bytes, when already computed.
+    private mutating func internAndRemember(_ value: String, hash: UInt64? = nil) -> Int32 {
         // Borrow the bytes in place (native and small strings are contiguous); others are copied once, in a
         // function of their own (inline, that path made the compiler retain and release every string).
-        let id = value.utf8.withContiguousStorageIfAvailable { intern($0) } ?? internNonContiguous(value)
+        let id = value.utf8.withContiguousStorageIfAvailable { intern($0, hash: hash) } ?? internNonContiguous(value)
+        if recent.slotCount < RecentStringIds.maxSlots && entries.valueCount > recent.slotCount / 2 {
+            recent.grow(toHold: entries.valueCount)
+        }
         recent.remember(value, id: id)
-        ids.append(id)
+        return id
     }
 
     @inline(never)
@@ -57,10 +104,11 @@ struct DictionaryColumn: Sendable {
     }
 
     /// The id of the value `bytes`, added to `entries` when new.
-    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    /// - Parameter hash: `ByteFold.hash(bytes)`, when already computed.
+    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64? = nil) -> Int32 {
         let value = UnsafeRawBufferPointer(bytes)
         if lastId >= 0 && entryEquals(Int(lastId), value) { return lastId }
-        let h = ByteFold.hash(value)
+        let h = hash ?? ByteFold.hash(value)
         let tag = h & 0xFFFF_FFFF_0000_0000
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: h) & mask
@@ -124,12 +172,30 @@ struct DictionaryColumn: Sendable {
 /// appear at that address. Equal 16 bytes therefore mean equal text. Different bytes for equal text (two
 /// buffers with the same text) only miss, and the byte path then gives the same id. A key that lands on
 /// an occupied slot replaces the entry there.
+///
+/// Why it grows (`grow(toHold:)`): with a fixed 512 slots, the columns with a few thousand distinct values a
+/// day (recipient domains, relays) found only about 55% of their values here; the rest went through the hash
+/// table, whose slots and entries are cold by the time the next batch of rows comes (three cache misses a
+/// value, most of the cost of interning). Columns with few values (hosts, statuses) stay at 512 slots.
 struct RecentStringIds {
-    private static let slotCount = 512
+    /// The size a cache starts at, and the most it grows to.
+    static let initialSlots = 512
+    static let maxSlots = 8192
     /// Per slot, the string's two words and its id; (0, 0) is no `String`'s bytes and marks an empty slot.
-    private var keys = [(low: UInt64, high: UInt64, id: Int32)](repeating: (0, 0, -1), count: slotCount)
+    private var keys: [(low: UInt64, high: UInt64, id: Int32)]
     /// The strings whose words are in `keys`, which keeps their buffers alive.
-    private var held = [String](repeating: "", count: slotCount)
+    private var held: [String]
+    /// 64 - log2(slot count): a slot is the top bits of the key's hash.
+    private var shift: UInt64
+
+    init(slots: Int = Self.initialSlots) {
+        precondition(slots > 1 && slots & (slots - 1) == 0, "slot count must be a power of two")
+        keys = Array(repeating: (0, 0, -1), count: slots)
+        held = Array(repeating: "", count: slots)
+        shift = UInt64(64 - slots.trailingZeroBitCount)
+    }
+
+    var slotCount: Int { keys.count }
 
     @inline(__always)
     private static func words(_ value: String) -> (UInt64, UInt64) {
@@ -137,23 +203,43 @@ struct RecentStringIds {
     }
 
     @inline(__always)
-    private static func slot(_ low: UInt64, _ high: UInt64) -> Int {
+    private func slot(_ low: UInt64, _ high: UInt64) -> Int {
         let h = (low ^ (high &* 0x9E37_79B9_7F4A_7C15)) &* 0xFF51_AFD7_ED55_8CCD
-        return Int(truncatingIfNeeded: h >> 55)
+        return Int(truncatingIfNeeded: h >> shift)
     }
 
     @inline(__always)
-    func id(of value: String) -> Int32? {
-        let (low, high) = Self.words(value)
-        let entry = keys[Self.slot(low, high)]
+    func id(of value: String) -> Int32? { id(words: Self.words(value)) }
+
+    /// The id of the string whose two words are `words`, if known.
+    @inline(__always)
+    func id(words: (UInt64, UInt64)) -> Int32? {
+        let (low, high) = words
+        let entry = keys[slot(low, high)]
         return entry.low == low && entry.high == high ? entry.id : nil
     }
 
     @inline(__always)
     mutating func remember(_ value: String, id: Int32) {
         let (low, high) = Self.words(value)
-        let slot = Self.slot(low, high)
+        let slot = slot(low, high)
         keys[slot] = (low, high, id)
         held[slot] = value
     }
+
+    /// Grows to at least twice `distinct` slots (a power of two, at most `maxSlots`), keeping what it holds,
+    /// once a column has that many distinct values; called as new values are added, so a column grows its
+    /// cache a few times at most.
+    mutating func grow(toHold distinct: Int) {
+        let wanted = min(Self.maxSlots, max(slotCount, (2 * distinct).nextPowerOfTwo))
+        guard wanted > slotCount else { return }
+        var larger = RecentStringIds(slots: wanted)
+        for slot in keys.indices where keys[slot].id >= 0 { larger.remember(held[slot], id: keys[slot].id) }
+        self = larger
+    }
+}
+
+extension Int {
+    /// The least power of two at least `self` (1 for 0).
+    fileprivate var nextPowerOfTwo: Int { self <= 1 ? 1 : 1 << (Int.bitWidth - (self - 1).leadingZeroBitCount) }
 }

@@ -166,3 +166,112 @@ public struct ParquetColumnBuffer: Sendable, Equatable {
     public func doubles() -> [Double?] { rows(doubleValues) }
     public func booleans() -> [Bool?] { rows(boolValues) }
 }
+
+// MARK: - A run of records' field at a time (`RecordField`)
+
+extension ParquetColumnBuffer {
+    /// Appends row i's string for each row of `field`, moving the strings out of the rows.
+    ///
+    /// Why a run at a time, in three passes: the first reads only the strings' headers (no byte) and writes
+    /// the offsets and definition levels, which sizes the byte array for the run; the second brings the
+    /// bytes into cache (see `RecordField.touchBytes()`); the third does nothing per string but copy its bytes
+    /// into place and drop it. Appending string by string grew three arrays per value (a uniqueness and
+    /// capacity check each) around a copy that waited on a cache miss.
+    mutating func append<V: StringFieldValue>(_ field: RecordField<V>) {
+        precondition(kind == .string)
+        let first = stringBytes.count
+        var end = first
+        var present = 0
+        Self.reserve(&stringOffsets, adding: field.count)
+        if isOptional { Self.reserve(&definitionLevels, adding: field.count) }
+        for i in 0..<field.count {
+            if let length = field.utf8Count(i) {
+                end &+= length
+                present &+= 1
+                stringOffsets.append(end)
+                if isOptional { definitionLevels.append(1) }
+            } else {
+                precondition(isOptional, "null in a REQUIRED column")
+                definitionLevels.append(0)
+            }
+        }
+        field.touchBytes()
+        // Room for the run's bytes (zeroed: an array has no way to grow by uninitialized elements), then
+        // each string copied to its offset.
+        Self.reserve(&stringBytes, adding: end - first)
+        stringBytes.append(contentsOf: repeatElement(0, count: end - first))
+        stringBytes.withUnsafeMutableBufferPointer { bytes in
+            var at = bytes.baseAddress! + first
+            for i in 0..<field.count { at += field.moveBytes(i, to: at) }
+            precondition(at == bytes.baseAddress! + end, "a string changed length while appended")
+        }
+        rowCount += field.count
+        nullCount += field.count - present
+    }
+
+    mutating func append(_ field: RecordField<Int64>) {
+        precondition(kind == .int64 || kind == .timestampMicros)
+        nullCount += Self.append(field, to: &int64Values, levels: &definitionLevels, isOptional: isOptional) { $0 }
+        rowCount += field.count
+    }
+
+    mutating func append(_ field: RecordField<Int64?>) {
+        precondition(kind == .int64 || kind == .timestampMicros)
+        nullCount += Self.append(field, to: &int64Values, levels: &definitionLevels, isOptional: isOptional) { $0 }
+        rowCount += field.count
+    }
+
+    mutating func append(_ field: RecordField<Int32>) {
+        precondition(kind == .int32)
+        nullCount += Self.append(field, to: &int32Values, levels: &definitionLevels, isOptional: isOptional) { $0 }
+        rowCount += field.count
+    }
+
+    mutating func append(_ field: RecordField<Int32?>) {
+        precondition(kind == .int32)
+        nullCount += Self.append(field, to: &int32Values, levels: &definitionLevels, isOptional: isOptional) { $0 }
+        rowCount += field.count
+    }
+
+    mutating func append(_ field: RecordField<Double>) {
+        precondition(kind == .double)
+        nullCount += Self.append(field, to: &doubleValues, levels: &definitionLevels, isOptional: isOptional) { $0 }
+        rowCount += field.count
+    }
+
+    mutating func append(_ field: RecordField<Double?>) {
+        precondition(kind == .double)
+        nullCount += Self.append(field, to: &doubleValues, levels: &definitionLevels, isOptional: isOptional) { $0 }
+        rowCount += field.count
+    }
+
+    /// Appends the non-null values of `field` to `values` and, for an OPTIONAL column, a level per row.
+    /// - Returns: the number of nulls.
+    @inline(__always)
+    private static func append<V, T>(
+        _ field: RecordField<V>, to values: inout [T], levels: inout [UInt8], isOptional: Bool, _ unwrap: (V) -> T?
+    ) -> Int {
+        reserve(&values, adding: field.count)
+        if isOptional { reserve(&levels, adding: field.count) }
+        var nulls = 0
+        for i in 0..<field.count {
+            if let value = unwrap(field[i]) {
+                values.append(value)
+                if isOptional { levels.append(1) }
+            } else {
+                precondition(isOptional, "null in a REQUIRED column")
+                levels.append(0)
+                nulls += 1
+            }
+        }
+        return nulls
+    }
+
+    /// Makes room in `array` for `extra` more elements, at least doubling its capacity when it grows: a run's
+    /// exact size each time would copy the array at every run.
+    @inline(__always)
+    static func reserve<T>(_ array: inout [T], adding extra: Int) {
+        let needed = array.count + extra
+        if needed > array.capacity { array.reserveCapacity(Swift.max(needed, 2 * array.capacity)) }
+    }
+}
