@@ -31,6 +31,12 @@ struct DictionaryColumn: Sendable {
         ids.reserveCapacity(rows)
     }
 
+    /// Frees what only appending needs (the recent-string cache, up to a few hundred KB once grown), for a
+    /// table that is full and waits to be written. Appending later still works, it just misses the cache.
+    mutating func finishAppending() {
+        recent = RecentStringIds(slots: 2)
+    }
+
     mutating func append(_ value: String?) {
         guard let value else {
             ids.append(-1)

@@ -79,7 +79,7 @@ extension RecordField where Value: StringFieldValue {
         return count
     }
 
-    /// Reads the first byte of every row's string, in a loop that does nothing else.
+    /// Reads the first and last byte of every row's string, in a loop that does nothing else.
     ///
     /// Why: the strings' bytes are cold (the correlator wrote them a while ago, on another core). Copied one
     /// by one, each miss stalled the copy loop: dropping a string is an atomic decrement of its header, which
@@ -87,7 +87,7 @@ extension RecordField where Value: StringFieldValue {
     /// copy then finds the bytes in cache. The bytes read go to `touchedBytes`, so that the loads are kept.
     func touchBytes() {
         var sum: UInt8 = 0
-        for i in 0..<count { sum ^= pointer(i).pointee.firstUTF8Byte }
+        for i in 0..<count { sum ^= pointer(i).pointee.endUTF8Bytes }
         touchedBytes.store(sum, ordering: .relaxed)
     }
 }
@@ -102,8 +102,9 @@ protocol StringFieldValue {
     var utf8CountIfPresent: Int? { get }
     /// The value, leaving `""` or nil in its place (a move: no retain).
     mutating func takeString() -> String?
-    /// The first UTF-8 byte (0 when empty or nil).
-    var firstUTF8Byte: UInt8 { get }
+    /// The first and last UTF-8 bytes xor'ed (0 when empty or nil): reading them brings the cache lines
+    /// that hold the start and the end of the text (most of our strings span two).
+    var endUTF8Bytes: UInt8 { get }
     /// `ByteFold.hash` of the UTF-8 bytes, nil for nil.
     var byteFoldHash: UInt64? { get }
 }
@@ -113,7 +114,9 @@ extension String: StringFieldValue {
     var utf8CountIfPresent: Int? { utf8.count }
 
     @inline(__always)
-    var firstUTF8Byte: UInt8 { utf8.withContiguousStorageIfAvailable { $0.first ?? 0 } ?? 0 }
+    var endUTF8Bytes: UInt8 {
+        utf8.withContiguousStorageIfAvailable { $0.isEmpty ? 0 : $0[0] ^ $0[$0.count - 1] } ?? 0
+    }
 
     @inline(__always)
     var byteFoldHash: UInt64? {
@@ -132,7 +135,7 @@ extension Optional: StringFieldValue where Wrapped == String {
     var utf8CountIfPresent: Int? { self?.utf8.count }
 
     @inline(__always)
-    var firstUTF8Byte: UInt8 { self?.firstUTF8Byte ?? 0 }
+    var endUTF8Bytes: UInt8 { self?.endUTF8Bytes ?? 0 }
 
     @inline(__always)
     var byteFoldHash: UInt64? { self?.byteFoldHash }

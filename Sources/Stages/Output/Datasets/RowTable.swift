@@ -37,6 +37,11 @@ public struct RowTable<R: ParquetRecord>: Sendable {
     public struct Shape: Sendable {
         var rows = 0
         var stringBytes: [Int] = []
+
+        /// Every size times `factor`.
+        func scaled(by factor: Double) -> Shape {
+            Shape(rows: Int(Double(rows) * factor), stringBytes: stringBytes.map { Int(Double($0) * factor) })
+        }
     }
 
     public var shape: Shape {
@@ -61,6 +66,11 @@ public struct RowTable<R: ParquetRecord>: Sendable {
     public init<S: Sequence<R>>(_ rows: S) {
         self.init(reservingCapacity: rows.underestimatedCount)
         for row in rows { append(row) }
+    }
+
+    /// Frees what only appending needs (see `DictionaryColumn.finishAppending()`).
+    mutating func finishAppending() {
+        for i in dictionaries.indices where dictionaries[i] != nil { dictionaries[i]!.finishAppending() }
     }
 
     /// The number of rows.
