@@ -101,8 +101,7 @@ struct DayBuffers {
     }
 
     private mutating func flush(day dayNumber: Int64) -> Flush {
-        var tables = days.removeValue(forKey: dayNumber) ?? DayTables()
-        tables.finishAppending()
+        let tables = days.removeValue(forKey: dayNumber) ?? DayTables()
         buffered -= tables.count
         lastShape = tables.shape
         let name = "\(partPrefix)-\(String(repeating: "0", count: max(0, 6 - String(sequence).count)))\(sequence)"
@@ -120,13 +119,6 @@ struct DayTables: Sendable {
     var rejects = RowTable<RejectRecord>()
 
     var count: Int { deliveries.count + attempts.count + rejects.count }
-
-    /// Frees what only appending needs, once the day is flushed (see `RowTable.finishAppending()`).
-    mutating func finishAppending() {
-        deliveries.finishAppending()
-        attempts.finishAppending()
-        rejects.finishAppending()
-    }
 
     struct Shape: Sendable {
         var deliveries = RowTable<DeliveryRecord>.Shape()

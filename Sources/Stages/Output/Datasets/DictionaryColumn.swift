@@ -31,12 +31,6 @@ struct DictionaryColumn: Sendable {
         ids.reserveCapacity(rows)
     }
 
-    /// Frees what only appending needs (the recent-string cache, up to a few hundred KB once grown), for a
-    /// table that is full and waits to be written. Appending later still works, it just misses the cache.
-    mutating func finishAppending() {
-        recent = RecentStringIds(slots: 2)
-    }
-
     mutating func append(_ value: String?) {
         guard let value else {
             ids.append(-1)
@@ -97,9 +91,6 @@ struct DictionaryColumn: Sendable {
         // Borrow the bytes in place (native and small strings are contiguous); others are copied once, in a
         // function of their own (inline, that path made the compiler retain and release every string).
         let id = value.utf8.withContiguousStorageIfAvailable { intern($0, hash: hash) } ?? internNonContiguous(value)
-        if recent.slotCount < RecentStringIds.maxSlots && entries.valueCount > recent.slotCount / 2 {
-            recent.grow(toHold: entries.valueCount)
-        }
         recent.remember(value, id: id)
         return id
     }
@@ -178,30 +169,12 @@ struct DictionaryColumn: Sendable {
 /// appear at that address. Equal 16 bytes therefore mean equal text. Different bytes for equal text (two
 /// buffers with the same text) only miss, and the byte path then gives the same id. A key that lands on
 /// an occupied slot replaces the entry there.
-///
-/// Why it grows (`grow(toHold:)`): with a fixed 512 slots, the columns with a few thousand distinct values a
-/// day (recipient domains, relays) found only about 55% of their values here; the rest went through the hash
-/// table, whose slots and entries are cold by the time the next batch of rows comes (three cache misses a
-/// value, most of the cost of interning). Columns with few values (hosts, statuses) stay at 512 slots.
 struct RecentStringIds {
-    /// The size a cache starts at, and the most it grows to.
-    static let initialSlots = 512
-    static let maxSlots = 8192
+    private static let slotCount = 512
     /// Per slot, the string's two words and its id; (0, 0) is no `String`'s bytes and marks an empty slot.
-    private var keys: [(low: UInt64, high: UInt64, id: Int32)]
+    private var keys = [(low: UInt64, high: UInt64, id: Int32)](repeating: (0, 0, -1), count: slotCount)
     /// The strings whose words are in `keys`, which keeps their buffers alive.
-    private var held: [String]
-    /// 64 - log2(slot count): a slot is the top bits of the key's hash.
-    private var shift: UInt64
-
-    init(slots: Int = Self.initialSlots) {
-        precondition(slots > 1 && slots & (slots - 1) == 0, "slot count must be a power of two")
-        keys = Array(repeating: (0, 0, -1), count: slots)
-        held = Array(repeating: "", count: slots)
-        shift = UInt64(64 - slots.trailingZeroBitCount)
-    }
-
-    var slotCount: Int { keys.count }
+    private var held = [String](repeating: "", count: slotCount)
 
     @inline(__always)
     private static func words(_ value: String) -> (UInt64, UInt64) {
@@ -209,9 +182,9 @@ struct RecentStringIds {
     }
 
     @inline(__always)
-    private func slot(_ low: UInt64, _ high: UInt64) -> Int {
+    private static func slot(_ low: UInt64, _ high: UInt64) -> Int {
         let h = (low ^ (high &* 0x9E37_79B9_7F4A_7C15)) &* 0xFF51_AFD7_ED55_8CCD
-        return Int(truncatingIfNeeded: h >> shift)
+        return Int(truncatingIfNeeded: h >> 55)
     }
 
     @inline(__always)
@@ -221,31 +194,15 @@ struct RecentStringIds {
     @inline(__always)
     func id(words: (UInt64, UInt64)) -> Int32? {
         let (low, high) = words
-        let entry = keys[slot(low, high)]
+        let entry = keys[Self.slot(low, high)]
         return entry.low == low && entry.high == high ? entry.id : nil
     }
 
     @inline(__always)
     mutating func remember(_ value: String, id: Int32) {
         let (low, high) = Self.words(value)
-        let slot = slot(low, high)
+        let slot = Self.slot(low, high)
         keys[slot] = (low, high, id)
         held[slot] = value
     }
-
-    /// Grows to at least twice `distinct` slots (a power of two, at most `maxSlots`), keeping what it holds,
-    /// once a column has that many distinct values; called as new values are added, so a column grows its
-    /// cache a few times at most.
-    mutating func grow(toHold distinct: Int) {
-        let wanted = min(Self.maxSlots, max(slotCount, (2 * distinct).nextPowerOfTwo))
-        guard wanted > slotCount else { return }
-        var larger = RecentStringIds(slots: wanted)
-        for slot in keys.indices where keys[slot].id >= 0 { larger.remember(held[slot], id: keys[slot].id) }
-        self = larger
-    }
-}
-
-extension Int {
-    /// The least power of two at least `self` (1 for 0).
-    fileprivate var nextPowerOfTwo: Int { self <= 1 ? 1 : 1 << (Int.bitWidth - (self - 1).leadingZeroBitCount) }
 }

@@ -68,11 +68,6 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         for row in rows { append(row) }
     }
 
-    /// Frees what only appending needs (see `DictionaryColumn.finishAppending()`).
-    mutating func finishAppending() {
-        for i in dictionaries.indices where dictionaries[i] != nil { dictionaries[i]!.finishAppending() }
-    }
-
     /// The number of rows.
     public var count: Int { dictionaries.first.flatMap { $0?.count } ?? plain.first?.rowCount ?? 0 }
     public var isEmpty: Bool { count == 0 }
