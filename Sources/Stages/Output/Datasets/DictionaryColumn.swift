@@ -62,35 +62,16 @@ struct DictionaryColumn: Sendable {
             ids.append(id)
         }
         guard misses > 0 else { return }
-        // The rows `recent` missed: hash their bytes and load the slots those hashes probe first, each row's
-        // misses overlapping the others' (the same reason as `RecordField.touchBytes()`); then intern them,
-        // with those hashes, in row order.
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(misses)
-        var sum: UInt64 = 0
-        let mask = slots.count - 1
-        slots.withUnsafeBufferPointer { slots in
-            for i in 0..<field.count where ids[start + i] < 0 {
-                let h = field.hash(i) ?? 0
-                hashes.append(h)
-                sum ^= slots[Int(truncatingIfNeeded: h) & mask]
-            }
-        }
-        touchedBytes.store(UInt8(truncatingIfNeeded: sum), ordering: .relaxed)
-        var next = 0
         for i in 0..<field.count where ids[start + i] < 0 {
-            let h = hashes[next]
-            next += 1
-            if let value = field.take(i) { ids[start + i] = internAndRemember(value, hash: h) }
+            if let value = field.take(i) { ids[start + i] = internAndRemember(value) }
         }
     }
 
     /// The id of a value `recent` does not know, which it then remembers.
-    /// - Parameter hash: `ByteFold.hash` of its bytes, when already computed.
-    private mutating func internAndRemember(_ value: String, hash: UInt64? = nil) -> Int32 {
+    private mutating func internAndRemember(_ value: String) -> Int32 {
         // Borrow the bytes in place (native and small strings are contiguous); others are copied once, in a
         // function of their own (inline, that path made the compiler retain and release every string).
-        let id = value.utf8.withContiguousStorageIfAvailable { intern($0, hash: hash) } ?? internNonContiguous(value)
+        let id = value.utf8.withContiguousStorageIfAvailable { intern($0) } ?? internNonContiguous(value)
         recent.remember(value, id: id)
         return id
     }
@@ -101,11 +82,10 @@ struct DictionaryColumn: Sendable {
     }
 
     /// The id of the value `bytes`, added to `entries` when new.
-    /// - Parameter hash: `ByteFold.hash(bytes)`, when already computed.
-    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64? = nil) -> Int32 {
+    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let value = UnsafeRawBufferPointer(bytes)
         if lastId >= 0 && entryEquals(Int(lastId), value) { return lastId }
-        let h = hash ?? ByteFold.hash(value)
+        let h = ByteFold.hash(value)
         let tag = h & 0xFFFF_FFFF_0000_0000
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: h) & mask

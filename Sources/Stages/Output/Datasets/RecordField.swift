@@ -1,4 +1,3 @@
-import Pipeline
 import Synchronization
 
 /// One stored field of every record of a run in memory (`rows[i].field` for each row i), read and moved out in
@@ -49,10 +48,6 @@ extension RecordField where Value: StringFieldValue {
     @inline(__always)
     func utf8Count(_ i: Int) -> Int? { pointer(i).pointee.utf8CountIfPresent }
 
-    /// `ByteFold.hash` of row `i`'s bytes, nil for a null; borrows the string (no retain).
-    @inline(__always)
-    func hash(_ i: Int) -> UInt64? { pointer(i).pointee.byteFoldHash }
-
     /// Moves row `i`'s string out, copies its UTF-8 bytes to `destination` and drops it.
     /// - Returns: the number of bytes copied (0 for a null).
     @inline(__always)
@@ -92,8 +87,7 @@ extension RecordField where Value: StringFieldValue {
     }
 }
 
-/// Where `RecordField.touchBytes()` and `DictionaryColumn.append(_:)` leave what they read only to bring it
-/// into cache: a store the compiler cannot drop, so it keeps the loads.
+/// Where `RecordField.touchBytes()` leaves what it reads only to bring it into cache: a store the compiler cannot drop, so it keeps the loads.
 let touchedBytes = Atomic<UInt8>(0)
 
 /// The types a string column's record field has: `String` (REQUIRED) and `String?` (OPTIONAL).
@@ -105,8 +99,6 @@ protocol StringFieldValue {
     /// The first and last UTF-8 bytes xor'ed (0 when empty or nil): reading them brings the cache lines
     /// that hold the start and the end of the text (most of our strings span two).
     var endUTF8Bytes: UInt8 { get }
-    /// `ByteFold.hash` of the UTF-8 bytes, nil for nil.
-    var byteFoldHash: UInt64? { get }
 }
 
 extension String: StringFieldValue {
@@ -119,14 +111,6 @@ extension String: StringFieldValue {
     }
 
     @inline(__always)
-    var byteFoldHash: UInt64? {
-        if let hash = utf8.withContiguousStorageIfAvailable({ ByteFold.hash(UnsafeRawBufferPointer($0)) }) {
-            return hash
-        }
-        return Array(utf8).withUnsafeBytes { ByteFold.hash($0) }
-    }
-
-    @inline(__always)
     mutating func takeString() -> String? { Stages.take(&self) }
 }
 
@@ -136,9 +120,6 @@ extension Optional: StringFieldValue where Wrapped == String {
 
     @inline(__always)
     var endUTF8Bytes: UInt8 { self?.endUTF8Bytes ?? 0 }
-
-    @inline(__always)
-    var byteFoldHash: UInt64? { self?.byteFoldHash }
 
     @inline(__always)
     mutating func takeString() -> String? { Stages.take(&self) }
