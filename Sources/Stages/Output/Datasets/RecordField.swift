@@ -1,5 +1,3 @@
-import Synchronization
-
 /// One stored field of every record of a run in memory (`rows[i].field` for each row i), read and moved out in
 /// place through its offset in the record, so that a column can be appended a run at a time.
 ///
@@ -53,13 +51,13 @@ extension RecordField where Value: StringFieldValue {
     @inline(__always)
     func moveBytes(_ i: Int, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         guard let value = take(i) else { return 0 }
-        return copyUTF8(of: value, to: destination)
+        return Self.copyUTF8(of: value, to: destination)
     }
 
     /// Why a function of its own: inline, the compiler retained and released each string around the borrow
     /// of its bytes (two atomic operations on its header per string); a parameter is borrowed as it is.
     @inline(never)
-    private func copyUTF8(of value: String, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+    private static func copyUTF8(of value: String, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         if let count = value.utf8.withContiguousStorageIfAvailable({ source in
             if let start = source.baseAddress, !source.isEmpty { destination.update(from: start, count: source.count) }
             return source.count
@@ -73,22 +71,7 @@ extension RecordField where Value: StringFieldValue {
         }
         return count
     }
-
-    /// Reads the first and last byte of every row's string, in a loop that does nothing else.
-    ///
-    /// Why: the strings' bytes are cold (the correlator wrote them a while ago, on another core). Copied one
-    /// by one, each miss stalled the copy loop: dropping a string is an atomic decrement of its header, which
-    /// no later load can pass, so the misses of successive rows could not overlap. Here they do, and the
-    /// copy then finds the bytes in cache. The bytes read go to `touchedBytes`, so that the loads are kept.
-    func touchBytes() {
-        var sum: UInt8 = 0
-        for i in 0..<count { sum ^= pointer(i).pointee.endUTF8Bytes }
-        touchedBytes.store(sum, ordering: .relaxed)
-    }
 }
-
-/// Where `RecordField.touchBytes()` leaves what it reads only to bring it into cache: a store the compiler cannot drop, so it keeps the loads.
-let touchedBytes = Atomic<UInt8>(0)
 
 /// The types a string column's record field has: `String` (REQUIRED) and `String?` (OPTIONAL).
 protocol StringFieldValue {
@@ -96,19 +79,11 @@ protocol StringFieldValue {
     var utf8CountIfPresent: Int? { get }
     /// The value, leaving `""` or nil in its place (a move: no retain).
     mutating func takeString() -> String?
-    /// The first and last UTF-8 bytes xor'ed (0 when empty or nil): reading them brings the cache lines
-    /// that hold the start and the end of the text (most of our strings span two).
-    var endUTF8Bytes: UInt8 { get }
 }
 
 extension String: StringFieldValue {
     @inline(__always)
     var utf8CountIfPresent: Int? { utf8.count }
-
-    @inline(__always)
-    var endUTF8Bytes: UInt8 {
-        utf8.withContiguousStorageIfAvailable { $0.isEmpty ? 0 : $0[0] ^ $0[$0.count - 1] } ?? 0
-    }
 
     @inline(__always)
     mutating func takeString() -> String? { Stages.take(&self) }
@@ -117,9 +92,6 @@ extension String: StringFieldValue {
 extension Optional: StringFieldValue where Wrapped == String {
     @inline(__always)
     var utf8CountIfPresent: Int? { self?.utf8.count }
-
-    @inline(__always)
-    var endUTF8Bytes: UInt8 { self?.endUTF8Bytes ?? 0 }
 
     @inline(__always)
     mutating func takeString() -> String? { Stages.take(&self) }

@@ -172,11 +172,10 @@ public struct ParquetColumnBuffer: Sendable, Equatable {
 extension ParquetColumnBuffer {
     /// Appends row i's string for each row of `field`, moving the strings out of the rows.
     ///
-    /// Why a run at a time, in three passes: the first reads only the strings' headers (no byte) and writes
-    /// the offsets and definition levels, which sizes the byte array for the run; the second brings the
-    /// bytes into cache (see `RecordField.touchBytes()`); the third does nothing per string but copy its bytes
-    /// into place and drop it. Appending string by string grew three arrays per value (a uniqueness and
-    /// capacity check each) around a copy that waited on a cache miss.
+    /// Why a run at a time, in two passes: the first reads only the strings' headers (no byte) and writes
+    /// the offsets and definition levels, which sizes the byte array for the run; the second does nothing per
+    /// string but copy its bytes into place and drop it. Appending string by string grew three arrays per
+    /// value (a uniqueness and capacity check each) around the copy, through the table's column array.
     mutating func append<V: StringFieldValue>(_ field: RecordField<V>) {
         precondition(kind == .string)
         let first = stringBytes.count
@@ -195,7 +194,6 @@ extension ParquetColumnBuffer {
                 definitionLevels.append(0)
             }
         }
-        field.touchBytes()
         // Room for the run's bytes (zeroed: an array has no way to grow by uninitialized elements), then
         // each string copied to its offset.
         Self.reserve(&stringBytes, adding: end - first)
