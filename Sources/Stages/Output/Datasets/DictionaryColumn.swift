@@ -53,13 +53,15 @@ struct DictionaryColumn: Sendable {
     /// only ever added by the second pass, in row order, so entries keep their first-seen order.
     mutating func append<V: StringFieldValue>(_ field: RecordField<V>) {
         let start = ids.count
-        ParquetColumnBuffer.reserve(&ids, adding: field.count)
+        ParquetColumnBuffer.grow(&ids, by: field.count, with: -1)
         var misses = 0
-        for i in 0..<field.count {
-            // A negative id (an empty slot) counts as a miss: nil rows get theirs in the second pass.
-            let id = recent.id(words: field.words(at: i)) ?? -1
-            misses &+= id < 0 ? 1 : 0
-            ids.append(id)
+        ids.withUnsafeMutableBufferPointer { ids in
+            for i in 0..<field.count {
+                // A negative id (an empty slot) counts as a miss: nil rows get theirs in the second pass.
+                let id = recent.id(words: field.words(at: i)) ?? -1
+                misses &+= id < 0 ? 1 : 0
+                ids[start + i] = id
+            }
         }
         guard misses > 0 else { return }
         for i in 0..<field.count where ids[start + i] < 0 {

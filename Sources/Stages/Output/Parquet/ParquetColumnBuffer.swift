@@ -178,91 +178,125 @@ extension ParquetColumnBuffer {
     /// value (a uniqueness and capacity check each) around the copy, through the table's column array.
     mutating func append<V: StringFieldValue>(_ field: RecordField<V>) {
         precondition(kind == .string)
+        let rows = field.count
+        guard rows > 0 else { return }
+        let optional = isOptional
         let first = stringBytes.count
         var end = first
         var present = 0
-        Self.reserve(&stringOffsets, adding: field.count)
-        if isOptional { Self.reserve(&definitionLevels, adding: field.count) }
-        for i in 0..<field.count {
-            if let length = field.utf8Count(i) {
-                end &+= length
-                present &+= 1
-                stringOffsets.append(end)
-                if isOptional { definitionLevels.append(1) }
-            } else {
-                precondition(isOptional, "null in a REQUIRED column")
-                definitionLevels.append(0)
+        // The rows' offsets and levels, written through pointers into room made for all of them (moved out
+        // of `self` meanwhile, so that the two can be written at once).
+        var offsets = stringOffsets
+        var levels = definitionLevels
+        (stringOffsets, definitionLevels) = ([], [])
+        let (offsetStart, levelStart) = (offsets.count, levels.count)
+        Self.grow(&offsets, by: rows, with: 0)
+        if optional { Self.grow(&levels, by: rows, with: 0) }
+        offsets.withUnsafeMutableBufferPointer { offsets in
+            levels.withUnsafeMutableBufferPointer { levels in
+                for i in 0..<rows {
+                    if let length = field.utf8Count(i) {
+                        end &+= length
+                        offsets[offsetStart + present] = end
+                        present &+= 1
+                        if optional { levels[levelStart + i] = 1 }
+                    } else {
+                        precondition(optional, "null in a REQUIRED column")
+                    }
+                }
             }
         }
+        offsets.removeLast(rows - present)
+        (stringOffsets, definitionLevels) = (offsets, levels)
         // Room for the run's bytes (zeroed: an array has no way to grow by uninitialized elements), then
-        // each string copied to its offset.
-        Self.reserve(&stringBytes, adding: end - first)
-        stringBytes.append(contentsOf: repeatElement(0, count: end - first))
+        // each string copied to its offset. (Rows of empty strings and nulls only have nothing to copy, or drop.)
+        guard end > first else {
+            (rowCount, nullCount) = (rowCount + rows, nullCount + rows - present)
+            return
+        }
+        Self.grow(&stringBytes, by: end - first, with: 0)
         stringBytes.withUnsafeMutableBufferPointer { bytes in
             var at = bytes.baseAddress! + first
-            for i in 0..<field.count { at += field.moveBytes(i, to: at) }
+            for i in 0..<rows { at += field.moveBytes(i, to: at) }
             precondition(at == bytes.baseAddress! + end, "a string changed length while appended")
         }
-        rowCount += field.count
-        nullCount += field.count - present
+        rowCount += rows
+        nullCount += rows - present
     }
 
     mutating func append(_ field: RecordField<Int64>) {
         precondition(kind == .int64 || kind == .timestampMicros)
-        nullCount += Self.append(field, to: &int64Values, levels: &definitionLevels, isOptional: isOptional) { $0 }
+        nullCount += Self.append(field, to: &int64Values, levels: &definitionLevels, isOptional: isOptional, zero: 0) { $0 }
         rowCount += field.count
     }
 
     mutating func append(_ field: RecordField<Int64?>) {
         precondition(kind == .int64 || kind == .timestampMicros)
-        nullCount += Self.append(field, to: &int64Values, levels: &definitionLevels, isOptional: isOptional) { $0 }
+        nullCount += Self.append(field, to: &int64Values, levels: &definitionLevels, isOptional: isOptional, zero: 0) { $0 }
         rowCount += field.count
     }
 
     mutating func append(_ field: RecordField<Int32>) {
         precondition(kind == .int32)
-        nullCount += Self.append(field, to: &int32Values, levels: &definitionLevels, isOptional: isOptional) { $0 }
+        nullCount += Self.append(field, to: &int32Values, levels: &definitionLevels, isOptional: isOptional, zero: 0) { $0 }
         rowCount += field.count
     }
 
     mutating func append(_ field: RecordField<Int32?>) {
         precondition(kind == .int32)
-        nullCount += Self.append(field, to: &int32Values, levels: &definitionLevels, isOptional: isOptional) { $0 }
+        nullCount += Self.append(field, to: &int32Values, levels: &definitionLevels, isOptional: isOptional, zero: 0) { $0 }
         rowCount += field.count
     }
 
     mutating func append(_ field: RecordField<Double>) {
         precondition(kind == .double)
-        nullCount += Self.append(field, to: &doubleValues, levels: &definitionLevels, isOptional: isOptional) { $0 }
+        nullCount += Self.append(field, to: &doubleValues, levels: &definitionLevels, isOptional: isOptional, zero: 0) { $0 }
         rowCount += field.count
     }
 
     mutating func append(_ field: RecordField<Double?>) {
         precondition(kind == .double)
-        nullCount += Self.append(field, to: &doubleValues, levels: &definitionLevels, isOptional: isOptional) { $0 }
+        nullCount += Self.append(field, to: &doubleValues, levels: &definitionLevels, isOptional: isOptional, zero: 0) { $0 }
         rowCount += field.count
     }
 
-    /// Appends the non-null values of `field` to `values` and, for an OPTIONAL column, a level per row.
+    /// Appends the non-null values of `field` to `values` and, for an OPTIONAL column, a level per row,
+    /// written through pointers into room made for all rows (the unused end then dropped).
     /// - Returns: the number of nulls.
     @inline(__always)
     private static func append<V, T>(
-        _ field: RecordField<V>, to values: inout [T], levels: inout [UInt8], isOptional: Bool, _ unwrap: (V) -> T?
+        _ field: RecordField<V>, to values: inout [T], levels: inout [UInt8], isOptional: Bool, zero: T,
+        _ unwrap: (V) -> T?
     ) -> Int {
-        reserve(&values, adding: field.count)
-        if isOptional { reserve(&levels, adding: field.count) }
-        var nulls = 0
-        for i in 0..<field.count {
-            if let value = unwrap(field[i]) {
-                values.append(value)
-                if isOptional { levels.append(1) }
-            } else {
-                precondition(isOptional, "null in a REQUIRED column")
-                levels.append(0)
-                nulls += 1
+        let rows = field.count
+        guard rows > 0 else { return 0 }
+        let (valueStart, levelStart) = (values.count, levels.count)
+        grow(&values, by: rows, with: zero)
+        if isOptional { grow(&levels, by: rows, with: 0) }
+        var present = 0
+        values.withUnsafeMutableBufferPointer { values in
+            levels.withUnsafeMutableBufferPointer { levels in
+                for i in 0..<rows {
+                    if let value = unwrap(field[i]) {
+                        values[valueStart + present] = value
+                        present += 1
+                        if isOptional { levels[levelStart + i] = 1 }
+                    } else {
+                        precondition(isOptional, "null in a REQUIRED column")
+                    }
+                }
             }
         }
-        return nulls
+        values.removeLast(rows - present)
+        return rows - present
+    }
+
+    /// Appends `count` copies of `value` (room to be overwritten through a pointer), growing the capacity
+    /// geometrically (see `reserve`).
+    @inline(__always)
+    static func grow<T>(_ array: inout [T], by count: Int, with value: T) {
+        reserve(&array, adding: count)
+        array.append(contentsOf: repeatElement(value, count: count))
     }
 
     /// Makes room in `array` for `extra` more elements, at least doubling its capacity when it grows: a run's
