@@ -32,8 +32,8 @@ struct DayBuffers {
     /// `RowTable(reserving:)`).
     ///
     /// Why more than the last day: days are about the same size, so a new day exceeded the last one's exact
-    /// sizes about every other time, by a few rows, and then each of its arrays doubled, copying the whole
-    /// column into freshly faulted pages (about 2% of a run's CPU time, and a column held twice meanwhile).
+    /// sizes about every other time (on the 1 GB bench, days 2, 5 and 7 by 0.4-14%), and then each of its
+    /// arrays doubled, copying the whole column into freshly faulted pages and holding it twice meanwhile.
     /// Capacity never written costs address space only: large arrays are mapped, and pages become resident
     /// when first written.
     private var lastShape = DayTables.Shape()
@@ -91,7 +91,8 @@ struct DayBuffers {
     /// so a run of same-day records costs one dictionary lookup).
     private mutating func switchDay(_ current: inout (day: Int64, tables: DayTables)?, to day: Int64) {
         if let previous = current.take() { days[previous.day] = previous.tables }
-        current = (day, days.removeValue(forKey: day) ?? DayTables(reserving: lastShape.scaled(by: Self.headroom)))
+        let tables = days.removeValue(forKey: day) ?? DayTables(reserving: lastShape.scaled(by: Self.headroom))
+        current = (day, tables)
         latestDay = max(latestDay, day)
     }
 

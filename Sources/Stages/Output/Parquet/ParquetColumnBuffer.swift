@@ -226,53 +226,50 @@ extension ParquetColumnBuffer {
 
     mutating func append(_ field: RecordField<Int64>) {
         precondition(kind == .int64 || kind == .timestampMicros)
-        nullCount += Self.append(field, to: &int64Values, levels: &definitionLevels, isOptional: isOptional, zero: 0) { $0 }
-        rowCount += field.count
+        appendValues(field, to: \.int64Values, zero: 0) { $0 }
     }
 
     mutating func append(_ field: RecordField<Int64?>) {
         precondition(kind == .int64 || kind == .timestampMicros)
-        nullCount += Self.append(field, to: &int64Values, levels: &definitionLevels, isOptional: isOptional, zero: 0) { $0 }
-        rowCount += field.count
+        appendValues(field, to: \.int64Values, zero: 0) { $0 }
     }
 
     mutating func append(_ field: RecordField<Int32>) {
         precondition(kind == .int32)
-        nullCount += Self.append(field, to: &int32Values, levels: &definitionLevels, isOptional: isOptional, zero: 0) { $0 }
-        rowCount += field.count
+        appendValues(field, to: \.int32Values, zero: 0) { $0 }
     }
 
     mutating func append(_ field: RecordField<Int32?>) {
         precondition(kind == .int32)
-        nullCount += Self.append(field, to: &int32Values, levels: &definitionLevels, isOptional: isOptional, zero: 0) { $0 }
-        rowCount += field.count
+        appendValues(field, to: \.int32Values, zero: 0) { $0 }
     }
 
     mutating func append(_ field: RecordField<Double>) {
         precondition(kind == .double)
-        nullCount += Self.append(field, to: &doubleValues, levels: &definitionLevels, isOptional: isOptional, zero: 0) { $0 }
-        rowCount += field.count
+        appendValues(field, to: \.doubleValues, zero: 0) { $0 }
     }
 
     mutating func append(_ field: RecordField<Double?>) {
         precondition(kind == .double)
-        nullCount += Self.append(field, to: &doubleValues, levels: &definitionLevels, isOptional: isOptional, zero: 0) { $0 }
-        rowCount += field.count
+        appendValues(field, to: \.doubleValues, zero: 0) { $0 }
     }
 
-    /// Appends the non-null values of `field` to `values` and, for an OPTIONAL column, a level per row,
-    /// written through pointers into room made for all rows (the unused end then dropped).
-    /// - Returns: the number of nulls.
+    /// Appends the non-null values of `field` to the array at `path` and, for an OPTIONAL column, a level per
+    /// row, written through pointers into room made for all rows (the unused end then dropped).
     @inline(__always)
-    private static func append<V, T>(
-        _ field: RecordField<V>, to values: inout [T], levels: inout [UInt8], isOptional: Bool, zero: T,
-        _ unwrap: (V) -> T?
-    ) -> Int {
+    private mutating func appendValues<V, T>(
+        _ field: RecordField<V>, to path: WritableKeyPath<Self, [T]>, zero: T, _ unwrap: (V) -> T?
+    ) {
         let rows = field.count
-        guard rows > 0 else { return 0 }
+        guard rows > 0 else { return }
+        let optional = isOptional
+        // Moved out of `self` meanwhile, so that the two can be written at once.
+        var values = self[keyPath: path]
+        var levels = definitionLevels
+        (self[keyPath: path], definitionLevels) = ([], [])
         let (valueStart, levelStart) = (values.count, levels.count)
-        grow(&values, by: rows, with: zero)
-        if isOptional { grow(&levels, by: rows, with: 0) }
+        Self.grow(&values, by: rows, with: zero)
+        if optional { Self.grow(&levels, by: rows, with: 0) }
         var present = 0
         values.withUnsafeMutableBufferPointer { values in
             levels.withUnsafeMutableBufferPointer { levels in
@@ -280,15 +277,17 @@ extension ParquetColumnBuffer {
                     if let value = unwrap(field[i]) {
                         values[valueStart + present] = value
                         present += 1
-                        if isOptional { levels[levelStart + i] = 1 }
+                        if optional { levels[levelStart + i] = 1 }
                     } else {
-                        precondition(isOptional, "null in a REQUIRED column")
+                        precondition(optional, "null in a REQUIRED column")
                     }
                 }
             }
         }
         values.removeLast(rows - present)
-        return rows - present
+        (self[keyPath: path], definitionLevels) = (values, levels)
+        rowCount += rows
+        nullCount += rows - present
     }
 
     /// Appends `count` copies of `value` (room to be overwritten through a pointer), growing the capacity
