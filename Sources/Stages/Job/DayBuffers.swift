@@ -32,7 +32,7 @@ struct DayBuffers {
     /// `RowTable(reserving:)`).
     ///
     /// Why more than the last day: days are about the same size, so a new day exceeded the last one's exact
-    /// sizes about every other time (on the 1 GB bench, days 2, 5 and 7 by 0.4-14%), and then each of its
+    /// sizes about every other time (on the 1 GB bench, days 2, 5 and 7, by 0.5-17%), and then each of its
     /// arrays doubled, copying the whole column into freshly faulted pages and holding it twice meanwhile.
     /// Capacity never written costs address space only: large arrays are mapped, and pages become resident
     /// when first written.
