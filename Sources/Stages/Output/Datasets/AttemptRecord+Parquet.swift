@@ -21,21 +21,22 @@ extension AttemptRecord: ParquetRecord {
 
     public var partitionTime: Int64 { attemptedAt }
 
-    /// Column by column, moving each string out of its row (see `ParquetRecord.append(_:to:)`).
+    /// Column by column, a run of rows at a time, moving each string out of its row (see
+    /// `ParquetRecord.append(_:to:)`).
     public static func append(_ rows: UnsafeMutableBufferPointer<AttemptRecord>, to t: inout RowTable<AttemptRecord>) {
-        for i in rows.indices { t.append(take(&rows[i].host), at: 0) }
-        for i in rows.indices { t.append(take(&rows[i].queueId), at: 1) }
-        for i in rows.indices { t.append(take(&rows[i].hash), at: 2) }
-        for i in rows.indices { t.append(take(&rows[i].app), at: 3) }
-        for i in rows.indices { t.append(take(&rows[i].recipient), at: 4) }
-        for i in rows.indices { t.append(take(&rows[i].recipientDomain), at: 5) }
-        for i in rows.indices { t.append(rows[i].attemptedAt as Int64?, at: 6) }
-        for i in rows.indices { t.append(take(&rows[i].status), at: 7) }
-        for i in rows.indices { t.append(take(&rows[i].dsn), at: 8) }
-        for i in rows.indices { t.append(take(&rows[i].relay), at: 9) }
-        for i in rows.indices { t.append(take(&rows[i].response), at: 10) }
-        for i in rows.indices { t.append(take(&rows[i].category), at: 11) }
-        for i in rows.indices { t.append(rows[i].delaySeconds, at: 12) }
+        t.append(rows, \.host, at: 0)
+        t.append(rows, \.queueId, at: 1)
+        t.append(rows, \.hash, at: 2)
+        t.append(rows, \.app, at: 3)
+        t.append(rows, \.recipient, at: 4)
+        t.append(rows, \.recipientDomain, at: 5)
+        t.append(rows, \.attemptedAt, at: 6)
+        t.append(rows, \.status, at: 7)
+        t.append(rows, \.dsn, at: 8)
+        t.append(rows, \.relay, at: 9)
+        t.append(rows, \.response, at: 10)
+        t.append(rows, \.category, at: 11)
+        t.append(rows, \.delaySeconds, at: 12)
     }
 
     public static func records(

@@ -27,27 +27,28 @@ extension DeliveryRecord: ParquetRecord {
 
     public var partitionTime: Int64 { finishedAt }
 
-    /// Column by column, moving each string out of its row (see `ParquetRecord.append(_:to:)`).
+    /// Column by column, a run of rows at a time, moving each string out of its row (see
+    /// `ParquetRecord.append(_:to:)`).
     public static func append(_ rows: UnsafeMutableBufferPointer<DeliveryRecord>, to t: inout RowTable<DeliveryRecord>) {
-        for i in rows.indices { t.append(take(&rows[i].host), at: 0) }
-        for i in rows.indices { t.append(take(&rows[i].queueId), at: 1) }
-        for i in rows.indices { t.append(take(&rows[i].messageId), at: 2) }
-        for i in rows.indices { t.append(take(&rows[i].hash), at: 3) }
-        for i in rows.indices { t.append(take(&rows[i].app), at: 4) }
-        for i in rows.indices { t.append(take(&rows[i].sender), at: 5) }
-        for i in rows.indices { t.append(take(&rows[i].recipient), at: 6) }
-        for i in rows.indices { t.append(take(&rows[i].origRecipient), at: 7) }
-        for i in rows.indices { t.append(take(&rows[i].recipientDomain), at: 8) }
-        for i in rows.indices { t.append(take(&rows[i].status), at: 9) }
-        for i in rows.indices { t.append(take(&rows[i].dsn), at: 10) }
-        for i in rows.indices { t.append(take(&rows[i].relay), at: 11) }
-        for i in rows.indices { t.append(take(&rows[i].response), at: 12) }
-        for i in rows.indices { t.append(take(&rows[i].category), at: 13) }
-        for i in rows.indices { t.append(rows[i].receivedAt as Int64?, at: 14) }
-        for i in rows.indices { t.append(rows[i].finishedAt as Int64?, at: 15) }
-        for i in rows.indices { t.append(rows[i].delaySeconds as Double?, at: 16) }
-        for i in rows.indices { t.append(rows[i].attempts as Int32?, at: 17) }
-        for i in rows.indices { t.append(rows[i].size, at: 18) }
+        t.append(rows, \.host, at: 0)
+        t.append(rows, \.queueId, at: 1)
+        t.append(rows, \.messageId, at: 2)
+        t.append(rows, \.hash, at: 3)
+        t.append(rows, \.app, at: 4)
+        t.append(rows, \.sender, at: 5)
+        t.append(rows, \.recipient, at: 6)
+        t.append(rows, \.origRecipient, at: 7)
+        t.append(rows, \.recipientDomain, at: 8)
+        t.append(rows, \.status, at: 9)
+        t.append(rows, \.dsn, at: 10)
+        t.append(rows, \.relay, at: 11)
+        t.append(rows, \.response, at: 12)
+        t.append(rows, \.category, at: 13)
+        t.append(rows, \.receivedAt, at: 14)
+        t.append(rows, \.finishedAt, at: 15)
+        t.append(rows, \.delaySeconds, at: 16)
+        t.append(rows, \.attempts, at: 17)
+        t.append(rows, \.size, at: 18)
     }
 
     public static func records(

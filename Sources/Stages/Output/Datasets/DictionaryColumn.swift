@@ -40,15 +40,42 @@ struct DictionaryColumn: Sendable {
     }
 
     mutating func append(_ value: String) {
-        if let id = recent.id(of: value) {
-            ids.append(id)
-            return
+        ids.append(recent.id(of: value) ?? internAndRemember(value))
+    }
+
+    /// Appends row i's string for each row of `field`, in two passes: the rows whose string `recent` knows
+    /// get their id from its 16 bytes alone, then the others are interned (and moved out of their rows).
+    ///
+    /// Why two passes: a lookup in `recent` is one load, but from a table gone cold since the last run of rows
+    /// (the other columns' work evicted it), and it stalled on that miss (more than half of the cost of
+    /// appending a dictionary value). In a loop that does nothing else the processor overlaps the misses of
+    /// many rows. The ids are the same as row by row: a hit is an id already assigned, and new values are
+    /// only ever added by the second pass, in row order, so entries keep their first-seen order.
+    mutating func append<V: StringFieldValue>(_ field: RecordField<V>) {
+        let start = ids.count
+        ParquetColumnBuffer.grow(&ids, by: field.count, with: -1)
+        var misses = 0
+        ids.withUnsafeMutableBufferPointer { ids in
+            for i in 0..<field.count {
+                // A negative id (an empty slot) counts as a miss: nil rows get theirs in the second pass.
+                let id = recent.id(words: field.words(at: i)) ?? -1
+                misses &+= id < 0 ? 1 : 0
+                ids[start + i] = id
+            }
         }
+        guard misses > 0 else { return }
+        for i in 0..<field.count where ids[start + i] < 0 {
+            if let value = field.take(i) { ids[start + i] = internAndRemember(value) }
+        }
+    }
+
+    /// The id of a value `recent` does not know, which it then remembers.
+    private mutating func internAndRemember(_ value: String) -> Int32 {
         // Borrow the bytes in place (native and small strings are contiguous); others are copied once, in a
         // function of their own (inline, that path made the compiler retain and release every string).
         let id = value.utf8.withContiguousStorageIfAvailable { intern($0) } ?? internNonContiguous(value)
         recent.remember(value, id: id)
-        ids.append(id)
+        return id
     }
 
     @inline(never)
@@ -143,8 +170,12 @@ struct RecentStringIds {
     }
 
     @inline(__always)
-    func id(of value: String) -> Int32? {
-        let (low, high) = Self.words(value)
+    func id(of value: String) -> Int32? { id(words: Self.words(value)) }
+
+    /// The id of the string whose two words are `words`, if known.
+    @inline(__always)
+    func id(words: (UInt64, UInt64)) -> Int32? {
+        let (low, high) = words
         let entry = keys[Self.slot(low, high)]
         return entry.low == low && entry.high == high ? entry.id : nil
     }

@@ -10,8 +10,9 @@ public protocol ParquetRecord: Sendable, Equatable {
     static var parquetSchema: ParquetSchema { get }
     /// Microseconds since the epoch (UTC) whose local date is the row's `day`.
     var partitionTime: Int64 { get }
-    /// Appends `rows` to `table`, column by column: one `table.append(value, at: column)` per row for each
-    /// schema column in turn. The rows' strings are moved out (`take`), leaving them empty or nil: handing
+    /// Appends `rows` to `table`, column by column: one `table.append(rows, \.field, at: column)` for each
+    /// schema column in turn, which reads that field of every row in place (`RecordField`). The rows' plain
+    /// strings (and the dictionary values they must intern) are moved out, leaving them empty or nil: handing
     /// the table a string still held by a row in memory made the compiler retain and release it around the
     /// call, a fifth of the cost of this step; a string moved out costs only the release its row would have
     /// done when destroyed.

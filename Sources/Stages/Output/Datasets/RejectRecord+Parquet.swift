@@ -17,17 +17,18 @@ extension RejectRecord: ParquetRecord {
 
     public var partitionTime: Int64 { rejectedAt }
 
-    /// Column by column, moving each string out of its row (see `ParquetRecord.append(_:to:)`).
+    /// Column by column, a run of rows at a time, moving each string out of its row (see
+    /// `ParquetRecord.append(_:to:)`).
     public static func append(_ rows: UnsafeMutableBufferPointer<RejectRecord>, to t: inout RowTable<RejectRecord>) {
-        for i in rows.indices { t.append(take(&rows[i].host), at: 0) }
-        for i in rows.indices { t.append(rows[i].rejectedAt as Int64?, at: 1) }
-        for i in rows.indices { t.append(take(&rows[i].client), at: 2) }
-        for i in rows.indices { t.append(take(&rows[i].sender), at: 3) }
-        for i in rows.indices { t.append(take(&rows[i].recipient), at: 4) }
-        for i in rows.indices { t.append(take(&rows[i].recipientDomain), at: 5) }
-        for i in rows.indices { t.append(rows[i].code, at: 6) }
-        for i in rows.indices { t.append(take(&rows[i].dsn), at: 7) }
-        for i in rows.indices { t.append(take(&rows[i].response), at: 8) }
+        t.append(rows, \.host, at: 0)
+        t.append(rows, \.rejectedAt, at: 1)
+        t.append(rows, \.client, at: 2)
+        t.append(rows, \.sender, at: 3)
+        t.append(rows, \.recipient, at: 4)
+        t.append(rows, \.recipientDomain, at: 5)
+        t.append(rows, \.code, at: 6)
+        t.append(rows, \.dsn, at: 7)
+        t.append(rows, \.response, at: 8)
     }
 
     public static func records(

@@ -37,6 +37,11 @@ public struct RowTable<R: ParquetRecord>: Sendable {
     public struct Shape: Sendable {
         var rows = 0
         var stringBytes: [Int] = []
+
+        /// Every size times `factor`.
+        func scaled(by factor: Double) -> Shape {
+            Shape(rows: Int(Double(rows) * factor), stringBytes: stringBytes.map { Int(Double($0) * factor) })
+        }
     }
 
     public var shape: Shape {
@@ -80,34 +85,50 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         R.append(rows, to: &self)
     }
 
-    // MARK: Values, called by `R.append(_:to:)` once per column, in schema order.
+    // MARK: Columns, called by `R.append(_:to:)` once per schema column, in schema order.
 
+    /// Appends the string field `path` of each of `rows` to column `column`, moving the strings out.
     @inline(__always)
-    public mutating func append(_ value: String?, at column: Int) {
+    mutating func append<V: StringFieldValue>(
+        _ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, V>, at column: Int
+    ) {
+        let field = RecordField(rows, path)
         if dictionaries[column] != nil {
-            dictionaries[column]!.append(value)
+            dictionaries[column]!.append(field)
         } else {
-            plain[column].append(value)
-        }
-    }
-
-    /// A present string: the records' non-optional fields come here without being wrapped in an Optional,
-    /// which copied (retained and released) each of them.
-    @inline(__always)
-    public mutating func append(_ value: String, at column: Int) {
-        if dictionaries[column] != nil {
-            dictionaries[column]!.append(value)
-        } else {
-            plain[column].append(value)
+            plain[column].append(field)
         }
     }
 
     @inline(__always)
-    public mutating func append(_ value: Int64?, at column: Int) { plain[column].append(value) }
+    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, Int64>, at column: Int) {
+        plain[column].append(RecordField(rows, path))
+    }
+
     @inline(__always)
-    public mutating func append(_ value: Int32?, at column: Int) { plain[column].append(value) }
+    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, Int64?>, at column: Int) {
+        plain[column].append(RecordField(rows, path))
+    }
+
     @inline(__always)
-    public mutating func append(_ value: Double?, at column: Int) { plain[column].append(value) }
+    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, Int32>, at column: Int) {
+        plain[column].append(RecordField(rows, path))
+    }
+
+    @inline(__always)
+    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, Int32?>, at column: Int) {
+        plain[column].append(RecordField(rows, path))
+    }
+
+    @inline(__always)
+    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, Double>, at column: Int) {
+        plain[column].append(RecordField(rows, path))
+    }
+
+    @inline(__always)
+    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, Double?>, at column: Int) {
+        plain[column].append(RecordField(rows, path))
+    }
 
     /// Appends the rows of a file read back (`ParquetFileReader.readAll()`), matching columns by name, so a
     /// file whose columns are in another order still lines up.

@@ -166,3 +166,143 @@ public struct ParquetColumnBuffer: Sendable, Equatable {
     public func doubles() -> [Double?] { rows(doubleValues) }
     public func booleans() -> [Bool?] { rows(boolValues) }
 }
+
+// MARK: - A run of records' field at a time (`RecordField`)
+
+extension ParquetColumnBuffer {
+    /// Appends row i's string for each row of `field`, moving the strings out of the rows.
+    ///
+    /// Why a run at a time, in two passes: the first reads only the strings' headers (no byte) and writes
+    /// the offsets and definition levels, which sizes the byte array for the run; the second does nothing per
+    /// string but copy its bytes into place and drop it. Appending string by string grew three arrays per
+    /// value (a uniqueness and capacity check each) around the copy, through the table's column array.
+    mutating func append<V: StringFieldValue>(_ field: RecordField<V>) {
+        precondition(kind == .string)
+        let rows = field.count
+        guard rows > 0 else { return }
+        let optional = isOptional
+        let first = stringBytes.count
+        var end = first
+        var present = 0
+        // The rows' offsets and levels, written through pointers into room made for all of them (moved out
+        // of `self` meanwhile, so that the two can be written at once).
+        var offsets = stringOffsets
+        var levels = definitionLevels
+        (stringOffsets, definitionLevels) = ([], [])
+        let (offsetStart, levelStart) = (offsets.count, levels.count)
+        Self.grow(&offsets, by: rows, with: 0)
+        if optional { Self.grow(&levels, by: rows, with: 0) }
+        offsets.withUnsafeMutableBufferPointer { offsets in
+            levels.withUnsafeMutableBufferPointer { levels in
+                for i in 0..<rows {
+                    if let length = field.utf8Count(i) {
+                        end &+= length
+                        offsets[offsetStart + present] = end
+                        present &+= 1
+                        if optional { levels[levelStart + i] = 1 }
+                    } else {
+                        precondition(optional, "null in a REQUIRED column")
+                    }
+                }
+            }
+        }
+        offsets.removeLast(rows - present)
+        (stringOffsets, definitionLevels) = (offsets, levels)
+        // Room for the run's bytes (zeroed: an array has no way to grow by uninitialized elements), then
+        // each string copied to its offset. (Rows of empty strings and nulls only have nothing to copy, or drop.)
+        guard end > first else {
+            (rowCount, nullCount) = (rowCount + rows, nullCount + rows - present)
+            return
+        }
+        Self.grow(&stringBytes, by: end - first, with: 0)
+        stringBytes.withUnsafeMutableBufferPointer { bytes in
+            var at = bytes.baseAddress! + first
+            for i in 0..<rows { at += field.moveBytes(i, to: at) }
+            precondition(at == bytes.baseAddress! + end, "a string changed length while appended")
+        }
+        rowCount += rows
+        nullCount += rows - present
+    }
+
+    mutating func append(_ field: RecordField<Int64>) {
+        precondition(kind == .int64 || kind == .timestampMicros)
+        appendValues(field, to: \.int64Values, zero: 0) { $0 }
+    }
+
+    mutating func append(_ field: RecordField<Int64?>) {
+        precondition(kind == .int64 || kind == .timestampMicros)
+        appendValues(field, to: \.int64Values, zero: 0) { $0 }
+    }
+
+    mutating func append(_ field: RecordField<Int32>) {
+        precondition(kind == .int32)
+        appendValues(field, to: \.int32Values, zero: 0) { $0 }
+    }
+
+    mutating func append(_ field: RecordField<Int32?>) {
+        precondition(kind == .int32)
+        appendValues(field, to: \.int32Values, zero: 0) { $0 }
+    }
+
+    mutating func append(_ field: RecordField<Double>) {
+        precondition(kind == .double)
+        appendValues(field, to: \.doubleValues, zero: 0) { $0 }
+    }
+
+    mutating func append(_ field: RecordField<Double?>) {
+        precondition(kind == .double)
+        appendValues(field, to: \.doubleValues, zero: 0) { $0 }
+    }
+
+    /// Appends the non-null values of `field` to the array at `path` and, for an OPTIONAL column, a level per
+    /// row, written through pointers into room made for all rows (the unused end then dropped).
+    @inline(__always)
+    private mutating func appendValues<V, T>(
+        _ field: RecordField<V>, to path: WritableKeyPath<Self, [T]>, zero: T, _ unwrap: (V) -> T?
+    ) {
+        let rows = field.count
+        guard rows > 0 else { return }
+        let optional = isOptional
+        // Moved out of `self` meanwhile, so that the two can be written at once.
+        var values = self[keyPath: path]
+        var levels = definitionLevels
+        (self[keyPath: path], definitionLevels) = ([], [])
+        let (valueStart, levelStart) = (values.count, levels.count)
+        Self.grow(&values, by: rows, with: zero)
+        if optional { Self.grow(&levels, by: rows, with: 0) }
+        var present = 0
+        values.withUnsafeMutableBufferPointer { values in
+            levels.withUnsafeMutableBufferPointer { levels in
+                for i in 0..<rows {
+                    if let value = unwrap(field[i]) {
+                        values[valueStart + present] = value
+                        present += 1
+                        if optional { levels[levelStart + i] = 1 }
+                    } else {
+                        precondition(optional, "null in a REQUIRED column")
+                    }
+                }
+            }
+        }
+        values.removeLast(rows - present)
+        (self[keyPath: path], definitionLevels) = (values, levels)
+        rowCount += rows
+        nullCount += rows - present
+    }
+
+    /// Appends `count` copies of `value` (room to be overwritten through a pointer), growing the capacity
+    /// geometrically (see `reserve`).
+    @inline(__always)
+    static func grow<T>(_ array: inout [T], by count: Int, with value: T) {
+        reserve(&array, adding: count)
+        array.append(contentsOf: repeatElement(value, count: count))
+    }
+
+    /// Makes room in `array` for `extra` more elements, at least doubling its capacity when it grows: a run's
+    /// exact size each time would copy the array at every run.
+    @inline(__always)
+    static func reserve<T>(_ array: inout [T], adding extra: Int) {
+        let needed = array.count + extra
+        if needed > array.capacity { array.reserveCapacity(Swift.max(needed, 2 * array.capacity)) }
+    }
+}

@@ -1,0 +1,98 @@
+/// One stored field of every record of a run in memory (`rows[i].field` for each row i), read and moved out in
+/// place through its offset in the record, so that a column can be appended a run at a time.
+///
+/// Why not a closure or a key path per row: a column loop then reads each field where it lies (no copy of
+/// the record, no retain of its strings), can size its buffers for the whole run first, and can look at a
+/// string's own 16 bytes (`words(at:)`) without touching its storage, which lets the dictionary columns
+/// resolve most rows before interning the rest (see `DictionaryColumn.append(_:)`).
+struct RecordField<Value> {
+    private let base: UnsafeMutableRawPointer?
+    let count: Int
+    private let stride: Int
+
+    /// The field `path` (a stored property) of each of `rows`.
+    @inline(__always)
+    init<Record>(_ rows: UnsafeMutableBufferPointer<Record>, _ path: WritableKeyPath<Record, Value>) {
+        guard let offset = MemoryLayout<Record>.offset(of: path) else {
+            preconditionFailure("\(path) is not a stored property")
+        }
+        base = rows.baseAddress.map { UnsafeMutableRawPointer($0) + offset }
+        count = rows.count
+        stride = MemoryLayout<Record>.stride
+    }
+
+    /// The field of row `i`, in place.
+    @inline(__always)
+    func pointer(_ i: Int) -> UnsafeMutablePointer<Value> {
+        (base! + i &* stride).assumingMemoryBound(to: Value.self)
+    }
+
+    @inline(__always)
+    subscript(i: Int) -> Value { pointer(i).pointee }
+}
+
+extension RecordField where Value: StringFieldValue {
+    /// The two words of row `i`'s string (see `RecentStringIds`), read without touching its storage.
+    @inline(__always)
+    func words(at i: Int) -> (UInt64, UInt64) {
+        UnsafeRawPointer(pointer(i)).load(as: (UInt64, UInt64).self)
+    }
+
+    /// The string of row `i`, moved out (see `take`).
+    @inline(__always)
+    func take(_ i: Int) -> String? { pointer(i).pointee.takeString() }
+
+    /// The UTF-8 byte count of row `i`'s string, nil for a null; borrows it (no retain).
+    @inline(__always)
+    func utf8Count(_ i: Int) -> Int? { pointer(i).pointee.utf8CountIfPresent }
+
+    /// Moves row `i`'s string out, copies its UTF-8 bytes to `destination` and drops it.
+    /// - Returns: the number of bytes copied (0 for a null).
+    @inline(__always)
+    func moveBytes(_ i: Int, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        guard let value = take(i) else { return 0 }
+        return Self.copyUTF8(of: value, to: destination)
+    }
+
+    /// Why a function of its own: inline, the compiler retained and released each string around the borrow
+    /// of its bytes (two atomic operations on its header per string); a parameter is borrowed as it is.
+    @inline(never)
+    private static func copyUTF8(of value: String, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        if let count = value.utf8.withContiguousStorageIfAvailable({ source in
+            if let start = source.baseAddress, !source.isEmpty { destination.update(from: start, count: source.count) }
+            return source.count
+        }) {
+            return count
+        }
+        var count = 0
+        for byte in value.utf8 {
+            destination[count] = byte
+            count += 1
+        }
+        return count
+    }
+}
+
+/// The types a string column's record field has: `String` (REQUIRED) and `String?` (OPTIONAL).
+protocol StringFieldValue {
+    /// The UTF-8 byte count, nil for nil.
+    var utf8CountIfPresent: Int? { get }
+    /// The value, leaving `""` or nil in its place (a move: no retain).
+    mutating func takeString() -> String?
+}
+
+extension String: StringFieldValue {
+    @inline(__always)
+    var utf8CountIfPresent: Int? { utf8.count }
+
+    @inline(__always)
+    mutating func takeString() -> String? { Stages.take(&self) }
+}
+
+extension Optional: StringFieldValue where Wrapped == String {
+    @inline(__always)
+    var utf8CountIfPresent: Int? { self?.utf8.count }
+
+    @inline(__always)
+    mutating func takeString() -> String? { Stages.take(&self) }
+}
