@@ -36,33 +36,6 @@ public protocol ParquetRecord: Sendable, Equatable {
     static var sortColumns: [String] { get }
 }
 
-/// Four big-endian words of the leading sort column (a string's first 32 bytes, or a biased integer),
-/// compared first so that sorting rarely needs the full comparison.
-public struct ParquetSortKey: Sendable {
-    var a: UInt64, b: UInt64, c: UInt64, d: UInt64
-
-    init(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) {
-        self.a = a
-        self.b = b
-        self.c = c
-        self.d = d
-    }
-
-    /// -1, 0 or 1.
-    @inline(__always)
-    func compare(_ o: ParquetSortKey) -> Int {
-        if a != o.a { return a < o.a ? -1 : 1 }
-        if b != o.b { return b < o.b ? -1 : 1 }
-        if c != o.c { return c < o.c ? -1 : 1 }
-        if d != o.d { return d < o.d ? -1 : 1 }
-        return 0
-    }
-
-    /// A signed integer mapped to an unsigned word with the same order.
-    @inline(__always)
-    static func word(_ v: Int64) -> UInt64 { UInt64(bitPattern: v) ^ (1 << 63) }
-}
-
 extension ParquetRecord {
     /// Fills one buffer per schema column from `rows`, in their order.
     public static func makeColumns(_ rows: ArraySlice<Self>) -> [ParquetColumnBuffer] {
