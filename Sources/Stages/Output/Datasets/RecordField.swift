@@ -96,3 +96,43 @@ extension Optional: StringFieldValue where Wrapped == String {
     @inline(__always)
     mutating func takeString() -> String? { Stages.take(&self) }
 }
+
+/// A number type a numeric column stores, and the column buffer's array that holds it.
+protocol ColumnNumber: NumberFieldValue, AdditiveArithmetic where Number == Self {
+    /// The `ParquetColumnBuffer` array of this type's values.
+    static var values: WritableKeyPath<ParquetColumnBuffer, [Self]> { get }
+    /// Whether a column of `kind` keeps its values in `values`.
+    static func isStored(in kind: ParquetColumnKind) -> Bool
+}
+
+/// The types a numeric column's record field has: the number (REQUIRED) and its Optional (OPTIONAL).
+protocol NumberFieldValue {
+    associatedtype Number: ColumnNumber
+    /// The value, nil for nil.
+    var number: Number? { get }
+}
+
+extension ColumnNumber {
+    @inline(__always)
+    var number: Self? { self }
+}
+
+extension Optional: NumberFieldValue where Wrapped: ColumnNumber {
+    @inline(__always)
+    var number: Wrapped? { self }
+}
+
+extension Int64: ColumnNumber {
+    static var values: WritableKeyPath<ParquetColumnBuffer, [Int64]> { \.int64Values }
+    static func isStored(in kind: ParquetColumnKind) -> Bool { kind == .int64 || kind == .timestampMicros }
+}
+
+extension Int32: ColumnNumber {
+    static var values: WritableKeyPath<ParquetColumnBuffer, [Int32]> { \.int32Values }
+    static func isStored(in kind: ParquetColumnKind) -> Bool { kind == .int32 }
+}
+
+extension Double: ColumnNumber {
+    static var values: WritableKeyPath<ParquetColumnBuffer, [Double]> { \.doubleValues }
+    static func isStored(in kind: ParquetColumnKind) -> Bool { kind == .double }
+}

@@ -100,33 +100,11 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         }
     }
 
+    /// Appends the number field `path` of each of `rows` to the plain column `column`.
     @inline(__always)
-    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, Int64>, at column: Int) {
-        plain[column].append(RecordField(rows, path))
-    }
-
-    @inline(__always)
-    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, Int64?>, at column: Int) {
-        plain[column].append(RecordField(rows, path))
-    }
-
-    @inline(__always)
-    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, Int32>, at column: Int) {
-        plain[column].append(RecordField(rows, path))
-    }
-
-    @inline(__always)
-    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, Int32?>, at column: Int) {
-        plain[column].append(RecordField(rows, path))
-    }
-
-    @inline(__always)
-    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, Double>, at column: Int) {
-        plain[column].append(RecordField(rows, path))
-    }
-
-    @inline(__always)
-    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, Double?>, at column: Int) {
+    mutating func append<V: NumberFieldValue>(
+        _ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, V>, at column: Int
+    ) {
         plain[column].append(RecordField(rows, path))
     }
 

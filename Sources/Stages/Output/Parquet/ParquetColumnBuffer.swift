@@ -224,34 +224,10 @@ extension ParquetColumnBuffer {
         nullCount += rows - present
     }
 
-    mutating func append(_ field: RecordField<Int64>) {
-        precondition(kind == .int64 || kind == .timestampMicros)
-        appendValues(field, to: \.int64Values, zero: 0) { $0 }
-    }
-
-    mutating func append(_ field: RecordField<Int64?>) {
-        precondition(kind == .int64 || kind == .timestampMicros)
-        appendValues(field, to: \.int64Values, zero: 0) { $0 }
-    }
-
-    mutating func append(_ field: RecordField<Int32>) {
-        precondition(kind == .int32)
-        appendValues(field, to: \.int32Values, zero: 0) { $0 }
-    }
-
-    mutating func append(_ field: RecordField<Int32?>) {
-        precondition(kind == .int32)
-        appendValues(field, to: \.int32Values, zero: 0) { $0 }
-    }
-
-    mutating func append(_ field: RecordField<Double>) {
-        precondition(kind == .double)
-        appendValues(field, to: \.doubleValues, zero: 0) { $0 }
-    }
-
-    mutating func append(_ field: RecordField<Double?>) {
-        precondition(kind == .double)
-        appendValues(field, to: \.doubleValues, zero: 0) { $0 }
+    /// Appends row i's number for each row of `field` (a nil is a null), through `appendValues`.
+    mutating func append<V: NumberFieldValue>(_ field: RecordField<V>) {
+        precondition(V.Number.isStored(in: kind))
+        appendValues(field, to: V.Number.values, zero: .zero) { $0.number }
     }
 
     /// Appends the non-null values of `field` to the array at `path` and, for an OPTIONAL column, a level per
