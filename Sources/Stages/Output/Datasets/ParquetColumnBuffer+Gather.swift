@@ -1,94 +1,20 @@
-import Foundation
-
 extension ParquetColumnBuffer {
     /// A new buffer holding rows `order[0], order[1], …` of this one: how sorted row groups are cut from a
-    /// `RowTable` without ever turning rows back into records.
-    ///
-    /// Every output array is allocated once at its final size and filled through raw pointers: appending
-    /// value by value (a capacity and uniqueness check and a `memmove` call per string) showed in profiles.
+    /// `RowTable` without ever turning rows back into records. The rows are picked as the writer picks a
+    /// chunk's (`ParquetChunkRows.select`) and their values copied as its chunk builders copy them (`gather`).
     /// - Parameter denseIndex: the value position of each row (-1 for null): from `RowIndex` for an OPTIONAL
     ///   column, the ids of a dictionary column; nil when row i is value i.
     /// - Complexity: O(order.count + bytes copied).
     func gathered(_ order: ArraySlice<Int>, denseIndex: [Int32]?) -> ParquetColumnBuffer {
+        var levels: [UInt8] = []
+        var positions: [Int32] = []
+        ParquetChunkRows(values: self, rows: order, valueOfRow: denseIndex).select(levels: &levels, positions: &positions)
         var out = ParquetColumnBuffer(kind: kind, isOptional: isOptional)
+        out.gather(self, positions: &positions)
         out.rowCount = order.count
-        let values: [Int]
-        if let denseIndex {
-            var present = 0
-            var levels = [UInt8](repeating: 0, count: isOptional ? order.count : 0)
-            values = [Int](unsafeUninitializedCapacity: order.count) { valueOut, initialized in
-                order.withUnsafeBufferPointer { order in
-                    denseIndex.withUnsafeBufferPointer { dense in
-                        levels.withUnsafeMutableBufferPointer { levels in
-                            for (k, row) in order.enumerated() {
-                                let value = dense[row]
-                                if value < 0 {
-                                    precondition(isOptional, "null in a REQUIRED column")
-                                } else {
-                                    if isOptional { levels[k] = 1 }
-                                    valueOut[present] = Int(value)
-                                    present += 1
-                                }
-                            }
-                        }
-                    }
-                }
-                initialized = present
-            }
-            out.definitionLevels = levels
-            out.nullCount = order.count - present
-        } else {
-            values = Array(order)
-        }
-        switch kind {
-        case .string:
-            out.stringOffsets = [Int](unsafeUninitializedCapacity: values.count + 1) { offsetOut, initialized in
-                stringOffsets.withUnsafeBufferPointer { offsets in
-                    var total = 0
-                    offsetOut[0] = 0
-                    for (k, v) in values.enumerated() {
-                        total += offsets[v + 1] - offsets[v]
-                        offsetOut[k + 1] = total
-                    }
-                }
-                initialized = values.count + 1
-            }
-            let total = out.stringOffsets[values.count]
-            out.stringBytes = [UInt8](unsafeUninitializedCapacity: total) { bytesOut, initialized in
-                stringBytes.withUnsafeBufferPointer { source in
-                    stringOffsets.withUnsafeBufferPointer { offsets in
-                        var p = 0
-                        for v in values {
-                            let start = offsets[v]
-                            let length = offsets[v + 1] - start
-                            if length > 0 {
-                                memcpy(bytesOut.baseAddress! + p, source.baseAddress! + start, length)
-                            }
-                            p += length
-                        }
-                    }
-                }
-                initialized = total
-            }
-        case .int32: out.int32Values = Self.gather(int32Values, values)
-        case .int64, .timestampMicros: out.int64Values = Self.gather(int64Values, values)
-        case .double: out.doubleValues = Self.gather(doubleValues, values)
-        case .boolean: out.boolValues = Self.gather(boolValues, values)
-        }
+        out.definitionLevels = levels
+        out.nullCount = order.count - positions.count
         return out
-    }
-
-    /// `positions.map { source[$0] }` without a bounds check per value.
-    private static func gather<T>(_ source: [T], _ positions: [Int]) -> [T] {
-        [T](unsafeUninitializedCapacity: positions.count) { out, initialized in
-            source.withUnsafeBufferPointer { source in
-                for (k, v) in positions.enumerated() {
-                    precondition(v >= 0 && v < source.count)
-                    (out.baseAddress! + k).initialize(to: source[v])
-                }
-            }
-            initialized = positions.count
-        }
     }
 
     /// Replaces this buffer's values with the values `positions` of `source`, in order (no nulls), and
