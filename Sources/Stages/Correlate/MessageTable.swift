@@ -11,16 +11,15 @@ import Pipeline
 ///
 /// Why not a `Dictionary` for the index: every lookup then pays a seeded SipHash over both strings (a tenth of
 /// the correlator's time). Queue ids are short and written by Postfix, not by senders, so a cheap multiplicative
-/// hash of their bytes spreads well; each bucket keeps the hash's upper half beside the slot, so a probe compares
-/// strings only when the hashes agree. Lookup order never shows in the output: records follow events, and the
+/// hash of their bytes spreads well, and the index (`HashSlots`) compares strings only when the hashes agree. Lookup order never shows in the output: records follow events, and the
 /// state is sorted before it is saved.
 struct MessageTable: Sendable {
     private(set) var slots: [MessageState] = []
     /// `hashes[i]` is the hash of `slots[i]`'s key, kept so that the index is rebuilt without hashing again, and
     /// right while a slot holds `take`'s placeholder.
     private var hashes: [UInt64] = []
-    /// Power-of-two sized, at most half full. A bucket is 0 when empty, else `hash high 32 bits << 32 | slot + 1`.
-    private var buckets: [UInt64] = Array(repeating: 0, count: 64)
+    /// Slots by the hash of their key.
+    private var index = HashSlots()
 
     init(_ messages: [MessageState] = []) {
         slots.reserveCapacity(messages.count)
@@ -69,11 +68,7 @@ struct MessageTable: Sendable {
         let slot = slots.count
         slots.append(message)
         hashes.append(hash)
-        if (slots.count) * 2 > buckets.count {
-            rebuildIndex()
-        } else {
-            buckets[probe.bucket] = Self.bucket(hash: hash, slot: slot)
-        }
+        index.insert(slot, hash: hash, at: probe.bucket) { hashes[$0] }
         return slot
     }
 
@@ -110,8 +105,10 @@ struct MessageTable: Sendable {
         hashes.removeSubrange(write...)
         var size = 64
         while size < slots.count * 4 { size *= 2 }
-        if size < buckets.count / 4 { buckets = [] }  // shrink after a big drop; otherwise reuse the storage
-        rebuildIndex(size: max(size, buckets.count))
+        // Shrunk after a big drop; otherwise kept at its size.
+        index.rebuild(count: slots.count, capacity: size < index.capacity / 4 ? size : max(size, index.capacity)) {
+            hashes[$0]
+        }
     }
 
     // MARK: The index
@@ -119,40 +116,8 @@ struct MessageTable: Sendable {
     /// The slot under `(host, queueId)` if present, else the empty bucket where it would go.
     @inline(__always)
     private func slot(host: String, queueId: String, hash: UInt64) -> (found: Int?, bucket: Int) {
-        let mask = buckets.count - 1
-        let tag = hash >> 32
-        var index = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let bucket = buckets[index]
-            if bucket == 0 { return (nil, index) }
-            if bucket >> 32 == tag {
-                let slot = Int(truncatingIfNeeded: bucket & 0xFFFF_FFFF) - 1
-                if hashes[slot] == hash && slots[slot].queueId == queueId && slots[slot].host == host {
-                    return (slot, index)
-                }
-            }
-            index = (index + 1) & mask
-        }
-    }
-
-    @inline(__always)
-    private static func bucket(hash: UInt64, slot: Int) -> UInt64 {
-        (hash >> 32) << 32 | UInt64(slot + 1)
-    }
-
-    /// Rebuilds the index for the current slots, at least `size` buckets (a power of two) and at most half full.
-    private mutating func rebuildIndex(size: Int = 0) {
-        var capacity = max(64, size, buckets.count)
-        while capacity < slots.count * 2 + 2 { capacity *= 2 }
-        var fresh = [UInt64](repeating: 0, count: capacity)
-        let mask = capacity - 1
-        for slot in hashes.indices {
-            let hash = hashes[slot]
-            var index = Int(truncatingIfNeeded: hash) & mask
-            while fresh[index] != 0 { index = (index + 1) & mask }
-            fresh[index] = Self.bucket(hash: hash, slot: slot)
-        }
-        buckets = fresh
+        let probe = index.find(hash) { hashes[$0] == hash && slots[$0].queueId == queueId && slots[$0].host == host }
+        return (probe.entry, probe.slot)
     }
 
     /// The key's bytes folded with `ByteFold` (queue id first, then host) and finalised.

@@ -11,9 +11,8 @@ struct DictionaryColumn: Sendable {
     /// The distinct values, in order of first appearance.
     private(set) var entries: ParquetColumnBuffer
     private(set) var ids: [Int32] = []
-    /// Per slot: the entry id + 1 (0 = empty) in the low 32 bits, the hash's high 32 bits above, so that a
-    /// probe rarely reads the entries themselves.
-    private var slots = [UInt64](repeating: 0, count: 64)
+    /// Entry ids by the hash of their bytes.
+    private var index = HashSlots()
     /// The id appended last: consecutive rows often repeat a value (one host, a message's recipients), and
     /// comparing bytes with it is cheaper than hashing.
     private var lastId: Int32 = -1
@@ -87,26 +86,15 @@ struct DictionaryColumn: Sendable {
     private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let value = UnsafeRawBufferPointer(bytes)
         if lastId >= 0 && entryEquals(Int(lastId), value) { return lastId }
-        let h = ByteFold.hash(value)
-        let tag = h & 0xFFFF_FFFF_0000_0000
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let word = slots[slot]
-            if word == 0 { break }
-            if word & 0xFFFF_FFFF_0000_0000 == tag {
-                let entry = Int(word & 0xFFFF_FFFF) - 1
-                if entryEquals(entry, value) {
-                    lastId = Int32(entry)
-                    return lastId
-                }
-            }
-            slot = (slot + 1) & mask
+        let hash = ByteFold.hash(value)
+        let probe = index.find(hash) { entryEquals($0, value) }
+        if let entry = probe.entry {
+            lastId = Int32(entry)
+            return lastId
         }
         let id = entries.valueCount
         entries.append(utf8: bytes)
-        slots[slot] = tag | UInt64(id + 1)
-        if entries.valueCount * 2 > slots.count { grow() }
+        index.insert(id, hash: hash, at: probe.slot) { Self.hash(of: $0, in: entries) }
         lastId = Int32(id)
         return lastId
     }
@@ -120,20 +108,11 @@ struct DictionaryColumn: Sendable {
         return entries.stringBytes.withUnsafeBytes { memcmp($0.baseAddress! + start, value.baseAddress!, length) == 0 }
     }
 
-    private mutating func grow() {
-        var table = [UInt64](repeating: 0, count: slots.count * 2)
-        let mask = table.count - 1
-        entries.stringBytes.withUnsafeBytes { stored in
-            for entry in 0..<entries.valueCount {
-                let h = ByteFold.hash(
-                    UnsafeRawBufferPointer(
-                        rebasing: stored[entries.stringOffsets[entry]..<entries.stringOffsets[entry + 1]]))
-                var slot = Int(truncatingIfNeeded: h) & mask
-                while table[slot] != 0 { slot = (slot + 1) & mask }
-                table[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(entry + 1)
-            }
+    /// The hash of entry `entry`'s bytes (the index is rebuilt from them when it grows).
+    private static func hash(of entry: Int, in entries: ParquetColumnBuffer) -> UInt64 {
+        entries.stringBytes.withUnsafeBytes {
+            ByteFold.hash(UnsafeRawBufferPointer(rebasing: $0[entries.stringOffsets[entry]..<entries.stringOffsets[entry + 1]]))
         }
-        slots = table
     }
 }
 

@@ -12,16 +12,11 @@ struct StringDictionaryBuilder {
     /// Concatenated bytes of the distinct values, in first-seen order.
     private(set) var entryBytes: [UInt8] = []
     private(set) var entryOffsets: [Int] = [0]
-    /// Per slot: the entry index + 1 (0 = empty) in the low 32 bits, the hash's high 32 bits above, so that
-    /// a probe rarely touches the entries themselves.
-    private var slots: [UInt64]
-    private var mask: Int
+    /// Entry indices by the hash of their bytes.
+    private var index: HashSlots
 
     init(expectedEntries: Int = 1024) {
-        var capacity = 64
-        while capacity < expectedEntries * 2 { capacity <<= 1 }
-        slots = Array(repeating: 0, count: capacity)
-        mask = capacity - 1
+        index = HashSlots(expected: expectedEntries)
     }
 
     var count: Int { entryOffsets.count - 1 }
@@ -87,53 +82,27 @@ struct StringDictionaryBuilder {
 
     /// The index of `value`, adding it when new.
     mutating func insert(_ value: UnsafeRawBufferPointer) -> UInt32 {
-        let h = ByteFold.hash(value)
-        let tag = h & 0xFFFF_FFFF_0000_0000
-        var slot = Int(truncatingIfNeeded: h) & mask
-        let found: Int? = slots.withUnsafeBufferPointer { slots in
-            entryOffsets.withUnsafeBufferPointer { offsets in
-                entryBytes.withUnsafeBytes { stored in
-                    while true {
-                        let word = slots[slot]
-                        if word == 0 { return nil }
-                        if word & 0xFFFF_FFFF_0000_0000 == tag {
-                            let entry = Int(word & 0xFFFF_FFFF) - 1
-                            let start = offsets[entry]
-                            let length = offsets[entry + 1] - start
-                            if length == value.count
-                                && (length == 0
-                                    || memcmp(stored.baseAddress! + start, value.baseAddress!, length) == 0)
-                            {
-                                return entry
-                            }
-                        }
-                        slot = (slot + 1) & mask
-                    }
+        let hash = ByteFold.hash(value)
+        let probe = entryOffsets.withUnsafeBufferPointer { offsets in
+            entryBytes.withUnsafeBytes { stored in
+                index.find(hash) { entry in
+                    let start = offsets[entry]
+                    let length = offsets[entry + 1] - start
+                    return length == value.count
+                        && (length == 0 || memcmp(stored.baseAddress! + start, value.baseAddress!, length) == 0)
                 }
             }
         }
-        if let found { return UInt32(found) }
-        let index = count
+        if let found = probe.entry { return UInt32(found) }
+        let entry = count
         entryBytes.append(contentsOf: value)
         entryOffsets.append(entryBytes.count)
-        slots[slot] = tag | UInt64(index + 1)
-        if count * 2 > slots.count { grow() }
-        return UInt32(index)
+        index.insert(entry, hash: hash, at: probe.slot) { Self.hash(of: $0, bytes: entryBytes, offsets: entryOffsets) }
+        return UInt32(entry)
     }
 
-    private mutating func grow() {
-        let capacity = slots.count * 2
-        var table = [UInt64](repeating: 0, count: capacity)
-        mask = capacity - 1
-        entryBytes.withUnsafeBytes { stored in
-            for index in 0..<count {
-                let bytes = UnsafeRawBufferPointer(rebasing: stored[entryOffsets[index]..<entryOffsets[index + 1]])
-                let h = ByteFold.hash(bytes)
-                var slot = Int(truncatingIfNeeded: h) & mask
-                while table[slot] != 0 { slot = (slot + 1) & mask }
-                table[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
-            }
-        }
-        slots = table
+    /// The hash of entry `entry`'s bytes (the index is rebuilt from them when it grows).
+    private static func hash(of entry: Int, bytes: [UInt8], offsets: [Int]) -> UInt64 {
+        bytes.withUnsafeBytes { ByteFold.hash(UnsafeRawBufferPointer(rebasing: $0[offsets[entry]..<offsets[entry + 1]])) }
     }
 }
