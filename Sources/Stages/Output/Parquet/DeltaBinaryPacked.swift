@@ -66,37 +66,11 @@ enum DeltaBinaryPacked {
         }
     }
 
-    /// Appends 32 values at `width` bits each, LSB first: exactly `4 * width` bytes. The output grows once
-    /// and is filled a word at a time (a capacity and uniqueness check per byte appended showed in profiles).
+    /// Appends 32 values at `width` bits each, LSB first: exactly `4 * width` bytes.
     @inline(__always)
     private static func appendPacked(_ values: [UInt64], width: Int, into out: inout [UInt8]) {
-        guard width > 0 else { return }
-        let first = out.count
-        out.append(contentsOf: repeatElement(0, count: 4 * width))
-        out.withUnsafeMutableBytes { out in
-            var p = first
-            var accumulator: UInt64 = 0
-            var bits = 0
-            for v in values {
-                accumulator |= v << UInt64(bits)  // smart shift: 0 when bits == 64 is impossible here (bits < 64)
-                let total = bits + width
-                if total >= 64 {
-                    out.storeBytes(of: accumulator.littleEndian, toByteOffset: p, as: UInt64.self)
-                    p += 8
-                    accumulator = bits == 0 ? 0 : v >> UInt64(64 - bits)
-                    bits = total - 64
-                } else {
-                    bits = total
-                }
-            }
-            // 32 × width bits is a multiple of 32: at most 4 bytes remain.
-            var b = 0
-            while b * 8 < bits {
-                out[p] = UInt8(truncatingIfNeeded: accumulator >> UInt64(8 * b))
-                p += 1
-                b += 1
-            }
-            precondition(p == out.count)
+        values.withUnsafeBufferPointer { values in
+            appendBitPacked(count: values.count, width: width, into: &out) { values[$0] }
         }
     }
 

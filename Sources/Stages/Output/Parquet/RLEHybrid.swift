@@ -54,29 +54,9 @@ enum RLEHybrid {
         _ values: UnsafeBufferPointer<T>, from start: Int, to end: Int, groups: Int,
         bitWidth: Int, into out: inout [UInt8]
     ) {
-        guard bitWidth > 0 else { return }
-        // Exactly groups * bitWidth bytes (8 values per group): the output grows once and is filled through a
-        // pointer (a capacity and uniqueness check per byte appended showed in profiles).
-        let first = out.count
-        out.append(contentsOf: repeatElement(0, count: groups * bitWidth))
-        out.withUnsafeMutableBufferPointer { out in
-            var p = first
-            var accumulator: UInt64 = 0
-            var bits = 0
-            for k in 0..<(groups * 8) {
-                let index = start + k
-                let v = index < end ? UInt64(values[index]) : 0
-                accumulator |= v << UInt64(bits)
-                bits += bitWidth
-                while bits >= 8 {
-                    out[p] = UInt8(truncatingIfNeeded: accumulator)
-                    p += 1
-                    accumulator >>= 8
-                    bits -= 8
-                }
-            }
-            // groups * 8 * bitWidth is a multiple of 8, so nothing is left over.
-            precondition(p == out.count && bits == 0)
+        // Groups of 8 values; the last group is padded with zeros.
+        appendBitPacked(count: groups * 8, width: bitWidth, into: &out) { k in
+            start + k < end ? UInt64(values[start + k]) : 0
         }
     }
 
