@@ -4,7 +4,8 @@
 /// result are well mixed (the low bits pick a bucket, the high ones can serve as a tag).
 ///
 /// Not for anything stored or compared across runs (that is `FNV1a`), and not for keys an outsider picks to
-/// collide: the keys here are queue ids and strings Postfix logs, and tables stay at most half full.
+/// collide: the keys here are queue ids and strings Postfix logs, and tables stay at most half full (most are
+/// indexed by `HashSlots`).
 public enum ByteFold {
     @inlinable @inline(__always)
     public static func fold(_ raw: UnsafeRawBufferPointer, into seed: UInt64) -> UInt64 {

@@ -10,15 +10,13 @@ import Pipeline
 /// canonically equivalent string with other bytes), and a lookup is a multiplicative hash over the bytes and one
 /// compare instead of a seeded SipHash (this runs for most lines that name a sender, client or relay).
 struct StringInterner: Sendable {
-    /// Open addressing, power-of-two sized, at most half full (grown by doubling).
-    private var slots: [Entry?] = Array(repeating: nil, count: 16)
-    private(set) var count = 0
+    /// The shared strings, in the order they came, and the hash of each.
+    private var values: [String] = []
+    private var hashes: [UInt64] = []
+    /// Positions in `values` by hash.
+    private var index = HashSlots(expected: 8)
+    var count: Int { values.count }
     let capacity: Int
-
-    private struct Entry: Sendable {
-        var hash: UInt64
-        var value: String
-    }
 
     init(capacity: Int = 8_192) {
         self.capacity = capacity
@@ -29,31 +27,17 @@ struct StringInterner: Sendable {
         guard value.utf8.count > 15 else { return value }
         var probe = value
         let hash = probe.withUTF8 { ByteFold.hash(UnsafeRawBufferPointer($0)) }
-        var index = Int(truncatingIfNeeded: hash) & (slots.count - 1)
-        while let entry = slots[index] {
-            if entry.hash == hash && Self.equal(entry.value, value) { return entry.value }
-            index = (index + 1) & (slots.count - 1)
-        }
+        let found = index.find(hash) { hashes[$0] == hash && Self.equal(values[$0], value) }
+        if let entry = found.entry { return values[entry] }
         guard count < capacity else { return value }
-        slots[index] = Entry(hash: hash, value: value)
-        count += 1
-        if count * 2 > slots.count { grow() }
+        values.append(value)
+        hashes.append(hash)
+        index.insert(values.count - 1, hash: hash, at: found.slot) { hashes[$0] }
         return value
     }
 
     mutating func intern(_ value: String?) -> String? {
         value.map { intern($0) }
-    }
-
-    private mutating func grow() {
-        var fresh = [Entry?](repeating: nil, count: slots.count * 2)
-        let mask = fresh.count - 1
-        for case let entry? in slots {
-            var index = Int(truncatingIfNeeded: entry.hash) & mask
-            while fresh[index] != nil { index = (index + 1) & mask }
-            fresh[index] = entry
-        }
-        slots = fresh
     }
 
     /// Byte equality (not `==`, which is Unicode canonical equivalence).
