@@ -12,32 +12,8 @@ import Testing
     func bothFiles(_ table: RowTable<DeliveryRecord>, rowGroupRows: Int, options: ParquetWriterOptions = .init())
         throws -> (strings: [UInt8], dictionaries: [UInt8], chunks: Int)
     {
-        let index = table.rowIndex()
-        let order = table.sortedOrder(index: index)
-        var chunks = 0
-        func write(_ viaIds: Bool) throws -> [UInt8] {
-            let sink = MemoryOutputSink()
-            let writer = try ParquetFileWriter(sink: sink, schema: DeliveryRecord.parquetSchema, options: options)
-            var start = 0
-            while start < order.count {
-                let end = min(start + rowGroupRows, order.count)
-                if viaIds {
-                    let group = table.rowGroup(order[start..<end], index: index)
-                    chunks += group.filter {
-                        $0.distinctValues
-                            && $0.chunkDictionary(
-                                maxEntries: options.maxDictionaryEntries, maxBytes: options.maxDictionaryBytes) != nil
-                    }.count
-                    try writer.write(rowGroup: group)
-                } else {
-                    try writer.write(rowGroup: table.gather(order[start..<end], index: index))
-                }
-                start = end
-            }
-            try writer.close()
-            return sink.bytes
-        }
-        return (try write(false), try write(true), chunks)
+        let files = try RowGroupFiles(table, rowGroupRows: rowGroupRows, options: options)
+        return (files.gathered, files.direct, files.dictionaryChunksFromIds)
     }
 
     @Test(arguments: [1, 2])

@@ -24,26 +24,8 @@ import Testing
     func bothFiles<R: ParquetRecord>(_ rows: [R], rowGroupRows: Int, options: ParquetWriterOptions) throws
         -> (gathered: [UInt8], direct: [UInt8])
     {
-        let table = RowTable(rows)
-        let index = table.rowIndex()
-        let order = table.sortedOrder(index: index)
-        func write(_ direct: Bool) throws -> [UInt8] {
-            let sink = MemoryOutputSink()
-            let writer = try ParquetFileWriter(sink: sink, schema: R.parquetSchema, options: options)
-            var start = 0
-            while start < order.count {
-                let end = min(start + rowGroupRows, order.count)
-                if direct {
-                    try writer.write(rowGroup: table.rowGroup(order[start..<end], index: index))
-                } else {
-                    try writer.write(rowGroup: table.gather(order[start..<end], index: index))
-                }
-                start = end
-            }
-            try writer.close()
-            return sink.bytes
-        }
-        return (try write(false), try write(true))
+        let files = try RowGroupFiles(RowTable(rows), rowGroupRows: rowGroupRows, options: options)
+        return (files.gathered, files.direct)
     }
 
     @Test(arguments: 0..<3)
