@@ -136,6 +136,33 @@ import Testing
         #expect(thrown.offset == Int64(good.count))
     }
 
+    /// A member whose data decodes cleanly but whose trailer disagrees (CRC-32 or length) is damage too, found
+    /// wherever the 8-byte trailer falls across reads of the compressed input.
+    @Test(arguments: [1, 3, 7, 4096])
+    func aWrongTrailerIsDamage(readSize: Int) throws {
+        let directory = try TestDirectory()
+        let first = joined(sampleLines(50, tag: "a "))
+        let second = joined(sampleLines(50, tag: "b "))
+        let members = [Gzip.member(first), Gzip.member(second)]
+        for (byte, words) in [(members[0].count - 8, "data check"), (members[0].count - 2, "length check")] {
+            var gz = members.joined().map { $0 }
+            gz[byte] ^= 0x01  // one bit of the first member's CRC-32, then of its length (ISIZE)
+            try directory.write("trailer.gz", gz)
+            var source = try LogSource.open(path: directory.file("trailer.gz"), readSize: readSize)
+            let (good, error) = readUntilError(&source, chunk: 500)
+            #expect(good == first)  // every byte of the member is returned before the error
+            let thrown = try #require(error)
+            #expect(thrown.code == .io)
+            #expect(thrown.message.contains("corrupt gzip data"))
+            #expect(thrown.cause?.contains(words) == true)
+            #expect(thrown.offset == Int64(first.count))
+        }
+        // The same two members untouched read whole: the check is on the trailer, not a guess.
+        try directory.write("fine.gz", members.joined().map { $0 })
+        var source = try LogSource.open(path: directory.file("fine.gz"), readSize: readSize)
+        #expect(try readAll(&source, chunk: 500) == first + second)
+    }
+
     @Test func trailingGarbageIsAnError() throws {
         let directory = try TestDirectory()
         let content = joined(sampleLines(20))

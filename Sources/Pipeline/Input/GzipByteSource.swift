@@ -22,7 +22,10 @@ public final class GzipByteSource: ByteSource {
     /// The z_stream lives on the heap because zlib keeps a pointer back to it: it must never move.
     private let stream: UnsafeMutablePointer<z_stream>
     private let input: UnsafeMutableRawBufferPointer
+    /// Bytes of `input` filled by the last read of the file.
+    private var inputFilled = 0
     private var inputEOF = false
+    private var check = GzipMemberCheck()
     /// Compressed bytes read from the file into `input` so far.
     private var compressedRead: Int64 = 0
     /// Decompressed bytes returned so far.
@@ -53,8 +56,10 @@ public final class GzipByteSource: ByteSource {
         self.input = .allocate(byteCount: max(1, inputBufferSize), alignment: 16)
         self.stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        // 15 + 32: largest window, and let zlib detect the gzip (or zlib) header itself.
-        let rc = czlib_inflate_init2(stream, 15 + 32)
+        // 15 + 16: largest window, gzip members only (`LogSource` saw the gzip magic bytes). The members'
+        // CRC-32 and length are checked by `GzipMemberCheck`, not by zlib (see there).
+        var rc = czlib_inflate_init2(stream, 15 + 16)
+        if rc == Z_OK { rc = inflateValidate(stream, 0) }
         guard rc == Z_OK else {
             stream.deallocate()
             input.deallocate()
@@ -78,6 +83,13 @@ public final class GzipByteSource: ByteSource {
         stream.pointee.next_out = base.assumingMemoryBound(to: Bytef.self)
         stream.pointee.avail_out = UInt32(capacity)
         var produced: Int { capacity - Int(stream.pointee.avail_out) }
+        /// Output bytes of this call already added to the member check.
+        var checked = 0
+        func addToCheck() {
+            check.add(base + checked, count: produced - checked)
+            checked = produced
+        }
+        defer { addToCheck() }
 
         while true {
             if stream.pointee.avail_in == 0 && !inputEOF {
@@ -88,6 +100,13 @@ public final class GzipByteSource: ByteSource {
             case Z_OK:
                 if stream.pointee.avail_out == 0 { return deliver(produced) }
             case Z_STREAM_END:
+                addToCheck()
+                let consumed = UnsafeRawBufferPointer(
+                    start: input.baseAddress, count: inputFilled - Int(stream.pointee.avail_in))
+                if let problem = check.mismatch(consumed: consumed) {
+                    return try fail(produced, damage("corrupt gzip data", produced, detail: problem))
+                }
+                check.reset()
                 membersRead += 1
                 let next: AfterMember
                 do { next = try afterMember() } catch let error as MailstatsError { return try fail(produced, error) }
@@ -139,10 +158,13 @@ public final class GzipByteSource: ByteSource {
 
     private func refill() throws {
         guard let base = input.baseAddress else { return }
+        check.consumed(UnsafeRawBufferPointer(start: base, count: inputFilled))
+        inputFilled = 0
         while true {
             let got = POSIX.read(fd, base, input.count)
             if got > 0 {
                 compressedRead += Int64(got)
+                inputFilled = got
                 stream.pointee.next_in = base.assumingMemoryBound(to: Bytef.self)
                 stream.pointee.avail_in = UInt32(got)
                 return
