@@ -50,11 +50,11 @@ extension Correlator {
         case .bounced, .undeliverable: status = "bounced"
         case .expired: status = "expired"
         }
-        let category = classification(
-            dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response, status: status)
+        let category = classifier.classify(
+            dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response, status: status).category
         let identity = self.identity(of: m)
         // Once for both records of a final outcome.
-        let domain = recipientDomain(of: delivery.recipient)
+        let domain = Self.domain(of: delivery.recipient)
         output.attempts.append(
             AttemptRecord(
                 host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
@@ -149,7 +149,7 @@ extension Correlator {
         let identity = self.identity(of: m)
         let age = m.age(at: event.time)
         for recipient in m.recipients where !recipient.done {
-            let domain = recipientDomain(of: recipient.recipient)
+            let domain = Self.domain(of: recipient.recipient)
             output.attempts.append(
                 AttemptRecord(
                     host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
@@ -184,7 +184,7 @@ extension Correlator {
         for recipient in pending {
             emitDelivery(
                 m, identity: identity, recipient: recipient.recipient,
-                recipientDomain: recipientDomain(of: recipient.recipient),
+                recipientDomain: Self.domain(of: recipient.recipient),
                 origRecipient: recipient.origRecipient, status: "removed", dsn: recipient.lastDSN,
                 relay: recipient.lastRelay, response: recipient.lastResponse, category: "removed",
                 finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,

@@ -38,39 +38,6 @@ extension Correlator {
                 attempts: attempts, size: m.size))
     }
 
-    /// `domain(of:)`, with one shared copy of each domain over 15 bytes instead of a new string per record.
-    ///
-    /// Why: the same few thousand domains come back on line after line, and building each as a new string cost
-    /// a heap block per record (and its free once the record was written).
-    mutating func recipientDomain(of address: String) -> String {
-        // The same scan as `domain(of:)`'s fast path; anything else takes `domain(of:)` itself.
-        let shared: String?? = address.utf8.withContiguousStorageIfAvailable { bytes -> String? in
-            var index = bytes.count
-            var plain = true
-            while index > 0 {
-                let byte = bytes[index - 1]
-                if byte == UInt8(ascii: "@") { break }
-                if byte >= 0x80 || (byte &- 0x41) < 26 { plain = false }
-                index -= 1
-            }
-            guard index > 0 else { return "" }
-            guard plain else { return nil }
-            return domains.intern(utf8: UnsafeBufferPointer(rebasing: bytes[index...]))
-        }
-        if let shared, let domain = shared { return domain }
-        return Self.domain(of: address)
-    }
-
-    /// The bounce category of a delivery line's outcome: `classifier`'s answer, remembered for failed outcomes.
-    mutating func classification(dsn: String?, replyCode: Int32?, response: String?, status: String) -> String {
-        // A delivered one is answered without looking at the text; only failures are worth remembering.
-        if status == "sent" {
-            return classifier.classify(dsn: dsn, replyCode: replyCode, response: response, status: status).category
-        }
-        return classifications.category(
-            dsn: dsn, replyCode: replyCode, response: response, status: status, classifier: classifier)
-    }
-
     /// Lower-cased text after the last `@` (`""` when there is none).
     ///
     /// - Complexity: O(length of `address`); one scan of the bytes, and a `String` only for the domain.

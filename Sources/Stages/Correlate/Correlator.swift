@@ -33,10 +33,6 @@ public struct Correlator: Sendable {
     var stats = CorrelatorRunStats()
     /// Shares repeated strings between messages; not part of the state (it only saves memory).
     var interner = StringInterner()
-    /// One shared copy of each recipient domain over 15 bytes (see `recipientDomain(of:)`); not part of the state.
-    var domains = StringInterner(capacity: 4_096)
-    /// The categories of recent failed outcomes (see `classification`); not part of the state.
-    var classifications = ClassificationMemo()
     /// The first message with a tracking hash per (host, Message-ID), for re-injected copies whose hop line comes
     /// late (see `noteOriginal`); rebuilt from the messages, not part of the state.
     var originals: [UInt64: MessageIndex] = [:]

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Pipeline
 
 /// Hands out one shared copy of strings that repeat across messages (hosts, senders, clients, relays), so that
@@ -41,30 +36,8 @@ struct StringInterner: Sendable {
         return value
     }
 
-    /// The shared string whose UTF-8 is `bytes` (valid UTF-8), made from them only when none is held: a
-    /// repeated value then costs a hash and a compare, not a new string (a heap block when over 15 bytes).
-    /// - Complexity: O(`bytes.count`).
-    mutating func intern(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String {
-        guard bytes.count > 15 else { return String(decoding: bytes, as: UTF8.self) }
-        let hash = ByteFold.hash(UnsafeRawBufferPointer(bytes))
-        let found = index.find(hash) { hashes[$0] == hash && Self.equal(values[$0], bytes) }
-        if let entry = found.entry { return values[entry] }
-        let value = String(decoding: bytes, as: UTF8.self)
-        guard count < capacity else { return value }
-        values.append(value)
-        hashes.append(hash)
-        index.insert(values.count - 1, hash: hash, at: found.slot) { hashes[$0] }
-        return value
-    }
-
     mutating func intern(_ value: String?) -> String? {
         value.map { intern($0) }
-    }
-
-    /// Byte equality of a held string and bytes.
-    private static func equal(_ a: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var a = a
-        return a.withUTF8 { x in x.count == bytes.count && memcmp(x.baseAddress!, bytes.baseAddress!, x.count) == 0 }
     }
 
     /// Byte equality (not `==`, which is Unicode canonical equivalence).
