@@ -35,7 +35,7 @@ public struct Correlator: Sendable {
     var interner = StringInterner()
     /// The first message with a tracking hash per (host, Message-ID), for re-injected copies whose hop line comes
     /// late (see `noteOriginal`); rebuilt from the messages, not part of the state.
-    var originals: [UInt64: MessageIndex] = [:]
+    var originals = SlotsByKey()
     /// The slot the last line's queue id was found in or added to: a hint for the next lookup (see
     /// `MessageTable.slot(of:hint:)`), never trusted without comparing its key.
     var lastSlot: MessageIndex = -1

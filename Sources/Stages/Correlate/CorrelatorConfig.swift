@@ -135,10 +135,25 @@ struct CompiledCorrelatorConfig: Sendable {
 
     /// `name.lowercased() == headerName`, without building the lower-cased copy when both are ASCII.
     func isTrackingHeader(_ name: String) -> Bool {
-        guard let expected = asciiHeaderName, name.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return name.lowercased() == headerName
+        if let expected = asciiHeaderName {
+            // The name's own bytes, read in place (the generic `utf8` walks cost more than the compare).
+            let answer = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+                var ascii = true
+                for byte in bytes where byte >= 0x80 { ascii = false }
+                guard ascii else { return nil }
+                guard bytes.count == expected.count else { return false }
+                for index in bytes.indices {
+                    let byte = bytes[index]
+                    guard (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == expected[index] else { return false }
+                }
+                return true
+            }
+            if let answer, let answer { return answer }
+            if answer == nil, name.utf8.allSatisfy({ $0 < 0x80 }) {
+                return name.utf8.elementsEqual(expected) { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+            }
         }
-        return name.utf8.elementsEqual(expected) { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+        return name.lowercased() == headerName
     }
 
     /// The application a tracking value names under the configured rule, or nil.
