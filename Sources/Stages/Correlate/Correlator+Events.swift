@@ -211,14 +211,20 @@ extension MessageState {
 
     /// The index of a recipient still pending: same address and original address, else same address, else a
     /// recipient inherited from a parent under the address that is now the original (`orig_to=`).
+    ///
+    /// One walk over the recipients for all three (it runs on every delivery line), keeping the first candidate
+    /// of each kind; the first kind returns as soon as it is found, as three walks in that order would answer.
     func pendingIndex(of recipient: String, orig: String?) -> Int? {
-        if let index = recipients.firstIndex(where: {
-            !$0.done && $0.recipient == recipient && $0.origRecipient == orig
-        }) {
-            return index
+        var sameAddress: Int?
+        var inherited: Int?
+        for index in recipients.indices where !recipients[index].done {
+            if recipients[index].recipient == recipient {
+                if recipients[index].origRecipient == orig { return index }
+                if sameAddress == nil { sameAddress = index }
+            } else if inherited == nil, let orig, recipients[index].recipient == orig {
+                inherited = index
+            }
         }
-        if let index = recipients.firstIndex(where: { !$0.done && $0.recipient == recipient }) { return index }
-        guard let orig else { return nil }
-        return recipients.firstIndex { !$0.done && $0.recipient == orig }
+        return sameAddress ?? inherited
     }
 }

@@ -19,26 +19,30 @@ extension Correlator {
             let estimate = time - Int64((delay * 1_000_000).rounded())
             m.estimatedReceivedAt = min(m.estimatedReceivedAt ?? estimate, estimate)
         }
-        let index: Int
-        if let found = m.pendingIndex(of: delivery.recipient, orig: delivery.origRecipient) {
-            index = found
-        } else {
-            m.recipients.append(RecipientState(recipient: delivery.recipient, origRecipient: delivery.origRecipient))
-            index = m.recipients.count - 1
+        // A recipient seen for the first time is added to the message only if it stays pending (a deferral): most
+        // lines are a new recipient's final outcome, and building, appending and removing its state cost an
+        // array allocation and a copy of its strings each time.
+        let found = m.pendingIndex(of: delivery.recipient, orig: delivery.origRecipient)
+        if let found, m.recipients[found].origRecipient == nil {
+            m.recipients[found].origRecipient = delivery.origRecipient
         }
-        if m.recipients[index].origRecipient == nil { m.recipients[index].origRecipient = delivery.origRecipient }
 
         // The response is looked at only for a `sent` line that names a next queue id: most lines are not one.
         if delivery.status == .sent, let child = delivery.queuedAs {
             let forwarded = delivery.response.map(Self.isForwardedAs) == true
             if forwarded || compiled.isLocalRelay(delivery.relay) {
-                let handed = m.recipients.remove(at: index)
+                let handed: RecipientState
+                if let found {
+                    handed = m.recipients.remove(at: found)
+                } else {
+                    handed = RecipientState(recipient: delivery.recipient, origRecipient: delivery.origRecipient)
+                }
                 handOff(from: m, to: child, carrying: forwarded ? nil : handed, at: time)
                 return
             }
         }
 
-        m.recipients[index].attempts += 1
+        let attempts = (found.map { m.recipients[$0].attempts } ?? 0) + 1
         let status: String
         switch delivery.status {
         case .sent: status = "sent"
@@ -58,6 +62,15 @@ extension Correlator {
                 status: status, dsn: delivery.dsn, relay: delivery.relay, response: delivery.response,
                 category: category, delaySeconds: delivery.delay))
         guard delivery.status != .deferred else {
+            let index: Int
+            if let found {
+                index = found
+            } else {
+                m.recipients.append(
+                    RecipientState(recipient: delivery.recipient, origRecipient: delivery.origRecipient))
+                index = m.recipients.count - 1
+            }
+            m.recipients[index].attempts = attempts
             m.recipients[index].lastDelay = delivery.delay
             m.recipients[index].lastReplyCode = delivery.replyCode
             m.recipients[index].lastDSN = delivery.dsn
@@ -65,12 +78,16 @@ extension Correlator {
             m.recipients[index].lastResponse = delivery.response.map(Self.truncated)
             return
         }
-        let recipient = m.recipients.remove(at: index)
+        var origRecipient = delivery.origRecipient
+        if let found {
+            let pending = m.recipients.remove(at: found)
+            if origRecipient == nil { origRecipient = pending.origRecipient }
+        }
         emitDelivery(
             m, identity: identity, recipient: delivery.recipient, recipientDomain: domain,
-            origRecipient: delivery.origRecipient ?? recipient.origRecipient, status: status,
+            origRecipient: origRecipient, status: status,
             dsn: delivery.dsn, relay: delivery.relay, response: delivery.response, category: category,
-            finishedAt: time, delay: delivery.delay ?? 0, attempts: recipient.attempts)
+            finishedAt: time, delay: delivery.delay ?? 0, attempts: attempts)
         // Cleanup bounces what it rejected itself: that message never reaches the queue manager.
         if event.service == "cleanup" && m.removedAt == nil { m.removedAt = time }
     }

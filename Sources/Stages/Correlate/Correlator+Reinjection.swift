@@ -22,13 +22,15 @@ extension Correlator {
         guard messages[slot: slot].hash != nil, let id = messages[slot: slot].messageId, !id.isEmpty else { return }
         let host = messages[slot: slot].host
         let key = Self.originalKey(host: host, messageId: id)
-        if let known = originals[key], isOriginal(known, host: host, messageId: id) { return }
-        originals[key] = slot
+        // One probe for the lookup and the store.
+        let place = originals.place(of: key)
+        if let known = originals.slot(at: place), isOriginal(known, host: host, messageId: id) { return }
+        originals.store(slot, for: key, at: place)
     }
 
     /// Rebuilds `originals` after the table was compacted (slots moved).
     mutating func rebuildOriginals() {
-        originals.removeAll(keepingCapacity: true)
+        originals.removeAll()
         for slot in 0..<messages.count { noteOriginal(slot) }
     }
 

@@ -35,7 +35,7 @@ public struct Correlator: Sendable {
     var interner = StringInterner()
     /// The first message with a tracking hash per (host, Message-ID), for re-injected copies whose hop line comes
     /// late (see `noteOriginal`); rebuilt from the messages, not part of the state.
-    var originals: [UInt64: MessageIndex] = [:]
+    var originals = SlotsByKey()
     /// The slot the last line's queue id was found in or added to: a hint for the next lookup (see
     /// `MessageTable.slot(of:hint:)`), never trusted without comparing its key.
     var lastSlot: MessageIndex = -1
@@ -89,15 +89,23 @@ public struct Correlator: Sendable {
 
     /// Returns the records emitted since the last call and forgets them.
     ///
-    /// The next arrays start with room for as many records as these held: batches are alike, and arrays grown
-    /// from empty were reallocated and their records moved several times in every batch.
+    /// The next arrays start with room for a quarter more records than these held: batches are alike, and arrays
+    /// grown from empty were reallocated and their records moved several times in every batch. The quarter is
+    /// for the batches a little larger than the one before (every other one): room for exactly as many made
+    /// each of those double its arrays, copying every record and touching fresh pages (2% of the correlator's
+    /// time). Room never used costs no memory: its pages are never touched.
     public mutating func takeOutput() -> CorrelatorOutput {
         var next = CorrelatorOutput()
-        next.deliveries.reserveCapacity(output.deliveries.count)
-        next.attempts.reserveCapacity(output.attempts.count)
-        next.rejects.reserveCapacity(output.rejects.count)
+        next.deliveries.reserveCapacity(Self.room(after: output.deliveries.count))
+        next.attempts.reserveCapacity(Self.room(after: output.attempts.count))
+        next.rejects.reserveCapacity(Self.room(after: output.rejects.count))
         swap(&next, &output)
         return next
+    }
+
+    /// The room the next batch's array gets after one that held `count` records.
+    static func room(after count: Int) -> Int {
+        count == 0 ? 0 : count + count / 4 + 16
     }
 
     /// Ends a run: drops messages without news for longer than the TTLs and reports the run's counters.

@@ -101,6 +101,11 @@ struct CompiledCorrelatorConfig: Sendable {
     let bytewisePrefixSeparator: Bool
     /// Whether every local relay is ASCII, so that ASCII `relay=` values can be compared by bytes.
     let asciiLocalRelays: Bool
+    /// `localRelays` as bytes, for the comparison by bytes (used only when `asciiLocalRelays`).
+    let localRelayBytes: [[UInt8]]
+    /// Bit `n` set when some local relay is `n` bytes long (bit 63: 63 or more). Most parts of a `relay=` value
+    /// (a remote MX name, its address) have a length no local relay has, and are turned down by this one test.
+    let localRelayLengths: UInt64
 
     init(_ config: CorrelatorConfig) throws {
         self.config = config
@@ -124,14 +129,31 @@ struct CompiledCorrelatorConfig: Sendable {
         senderApps = apps
         localRelays = Set(config.localRelays.map { $0.lowercased() })
         asciiLocalRelays = localRelays.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+        localRelayBytes = localRelays.map { Array($0.utf8) }
+        localRelayLengths = localRelayBytes.reduce(0) { $0 | 1 << UInt64(min($1.count, 63)) }
     }
 
     /// `name.lowercased() == headerName`, without building the lower-cased copy when both are ASCII.
     func isTrackingHeader(_ name: String) -> Bool {
-        guard let expected = asciiHeaderName, name.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return name.lowercased() == headerName
+        if let expected = asciiHeaderName {
+            // The name's own bytes, read in place (the generic `utf8` walks cost more than the compare).
+            let answer = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+                var ascii = true
+                for byte in bytes where byte >= 0x80 { ascii = false }
+                guard ascii else { return nil }
+                guard bytes.count == expected.count else { return false }
+                for index in bytes.indices {
+                    let byte = bytes[index]
+                    guard (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == expected[index] else { return false }
+                }
+                return true
+            }
+            if let answer, let answer { return answer }
+            if answer == nil, name.utf8.allSatisfy({ $0 < 0x80 }) {
+                return name.utf8.elementsEqual(expected) { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+            }
         }
-        return name.utf8.elementsEqual(expected) { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+        return name.lowercased() == headerName
     }
 
     /// The application a tracking value names under the configured rule, or nil.
@@ -225,8 +247,17 @@ struct CompiledCorrelatorConfig: Sendable {
     /// ASCII (which is what `lowercased()` does to ASCII), without building strings.
     private func isLocalASCIIRelay(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         func isLocal(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
-            localRelays.contains { local in
-                local.utf8.elementsEqual(part) { $0 == ($1 >= 0x41 && $1 <= 0x5A ? $1 | 0x20 : $1) }
+            let count = part.count
+            guard localRelayLengths >> UInt64(min(count, 63)) & 1 != 0 else { return false }
+            return localRelayBytes.contains { local in
+                guard local.count == count else { return false }
+                var index = part.startIndex
+                for expected in local {
+                    let byte = part[index]
+                    guard expected == (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) else { return false }
+                    index += 1
+                }
+                return true
             }
         }
         if let open = bytes.firstIndex(of: UInt8(ascii: "[")) {

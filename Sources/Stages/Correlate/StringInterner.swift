@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Pipeline
 
 /// Hands out one shared copy of strings that repeat across messages (hosts, senders, clients, relays), so that
@@ -44,6 +49,9 @@ struct StringInterner: Sendable {
     private static func equal(_ a: String, _ b: String) -> Bool {
         var a = a
         var b = b
-        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && x.elementsEqual(y) } }
+        // `memcmp`, not `elementsEqual`: the generic walk compared a byte per step (about half of `intern`).
+        return a.withUTF8 { x in
+            b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+        }
     }
 }
