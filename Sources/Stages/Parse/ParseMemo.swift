@@ -46,6 +46,13 @@ public struct ParseMemo {
         }
     }
 
+    /// `b[from..<to]` as a `String`, the one handed out before for the same bytes when `strings` has it.
+    @inline(__always)
+    func shared(_ b: ByteLine, _ from: Int, _ to: Int) -> String {
+        guard let strings else { return b.string(from, to) }
+        return strings.string(b.raw(from, to))
+    }
+
     /// The host `b[from..<to]` as a `String`, the last one's when it is spelled the same.
     @inline(__always)
     mutating func host(_ b: ByteLine, _ from: Int, _ to: Int) -> String {
