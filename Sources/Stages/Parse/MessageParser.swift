@@ -13,7 +13,9 @@ struct MessageParser {
     /// Where values that often repeat (addresses, relays, clients) are shared; nil: each gets its own string.
     /// Not retained: the memo that owns it outlives the line's parser, which is made for every line.
     unowned(unsafe) let strings: StringTable?
-    private(set) var queueId: String?
+    /// Where the queue id the line is about is, if it has one; `PostfixParser` makes its `String` (through its
+    /// memo: neighbouring lines are mostly about the same message).
+    private(set) var queueId: Range<Int>?
 
     init(b: ByteLine, start: Int, service: ServiceRole, skipsUncorrelatedValues: Bool = false,
          strings: StringTable? = nil) {
@@ -50,7 +52,7 @@ struct MessageParser {
             return noQueue(at: p)
         }
         if let qidEnd = queueIdEnd(at: p) {
-            queueId = b.string(p, qidEnd)
+            queueId = p..<qidEnd
             return withQueueId(at: qidEnd + 2)
         }
         return withoutQueueId(at: p)
@@ -159,7 +161,7 @@ struct MessageParser {
         default: return nil
         }
         let text = p + length
-        if queueId == nil, let qidEnd = queueIdEnd(at: text) { queueId = b.string(text, qidEnd) }
+        if queueId == nil, let qidEnd = queueIdEnd(at: text) { queueId = text..<qidEnd }
         return .warning(severity: word, text: uncorrelated(text, end))
     }
 

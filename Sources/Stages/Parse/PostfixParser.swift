@@ -63,9 +63,11 @@ public struct PostfixParser: Sendable {
         var body = MessageParser(b: b, start: header.messageStart, service: role,
                                  skipsUncorrelatedValues: skipsUncorrelatedValues, strings: memo.strings)
         let kind = isPostfix(b, header) ? body.parse() : .otherProgram
+        var queueId: String?
+        if let bounds = body.queueId { queueId = memo.queueId(b, bounds.lowerBound, bounds.upperBound) }
         return PostfixEvent(
             time: header.time, host: host, program: program, service: service, pid: header.pid,
-            queueId: body.queueId, kind: kind)
+            queueId: queueId, kind: kind)
     }
 
     /// Parses a line given as a `String` (tests, the `parse` command); the hot path takes bytes.
