@@ -49,6 +49,13 @@ import Testing
         "Nov 29 19:20:26 mail postfix/smtpd[6]: NOQUEUE: reject: RCPT from unknown[198.51.100.9]: 554 5.7.1 <x@y>: Relay access denied; from=<spam@spam.example> to=<x@y> proto=ESMTP helo=<spam>",
         "Nov 29 19:20:26 mail postfix/smtpd[6]: NOQUEUE: reject: RCPT from unknown[198.51.100.9]: 554 5.7.1 <x@y>: Relay access denied; from=<spam@spam.example> to=<x@y> proto=ESMTP helo=<spam>",
         "Nov 29 19:20:26 mail postfix/pickup[7]: 3F2A1B2C3D: uid=33 from=<notifications@basecamp.example>",
+        // Recipients (shared too): in the header line, then on deliveries, then one that differs in its last byte;
+        // programs over 15 bytes (a second instance, a custom service).
+        "Nov 29 19:20:26 mail postfix-out/cleanup[5]: 3F2A1B2C3D: info: header X-Mailstats-Hash: hey-3 from local; from=<bounces+1@hey.example> to=<pamela_tan1975@lakedelta.nl>",
+        "Nov 29 19:20:27 mail postfix-out/smtp[3]: 3F2A1B2C3D: to=<pamela_tan1975@lakedelta.nl>, relay=127.0.0.1[127.0.0.1]:10024, delay=1, delays=0.1/0/0.5/0.4, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 4D08A1944D79)",
+        "Nov 29 19:20:27 mail postfix-out/smtp[3]: 4D08A1944D79: to=<pamela_tan1975@lakedelta.nl>, orig_to=<pamela.tan.alias@lakedelta.nl>, relay=mx1.lakedelta.nl[108.6.98.107]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=2.0.0, status=sent (250 2.0.0 Ok)",
+        "Nov 29 19:20:27 mail postfix-out/smtp[3]: 4D08A1944D79: to=<pamela_tan1975@lakedelta.nm>, orig_to=<pamela.tan.alias@lakedelta.nl>, relay=mx1.lakedelta.nl[108.6.98.107]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=2.0.0, status=sent (250 2.0.0 Ok)",
+        "Nov 29 19:20:27 mail postfix/submission/smtpd[4]: disconnect from app10.internal[10.0.1.20]",
         "Nov 29 19:20:26 mail postfix/postscreen[8]: CONNECT from [192.0.2.1]:4242 to [192.0.2.2]:25",
         "Nov 29 19:20:26 mail postfix/postsuper[9]: 3F2A1B2C3D: removed",
         "Nov 29 19:20:26 mail postfix/verify[9]: something",

@@ -2,8 +2,8 @@ import Testing
 
 @testable import Stages
 
-/// `MessageParser.queueIdEnd` measures upper-case hex runs eight bytes at a time; its answer must be the one of
-/// the plain byte loop it shortcuts, kept here as the reference.
+/// `MessageParser.queueIdEnd` measures upper-case hex runs, and then runs of letters and digits, eight bytes at a
+/// time; its answer must be the one of the plain byte loop it shortcuts, kept here as the reference.
 @Suite struct QueueIdTests {
     /// The rule byte by byte: 6–24 letters and digits then `: ` (or the end); upper-case hex, or a long id with
     /// a `z`, no vowel, and at least 12 characters.
@@ -47,11 +47,22 @@ import Testing
         for _ in 0..<20_000 {
             let count = Int.random(in: 1..<40, using: &generator)
             var bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
-            // Often a real-looking id: a hex run of some length, then `: `.
-            if Bool.random(using: &generator) {
+            // Often a real-looking id: a hex run of some length, then `: `; or a run of letters and digits (a long
+            // id, or a word such as `connect`), then `: ` or a space.
+            switch Int.random(in: 0..<4, using: &generator) {
+            case 0, 1:
                 let run = Int.random(in: 0..<30, using: &generator)
                 bytes = (0..<run).map { _ in Array("0123456789ABCDEF".utf8).randomElement(using: &generator)! }
                     + Array(": ".utf8) + bytes
+            case 2:
+                let run = Int.random(in: 0..<30, using: &generator)
+                // The long-id alphabet (no vowels), or with vowels too.
+                let letters = Array("0123456789BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz".utf8)
+                    + (Bool.random(using: &generator) ? [] : Array("AEIOUaeiou".utf8))
+                bytes = (0..<run).map { _ in letters.randomElement(using: &generator)! }
+                    + Array((Bool.random(using: &generator) ? ": " : " ").utf8) + bytes
+            default:
+                break
             }
             let p = Int.random(in: 0..<bytes.count, using: &generator)
             #expect(queueIdEnd(bytes, at: p) == Self.reference(bytes, at: p), "\(bytes) at \(p)")

@@ -10,10 +10,12 @@ struct MessageParser {
     let service: ServiceRole
     /// `PostfixParser.skipsUncorrelatedValues`.
     let skipsUncorrelatedValues: Bool
-    /// Where values that often repeat (senders, relays, clients) are shared; nil: each gets its own string.
+    /// Where values that often repeat (addresses, relays, clients) are shared; nil: each gets its own string.
     /// Not retained: the memo that owns it outlives the line's parser, which is made for every line.
     unowned(unsafe) let strings: StringTable?
-    private(set) var queueId: String?
+    /// Where the queue id the line is about is, if it has one; `PostfixParser` makes its `String` (through its
+    /// memo: neighbouring lines are mostly about the same message).
+    private(set) var queueId: Range<Int>?
 
     init(b: ByteLine, start: Int, service: ServiceRole, skipsUncorrelatedValues: Bool = false,
          strings: StringTable? = nil) {
@@ -31,10 +33,11 @@ struct MessageParser {
         return strings.string(b.raw(from, to))
     }
 
-    /// `b.string(from, to)`, or `""` when values the correlator never reads are skipped.
+    /// `b.string(from, to)`, or `""` when values the correlator never reads are skipped; `to` is an autoclosure,
+    /// so that a skipped value costs no search for its end either.
     @inline(__always)
-    private func uncorrelated(_ from: Int, _ to: Int) -> String {
-        skipsUncorrelatedValues ? "" : b.string(from, to)
+    private func uncorrelated(_ from: Int, _ to: @autoclosure () -> Int) -> String {
+        skipsUncorrelatedValues ? "" : b.string(from, to())
     }
 
     private var end: Int { b.count }
@@ -49,7 +52,7 @@ struct MessageParser {
             return noQueue(at: p)
         }
         if let qidEnd = queueIdEnd(at: p) {
-            queueId = b.string(p, qidEnd)
+            queueId = p..<qidEnd
             return withQueueId(at: qidEnd + 2)
         }
         return withoutQueueId(at: p)
@@ -77,28 +80,31 @@ struct MessageParser {
                 return run
             }
         }
-        var hex = true
-        var vowel = false
-        var hasZ = false
+        // Anything else must be a run of 6–24 letters and digits followed by `: `. That run is measured eight bytes
+        // at a time too: most lines that get here carry no id (`connect from`, `Trusted TLS …`) and fail this
+        // test at the first space; only the few that pass are looked at byte by byte.
         var i = p
         let limit = min(end, p + 25)
-        while i < limit {
-            let c = b[i]
-            if (c &- 0x30) < 10 || (c &- 0x41) < 6 {
-                // digit or A–F
-            } else if (c &- 0x41) < 26 || (c &- 0x61) < 26 {
-                hex = false
-                let lower = c | 0x20
-                vowel = vowel || lower == 0x61 || lower == 0x65 || lower == 0x69 || lower == 0x6F || lower == 0x75
-                hasZ = hasZ || c == 0x7A
-            } else {
-                break
-            }
-            i += 1
+        while i + 8 <= limit {
+            let count = Self.alnumCount(b.word(at: i))
+            i += count
+            if count < 8 { break }
         }
+        while i < limit, (b[i] &- 0x30) < 10 || ((b[i] | 0x20) &- 0x61) < 26 { i += 1 }
         let n = i - p
         guard n >= 6, n <= 24, i < end, b[i] == UInt8(ascii: ":"), i + 1 == end || b[i + 1] == UInt8(ascii: " ")
         else { return nil }
+        var hex = true
+        var vowel = false
+        var hasZ = false
+        for j in p..<i {
+            let c = b[j]
+            if (c &- 0x30) < 10 || (c &- 0x41) < 6 { continue }  // digit or A–F
+            hex = false
+            let lower = c | 0x20
+            vowel = vowel || lower == 0x61 || lower == 0x65 || lower == 0x69 || lower == 0x6F || lower == 0x75
+            hasZ = hasZ || c == 0x7A
+        }
         if hex { return i }
         // Upper-case A and E are hex digits above, so check them for vowels only in long ids.
         if n >= 12, hasZ, !vowel, b.find(UInt8(ascii: "A"), from: p, to: i) == nil,
@@ -155,7 +161,7 @@ struct MessageParser {
         default: return nil
         }
         let text = p + length
-        if queueId == nil, let qidEnd = queueIdEnd(at: text) { queueId = b.string(text, qidEnd) }
+        if queueId == nil, let qidEnd = queueIdEnd(at: text) { queueId = text..<qidEnd }
         return .warning(severity: word, text: uncorrelated(text, end))
     }
 
@@ -297,27 +303,12 @@ struct MessageParser {
             let key = i + 2
             guard let equals = b.find(UInt8(ascii: "="), from: key, to: min(end, key + 12)) else { break }
             let value = equals + 1
-            let next = b.find(", ", from: value) ?? end
             switch equals - key {
             case 7 where b.has("orig_to", at: key):
                 let (orig, origEnd) = address(at: value)
                 origRecipient = orig
                 i = origEnd
                 continue
-            case 5 where b.has("relay", at: key):
-                relay = shared(value, next)
-            case 8 where b.has("conn_use", at: key):
-                connUse = b.integer(at: value, to: next).map { Int32(truncatingIfNeeded: $0.value) }
-            case 5 where b.has("delay", at: key):
-                delay = b.decimal(at: value, to: next)?.value
-            case 6 where b.has("delays", at: key):
-                if let inline = PostfixEvent.Delivery.ShortASCII(b.raw(value, next)) {
-                    delaysBytes = inline
-                } else {
-                    delays = b.string(value, next)
-                }
-            case 3 where b.has("dsn", at: key):
-                dsn = b.string(value, next)
             case 6 where b.has("status", at: key):
                 let wordEnd = b.end(of: UInt8(ascii: " "), from: value)
                 switch wordEnd - value {
@@ -337,6 +328,27 @@ struct MessageParser {
                 }
                 i = end
                 continue
+            default:
+                break
+            }
+            // The other values end at the next `, `, looked for only now: the status is followed by its response
+            // (up to a few hundred bytes, often without a comma), and an address ends where it ends.
+            let next = b.find(", ", from: value) ?? end
+            switch equals - key {
+            case 5 where b.has("relay", at: key):
+                relay = shared(value, next)
+            case 8 where b.has("conn_use", at: key):
+                connUse = b.integer(at: value, to: next).map { Int32(truncatingIfNeeded: $0.value) }
+            case 5 where b.has("delay", at: key):
+                delay = b.decimal(at: value, to: next)?.value
+            case 6 where b.has("delays", at: key):
+                if let inline = PostfixEvent.Delivery.ShortASCII(b.raw(value, next)) {
+                    delaysBytes = inline
+                } else {
+                    delays = b.string(value, next)
+                }
+            case 3 where b.has("dsn", at: key):
+                dsn = b.string(value, next)
             default:
                 break
             }
@@ -438,7 +450,7 @@ struct MessageParser {
 
     /// qmgr `from=<s>, size=N, nrcpt=N (queue active)` or `from=<s>, status=expired, returned to sender`.
     private func queueManager(at p: Int) -> PostfixEvent.Kind {
-        let (sender, senderEnd) = address(at: p, shared: true)
+        let (sender, senderEnd) = address(at: p)
         if b.has(", size=", at: senderEnd), let size = b.integer(at: senderEnd + 7) {
             var nrcpt: Int32 = 0
             if b.has(", nrcpt=", at: size.end), let n = b.integer(at: size.end + 8) {
@@ -467,7 +479,7 @@ struct MessageParser {
     private func pickup(at p: Int) -> PostfixEvent.Kind {
         let uid = b.integer(at: p)
         guard let from = b.find("from=", from: uid?.end ?? p) else { return unparsed }
-        return .pickup(uid: uid.map { Int32(truncatingIfNeeded: $0.value) }, sender: address(at: from + 5, shared: true).value)
+        return .pickup(uid: uid.map { Int32(truncatingIfNeeded: $0.value) }, sender: address(at: from + 5).value)
     }
 
     /// cleanup `message-id=<id>`; also `<>`, bare ids and RFC 2047-encoded ones, kept as logged.
@@ -488,11 +500,12 @@ struct MessageParser {
 
     /// An address after `key=`: `<…>` (the local part may hold spaces, quotes, commas) or a bare word up to `,`.
     /// - Returns: the address without brackets and the index after it.
-    /// - Parameter shared: whether the value is one that often repeats (a sender), see `shared(_:_:)`.
-    private func address(at p: Int, shared: Bool = false) -> (value: String, end: Int) {
+    ///
+    /// Shared (see `shared(_:_:)`): senders repeat across messages, and a recipient is logged in the header line
+    /// and then on every delivery attempt (twice through a content filter), mostly within a batch.
+    private func address(at p: Int) -> (value: String, end: Int) {
         let bounds = addressBounds(at: p)
-        let value = shared ? self.shared(bounds.start, bounds.end) : b.string(bounds.start, bounds.end)
-        return (value, bounds.after)
+        return (shared(bounds.start, bounds.end), bounds.after)
     }
 
     /// Where the address after `key=` at `p` starts and ends (without brackets), and the index after it.
@@ -656,7 +669,7 @@ struct MessageParser {
         var i = p
         while i < end {
             if b.has("from=", at: i) {
-                let (value, next) = address(at: i + 5, shared: true)
+                let (value, next) = address(at: i + 5)
                 fields.sender = value
                 i = next
             } else if b.has("to=", at: i) {

@@ -250,9 +250,12 @@ public struct PostfixEvent: Sendable, Equatable {
 
             /// Nil when `bytes` is longer than 32 or not ASCII.
             init?(_ bytes: UnsafeRawBufferPointer) {
-                guard bytes.count <= 32, bytes.reduce(0, |) < 0x80 else { return nil }
-                count = UInt8(bytes.count)
+                guard bytes.count <= 32 else { return nil }
                 withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+                // ASCII when no copied byte has its high bit set (the bytes after them are zero): four words
+                // checked at once rather than a byte at a time.
+                guard (words.0 | words.1 | words.2 | words.3) & 0x8080_8080_8080_8080 == 0 else { return nil }
+                count = UInt8(bytes.count)
             }
 
             var string: String {

@@ -47,9 +47,9 @@ public struct PostfixParser: Sendable {
         let b = ByteLine(base: base, count: count)
         guard let header = parseHeader(b, memo: &memo) else { return malformed(line) }
         let host = memo.host(b, header.hostStart, header.hostEnd)
-        var lastSlash = header.tagEnd - 1
-        while lastSlash >= header.tagStart, b[lastSlash] != UInt8(ascii: "/") { lastSlash -= 1 }
-        let serviceStart = lastSlash + 1
+        // The last `/` of the tag, eight bytes at a time from its end (a tag is a dozen bytes or two).
+        let lastSlash = b.findLast(UInt8(ascii: "/"), from: header.tagStart, to: header.tagEnd)
+        let serviceStart = lastSlash.map { $0 + 1 } ?? header.tagStart
         let known = Self.knownService(b, serviceStart, header.tagEnd)
         let service = known?.service ?? b.string(serviceStart, header.tagEnd)
         let role = known?.role ?? ServiceRole(service: service)
@@ -57,14 +57,17 @@ public struct PostfixParser: Sendable {
         if let known, serviceStart == header.tagStart + 8, b.has("postfix/", at: header.tagStart) {
             program = known.program
         } else {
-            program = b.string(header.tagStart, header.tagEnd)
+            // `postfix-out/smtp`, `postfix/submission/smtpd`: over 15 bytes, so shared rather than a block each.
+            program = memo.shared(b, header.tagStart, header.tagEnd)
         }
         var body = MessageParser(b: b, start: header.messageStart, service: role,
                                  skipsUncorrelatedValues: skipsUncorrelatedValues, strings: memo.strings)
         let kind = isPostfix(b, header) ? body.parse() : .otherProgram
+        var queueId: String?
+        if let bounds = body.queueId { queueId = memo.queueId(b, bounds.lowerBound, bounds.upperBound) }
         return PostfixEvent(
             time: header.time, host: host, program: program, service: service, pid: header.pid,
-            queueId: body.queueId, kind: kind)
+            queueId: queueId, kind: kind)
     }
 
     /// Parses a line given as a `String` (tests, the `parse` command); the hot path takes bytes.
