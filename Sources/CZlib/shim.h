@@ -50,4 +50,10 @@ static inline int czlib_malloc_trim(void) {
 #endif
 }
 
+// A hint that the line at `address` will be read soon (no fault, no effect on results, whatever the address):
+// Swift has no prefetch of its own. See `Prefetch` (Pipeline).
+static inline void czlib_prefetch(const void *address) {
+    __builtin_prefetch(address, 0, 3);
+}
+
 #endif

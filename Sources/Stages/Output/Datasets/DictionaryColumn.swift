@@ -88,6 +88,7 @@ struct DictionaryColumn: Sendable {
                     // Stage 1: take the batch's strings out of their rows and hash their bytes.
                     var n = 0
                     while next < field.count && n < batch {
+                        if next + 8 < field.count && ids[start + next + 8] < 0 { field.prefetchString(next + 8) }
                         if ids[start + next] < 0, let value = field.take(next) {
                             (values.baseAddress! + n).initialize(to: value)
                             rows[n] = MissedRow(row: next, hash: Self.contiguousHash(of: values[n]))

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// One stored field of every record of a run in memory (`rows[i].field` for each row i), read and moved out in
 /// place through its offset in the record, so that a column can be appended a run at a time.
 ///
@@ -36,6 +38,14 @@ extension RecordField where Value: StringFieldValue {
     @inline(__always)
     func words(at i: Int) -> (UInt64, UInt64) {
         UnsafeRawPointer(pointer(i)).load(as: (UInt64, UInt64).self)
+    }
+
+    /// Asks for the line of row `i`'s string bytes ahead of a read (see `Prefetch.stringStorage`); nothing when
+    /// `i` is past the end.
+    @inline(__always)
+    func prefetchString(_ i: Int) {
+        guard i < count else { return }
+        Prefetch.read(Prefetch.stringStorage(words: words(at: i)))
     }
 
     /// The string of row `i`, moved out (see `take`).

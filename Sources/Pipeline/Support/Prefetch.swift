@@ -1,0 +1,26 @@
+import CZlib
+
+/// Software prefetch: asks the processor to start loading a cache line that a loop will read a few iterations
+/// later.
+///
+/// Why: the output side walks values scattered over a day's memory (strings the correlator allocated, rows in
+/// sorted order, hash slots), one dependent cache miss after another; a loop that requests row i + d's line
+/// while working on row i has those misses in flight together. A prefetch never faults and changes no
+/// result, so an address that is only a guess (see `Prefetch.stringStorage`) costs a wasted request at worst.
+public enum Prefetch {
+    @inlinable @inline(__always)
+    public static func read(_ address: UnsafeRawPointer?) {
+        guard let address else { return }
+        czlib_prefetch(address)
+    }
+
+    /// Where the bytes of a `String` whose two words are `words` most likely start, for `read`: a native
+    /// string's second word holds its storage object's address in its low 48 bits, and the UTF-8 bytes follow
+    /// the object's 32-byte header (the line prefetched holds the reference count too, which dropping the
+    /// string touches). For a small string (bytes inline) or any other form the address is meaningless, which a
+    /// prefetch tolerates; no byte is ever read through it.
+    @inlinable @inline(__always)
+    public static func stringStorage(words: (UInt64, UInt64)) -> UnsafeRawPointer? {
+        UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: words.1 & 0x0000_FFFF_FFFF_FFFF) &+ 32)
+    }
+}
