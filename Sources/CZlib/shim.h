@@ -56,4 +56,9 @@ static inline void czlib_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
 
+// The same for a line that will be written (a reference count to drop): fetched for ownership.
+static inline void czlib_prefetch_write(const void *address) {
+    __builtin_prefetch(address, 1, 3);
+}
+
 #endif

@@ -14,13 +14,20 @@ public enum Prefetch {
         czlib_prefetch(address)
     }
 
-    /// Where the bytes of a `String` whose two words are `words` most likely start, for `read`: a native
-    /// string's second word holds its storage object's address in its low 48 bits, and the UTF-8 bytes follow
-    /// the object's 32-byte header (the line prefetched holds the reference count too, which dropping the
-    /// string touches). For a small string (bytes inline) or any other form the address is meaningless, which a
-    /// prefetch tolerates; no byte is ever read through it.
+    /// `read` for a line that will also be written: fetched for ownership, so that a store or an atomic update
+    /// there does not wait a second time.
     @inlinable @inline(__always)
-    public static func stringStorage(words: (UInt64, UInt64)) -> UnsafeRawPointer? {
-        UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: words.1 & 0x0000_FFFF_FFFF_FFFF) &+ 32)
+    public static func write(_ address: UnsafeRawPointer?) {
+        guard let address else { return }
+        czlib_prefetch_write(address)
+    }
+
+    /// Where the storage object of a `String` whose two words are `words` most likely is, for `read` or
+    /// `write`: a native string's second word holds that address in its low 48 bits; the object's reference
+    /// count is in its first line, and its UTF-8 bytes start 32 bytes in. For a small string (bytes inline) or
+    /// any other form the address is meaningless, which a prefetch tolerates; nothing is ever read through it.
+    @inlinable @inline(__always)
+    public static func stringObject(words: (UInt64, UInt64)) -> UnsafeRawPointer? {
+        UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: words.1 & 0x0000_FFFF_FFFF_FFFF))
     }
 }

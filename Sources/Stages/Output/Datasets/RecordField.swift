@@ -40,12 +40,15 @@ extension RecordField where Value: StringFieldValue {
         UnsafeRawPointer(pointer(i)).load(as: (UInt64, UInt64).self)
     }
 
-    /// Asks for the line of row `i`'s string bytes ahead of a read (see `Prefetch.stringStorage`); nothing when
-    /// `i` is past the end.
+    /// Asks for the lines of row `i`'s string object (see `Prefetch.stringObject`): its header and the start of
+    /// its bytes (the next line when the object does not start in the first half of one); nothing when `i` is
+    /// past the end. For ownership: the string is then moved out and dropped, and the release writes its
+    /// reference count.
     @inline(__always)
     func prefetchString(_ i: Int) {
-        guard i < count else { return }
-        Prefetch.read(Prefetch.stringStorage(words: words(at: i)))
+        guard i < count, let object = Prefetch.stringObject(words: words(at: i)) else { return }
+        Prefetch.write(object)
+        Prefetch.write(object + 32)
     }
 
     /// The string of row `i`, moved out (see `take`).
