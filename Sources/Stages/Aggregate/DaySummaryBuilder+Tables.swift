@@ -216,14 +216,13 @@ extension DaySummaryBuilder {
             for (index, key) in keys.enumerated() {
                 let (a, d) = key.quotientAndRemainder(dividingBy: domainCount)
                 let c = counts[(index * 6)..<(index * 6 + 6)]
-                sections.accumulators[a].domains[names[d], default: DaySummary.Domain(domain: names[d])].add(c)
+                sections.accumulators[a].domains.add(c, domain: names[d])
                 guard !sections.isNotification[a] else { continue }
                 if overallCounts[d * 6..<(d * 6 + 6)].allSatisfy({ $0 == 0 }) { overallOrder.append(d) }
                 for k in 0..<6 { overallCounts[d * 6 + k] += c[c.startIndex + k] }
             }
             for d in overallOrder {
-                overall.domains[names[d], default: DaySummary.Domain(domain: names[d])]
-                    .add(overallCounts[(d * 6)..<(d * 6 + 6)])
+                overall.domains.add(overallCounts[(d * 6)..<(d * 6 + 6)], domain: names[d])
             }
         }
     }
@@ -319,6 +318,23 @@ extension DaySummary.Domain {
         expired += counts[s + 3]
         removed += counts[s + 4]
         deferredAttempts += counts[s + 5]
+    }
+}
+
+extension [String: DaySummary.Domain] {
+    /// Adds six counters (see `DaySummary.Domain.add`) to the domain `name`, which is added when missing.
+    ///
+    /// Why not `self[name, default: …].add(counts)`: that accessor allocated on every call (about 120,000 small
+    /// allocations on the 100 MB bench, most of the summaries' own); looking the key up and updating the value
+    /// in place at its index allocates nothing.
+    mutating func add(_ counts: ArraySlice<Int>, domain name: String) {
+        if let index = index(forKey: name) {
+            values[index].add(counts)
+        } else {
+            var domain = DaySummary.Domain(domain: name)
+            domain.add(counts)
+            self[name] = domain
+        }
     }
 }
 
