@@ -23,11 +23,16 @@ public enum Prefetch {
     }
 
     /// Where the storage object of a `String` whose two words are `words` most likely is, for `read` or
-    /// `write`: a native string's second word holds that address in its low 48 bits; the object's reference
-    /// count is in its first line, and its UTF-8 bytes start 32 bytes in. For a small string (bytes inline) or
-    /// any other form the address is meaningless, which a prefetch tolerates; nothing is ever read through it.
+    /// `write`; nil when the string is not a native one. A native string's second word has its top four bits
+    /// clear and holds that address in its low 48 bits; the object's reference count is in its first line,
+    /// and its UTF-8 bytes start 32 bytes in.
+    ///
+    /// Why the check: a small string keeps its bytes in those words, and a prefetch of such "address" (text
+    /// read as a pointer, mapped nowhere) still costs a page walk. The check is on the layout as it is; a
+    /// wrong guess only wastes a prefetch, which never faults, and nothing is ever read through the address.
     @inlinable @inline(__always)
     public static func stringObject(words: (UInt64, UInt64)) -> UnsafeRawPointer? {
-        UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: words.1 & 0x0000_FFFF_FFFF_FFFF))
+        guard words.1 >> 60 == 0 else { return nil }
+        return UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: words.1 & 0x0000_FFFF_FFFF_FFFF))
     }
 }
