@@ -50,4 +50,15 @@ static inline int czlib_malloc_trim(void) {
 #endif
 }
 
+// A hint that the line at `address` will be read soon (no fault, no effect on results, whatever the address):
+// Swift has no prefetch of its own. See `Prefetch` (Pipeline).
+static inline void czlib_prefetch(const void *address) {
+    __builtin_prefetch(address, 0, 3);
+}
+
+// The same for a line that will be written (a reference count to drop): fetched for ownership.
+static inline void czlib_prefetch_write(const void *address) {
+    __builtin_prefetch(address, 1, 3);
+}
+
 #endif

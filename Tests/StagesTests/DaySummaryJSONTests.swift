@@ -140,6 +140,10 @@ import Testing
         summary.unparsedByProgram = ["odd\"name\\with\ncontrol\u{01}": 1]
         let json = try object(summary.jsonBytes())
         #expect((json["unparsed_by_program"] as? [String: Int])?["odd\"name\\with\ncontrol\u{01}"] == 1)
+        // Other control characters as \u00XX with lower-case hex digits.
+        summary.unparsedByProgram = ["a\u{1f}b\u{0b}c\u{10}": 2]
+        let text = String(decoding: summary.jsonBytes(), as: UTF8.self)
+        #expect(text.contains(#""a\u001fb\u000bc\u0010": 2"#))
     }
 
     @Test func garbageIsAFormatError() {

@@ -46,4 +46,31 @@ import Testing
         for text in appended where seen.insert(text).inserted { firstSeen.append(text) }
         #expect(entries == firstSeen)
     }
+
+    /// A run of rows appended at once (`append(_: RecordField)`, whose misses are interned in batches with
+    /// guessed entries) gives the same ids and entries as appending the values one by one: runs longer and
+    /// shorter than a batch, nulls, values seen in earlier runs, heap copies and shared buffers.
+    @Test func runsGiveTheSameIdsAsOneByOne() {
+        let column = ParquetColumn("sender", .string, optional: true)
+        var byRun = DictionaryColumn(column: column)
+        var oneByOne = DictionaryColumn(column: column)
+        var generator = RecordGenerator(seed: 11)
+        let texts = (0..<5000).map { i in i % 3 == 0 ? "s\(i)@x.org" : "a-longer-sender-address-\(i)@example.org" }
+        for runLength in [1, 63, 64, 65, 200, 1000, 3000, 7] {
+            var rows: [String?] = (0..<runLength).map { _ in
+                let pick = generator.int(0..<20)
+                if pick == 0 { return nil }
+                let text = texts[generator.int(0..<(pick < 10 ? 50 : texts.count))]
+                return pick % 2 == 0 ? Self.heapCopy(text) : text
+            }
+            for value in rows { oneByOne.append(value) }
+            rows.withUnsafeMutableBufferPointer { buffer in
+                byRun.append(RecordField(buffer, \String?.self))
+            }
+        }
+        #expect(byRun.ids == oneByOne.ids)
+        #expect(byRun.entries.strings() == oneByOne.entries.strings())
+        let entries = byRun.entries.strings()
+        #expect(Set(entries).count == entries.count)
+    }
 }

@@ -38,6 +38,20 @@ public struct HashSlots: Sendable {
         }
     }
 
+    /// The entry in `hash`'s home slot if that slot's tag agrees with `hash`, else -1: a guess, not a lookup
+    /// (no entry is compared, and a probe run may hold the real one further on).
+    ///
+    /// Why: a caller with many keys to look up reads their home slots in one loop first, where the
+    /// processor overlaps the cache misses of many keys, then checks each guess (an entry's value never
+    /// changes, so a guess that equals the key is its entry however the index changed meanwhile) and calls
+    /// `find` only when it fails.
+    @inlinable @inline(__always)
+    public func guess(_ hash: UInt64) -> Int {
+        let word = words.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: hash) & ($0.count - 1)] }
+        guard word != 0, word & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 else { return -1 }
+        return Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1
+    }
+
     /// Puts `entry`, the last of entries `0...entry`, in `slot` (from `find`); once more than half full, the
     /// index doubles and every entry is placed again by its hash, `hashOf(entry)`.
     @inlinable @inline(__always)

@@ -136,7 +136,8 @@ extension DaySummary {
     }
 
     private static func writeString(_ text: String, into out: inout [UInt8]) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        // Lower-case hex digits, computed (an array of them here was allocated on every string written).
+        func hex(_ value: UInt8) -> UInt8 { value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10 }
         out.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
@@ -147,8 +148,8 @@ extension DaySummary {
             case UInt8(ascii: "\t"): out.append(contentsOf: "\\t".utf8)
             case 0..<0x20:
                 out.append(contentsOf: "\\u00".utf8)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
+                out.append(hex(byte >> 4))
+                out.append(hex(byte & 0x0F))
             default: out.append(byte)
             }
         }

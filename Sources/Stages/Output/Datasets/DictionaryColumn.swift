@@ -63,9 +63,105 @@ struct DictionaryColumn: Sendable {
             }
         }
         guard misses > 0 else { return }
-        for i in 0..<field.count where ids[start + i] < 0 {
-            if let value = field.take(i) { ids[start + i] = internAndRemember(value) }
+        internMisses(field, from: start)
+    }
+
+    /// How many misses `internMisses` takes through each of its stages at once.
+    private static let missBatch = 64
+
+    /// Interns the rows the first pass of `append(_:)` left at -1, `missBatch` of them at a time, in stages:
+    /// each loop reads one thing per row that is likely a cache miss (the string's bytes to hash them, the
+    /// index slot of the hash, the entry that slot names), so the processor overlaps the misses of the batch;
+    /// the last stage then finds everything in cache.
+    ///
+    /// Why: most misses here are of columns with tens of thousands of values a day (senders, relays,
+    /// domains), whose index and bytes are far larger than the cache. Interned one at a time, each value
+    /// stalled on three dependent misses in turn (slot, offsets, bytes), which was most of the cost of
+    /// `intern`. The ids are the same: values are still interned one by one in row order, and a guess is
+    /// taken only when its entry's bytes equal the value (entries never change).
+    private mutating func internMisses<V: StringFieldValue>(_ field: RecordField<V>, from start: Int) {
+        let batch = Self.missBatch
+        withUnsafeTemporaryAllocation(of: String.self, capacity: batch) { values in
+            withUnsafeTemporaryAllocation(of: MissedRow.self, capacity: batch) { rows in
+                var next = 0
+                while next < field.count {
+                    // Stage 1: take the batch's strings out of their rows and hash their bytes.
+                    var n = 0
+                    while next < field.count && n < batch {
+                        if next + 8 < field.count && ids[start + next + 8] < 0 { field.prefetchString(next + 8) }
+                        if ids[start + next] < 0, let value = field.take(next) {
+                            (values.baseAddress! + n).initialize(to: value)
+                            rows[n] = MissedRow(row: next, hash: Self.contiguousHash(of: values[n]))
+                            n += 1
+                        }
+                        next += 1
+                    }
+                    // Stage 2: the home slot of each hash.
+                    for k in 0..<n where rows[k].hash != nil {
+                        rows[k].guess = index.guess(rows[k].hash!)
+                    }
+                    // Stage 3: where each guessed entry's bytes are, and its first byte (which loads its line).
+                    entries.stringOffsets.withUnsafeBufferPointer { offsets in
+                        entries.stringBytes.withUnsafeBufferPointer { bytes in
+                            for k in 0..<n where rows[k].guess >= 0 {
+                                let entryStart = offsets[rows[k].guess]
+                                rows[k].guessStart = entryStart
+                                rows[k].guessCount = offsets[rows[k].guess + 1] - entryStart
+                                rows[k].guessFirst = rows[k].guessCount > 0 ? bytes[entryStart] : 0
+                            }
+                        }
+                    }
+                    // Stage 4: intern in row order.
+                    for k in 0..<n {
+                        let value = (values.baseAddress! + k).move()
+                        ids[start + rows[k].row] = internAndRemember(value, rows[k])
+                    }
+                }
+            }
         }
+    }
+
+    /// A row `internMisses` interns: its hash (nil when its string is not contiguous) and the entry its hash's
+    /// home slot names (-1 none), with where that entry's bytes are.
+    private struct MissedRow {
+        var row: Int
+        var hash: UInt64?
+        var guess = -1
+        var guessStart = 0
+        var guessCount = 0
+        var guessFirst: UInt8 = 0
+
+        init(row: Int, hash: UInt64?) {
+            self.row = row
+            self.hash = hash
+        }
+    }
+
+    /// `ByteFold.hash` of the string's bytes when they are contiguous (native and small strings), in a function
+    /// of its own so that the string is borrowed as it is (see `internAndRemember`).
+    @inline(never)
+    private static func contiguousHash(of value: String) -> UInt64? {
+        value.utf8.withContiguousStorageIfAvailable { ByteFold.hash(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `internAndRemember` for a row of `internMisses`: its guess taken when its bytes equal the value's, its
+    /// hash not computed again.
+    private mutating func internAndRemember(_ value: String, _ missed: MissedRow) -> Int32 {
+        guard let hash = missed.hash else { return internAndRemember(value) }
+        let id = value.utf8.withContiguousStorageIfAvailable { bytes -> Int32 in
+            if missed.guess >= 0 && missed.guessCount == bytes.count
+                && (bytes.isEmpty || missed.guessFirst == bytes[0])
+                && entries.stringBytes.withUnsafeBytes({
+                    bytes.isEmpty || memcmp($0.baseAddress! + missed.guessStart, bytes.baseAddress!, bytes.count) == 0
+                })
+            {
+                lastId = Int32(missed.guess)
+                return lastId
+            }
+            return intern(bytes, hash: hash)
+        } ?? internNonContiguous(value)
+        recent.remember(value, id: id)
+        return id
     }
 
     /// The id of a value `recent` does not know, which it then remembers.
@@ -86,7 +182,12 @@ struct DictionaryColumn: Sendable {
     private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let value = UnsafeRawBufferPointer(bytes)
         if lastId >= 0 && entryEquals(Int(lastId), value) { return lastId }
-        let hash = ByteFold.hash(value)
+        return intern(bytes, hash: ByteFold.hash(value))
+    }
+
+    /// `intern` with the hash of `bytes` given.
+    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
+        let value = UnsafeRawBufferPointer(bytes)
         let probe = index.find(hash) { entryEquals($0, value) }
         if let entry = probe.entry {
             lastId = Int32(entry)

@@ -1,3 +1,5 @@
+import Pipeline
+
 extension ParquetColumnBuffer {
     /// A new buffer holding rows `order[0], order[1], …` of this one: how sorted row groups are cut from a
     /// `RowTable` without ever turning rows back into records. The rows are picked as the writer picks a
@@ -42,6 +44,9 @@ extension ParquetColumnBuffer {
         }
     }
 
+    /// How many rows ahead `gatherStrings` prefetches a value's bytes.
+    static let gatherAhead = 16
+
     private mutating func gatherStrings(_ source: ParquetColumnBuffer, _ positions: [Int32]) {
         var total = 0
         source.stringOffsets.withUnsafeBufferPointer { offsets in
@@ -56,7 +61,13 @@ extension ParquetColumnBuffer {
                 source.stringOffsets.withUnsafeBufferPointer { offsets in
                     source.stringBytes.withUnsafeBufferPointer { bytes in
                         var o = 0
+                        let ahead = Self.gatherAhead
                         for (k, p) in positions.enumerated() {
+                            // Rows in sort order are scattered over the column: ask for the bytes of the row
+                            // `ahead` on (whose offset the first loop has just read).
+                            if k + ahead < positions.count {
+                                Prefetch.read(bytes.baseAddress! + offsets[Int(positions[k + ahead])])
+                            }
                             let start = offsets[Int(p)]
                             let length = offsets[Int(p) + 1] - start
                             if length > 0 { shortCopy(bytesOut.baseAddress! + o, bytes.baseAddress! + start, length) }

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// One stored field of every record of a run in memory (`rows[i].field` for each row i), read and moved out in
 /// place through its offset in the record, so that a column can be appended a run at a time.
 ///
@@ -36,6 +38,17 @@ extension RecordField where Value: StringFieldValue {
     @inline(__always)
     func words(at i: Int) -> (UInt64, UInt64) {
         UnsafeRawPointer(pointer(i)).load(as: (UInt64, UInt64).self)
+    }
+
+    /// Asks for the lines of row `i`'s string object (see `Prefetch.stringObject`): its header and the start of
+    /// its bytes (the next line when the object does not start in the first half of one); nothing when `i` is
+    /// past the end. For ownership: the string is then moved out and dropped, and the release writes its
+    /// reference count.
+    @inline(__always)
+    func prefetchString(_ i: Int) {
+        guard i < count, let object = Prefetch.stringObject(words: words(at: i)) else { return }
+        Prefetch.write(object)
+        Prefetch.write(object + 32)
     }
 
     /// The string of row `i`, moved out (see `take`).

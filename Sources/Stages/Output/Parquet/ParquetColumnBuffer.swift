@@ -217,7 +217,11 @@ extension ParquetColumnBuffer {
         Self.grow(&stringBytes, by: end - first, with: 0)
         stringBytes.withUnsafeMutableBufferPointer { bytes in
             var at = bytes.baseAddress! + first
-            for i in 0..<rows { at += field.moveBytes(i, to: at) }
+            for i in 0..<rows {
+                // The strings lie wherever the correlator allocated them: ask for one a few rows on.
+                field.prefetchString(i + 8)
+                at += field.moveBytes(i, to: at)
+            }
             precondition(at == bytes.baseAddress! + end, "a string changed length while appended")
         }
         rowCount += rows

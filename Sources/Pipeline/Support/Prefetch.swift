@@ -1,0 +1,38 @@
+import CZlib
+
+/// Software prefetch: asks the processor to start loading a cache line that a loop will read a few iterations
+/// later.
+///
+/// Why: the output side walks values scattered over a day's memory (strings the correlator allocated, rows in
+/// sorted order, hash slots), one dependent cache miss after another; a loop that requests row i + d's line
+/// while working on row i has those misses in flight together. A prefetch never faults and changes no
+/// result, so an address that is only a guess (see `Prefetch.stringStorage`) costs a wasted request at worst.
+public enum Prefetch {
+    @inlinable @inline(__always)
+    public static func read(_ address: UnsafeRawPointer?) {
+        guard let address else { return }
+        czlib_prefetch(address)
+    }
+
+    /// `read` for a line that will also be written: fetched for ownership, so that a store or an atomic update
+    /// there does not wait a second time.
+    @inlinable @inline(__always)
+    public static func write(_ address: UnsafeRawPointer?) {
+        guard let address else { return }
+        czlib_prefetch_write(address)
+    }
+
+    /// Where the storage object of a `String` whose two words are `words` most likely is, for `read` or
+    /// `write`; nil when the string is not a native one. A native string's second word has its top four bits
+    /// clear and holds that address in its low 48 bits; the object's reference count is in its first line,
+    /// and its UTF-8 bytes start 32 bytes in.
+    ///
+    /// Why the check: a small string keeps its bytes in those words, and a prefetch of such "address" (text
+    /// read as a pointer, mapped nowhere) still costs a page walk. The check is on the layout as it is; a
+    /// wrong guess only wastes a prefetch, which never faults, and nothing is ever read through the address.
+    @inlinable @inline(__always)
+    public static func stringObject(words: (UInt64, UInt64)) -> UnsafeRawPointer? {
+        guard words.1 >> 60 == 0 else { return nil }
+        return UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: words.1 & 0x0000_FFFF_FFFF_FFFF))
+    }
+}
