@@ -56,7 +56,8 @@ static inline void czlib_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
 
-// The same for a line that will be written (a reference count to drop): fetched for ownership.
+// The same for a line that will be written (a reference count to drop): for ownership where the target has
+// PREFETCHW, else (default x86-64) the compiler emits the read prefetch.
 static inline void czlib_prefetch_write(const void *address) {
     __builtin_prefetch(address, 1, 3);
 }

@@ -6,7 +6,7 @@ import CZlib
 /// Why: the output side walks values scattered over a day's memory (strings the correlator allocated, rows in
 /// sorted order, hash slots), one dependent cache miss after another; a loop that requests row i + d's line
 /// while working on row i has those misses in flight together. A prefetch never faults and changes no
-/// result, so an address that is only a guess (see `Prefetch.stringStorage`) costs a wasted request at worst.
+/// result, so an address that is only a guess (see `Prefetch.stringObject`) costs a wasted request at worst.
 public enum Prefetch {
     @inlinable @inline(__always)
     public static func read(_ address: UnsafeRawPointer?) {
@@ -14,8 +14,9 @@ public enum Prefetch {
         czlib_prefetch(address)
     }
 
-    /// `read` for a line that will also be written: fetched for ownership, so that a store or an atomic update
-    /// there does not wait a second time.
+    /// `read` for a line that will also be written (a reference count about to drop). Where the target has a
+    /// prefetch-for-write instruction the line comes for ownership; on the default x86-64 target (no PREFETCHW)
+    /// the compiler emits the plain read prefetch, which still takes the first miss out of the release's path.
     @inlinable @inline(__always)
     public static func write(_ address: UnsafeRawPointer?) {
         guard let address else { return }

@@ -42,7 +42,7 @@ extension RecordField where Value: StringFieldValue {
 
     /// Asks for the lines of row `i`'s string object (see `Prefetch.stringObject`): its header and the start of
     /// its bytes (the next line when the object does not start in the first half of one); nothing when `i` is
-    /// past the end. For ownership: the string is then moved out and dropped, and the release writes its
+    /// past the end. Through `Prefetch.write`: the string is then moved out and dropped, and the release writes its
     /// reference count.
     @inline(__always)
     func prefetchString(_ i: Int) {
