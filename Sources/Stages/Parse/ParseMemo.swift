@@ -14,12 +14,10 @@ public struct ParseMemo {
     private var stamp = InlineBytes()
     private var stampEnd = 0
     private var time: Int64 = 0
-    /// The last host's bytes and its string.
-    private var hostBytes = InlineBytes()
-    private var host = ""
-    /// The last queue id's bytes and its string.
-    private var queueIdBytes = InlineBytes()
-    private var queueId = ""
+    /// The last host.
+    private var lastHost = LastString()
+    /// The last queue id.
+    private var lastQueueId = LastString()
     /// Repeated longer values; nil when values are not shared (a memo for one line).
     let strings: StringTable?
 
@@ -56,11 +54,7 @@ public struct ParseMemo {
     /// carry an id repeat the id of the one before), and a compare costs less than making the string.
     @inline(__always)
     mutating func queueId(_ b: ByteLine, _ from: Int, _ to: Int) -> String {
-        let bytes = b.raw(from, to)
-        if queueIdBytes.equals(bytes) { return queueId }
-        queueId = b.string(from, to)
-        if !queueIdBytes.set(bytes) { queueIdBytes = InlineBytes() }
-        return queueId
+        lastQueueId.string(b, from, to)
     }
 
     /// `b[from..<to]` as a `String`, the one handed out before for the same bytes when `strings` has it.
@@ -73,11 +67,23 @@ public struct ParseMemo {
     /// The host `b[from..<to]` as a `String`, the last one's when it is spelled the same.
     @inline(__always)
     mutating func host(_ b: ByteLine, _ from: Int, _ to: Int) -> String {
-        let bytes = b.raw(from, to)
-        if hostBytes.equals(bytes) { return host }
-        host = b.string(from, to)
-        if !hostBytes.set(bytes) { hostBytes = InlineBytes() }
-        return host
+        lastHost.string(b, from, to)
+    }
+}
+
+/// The last value of one field of the line: its bytes (up to `InlineBytes.capacity`) and its `String`.
+struct LastString {
+    private var bytes = InlineBytes()
+    private var value = ""
+
+    /// `b[from..<to]` as a `String`: the last one when the bytes are the same, else a new one, remembered.
+    @inline(__always)
+    mutating func string(_ b: ByteLine, _ from: Int, _ to: Int) -> String {
+        let raw = b.raw(from, to)
+        if bytes.equals(raw) { return value }
+        value = b.string(from, to)
+        if !bytes.set(raw) { bytes = InlineBytes() }
+        return value
     }
 }
 
