@@ -174,9 +174,13 @@ extension DaySummaryBuilder {
     /// pair at the end of the table. The overall section sums the pairs of its applications.
     struct DomainCounts {
         let domainCount: Int
-        /// (app id × domainCount + domain id) → index into `keys` and `counts`, open addressing over the keys
-        /// (see `PairIndex`).
-        private var index = PairIndex()
+        /// (app id × domainCount + domain id) → index into `keys` and `counts`, by the shared open-addressing
+        /// index (`HashSlots`) over the keys.
+        ///
+        /// Why not `[Int: Int]`: every row of a table looks its pair up, and the dictionary hashed each key with
+        /// SipHash (seeded, for untrusted keys), about a tenth of counting a table; the keys here are small ids,
+        /// which a multiply spreads (`hash(_:)`).
+        private var index = HashSlots()
         private var keys: [Int] = []
         /// Six counters per pair: recipients, sent, bounced, expired, removed, deferred attempts.
         private var counts: [Int] = []
@@ -188,13 +192,22 @@ extension DaySummaryBuilder {
         @inline(__always)
         private mutating func slot(app: Int, domain: Int) -> Int {
             let key = app * domainCount + domain
-            let probe = index.find(key, in: keys)
+            let hash = Self.hash(key)
+            let probe = keys.withUnsafeBufferPointer { keys in index.find(hash) { keys[$0] == key } }
             if let found = probe.entry { return found }
             let entry = keys.count
             keys.append(key)
             counts.append(contentsOf: repeatElement(0, count: 6))
-            index.insert(entry, at: probe.slot, keys: keys)
+            index.insert(entry, hash: hash, at: probe.slot) { [keys] in Self.hash(keys[$0]) }
             return entry
+        }
+
+        /// A pair key spread over 64 bits: a multiply by an odd constant (consecutive keys get distinct low
+        /// bits, the slot) with its high half folded in (the tag).
+        @inline(__always)
+        private static func hash(_ key: Int) -> UInt64 {
+            let product = UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15
+            return product ^ (product >> 32)
         }
 
         /// A final outcome; `kind` as `statusKind`.
@@ -223,58 +236,6 @@ extension DaySummaryBuilder {
             }
             for d in overallOrder {
                 overall.domains.add(overallCounts[(d * 6)..<(d * 6 + 6)], domain: names[d])
-            }
-        }
-    }
-}
-
-extension DaySummaryBuilder {
-    /// The index of `DomainCounts`: entry numbers by their key (a non-negative `Int`, the pair of ids), in
-    /// slots of an open-addressing table with linear probing, at most half full.
-    ///
-    /// Why not `[Int: Int]`: every row of a table looks its pair up, and the dictionary hashed each key with
-    /// SipHash (seeded, for untrusted keys), about a tenth of counting a table; the keys here are small ids,
-    /// which a multiply spreads over the slots.
-    struct PairIndex {
-        /// Entry number + 1 per slot, 0 when empty.
-        private var slots = [Int32](repeating: 0, count: 64)
-        private var shift = 58
-
-        @inline(__always)
-        private func home(_ key: Int) -> Int {
-            Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
-        }
-
-        /// The entry whose key in `keys` is `key`, else nil and the empty slot where it belongs.
-        @inline(__always)
-        func find(_ key: Int, in keys: [Int]) -> (entry: Int?, slot: Int) {
-            slots.withUnsafeBufferPointer { slots in
-                let mask = slots.count - 1
-                var slot = home(key)
-                while true {
-                    let stored = Int(slots[slot])
-                    if stored == 0 { return (nil, slot) }
-                    if keys[stored - 1] == key { return (stored - 1, slot) }
-                    slot = (slot + 1) & mask
-                }
-            }
-        }
-
-        /// Puts `entry`, the last of `keys`, in `slot` (from `find`); doubles the table once more than half full.
-        @inline(__always)
-        mutating func insert(_ entry: Int, at slot: Int, keys: [Int]) {
-            slots[slot] = Int32(entry + 1)
-            if keys.count * 2 > slots.count { grow(keys) }
-        }
-
-        private mutating func grow(_ keys: [Int]) {
-            slots = [Int32](repeating: 0, count: slots.count * 2)
-            shift -= 1
-            let mask = slots.count - 1
-            for (entry, key) in keys.enumerated() {
-                var slot = home(key)
-                while slots[slot] != 0 { slot = (slot + 1) & mask }
-                slots[slot] = Int32(entry + 1)
             }
         }
     }
