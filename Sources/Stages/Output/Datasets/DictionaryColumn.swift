@@ -100,14 +100,11 @@ struct DictionaryColumn: Sendable {
                     for k in 0..<n where rows[k].hash != nil {
                         rows[k].guess = index.guess(rows[k].hash!)
                     }
-                    // Stage 3: where each guessed entry's bytes are, and its first byte (which loads its line).
+                    // Stage 3: where each guessed entry's bytes are (its offsets, read here), and a prefetch of them.
                     entries.stringOffsets.withUnsafeBufferPointer { offsets in
-                        entries.stringBytes.withUnsafeBufferPointer { bytes in
+                        entries.stringBytes.withUnsafeBytes { bytes in
                             for k in 0..<n where rows[k].guess >= 0 {
-                                let entryStart = offsets[rows[k].guess]
-                                rows[k].guessStart = entryStart
-                                rows[k].guessCount = offsets[rows[k].guess + 1] - entryStart
-                                rows[k].guessFirst = rows[k].guessCount > 0 ? bytes[entryStart] : 0
+                                Prefetch.read(bytes.baseAddress.map { $0 + offsets[rows[k].guess] })
                             }
                         }
                     }
@@ -122,14 +119,11 @@ struct DictionaryColumn: Sendable {
     }
 
     /// A row `internMisses` interns: its hash (nil when its string is not contiguous) and the entry its hash's
-    /// home slot names (-1 none), with where that entry's bytes are.
+    /// home slot names (-1 none).
     private struct MissedRow {
         var row: Int
         var hash: UInt64?
         var guess = -1
-        var guessStart = 0
-        var guessCount = 0
-        var guessFirst: UInt8 = 0
 
         init(row: Int, hash: UInt64?) {
             self.row = row
@@ -149,12 +143,7 @@ struct DictionaryColumn: Sendable {
     private mutating func internAndRemember(_ value: String, _ missed: MissedRow) -> Int32 {
         guard let hash = missed.hash else { return internAndRemember(value) }
         let id = value.utf8.withContiguousStorageIfAvailable { bytes -> Int32 in
-            if missed.guess >= 0 && missed.guessCount == bytes.count
-                && (bytes.isEmpty || missed.guessFirst == bytes[0])
-                && entries.stringBytes.withUnsafeBytes({
-                    bytes.isEmpty || memcmp($0.baseAddress! + missed.guessStart, bytes.baseAddress!, bytes.count) == 0
-                })
-            {
+            if missed.guess >= 0 && entryEquals(missed.guess, UnsafeRawBufferPointer(bytes)) {
                 lastId = Int32(missed.guess)
                 return lastId
             }
