@@ -138,22 +138,24 @@ struct CompiledCorrelatorConfig: Sendable {
         if let expected = asciiHeaderName {
             // The name's own bytes, read in place (the generic `utf8` walks cost more than the compare).
             let answer = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
-                var ascii = true
-                for byte in bytes where byte >= 0x80 { ascii = false }
-                guard ascii else { return nil }
-                guard bytes.count == expected.count else { return false }
-                for index in bytes.indices {
-                    let byte = bytes[index]
-                    guard (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == expected[index] else { return false }
-                }
-                return true
-            }
-            if let answer, let answer { return answer }
-            if answer == nil, name.utf8.allSatisfy({ $0 < 0x80 }) {
-                return name.utf8.elementsEqual(expected) { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
-            }
+                bytes.allSatisfy { $0 < 0x80 } ? Self.equalsLowercased(bytes[...], expected) : nil
+            } ?? nil
+            if let answer { return answer }
         }
         return name.lowercased() == headerName
+    }
+
+    /// Whether ASCII `bytes`, lower-cased by ASCII (what `lowercased()` does to ASCII), equal `lowercased`.
+    @inline(__always)
+    private static func equalsLowercased(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ lowercased: [UInt8]) -> Bool {
+        guard bytes.count == lowercased.count else { return false }
+        var index = bytes.startIndex
+        for expected in lowercased {
+            let byte = bytes[index]
+            guard expected == (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) else { return false }
+            index += 1
+        }
+        return true
     }
 
     /// The application a tracking value names under the configured rule, or nil.
@@ -247,18 +249,8 @@ struct CompiledCorrelatorConfig: Sendable {
     /// ASCII (which is what `lowercased()` does to ASCII), without building strings.
     private func isLocalASCIIRelay(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         func isLocal(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
-            let count = part.count
-            guard localRelayLengths >> UInt64(min(count, 63)) & 1 != 0 else { return false }
-            return localRelayBytes.contains { local in
-                guard local.count == count else { return false }
-                var index = part.startIndex
-                for expected in local {
-                    let byte = part[index]
-                    guard expected == (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) else { return false }
-                    index += 1
-                }
-                return true
-            }
+            guard localRelayLengths >> UInt64(min(part.count, 63)) & 1 != 0 else { return false }
+            return localRelayBytes.contains { Self.equalsLowercased(part, $0) }
         }
         if let open = bytes.firstIndex(of: UInt8(ascii: "[")) {
             if isLocal(bytes[..<open]) { return true }
