@@ -4,11 +4,9 @@
 // wrappers give Swift real functions. memmem is a GNU extension hidden from Swift's Glibc module.
 // libdeflate (Debian libdeflate-dev) compresses and decompresses whole buffers about twice as fast as zlib;
 // Parquet pages are whole buffers, so the Parquet writer and reader use it, while streaming input (log
-// files of any size) stays with zlib. ISA-L's igzip (Debian libisal-dev) compresses Parquet pages at the fast
-// levels, two to three times faster than libdeflate's level 1 for about the same size.
+// files of any size) stays with zlib.
 #include <zlib.h>
 #include <libdeflate.h>
-#include <isa-l/igzip_lib.h>
 #include <string.h>
 #include <stddef.h>
 
@@ -19,38 +17,6 @@ static inline int czlib_inflate_init2(z_streamp strm, int windowBits) {
 static inline int czlib_deflate_init2(z_streamp strm, int level, int method, int windowBits, int memLevel,
                                       int strategy) {
     return deflateInit2(strm, level, method, windowBits, memLevel, strategy);
-}
-
-// The scratch space igzip needs at `level` (1-3; 0 for other levels): ISA-L gives these sizes as macros that
-// Swift cannot import.
-static inline size_t czlib_igzip_level_buffer_size(int level) {
-    switch (level) {
-    case 1: return ISAL_DEF_LVL1_DEFAULT;
-    case 2: return ISAL_DEF_LVL2_DEFAULT;
-    case 3: return ISAL_DEF_LVL3_DEFAULT;
-    default: return 0;
-    }
-}
-
-// Compresses `in` into one gzip member (default header: no name, mtime 0) at igzip `level` (1-3), with the
-// caller's stream (82 KB, too large for a stack per call) and level buffer. Returns the bytes written, or -1
-// when `out` is too small or igzip fails.
-static inline long czlib_igzip_gzip(struct isal_zstream *stream, int level, uint8_t *level_buffer,
-                                    size_t level_buffer_size, const uint8_t *in, uint32_t in_count,
-                                    uint8_t *out, uint32_t out_capacity) {
-    isal_deflate_stateless_init(stream);
-    stream->level = (uint32_t)level;
-    stream->level_buf = level_buffer;
-    stream->level_buf_size = (uint32_t)level_buffer_size;
-    stream->gzip_flag = IGZIP_GZIP;
-    stream->next_in = (uint8_t *)in;
-    stream->avail_in = in_count;
-    stream->next_out = out;
-    stream->avail_out = out_capacity;
-    stream->end_of_stream = 1;
-    stream->flush = NO_FLUSH;
-    if (isal_deflate_stateless(stream) != COMP_OK) return -1;
-    return (long)stream->total_out;
 }
 
 void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
