@@ -1,0 +1,107 @@
+import Dispatch
+import Foundation
+import Pipeline
+import Testing
+
+@testable import Stages
+
+/// Pages at every level are real gzip members that inflate (libdeflate checks the CRC-32 and size trailer) to
+/// the input, also input that does not compress at all, where the worst-case `bound` must hold; and a page's
+/// bytes do not depend on the compressor or thread that took it, which the writers' byte-identical output rests on.
+@Suite struct GzipPageCompressorTests {
+    static let levels: [Int32] = [1, 2, 6, 9, 12]
+
+    /// Log-like text, random bytes (stored blocks), one byte and nothing.
+    static func inputs() -> [(name: String, bytes: [UInt8])] {
+        var generator = SystemRandomNumberGenerator()
+        let text = (0..<20_000).map { i in
+            "250 2.0.0 Ok: queued as \(String(i * 7919, radix: 16, uppercase: true)) <user\(i % 97)@example.org>\n"
+        }.joined()
+        let noise = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return [("text", Array(text.utf8)), ("random", noise), ("one byte", [42]), ("empty", [])]
+    }
+
+    @Test(arguments: levels)
+    func pagesInflateToTheirInput(level: Int32) throws {
+        let compressor = try GzipPageCompressor(level: level)
+        let decompressor = try GzipPageDecompressor()
+        for (name, input) in Self.inputs() {
+            let member = try input.withUnsafeBytes { try compressor.compress($0) }
+            #expect(member.count <= compressor.bound(input.count), "\(name) at level \(level)")
+            #expect(Array(member.prefix(3)) == [0x1f, 0x8b, 8], "\(name) at level \(level): gzip magic, deflate")
+            let back = try member.withUnsafeBytes { try decompressor.decompress($0, expectedSize: input.count) }
+            #expect(back == input, "\(name) at level \(level)")
+            let again = try input.withUnsafeBytes { try compressor.compress($0) }
+            #expect(again == member, "\(name) at level \(level): the same bytes every time")
+        }
+    }
+
+    /// Random bytes into a buffer of exactly `bound`: the worst case fits.
+    @Test(arguments: levels)
+    func incompressibleInputFitsTheBound(level: Int32) throws {
+        let compressor = try GzipPageCompressor(level: level)
+        let input = Self.inputs()[1].bytes
+        var output = [UInt8](repeating: 0, count: compressor.bound(input.count))
+        let produced = try input.withUnsafeBytes { source in
+            try output.withUnsafeMutableBytes { try compressor.compress(source, into: $0) }
+        }
+        #expect(produced > input.count)
+        let decompressor = try GzipPageDecompressor()
+        let back = try output.withUnsafeBytes {
+            try decompressor.decompress(UnsafeRawBufferPointer(rebasing: $0[0..<produced]), expectedSize: input.count)
+        }
+        #expect(back == input)
+    }
+
+    /// Too small an output buffer is an error, not a truncated member.
+    @Test(arguments: [Int32(1), 12])
+    func aTooSmallBufferThrows(level: Int32) throws {
+        let compressor = try GzipPageCompressor(level: level)
+        let input = Self.inputs()[1].bytes
+        var output = [UInt8](repeating: 0, count: 1000)
+        #expect(throws: MailstatsError.self) {
+            _ = try input.withUnsafeBytes { source in
+                try output.withUnsafeMutableBytes { try compressor.compress(source, into: $0) }
+            }
+        }
+    }
+
+    /// Higher levels give smaller text pages.
+    @Test func levelsTradeSpeedForSize() throws {
+        let text = Self.inputs()[0].bytes
+        let sizes = try [Int32(1), 6, 12].map { level in
+            try text.withUnsafeBytes { try GzipPageCompressor(level: level).compress($0).count }
+        }
+        #expect(sizes[0] > sizes[1] && sizes[1] > sizes[2], "sizes by level 1, 6, 12: \(sizes)")
+    }
+
+    /// Many pages, mostly small, compressed by four compressors on four threads in a shuffled order, each page
+    /// several times: every result equals a fresh compressor's. (ISA-L's igzip failed this now and then, which
+    /// is why pages are not compressed with it.)
+    @Test func aPageGivesTheSameBytesWhicheverCompressorTakesIt() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pages: [[UInt8]] = (0..<120).map { i in
+            let count = [12, 50, 130, 1000, 5000, 70_000][i % 6] + Int.random(in: 0..<40, using: &generator)
+            return (0..<count).map { j in
+                UInt8(truncatingIfNeeded: (j * 7 + i) % 23 + 97 + Int.random(in: 0..<3, using: &generator))
+            }
+        }
+        let expected = try pages.map { page in try page.withUnsafeBytes { try GzipPageCompressor(level: 1).compress($0) } }
+        let compressors = UncheckedSendable(try (0..<4).map { _ in try GzipPageCompressor(level: 1) })
+        let results = ResultSlots<[UInt8]>(count: 4 * pages.count)
+        defer { results.release() }
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            for round in 0..<pages.count {
+                let k = (round * 37 + worker * 11) % pages.count
+                results.set(worker * pages.count + k) {
+                    try pages[k].withUnsafeBytes { try compressors.value[worker].compress($0) }
+                }
+            }
+        }
+        for worker in 0..<4 {
+            for k in pages.indices {
+                #expect(try results.get(worker * pages.count + k) == expected[k], "page \(k) by compressor \(worker)")
+            }
+        }
+    }
+}
