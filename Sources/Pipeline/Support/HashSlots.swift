@@ -24,13 +24,13 @@ public struct HashSlots: Sendable {
     public func find(_ hash: UInt64, where matches: (Int) -> Bool) -> (entry: Int?, slot: Int) {
         words.withUnsafeBufferPointer { words in
             let mask = words.count - 1
-            let tag = hash & 0xFFFF_FFFF_0000_0000
+            let tag = Self.tag(hash)
             var slot = Int(truncatingIfNeeded: hash) & mask
             while true {
                 let word = words[slot]
                 if word == 0 { return (nil, slot) }
-                if word & 0xFFFF_FFFF_0000_0000 == tag {
-                    let entry = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1
+                if Self.tag(word) == tag {
+                    let entry = Self.entry(word)
                     if matches(entry) { return (entry, slot) }
                 }
                 slot = (slot + 1) & mask
@@ -48,8 +48,8 @@ public struct HashSlots: Sendable {
     @inlinable @inline(__always)
     public func guess(_ hash: UInt64) -> Int {
         let word = words.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: hash) & ($0.count - 1)] }
-        guard word != 0, word & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 else { return -1 }
-        return Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1
+        guard word != 0, Self.tag(word) == Self.tag(hash) else { return -1 }
+        return Self.entry(word)
     }
 
     /// Puts `entry`, the last of entries `0...entry`, in `slot` (from `find`); once more than half full, the
@@ -77,8 +77,17 @@ public struct HashSlots: Sendable {
         words = fresh
     }
 
+    /// A slot's word: the hash's tag (its upper 32 bits) above the entry number + 1.
     @inlinable @inline(__always)
     static func word(_ hash: UInt64, _ entry: Int) -> UInt64 {
-        hash & 0xFFFF_FFFF_0000_0000 | UInt64(entry + 1)
+        tag(hash) | UInt64(entry + 1)
     }
+
+    /// The upper 32 bits of a hash, or of a slot's word: what a probe compares before looking at an entry.
+    @inlinable @inline(__always)
+    static func tag(_ hashOrWord: UInt64) -> UInt64 { hashOrWord & 0xFFFF_FFFF_0000_0000 }
+
+    /// The entry a non-empty slot's word names.
+    @inlinable @inline(__always)
+    static func entry(_ word: UInt64) -> Int { Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1 }
 }
