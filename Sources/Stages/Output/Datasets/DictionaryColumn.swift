@@ -124,11 +124,6 @@ struct DictionaryColumn: Sendable {
         var row: Int
         var hash: UInt64?
         var guess = -1
-
-        init(row: Int, hash: UInt64?) {
-            self.row = row
-            self.hash = hash
-        }
     }
 
     /// `ByteFold.hash` of the string's bytes when they are contiguous (native and small strings), in a function
