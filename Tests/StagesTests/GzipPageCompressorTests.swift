@@ -11,21 +11,22 @@ import Testing
 @Suite struct GzipPageCompressorTests {
     static let levels: [Int32] = [1, 2, 6, 9, 12]
 
-    /// Log-like text, random bytes (stored blocks), one byte and nothing.
-    static func inputs() -> [(name: String, bytes: [UInt8])] {
+    /// Log-like text, random bytes (stored blocks), one byte and nothing; made once (1 MiB of random bytes drawn
+    /// one at a time is slow in a debug build, and every test reads these).
+    static let inputs: [(name: String, bytes: [UInt8])] = {
         var generator = SystemRandomNumberGenerator()
         let text = (0..<20_000).map { i in
             "250 2.0.0 Ok: queued as \(String(i * 7919, radix: 16, uppercase: true)) <user\(i % 97)@example.org>\n"
         }.joined()
         let noise = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return [("text", Array(text.utf8)), ("random", noise), ("one byte", [42]), ("empty", [])]
-    }
+    }()
 
     @Test(arguments: levels)
     func pagesInflateToTheirInput(level: Int32) throws {
         let compressor = try GzipPageCompressor(level: level)
         let decompressor = try GzipPageDecompressor()
-        for (name, input) in Self.inputs() {
+        for (name, input) in Self.inputs {
             let member = try input.withUnsafeBytes { try compressor.compress($0) }
             #expect(member.count <= compressor.bound(input.count), "\(name) at level \(level)")
             #expect(Array(member.prefix(3)) == [0x1f, 0x8b, 8], "\(name) at level \(level): gzip magic, deflate")
@@ -40,7 +41,7 @@ import Testing
     @Test(arguments: levels)
     func incompressibleInputFitsTheBound(level: Int32) throws {
         let compressor = try GzipPageCompressor(level: level)
-        let input = Self.inputs()[1].bytes
+        let input = Self.inputs[1].bytes
         var output = [UInt8](repeating: 0, count: compressor.bound(input.count))
         let produced = try input.withUnsafeBytes { source in
             try output.withUnsafeMutableBytes { try compressor.compress(source, into: $0) }
@@ -57,7 +58,7 @@ import Testing
     @Test(arguments: [Int32(1), 12])
     func aTooSmallBufferThrows(level: Int32) throws {
         let compressor = try GzipPageCompressor(level: level)
-        let input = Self.inputs()[1].bytes
+        let input = Self.inputs[1].bytes
         var output = [UInt8](repeating: 0, count: 1000)
         #expect(throws: MailstatsError.self) {
             _ = try input.withUnsafeBytes { source in
@@ -68,7 +69,7 @@ import Testing
 
     /// Higher levels give smaller text pages.
     @Test func levelsTradeSpeedForSize() throws {
-        let text = Self.inputs()[0].bytes
+        let text = Self.inputs[0].bytes
         let sizes = try [Int32(1), 6, 12].map { level in
             try text.withUnsafeBytes { try GzipPageCompressor(level: level).compress($0).count }
         }
