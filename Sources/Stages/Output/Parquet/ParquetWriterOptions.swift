@@ -4,12 +4,12 @@ public struct ParquetWriterOptions: Sendable {
     /// The mailstats version written into `created_by` and the key/value metadata.
     public static let mailstatsVersion = "0.1.0"
     /// Bumped whenever the byte layout this writer produces changes.
-    public static let writerFormatVersion = "2"
+    public static let writerFormatVersion = "3"
 
-    /// libdeflate level for GZIP pages: 1 (fastest) … 12 (smallest); values outside are clamped. Levels 1–9
-    /// trade speed for size much like zlib's, 10–12 are libdeflate's slow near-optimal parsing. 1 is the default:
-    /// on the benchmark (scripts/bench/parquet.sh) it writes files about the size of pyarrow's default GZIP
-    /// (zlib level 6) at a fraction of the cost.
+    /// Level for GZIP pages: 1 (fastest) … 12 (smallest); values outside are clamped. 1–3 are ISA-L igzip's
+    /// levels, 4–12 libdeflate's (10–12 its slow near-optimal parsing); see `GzipPageCompressor`. 1 is the
+    /// default: on the benchmark (scripts/bench/parquet.sh) it writes files about the size of pyarrow's default
+    /// GZIP (zlib level 6, 1.006×) at a small fraction of the cost.
     public var compressionLevel: Int32 = 1
     public var maxPageValues = 65_536
     public var maxPageBytes = 1 << 20
