@@ -91,9 +91,21 @@ struct DayBuffers {
     /// so a run of same-day records costs one dictionary lookup).
     private mutating func switchDay(_ current: inout (day: Int64, tables: DayTables)?, to day: Int64) {
         if let previous = current.take() { days[previous.day] = previous.tables }
-        let tables = days.removeValue(forKey: day) ?? DayTables(reserving: lastShape.scaled(by: Self.headroom))
+        let tables = days.removeValue(forKey: day) ?? DayTables(reserving: newDayShape().scaled(by: Self.headroom))
         current = (day, tables)
         latestDay = max(latestDay, day)
+    }
+
+    /// The sizes to expect of a day not seen yet: those of the last day flushed or, until one is, of the
+    /// largest day buffered.
+    ///
+    /// Why the second: the second day of a run starts before the first is flushed (a day goes once rows of
+    /// the next have come in), so it found no sizes to reserve and, like the first, grew every array by
+    /// doubling: each growth a copy into a fresh mapping, whose pages all fault in (see `lastShape`). The
+    /// first day, nearly complete by then, is a good guess.
+    private func newDayShape() -> DayTables.Shape {
+        guard lastShape.isEmpty else { return lastShape }
+        return days.values.max { $0.count < $1.count }?.shape ?? lastShape
     }
 
     /// Everything still buffered, oldest day first.
@@ -125,6 +137,9 @@ struct DayTables: Sendable {
         var deliveries = RowTable<DeliveryRecord>.Shape()
         var attempts = RowTable<AttemptRecord>.Shape()
         var rejects = RowTable<RejectRecord>.Shape()
+
+        /// No rows at all: nothing known.
+        var isEmpty: Bool { deliveries.rows == 0 && attempts.rows == 0 && rejects.rows == 0 }
     }
 
     var shape: Shape { Shape(deliveries: deliveries.shape, attempts: attempts.shape, rejects: rejects.shape) }
