@@ -63,10 +63,7 @@ final class GzipPageCompressor {
     func bound(_ count: Int) -> Int {
         switch backend {
         case .igzip:
-            // Incompressible input is stored: 5 bytes per block of at most 64 KiB, plus the gzip header and
-            // trailer. igzip may also try a compressed block first, so keep its largest block header spare, and
-            // the page's lead bytes form a block of their own closed by a 5-byte flush marker (see the shim).
-            count + 5 * (count / 0xFFFF + 1) + 18 + 2 * Int(ISAL_DEF_MAX_HDR_SIZE) + 5 + Int(CZLIB_IGZIP_LEAD)
+            czlib_igzip_gzip_bound(count)
         case .libdeflate(let compressor):
             libdeflate_gzip_compress_bound(compressor, count)
         }
