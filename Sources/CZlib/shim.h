@@ -44,7 +44,7 @@ enum { CZLIB_IGZIP_LEAD = 8 };
 // in Debian 12 and still upstream in 2.32) has a bug on the path for the first byte of a stream with no
 // history (`.write_first_byte`): it hashes `tmp2` (rcx), which there still holds the stream's address instead
 // of the input, so the third byte's hash-table slot depends on where the stream lives in memory. The output
-// stays valid gzip, but a page's bytes then vary with the compressor and with ASLR (1-2 bytes, now and then),
+// stays valid gzip, but a page's bytes then vary with the compressor and with ASLR (1-3 bytes, now and then),
 // and our parts must be byte-identical on a rerun. Found by tracing two runs with gdb (docs: bench README).
 // The stateful API sidesteps the path: the first CZLIB_IGZIP_LEAD bytes go in alone with SYNC_FLUSH, which the
 // finish code (correct) hashes before it marks the stream as having history; the rest then goes through the

@@ -9,7 +9,7 @@ public struct ParquetWriterOptions: Sendable {
     /// Level for GZIP pages: 1 (fastest) … 12 (smallest); values outside are clamped. 1–3 are ISA-L igzip's
     /// levels, 4–12 libdeflate's (10–12 its slow near-optimal parsing); see `GzipPageCompressor`. 1 is the
     /// default: on the benchmark (scripts/bench/parquet.sh) it writes files about the size of pyarrow's default
-    /// GZIP (zlib level 6, 1.006×) at a small fraction of the cost.
+    /// GZIP (zlib level 6, 1.007×) at a small fraction of the cost.
     public var compressionLevel: Int32 = 1
     public var maxPageValues = 65_536
     public var maxPageBytes = 1 << 20
