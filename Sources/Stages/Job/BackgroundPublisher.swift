@@ -32,9 +32,13 @@ final class BackgroundPublisher: @unchecked Sendable {
     // Confined to `publishQueue`.
     private var daysTouched = Set<String>()
 
+    /// Takes each table back from the publish queue once written, for the buffer queue's day being filled.
+    private let recycler = DayTablesRecycler()
+
     init(store: DatasetStore, buffers: DayBuffers) {
         self.store = store
         self.buffers = buffers
+        self.buffers.recycler = recycler
     }
 
     /// Queues records for the day tables (and, once a day is flushed, its summary).
@@ -79,7 +83,8 @@ final class BackgroundPublisher: @unchecked Sendable {
             sealPastDays(latest: latest)
         }
         // The block captures the tables in a box it can empty, not the flush itself: a captured struct would
-        // keep every table alive until the block ends, and each is to leave memory once written.
+        // keep the tables referenced until the block ends, and each is to move, unshared, to the recycler
+        // once written (emptied there in place, its pages kept).
         let pending = HandOff(flush.tables)
         let (day, partName) = (flush.day, flush.partName)
         enqueue(on: publishQueue, slots: publishSlots) { [self] in
@@ -87,11 +92,11 @@ final class BackgroundPublisher: @unchecked Sendable {
             let rows = pending.value.count
             do {
                 try store.publish(pending.value.deliveries, day: day, partName: partName)
-                pending.value.deliveries = RowTable()
+                recycler.giveBack(&pending.value.deliveries, as: \.deliveries)
                 try store.publish(pending.value.attempts, day: day, partName: partName)
-                pending.value.attempts = RowTable()
+                recycler.giveBack(&pending.value.attempts, as: \.attempts)
                 try store.publish(pending.value.rejects, day: day, partName: partName)
-                pending.value.rejects = RowTable()
+                recycler.giveBack(&pending.value.rejects, as: \.rejects)
                 if rows > 0 { daysTouched.insert(day) }
                 MemoryTuning.releaseFreeMemory()
                 CrashPoint.reach("after-part")
@@ -110,6 +115,7 @@ final class BackgroundPublisher: @unchecked Sendable {
             for flush in buffers.drain() { submit(flush) }
         }
         group.wait()
+        _ = recycler.take()
         if let error = failure.withLock({ $0 }) { throw error }
         let exact = builders.values.filter(\.isExact)
         return (Dictionary(uniqueKeysWithValues: exact.map { ($0.day, $0) }), daysTouched)
@@ -119,7 +125,7 @@ final class BackgroundPublisher: @unchecked Sendable {
 /// A value on its way to one queue, which alone touches it once queued, and can empty it: a block that
 /// captured the value itself would hold it until the block ends. The buffer queue takes a batch of records out
 /// (then holding the only reference to the arrays, it can move the records out of them, see `DayBuffers.add`);
-/// the publish queue drops each dataset's table once it is written.
+/// the publish queue hands each dataset's table to the `DayTablesRecycler` once it is written.
 private final class HandOff<Value>: @unchecked Sendable {
     var value: Value
 

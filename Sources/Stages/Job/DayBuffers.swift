@@ -40,6 +40,8 @@ struct DayBuffers {
     private static let headroom = 1.5
     private var calendar: DayCalendar
     private var sequence = 0
+    /// Gives back the tables of written days (nil: none are reused), see `adoptRecycledTables()`.
+    var recycler: DayTablesRecycler?
 
     init(partPrefix: String, flushRows: Int, timeZone: TimeZone) {
         self.partPrefix = partPrefix
@@ -55,6 +57,7 @@ struct DayBuffers {
     /// - Returns: the days to publish now, oldest first.
     /// - Complexity: O(n) in the records (their bytes are copied into columns once), plus the flushes.
     mutating func add(_ output: consuming CorrelatorOutput) -> [Flush] {
+        adoptRecycledTables()
         buffered += output.deliveries.count + output.attempts.count + output.rejects.count
         var current: (day: Int64, tables: DayTables)?
         addRuns(&output.deliveries, to: \.deliveries, current: &current)
@@ -94,6 +97,24 @@ struct DayBuffers {
         let tables = days.removeValue(forKey: day) ?? DayTables(reserving: newDayShape().scaled(by: Self.headroom))
         current = (day, tables)
         latestDay = max(latestDay, day)
+    }
+
+    /// Once tables of a written day have come back (see `DayTablesRecycler`), moves the rows of the latest day
+    /// buffered into their arrays, whose pages are in memory already, so that the rest of that day's rows
+    /// fill those pages instead of faulting in new ones; its own arrays are freed.
+    ///
+    /// Why the day being filled rather than the next new one: tables kept until a new day begins would be
+    /// held idle, in memory besides the full day before it (on the 1 GB bench that raised the peak RSS from
+    /// about 200 MB to 250 MB). Taken now, they replace arrays that are only partly filled, and what is
+    /// copied is only what that day has so far.
+    private mutating func adoptRecycledTables() {
+        guard var spare = recycler?.take(), let day = days.keys.max() else { return }
+        let shape = newDayShape()
+        // Each table moved out of `spare` (`take()`), not copied: a second reference to its arrays would make
+        // the first append to them copy each into a new one.
+        if var table = spare.deliveries.take() { days[day]!.deliveries.moveValues(into: &table, expecting: shape.deliveries) }
+        if var table = spare.attempts.take() { days[day]!.attempts.moveValues(into: &table, expecting: shape.attempts) }
+        if var table = spare.rejects.take() { days[day]!.rejects.moveValues(into: &table, expecting: shape.rejects) }
     }
 
     /// The sizes to expect of a day not seen yet: those of the last day flushed or, until one is, of the

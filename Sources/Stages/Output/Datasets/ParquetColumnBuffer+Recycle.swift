@@ -1,0 +1,48 @@
+extension ParquetColumnBuffer {
+    /// Empties the buffer, keeping the capacity, and so the pages, of each of its arrays (see
+    /// `DayTablesRecycler`); an array still shared with another buffer is freed instead, since emptying it
+    /// in place would make a new one with no page in memory.
+    mutating func removeAllKeepingPages() {
+        rowCount = 0
+        nullCount = 0
+        Self.removeAllKeepingPages(&definitionLevels)
+        Self.removeAllKeepingPages(&int32Values)
+        Self.removeAllKeepingPages(&int64Values)
+        Self.removeAllKeepingPages(&doubleValues)
+        Self.removeAllKeepingPages(&boolValues)
+        Self.removeAllKeepingPages(&stringBytes)
+        Self.removeAllKeepingPages(&stringOffsets)
+        stringOffsets.append(0)
+    }
+
+    private static func removeAllKeepingPages<T>(_ array: inout [T]) {
+        let storage = array.withUnsafeBufferPointer { $0.baseAddress }
+        array.removeAll(keepingCapacity: true)
+        // A shared array is left to its other owner and replaced by new storage: drop that.
+        if array.withUnsafeBufferPointer({ $0.baseAddress }) != storage { array = [] }
+    }
+
+    /// Copies the values into `spare`'s arrays and swaps the buffers, when `spare` (an empty buffer of the same
+    /// column, see `removeAllKeepingPages()`) has room in each of its arrays for `rows` rows and `stringBytes`
+    /// bytes, and for the values already here: the rows still to come then fill pages already in memory.
+    /// `spare` is left holding this buffer's old arrays (or, when it had no room, its own).
+    /// - Complexity: O(values) copied.
+    mutating func moveValues(into spare: inout ParquetColumnBuffer, expectingRows rows: Int, stringBytes bytes: Int) {
+        precondition(spare.kind == kind && spare.isOptional == isOptional && spare.rowCount == 0)
+        guard spare.hasRoom(rows: max(rows, rowCount), stringBytes: max(bytes, stringBytes.count)) else { return }
+        spare.append(contentsOf: self)
+        swap(&self, &spare)
+    }
+
+    /// Whether every array this column uses has room for `rows` rows and `bytes` string bytes.
+    private func hasRoom(rows: Int, stringBytes bytes: Int) -> Bool {
+        if isOptional && definitionLevels.capacity < rows { return false }
+        switch kind {
+        case .string: return stringOffsets.capacity > rows && stringBytes.capacity >= bytes
+        case .int32: return int32Values.capacity >= rows
+        case .int64, .timestampMicros: return int64Values.capacity >= rows
+        case .double: return doubleValues.capacity >= rows
+        case .boolean: return boolValues.capacity >= rows
+        }
+    }
+}
