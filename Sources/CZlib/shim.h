@@ -49,14 +49,6 @@ enum { CZLIB_IGZIP_LEAD = 8 };
 // The stateful API sidesteps the path: the first CZLIB_IGZIP_LEAD bytes go in alone with SYNC_FLUSH, which the
 // finish code (correct) hashes before it marks the stream as having history; the rest then goes through the
 // body's normal path. Cost: one tiny first block and a 5-byte flush marker per page; same speed on 1 MiB pages.
-// The most bytes czlib_igzip_gzip writes for `count` input bytes. Incompressible input is stored: 5 bytes per
-// block of at most 64 KiB, plus the gzip header and trailer (18). igzip may try a compressed block first, so its
-// largest block header stays spare, once for the page and once for the lead bytes' own block, which a 5-byte
-// flush marker closes.
-static inline size_t czlib_igzip_gzip_bound(size_t count) {
-    return count + 5 * (count / 0xFFFF + 1) + 18 + 2 * ISAL_DEF_MAX_HDR_SIZE + 5 + CZLIB_IGZIP_LEAD;
-}
-
 static inline long czlib_igzip_gzip(struct isal_zstream *stream, int level, uint8_t *level_buffer,
                                     size_t level_buffer_size, const uint8_t *in, uint32_t in_count,
                                     uint8_t *out, uint32_t out_capacity) {
@@ -82,6 +74,14 @@ static inline long czlib_igzip_gzip(struct isal_zstream *stream, int level, uint
     }
     if (stream->avail_in != 0 || stream->internal_state.state != ZSTATE_END) return -1;
     return (long)stream->total_out;
+}
+
+// The most bytes czlib_igzip_gzip writes for `count` input bytes. Incompressible input is stored: 5 bytes per
+// block of at most 64 KiB, plus the gzip header and trailer (18). igzip may try a compressed block first, so its
+// largest block header stays spare, once for the page and once for the lead bytes' own block, which a 5-byte
+// flush marker closes.
+static inline size_t czlib_igzip_gzip_bound(size_t count) {
+    return count + 5 * (count / 0xFFFF + 1) + 18 + 2 * ISAL_DEF_MAX_HDR_SIZE + 5 + CZLIB_IGZIP_LEAD;
 }
 
 void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
