@@ -10,7 +10,8 @@ import Testing
 /// the input, also input that does not compress at all, where the worst-case `bound` must hold; and a page's
 /// bytes do not depend on the compressor or thread that took it, which the writers' byte-identical output rests on.
 @Suite struct GzipPageCompressorTests {
-    static let levels: [Int32] = [1, 2, 6, 9, 12]
+    /// Each library's levels, and both sides of the switch between them (igzip 1–3, libdeflate 4–12).
+    static let levels: [Int32] = [1, 2, 3, 4, 6, 9, 12]
 
     /// Log-like text, random bytes (stored blocks), one byte and nothing; made once (1 MiB of random bytes drawn
     /// one at a time is slow in a debug build, and every test reads these).
@@ -68,7 +69,7 @@ import Testing
         }
     }
 
-    /// Higher levels give smaller text pages.
+    /// Higher levels give smaller text pages, across the switch from igzip (1–3) to libdeflate (4–12).
     @Test func levelsTradeSpeedForSize() throws {
         let text = Self.inputs[0].bytes
         let sizes = try [Int32(1), 6, 12].map { level in
