@@ -115,6 +115,7 @@ final class BackgroundPublisher: @unchecked Sendable {
             for flush in buffers.drain() { submit(flush) }
         }
         group.wait()
+        // Nothing fills a day now: the last written tables, kept for one, are freed here, not with the publisher.
         _ = recycler.take()
         if let error = failure.withLock({ $0 }) { throw error }
         let exact = builders.values.filter(\.isExact)
