@@ -6,9 +6,10 @@ import Synchronization
 ///
 /// Why: a day's tables were fresh arrays, and arrays of 1 MiB and more are mappings of their own (see
 /// `MemoryTuning`), so every page of every day (some 75 MB a day on the 1 GB bench) was faulted in and
-/// zeroed by the kernel while the rows were appended, then unmapped once the day was written: about 40% of
-/// the run's page faults. The day being filled while the one before it is written continues in that day's
-/// pages instead (it has a third to a half of its rows by the time they come back). Measured on the 1 GB
+/// zeroed by the kernel while the rows were appended, then unmapped once the day was written: the largest
+/// source of the run's page faults (a quarter of them in the string columns' appends alone, `perf record -e
+/// page-faults` on the 1 GB bench). The day being filled while the one before it is written continues in
+/// that day's pages instead (it has a third to a half of its rows by the time they come back). Measured on the 1 GB
 /// bench against fresh tables: 270-315k minor faults instead of 350-410k, 0.1-0.4 s less system time, peak
 /// RSS 200-213 MB instead of 196-209 MB.
 ///
