@@ -50,8 +50,18 @@ extension Correlator {
         case .bounced, .undeliverable: status = "bounced"
         case .expired: status = "expired"
         }
-        let category = classifier.classify(
-            dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response, status: status).category
+        // Failures repeat (one server's answer to many messages): classified once through the memo. A delivery is
+        // `delivered` and an expiry `expired` without a look at the text, so those skip the memo.
+        let category: String
+        switch delivery.status {
+        case .deferred, .bounced, .undeliverable:
+            category = classifications.category(
+                of: classifier, dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response,
+                status: status)
+        case .sent, .expired:
+            category = classifier.classify(
+                dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response, status: status).category
+        }
         let identity = self.identity(of: m)
         // Once for both records of a final outcome.
         let domain = Self.domain(of: delivery.recipient)

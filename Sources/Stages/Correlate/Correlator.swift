@@ -33,6 +33,8 @@ public struct Correlator: Sendable {
     var stats = CorrelatorRunStats()
     /// Shares repeated strings between messages; not part of the state (it only saves memory).
     var interner = StringInterner()
+    /// Categories of recent failures (see `ClassificationMemo`); not part of the state (it only saves time).
+    var classifications = ClassificationMemo()
     /// The first message with a tracking hash per (host, Message-ID), for re-injected copies whose hop line comes
     /// late (see `noteOriginal`); rebuilt from the messages, not part of the state.
     var originals = SlotsByKey()

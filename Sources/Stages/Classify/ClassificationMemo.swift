@@ -1,0 +1,92 @@
+import Pipeline
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Remembers the categories of recent deferred and bounced outcomes, so that a repeated (status, dsn, reply
+/// code, response) is classified once.
+///
+/// Why: classifying a failure lower-cases its response and looks for every rule's phrases in it (about a microsecond
+/// per outcome, 2% of a run's CPU), and failures repeat: a receiving server answers a deferral with the same
+/// text for every message it defers (`connect to mx[ip]:25: Connection timed out`, `Host or domain name not
+/// found …`). In the bench logs about half of them are a repeat within the last few thousand outcomes.
+///
+/// A repeat gives exactly what `BounceClassifier.classify` gave: the key is the inputs' bytes, compared in full
+/// (not only their hash), and `classify` is a function of those bytes. A fixed table of `slots` entries, each
+/// found by the key's hash; a new key takes its entry over (recent outcomes win, nothing grows).
+struct ClassificationMemo: Sendable {
+    static let slots = 4_096
+
+    private struct Entry: Sendable {
+        /// 0 for an empty entry (a hash is never 0).
+        var hash: UInt64 = 0
+        var status: String = ""
+        var dsn: String?
+        var replyCode: Int32?
+        var response: String?
+        var category: String = ""
+    }
+
+    private var entries = [Entry](repeating: Entry(), count: ClassificationMemo.slots)
+
+    /// `classifier.classify(dsn:replyCode:response:status:).category`, from the table when the same inputs were
+    /// classified recently.
+    mutating func category(
+        of classifier: BounceClassifier, dsn: String?, replyCode: Int32?, response: String?, status: String
+    ) -> String {
+        let hash = Self.hash(dsn: dsn, replyCode: replyCode, response: response, status: status)
+        let slot = Int(truncatingIfNeeded: hash >> 52)  // the top 12 bits: 0..<4_096
+        return entries.withUnsafeMutableBufferPointer { table in
+            let entry = table.baseAddress! + slot
+            if entry.pointee.hash == hash, entry.pointee.replyCode == replyCode,
+                Self.sameBytes(entry.pointee.status, status), Self.sameBytes(entry.pointee.dsn, dsn),
+                Self.sameBytes(entry.pointee.response, response)
+            {
+                return entry.pointee.category
+            }
+            let category = classifier.classify(dsn: dsn, replyCode: replyCode, response: response, status: status)
+                .category
+            entry.pointee = Entry(
+                hash: hash, status: status, dsn: dsn, replyCode: replyCode, response: response, category: category)
+            return category
+        }
+    }
+
+    /// The inputs' bytes folded with `ByteFold` (response, dsn, status), with the reply code and which values are
+    /// nil mixed in; never 0.
+    private static func hash(dsn: String?, replyCode: Int32?, response: String?, status: String) -> UInt64 {
+        var h = ByteFold.seed
+        h = fold(response, into: h)
+        h = fold(dsn, into: h)
+        h = fold(status, into: h)
+        let code = replyCode.map { UInt64(UInt32(bitPattern: $0)) } ?? 0x1_0000_0000
+        return ByteFold.finalize(h ^ code) | 1
+    }
+
+    /// Folds `text`'s bytes into `seed`; nil folds a marker that no string folds to the same way (a different
+    /// length word).
+    @inline(__always)
+    private static func fold(_ text: String?, into seed: UInt64) -> UInt64 {
+        guard var text else { return ByteFold.fold(UnsafeRawBufferPointer(start: nil, count: 0), into: ~seed) }
+        return text.withUTF8 { ByteFold.fold(UnsafeRawBufferPointer($0), into: seed) }
+    }
+
+    /// Byte equality (not `==`, which is Unicode canonical equivalence: equivalent strings with other bytes may
+    /// lower-case to other bytes and so match other phrases).
+    @inline(__always)
+    private static func sameBytes(_ a: String?, _ b: String?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case (var a?, var b?):
+            return a.withUTF8 { x in
+                b.withUTF8 { y in
+                    x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+                }
+            }
+        default: return false
+        }
+    }
+}
