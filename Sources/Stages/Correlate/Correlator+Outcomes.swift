@@ -51,16 +51,17 @@ extension Correlator {
         case .expired: status = "expired"
         }
         // Failures repeat (one server's answer to many messages): classified once through the memo. A delivery is
-        // `delivered` and an expiry `expired` without a look at the text, so those skip the memo.
+        // `delivered` and an expiry `expired` without a look at the text, so those skip the classifier.
         let category: String
         switch delivery.status {
         case .deferred, .bounced, .undeliverable:
             category = classifications.category(
                 of: classifier, dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response,
                 status: status)
-        case .sent, .expired:
-            category = classifier.classify(
-                dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response, status: status).category
+        // What `classify` answers for these two statuses whatever the rest: not asked (a call and a string switch
+        // for most lines).
+        case .sent: category = "delivered"
+        case .expired: category = "expired"
         }
         let identity = self.identity(of: m)
         // Once for both records of a final outcome.
