@@ -63,7 +63,7 @@ extension Correlator {
         case .sent: category = "delivered"
         case .expired: category = "expired"
         }
-        let identity = self.identity(of: m)
+        let identity = recordIdentity(of: m)
         // Once for both records of a final outcome.
         let domain = Self.domain(of: delivery.recipient)
         output.attempts.append(
@@ -157,7 +157,7 @@ extension Correlator {
         m.lastSeen = max(m.lastSeen, event.time)
         m.flags.insert(.expired)
         if case .expired(let sender) = event.kind, m.sender == nil { m.sender = sender }
-        let identity = self.identity(of: m)
+        let identity = recordIdentity(of: m)
         let age = m.age(at: event.time)
         for recipient in m.recipients where !recipient.done {
             let domain = Self.domain(of: recipient.recipient)
@@ -185,7 +185,7 @@ extension Correlator {
         m.lastSeen = max(m.lastSeen, event.time)
         guard m.removedAt == nil else { return }
         m.removedAt = event.time
-        let identity = self.identity(of: m)
+        let identity = recordIdentity(of: m)
         let age = m.age(at: event.time)
         var pending = m.recipients.filter { !$0.done }
         if pending.isEmpty, !m.flags.contains(.attempted), let only = m.headerRecipient {

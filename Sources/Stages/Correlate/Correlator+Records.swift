@@ -5,6 +5,20 @@ extension Correlator {
     /// that bounces never inflate an application's totals. Otherwise: the tracking header's value (else the
     /// Message-ID pattern's capture), the app rule on it, else the sender map, else `unknown`.
     func identity(of m: MessageState) -> (hash: String?, app: String) {
+        var apps = LastAnswer<String?>()
+        return Self.identity(of: m, compiled: compiled, apps: &apps)
+    }
+
+    /// `identity(of:)` for a record, reusing the application found for the last hash (`lastApp`, see
+    /// `LastAnswer`): a message's records come together (one per recipient and attempt), and cutting the
+    /// application out of the hash again made a new `String` each time.
+    mutating func recordIdentity(of m: MessageState) -> (hash: String?, app: String) {
+        Self.identity(of: m, compiled: compiled, apps: &lastApp)
+    }
+
+    static func identity(
+        of m: MessageState, compiled: CompiledCorrelatorConfig, apps: inout LastAnswer<String?>
+    ) -> (hash: String?, app: String) {
         if m.flags.contains(.notification) || m.sender == "" { return (m.linkedHash, "notification") }
         var hash = m.hash
         if hash == nil, let messageId = m.messageId, let pattern = compiled.messageIdRegex {
@@ -12,7 +26,14 @@ extension Correlator {
         }
         // Plain calls, not `hash.flatMap(compiled.app(fromHash:))`: a method reference copies the whole config.
         var app: String?
-        if let hash { app = compiled.app(fromHash: hash) }
+        if let hash {
+            if let known = apps.stored(for: hash) {
+                app = known
+            } else {
+                app = compiled.app(fromHash: hash)
+                apps.store(app, for: hash)
+            }
+        }
         if app == nil, let sender = m.sender { app = compiled.app(forSender: sender) }
         return (hash, app ?? "unknown")
     }

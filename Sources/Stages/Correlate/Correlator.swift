@@ -33,6 +33,9 @@ public struct Correlator: Sendable {
     var stats = CorrelatorRunStats()
     /// Shares repeated strings between messages; not part of the state (it only saves memory).
     var interner = StringInterner()
+    /// The application of the last tracking hash a record carried (see `recordIdentity(of:)`); not part of the
+    /// state (it only saves time).
+    var lastApp = LastAnswer<String?>()
     /// Categories of recent failures (see `ClassificationMemo`); not part of the state (it only saves time).
     var classifications = ClassificationMemo()
     /// The first message with a tracking hash per (host, Message-ID), for re-injected copies whose hop line comes
