@@ -8,9 +8,10 @@ import Darwin
 /// next string has the same bytes.
 ///
 /// Why: some per-line questions are asked about the same text many times in a row: the application a message's
-/// tracking hash names is asked once per recipient and attempt, and a message's delivery lines come together.
-/// Comparing the bytes with the last ones (one `memcmp`) costs less than answering again (a scan and a new `String`
-/// whose bytes are validated).
+/// tracking hash names (asked once per recipient and attempt, and a message's delivery lines come together), and
+/// whether a logged header name is the tracking header (in practice every header line names it). Comparing the
+/// bytes with the last ones (one `memcmp`) costs less than answering again (a scan and, for the application, a new
+/// `String` whose bytes are validated).
 ///
 /// The key is compared by bytes, not with `==` (canonical equivalence), so an answer is only reused for input
 /// with exactly the bytes it was computed from: the same as computing it.
