@@ -54,6 +54,42 @@ import Testing
         #expect(table.slot(of: MessageKey(host: Self.key(2).host, queueId: Self.key(2).queueId)) == nil)
     }
 
+    /// `lookup` then `insert` (what the correlator does for a new message) builds the same table as `set`: every
+    /// message is found in its slot through growth, `hinted` answers only for the key its slot holds, and a key
+    /// that is present is reported as found, not inserted again.
+    @Test func lookupThenInsertIsSet() {
+        var inserted = MessageTable()
+        var set = MessageTable()
+        let n = 3_000
+        for i in 0..<n {
+            let k = Self.key(i)
+            let key = MessageKey(host: k.host, queueId: k.queueId)
+            let lookup = inserted.lookup(key)
+            #expect(lookup.found == nil)
+            #expect(inserted.insert(MessageState(host: k.host, queueId: k.queueId, time: Int64(i)), at: lookup) == i)
+            set.set(MessageState(host: k.host, queueId: k.queueId, time: Int64(i)))
+        }
+        #expect(inserted.slots == set.slots)
+        for i in 0..<n {
+            let k = Self.key(i)
+            let key = MessageKey(host: k.host, queueId: k.queueId)
+            #expect(inserted.lookup(key).found == i)
+            #expect(inserted.slot(of: key) == i)
+            #expect(inserted.hinted(key, hint: i) == i)
+            #expect(inserted.hinted(key, hint: (i + 1) % n) == nil)
+            #expect(inserted.slot(of: key, hint: (i + 1) % n) == i)
+        }
+        #expect(inserted.hinted(MessageKey(host: "mail", queueId: "X"), hint: -1) == nil)
+        #expect(inserted.hinted(MessageKey(host: "mail", queueId: "X"), hint: n) == nil)
+        #expect(inserted.lookup(MessageKey(host: "mail", queueId: "NOSUCHID")).found == nil)
+        // Filtering rebuilds the index from the stored hashes: still found.
+        inserted.filter { $0.firstSeen % 3 == 0 }
+        for i in stride(from: 0, to: n, by: 3) {
+            let k = Self.key(i)
+            #expect(inserted.lookup(MessageKey(host: k.host, queueId: k.queueId)).found == i / 3)
+        }
+    }
+
     @Test func growingWhileAMessageIsTakenOutKeepsItFindable() {
         var table = MessageTable()
         table.set(MessageState(host: "mail", queueId: "PARENT1", time: 1))

@@ -129,12 +129,20 @@ extension Correlator {
     /// The slot of the message `event` belongs to, creating (or replacing) the message when the line starts one.
     /// Nil for lines without a queue id.
     ///
-    /// One hash lookup, and the message's fields are read in place (copying a `MessageState` out would cost a
-    /// retain per string it holds).
+    /// At most one hash lookup (a new message goes where that lookup found nothing, not hashed and probed again),
+    /// and the message's fields are read in place (copying a `MessageState` out would cost a retain per string it
+    /// holds).
     mutating func messageIndex(for event: PostfixEvent, birth: Birth) -> MessageIndex? {
         guard let queueId = event.queueId else { return nil }
         let key = MessageKey(host: event.host, queueId: queueId)
-        if let index = messages.slot(of: key, hint: lastSlot) {
+        // The hint first (no hashing); else one lookup, which a new message's insertion reuses.
+        var lookup: MessageTable.Lookup?
+        var index = messages.hinted(key, hint: lastSlot)
+        if index == nil {
+            lookup = messages.lookup(key)
+            index = lookup?.found
+        }
+        if let index {
             lastSlot = index
             if let removedAt = messages[slot: index].removedAt {
                 let late = event.time - removedAt <= Self.lateLineGrace
@@ -159,7 +167,14 @@ extension Correlator {
                 }
             }
         }
-        lastSlot = messages.set(MessageState(host: interner.intern(event.host), queueId: queueId, time: event.time))
+        let message = MessageState(host: interner.intern(event.host), queueId: queueId, time: event.time)
+        if let lookup, lookup.found == nil {
+            lastSlot = messages.insert(message, at: lookup)
+        } else {
+            // A new life of a queue id: the message takes its slot (`set` would find that slot again).
+            lastSlot = index!
+            messages[slot: lastSlot] = message
+        }
         return lastSlot
     }
 

@@ -41,10 +41,42 @@ struct MessageTable: Sendable {
     /// always its message's, and keys are unique, so a slot with the same key is the one `slot(of:)` would find.
     @inline(__always)
     func slot(of key: MessageKey, hint: Int) -> Int? {
-        if hint >= 0 && hint < slots.count && slots[hint].queueId == key.queueId && slots[hint].host == key.host {
-            return hint
-        }
-        return slot(of: key)
+        hinted(key, hint: hint) ?? slot(of: key)
+    }
+
+    /// `hint` when that slot holds `key` (see `slot(of:hint:)`), else nil (the key may still be elsewhere).
+    @inline(__always)
+    func hinted(_ key: MessageKey, hint: Int) -> Int? {
+        hint >= 0 && hint < slots.count && slots[hint].queueId == key.queueId && slots[hint].host == key.host
+            ? hint : nil
+    }
+
+    /// Where `key` is, or where it would go: what `insert(_:at:)` needs to add a message without hashing its key
+    /// and probing the index a second time (`set` does both again).
+    struct Lookup {
+        /// The slot holding the message under the key, nil when there is none.
+        let found: Int?
+        fileprivate let hash: UInt64
+        fileprivate let bucket: Int
+    }
+
+    /// Looks `key` up (see `Lookup`).
+    /// - Complexity: O(length of the queue id), expected.
+    func lookup(_ key: MessageKey) -> Lookup {
+        let hash = Self.hash(host: key.host, queueId: key.queueId)
+        let probe = slot(host: key.host, queueId: key.queueId, hash: hash)
+        return Lookup(found: probe.found, hash: hash, bucket: probe.bucket)
+    }
+
+    /// Adds `message` as a new slot where `lookup` (of `message`'s own key, finding nothing, with no change to the
+    /// table since) says it goes; returns the slot. The same as `set(message)` then, without its hash and probe.
+    mutating func insert(_ message: __owned MessageState, at lookup: Lookup) -> Int {
+        precondition(lookup.found == nil, "MessageTable.insert: the key is already present")
+        let slot = slots.count
+        slots.append(message)
+        hashes.append(lookup.hash)
+        index.insert(slot, hash: lookup.hash, at: lookup.bucket) { hashes[$0] }
+        return slot
     }
 
     /// The message under `key`, copied out (for rare paths only).
