@@ -9,17 +9,24 @@ import Pipeline
 /// profiles); it only decides where entries sit in the table, never the dictionary's order (first seen), so
 /// the bytes written do not depend on it.
 struct StringDictionaryBuilder {
-    /// Concatenated bytes of the distinct values, in first-seen order.
-    private(set) var entryBytes: [UInt8] = []
-    private(set) var entryOffsets: [Int] = [0]
+    /// Where each distinct value's bytes are in the chunk's column, in first-seen order: the entries are read
+    /// where they are, and copied out only for a dictionary that is kept (`dictionary(bytes:)`).
+    ///
+    /// Why not copied as they come: most chunks hashed here are refused (recipients, message ids, responses:
+    /// over half their values distinct), and copying each new value's bytes into a growing array (a generic
+    /// `append(contentsOf:)` per value) was a third of the cost of `insert`, spent on bytes thrown away.
+    private(set) var spans: [(start: Int, end: Int)] = []
+    /// The bytes of the distinct values together.
+    private(set) var byteCount = 0
     /// Entry indices by the hash of their bytes.
     private var index: HashSlots
 
     init(expectedEntries: Int = 1024) {
         index = HashSlots(expected: expectedEntries)
+        spans.reserveCapacity(expectedEntries)
     }
 
-    var count: Int { entryOffsets.count - 1 }
+    var count: Int { spans.count }
 
     /// The chunk dictionary of the values `offsets[p]..<offsets[p+1]` of `bytes` for each `p` of `positions`,
     /// in that order, or nil when `ParquetChunkDictionary.accepts` refuses one (too many or too large distinct
@@ -60,49 +67,62 @@ struct StringDictionaryBuilder {
                             out[i] = previousIndex
                             continue
                         }
-                        let index = builder.insert(UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)]))
+                        let index = builder.insert(start: start, end: start + length, in: raw)
                         out[i] = index
                         previousStart = start
                         previousLength = length
                         previousIndex = index
-                        if builder.count > (i < 8192 ? sampleLimit : entryLimit) || builder.entryBytes.count > maxBytes {
+                        if builder.count > (i < 8192 ? sampleLimit : entryLimit) || builder.byteCount > maxBytes {
                             return false
                         }
                     }
                     return ParquetChunkDictionary.accepts(
-                        values: n, entries: builder.count, bytes: builder.entryBytes.count,
+                        values: n, entries: builder.count, bytes: builder.byteCount,
                         entriesInSample: entriesInSample ?? builder.count, maxEntries: maxEntries, maxBytes: maxBytes)
                 }
                 }
             }
         }
         guard ok else { return nil }
-        return ParquetChunkDictionary(entryBytes: builder.entryBytes, entryOffsets: builder.entryOffsets, indices: indices)
+        let (entryBytes, entryOffsets) = builder.entries(of: bytes)
+        return ParquetChunkDictionary(entryBytes: entryBytes, entryOffsets: entryOffsets, indices: indices)
     }
 
-    /// The index of `value`, adding it when new.
-    mutating func insert(_ value: UnsafeRawBufferPointer) -> UInt32 {
+    /// The index of the value `raw[start..<end]`, adding it when new. `raw` must be the same bytes on every
+    /// call (the entries are read there).
+    mutating func insert(start: Int, end: Int, in raw: UnsafeRawBufferPointer) -> UInt32 {
+        let value = UnsafeRawBufferPointer(rebasing: raw[start..<end])
         let hash = ByteFold.hash(value)
-        let probe = entryOffsets.withUnsafeBufferPointer { offsets in
-            entryBytes.withUnsafeBytes { stored in
-                index.find(hash) { entry in
-                    let start = offsets[entry]
-                    let length = offsets[entry + 1] - start
-                    return length == value.count
-                        && (length == 0 || memcmp(stored.baseAddress! + start, value.baseAddress!, length) == 0)
-                }
+        let probe = spans.withUnsafeBufferPointer { spans in
+            index.find(hash) { entry in
+                let span = spans[entry]
+                return span.end - span.start == value.count
+                    && (value.isEmpty || memcmp(raw.baseAddress! + span.start, value.baseAddress!, value.count) == 0)
             }
         }
         if let found = probe.entry { return UInt32(found) }
         let entry = count
-        entryBytes.append(contentsOf: value)
-        entryOffsets.append(entryBytes.count)
-        index.insert(entry, hash: hash, at: probe.slot) { Self.hash(of: $0, bytes: entryBytes, offsets: entryOffsets) }
+        spans.append((start, end))
+        byteCount += value.count
+        index.insert(entry, hash: hash, at: probe.slot) {
+            ByteFold.hash(UnsafeRawBufferPointer(rebasing: raw[spans[$0].start..<spans[$0].end]))
+        }
         return UInt32(entry)
     }
 
-    /// The hash of entry `entry`'s bytes (the index is rebuilt from them when it grows).
-    private static func hash(of entry: Int, bytes: [UInt8], offsets: [Int]) -> UInt64 {
-        bytes.withUnsafeBytes { ByteFold.hash(UnsafeRawBufferPointer(rebasing: $0[offsets[entry]..<offsets[entry + 1]])) }
+    /// The distinct values' bytes together and their offsets (`ParquetChunkDictionary`'s form), copied out of
+    /// `bytes`, the column the spans point into.
+    func entries(of bytes: [UInt8]) -> (bytes: [UInt8], offsets: [Int]) {
+        var entryBytes: [UInt8] = []
+        entryBytes.reserveCapacity(byteCount)
+        var entryOffsets = [0]
+        entryOffsets.reserveCapacity(count + 1)
+        bytes.withUnsafeBufferPointer { source in
+            for span in spans {
+                entryBytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[span.start..<span.end]))
+                entryOffsets.append(entryBytes.count)
+            }
+        }
+        return (entryBytes, entryOffsets)
     }
 }
