@@ -227,26 +227,46 @@ extension DaySummaryBuilder {
         mutating func seal(topDomains: Int) {
             sealedMessages += messages.count
             messages = MessageKeySet()
-            domains = Dictionary(uniqueKeysWithValues: rankedDomains().prefix(topDomains).map { ($0.domain, $0) })
+            domains = Dictionary(uniqueKeysWithValues: rankedDomains(limit: topDomains).map { ($0.domain, $0) })
             delays.seal()
         }
 
-        /// Domains by recipients, then deferred attempts, then name.
-        func rankedDomains() -> [DaySummary.Domain] {
-            domains.values.sorted {
-                if $0.recipients != $1.recipients { return $0.recipients > $1.recipients }
-                if $0.deferredAttempts != $1.deferredAttempts { return $0.deferredAttempts > $1.deferredAttempts }
-                return $0.domain < $1.domain
+        /// Whether `a` ranks before `b`: more recipients, then more deferred attempts, then name.
+        @inline(__always)
+        static func ranksBefore(_ a: DaySummary.Domain, _ b: DaySummary.Domain) -> Bool {
+            if a.recipients != b.recipients { return a.recipients > b.recipients }
+            if a.deferredAttempts != b.deferredAttempts { return a.deferredAttempts > b.deferredAttempts }
+            return a.domain < b.domain
+        }
+
+        /// The first `limit` domains by `ranksBefore`, in that order.
+        ///
+        /// Why not sort them all and take the prefix: a day has tens of thousands of domains and a section
+        /// lists 20, and the stable sort of all of them (moving whole `Domain` values through a closure) was
+        /// 1% of the 100 MB run's instructions. One pass keeps the best `limit` in order instead; most domains
+        /// cost one comparison with the last kept. The result is the sorted prefix exactly: the order is total
+        /// (names are the dictionary's keys, so no two domains tie).
+        /// - Complexity: O(n × limit) at worst, O(n) when most domains rank below the kept ones.
+        func rankedDomains(limit: Int) -> [DaySummary.Domain] {
+            guard limit > 0 else { return [] }
+            var best: [DaySummary.Domain] = []
+            best.reserveCapacity(min(limit, domains.count) + 1)
+            for domain in domains.values {
+                if best.count == limit, !Self.ranksBefore(domain, best[limit - 1]) { continue }
+                var position = best.count
+                while position > 0 && Self.ranksBefore(domain, best[position - 1]) { position -= 1 }
+                best.insert(domain, at: position)
+                if best.count > limit { best.removeLast() }
             }
+            return best
         }
 
         func section(topDomains: Int, inFlight: Int?) -> DaySummary.Section {
             var totals = self.totals
             totals.messages = sealedMessages + messages.count
             totals.inFlight = inFlight
-            let ranked = rankedDomains()
             return DaySummary.Section(
-                totals: totals, delay: delays.delays(), domains: Array(ranked.prefix(topDomains)),
+                totals: totals, delay: delays.delays(), domains: rankedDomains(limit: topDomains),
                 categories: categories, deferredCategories: deferredCategories, hourly: hourly)
         }
     }
