@@ -79,7 +79,21 @@ struct DictionaryColumn: Sendable {
     /// stalled on three dependent misses in turn (slot, offsets, bytes), which was most of the cost of
     /// `intern`. The ids are the same: values are still interned one by one in row order, and a guess is
     /// taken only when its entry's bytes equal the value (entries never change).
+    ///
+    /// The ids are moved out of `self` meanwhile and read and written through a pointer: the first stage looks
+    /// at every row's id, and through the stored array each access was bounds-checked and each write checked
+    /// the array's uniqueness.
     private mutating func internMisses<V: StringFieldValue>(_ field: RecordField<V>, from start: Int) {
+        var ownIds = self.ids
+        self.ids = []
+        defer { self.ids = ownIds }
+        ownIds.withUnsafeMutableBufferPointer { ids in internMisses(field, from: start, ids: ids) }
+    }
+
+    /// `internMisses(_:from:)` with the ids at hand.
+    private mutating func internMisses<V: StringFieldValue>(
+        _ field: RecordField<V>, from start: Int, ids: UnsafeMutableBufferPointer<Int32>
+    ) {
         let batch = Self.missBatch
         withUnsafeTemporaryAllocation(of: String.self, capacity: batch) { values in
             withUnsafeTemporaryAllocation(of: MissedRow.self, capacity: batch) { rows in
