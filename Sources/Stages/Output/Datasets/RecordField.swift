@@ -69,10 +69,11 @@ extension RecordField where Value: StringFieldValue {
 
     /// Why a function of its own: inline, the compiler retained and released each string around the borrow
     /// of its bytes (two atomic operations on its header per string); a parameter is borrowed as it is.
+    /// The bytes go through `shortCopy`: a `memcpy` call per string cost more than most strings' bytes.
     @inline(never)
     private static func copyUTF8(of value: String, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         if let count = value.utf8.withContiguousStorageIfAvailable({ source in
-            if let start = source.baseAddress, !source.isEmpty { destination.update(from: start, count: source.count) }
+            if let start = source.baseAddress, !source.isEmpty { shortCopy(destination, start, source.count) }
             return source.count
         }) {
             return count
