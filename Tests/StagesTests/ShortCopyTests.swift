@@ -22,4 +22,25 @@ import Testing
             }
         }
     }
+
+    /// `shortEqual` must find every difference, at each position of every length, and equal bytes equal.
+    @Test func equalityFindsADifferenceAnywhere() {
+        let source = (0..<100).map { UInt8(truncatingIfNeeded: $0 &* 53 &+ 5) }
+        for count in 0...80 {
+            for offset in [0, 3] {
+                var other = Array(source[offset..<(offset + count)])
+                func equal() -> Bool {
+                    source.withUnsafeBytes { a in
+                        other.withUnsafeBytes { b in shortEqual(a.baseAddress! + offset, b.baseAddress!, count) }
+                    }
+                }
+                #expect(equal(), "\(count) equal bytes")
+                for position in 0..<count {
+                    other[position] ^= 0x80
+                    #expect(!equal(), "\(count) bytes, differing at \(position)")
+                    other[position] ^= 0x80
+                }
+            }
+        }
+    }
 }

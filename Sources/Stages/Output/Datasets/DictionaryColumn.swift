@@ -204,7 +204,7 @@ struct DictionaryColumn: Sendable {
         let length = entries.stringOffsets[entry + 1] - start
         guard length == value.count else { return false }
         guard length > 0 else { return true }
-        return entries.stringBytes.withUnsafeBytes { memcmp($0.baseAddress! + start, value.baseAddress!, length) == 0 }
+        return entries.stringBytes.withUnsafeBytes { shortEqual($0.baseAddress! + start, value.baseAddress!, length) }
     }
 
     /// The hash of entry `entry`'s bytes (the index is rebuilt from them when it grows).

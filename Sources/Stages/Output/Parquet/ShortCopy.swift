@@ -1,3 +1,5 @@
+import Foundation
+
 /// Copies `count` bytes from `source` to `target` (not overlapping) with inline loads and stores.
 ///
 /// Why: the writer copies every string value on its own (gathering a row group, PLAIN page bodies), and most
@@ -42,4 +44,37 @@ func shortCopy(_ target: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ 
     } else if count == 1 {
         target.storeBytes(of: source.load(as: UInt8.self), as: UInt8.self)
     }
+}
+
+/// Whether the `count` bytes at `a` and at `b` are equal, with inline loads like `shortCopy`'s (over 32 bytes,
+/// `memcmp`).
+///
+/// Why: the dictionary builders compare a value's bytes with an entry's on every probe that matches its tag
+/// and with the previous value in sorted runs, and most values are short; a `memcmp` call cost more than
+/// the comparison itself. Every load stays within the `count` bytes.
+@inline(__always)
+func shortEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+    // Words, not `SIMD16` vectors: a vector's `==` compares lane by lane in a loop.
+    if count > 32 {
+        return memcmp(a, b, count) == 0
+    } else if count >= 16 {
+        func word(_ p: UnsafeRawPointer, _ offset: Int) -> UInt64 { p.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
+        return (word(a, 0) ^ word(b, 0)) | (word(a, 8) ^ word(b, 8)) | (word(a, count - 16) ^ word(b, count - 16))
+            | (word(a, count - 8) ^ word(b, count - 8)) == 0
+    } else if count >= 8 {
+        return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+            && a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    } else if count >= 4 {
+        return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+            && a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                == b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+    } else if count >= 2 {
+        return a.loadUnaligned(as: UInt16.self) == b.loadUnaligned(as: UInt16.self)
+            && a.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self)
+                == b.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self)
+    } else if count == 1 {
+        return a.load(as: UInt8.self) == b.load(as: UInt8.self)
+    }
+    return true
 }

@@ -66,7 +66,7 @@ struct StringDictionaryBuilder {
                         let length = off[p + 1] - start
                         if length == previousLength
                             && (length == 0
-                                || memcmp(raw.baseAddress! + start, raw.baseAddress! + previousStart, length) == 0)
+                                || shortEqual(raw.baseAddress! + start, raw.baseAddress! + previousStart, length))
                         {
                             out[i] = previousIndex
                             continue
@@ -101,7 +101,7 @@ struct StringDictionaryBuilder {
             index.find(hash) { entry in
                 let span = spans[entry]
                 return span.end - span.start == value.count
-                    && (value.isEmpty || memcmp(raw.baseAddress! + span.start, value.baseAddress!, value.count) == 0)
+                    && (value.isEmpty || shortEqual(raw.baseAddress! + span.start, value.baseAddress!, value.count))
             }
         }
         if let found = probe.entry { return UInt32(found) }
