@@ -560,7 +560,9 @@ struct MessageParser {
         let q = colon + 2
         if b.has("header ", at: q) {
             let trailer = findTrailer(from: q, to: end)
-            let fields = parseTrailer(trailer.map { $0 + 2 } ?? end)
+            var sender: String?
+            var recipient: String?
+            parseTrailer(trailer.map { $0 + 2 } ?? end, sender: &sender, recipient: &recipient)
             if (actionLength == 4 && b[p] == UInt8(ascii: "i")) || (actionLength == 7 && b[p] == UInt8(ascii: "w")) {
                 // `info`/`warning`: the header_checks INFO/WARN line the tracking hash rides on.
                 let nameStart = q + 7
@@ -571,13 +573,11 @@ struct MessageParser {
                 return .header(
                     PostfixEvent.Header(
                         action: action, name: shared(nameStart, nameEnd),
-                        value: b.string(valueStart, valueEnd), sender: fields.sender,
-                        recipient: fields.recipient))
+                        value: b.string(valueStart, valueEnd), sender: sender, recipient: recipient))
             }
             return .cleanupAction(
                 PostfixEvent.CleanupAction(
-                    action: action, detail: b.string(q, trailer ?? end),
-                    sender: fields.sender, recipient: fields.recipient))
+                    action: action, detail: b.string(q, trailer ?? end), sender: sender, recipient: recipient))
         }
         // `STAGE from client: …` is an SMTP-level restriction or milter decision.
         var stageEnd = q
@@ -587,11 +587,12 @@ struct MessageParser {
         }
         if actionLength == 7 && b[p] == UInt8(ascii: "w") { return nil }  // a daemon warning
         let trailer = findTrailer(from: q, to: end)
-        let fields = parseTrailer(trailer.map { $0 + 2 } ?? end)
+        var sender: String?
+        var recipient: String?
+        parseTrailer(trailer.map { $0 + 2 } ?? end, sender: &sender, recipient: &recipient)
         return .cleanupAction(
             PostfixEvent.CleanupAction(
-                action: action, detail: b.string(q, trailer ?? end),
-                sender: fields.sender, recipient: fields.recipient))
+                action: action, detail: b.string(q, trailer ?? end), sender: sender, recipient: recipient))
     }
 
     /// `STAGE from host[ip]: CODE DSN text; from=<s> to=<r> proto=P helo=<h>` (postscreen: commas after values).
@@ -632,12 +633,16 @@ struct MessageParser {
                 i = min(j + 1, textEnd)
             }
         }
-        let fields = parseTrailer(trailer.map { $0 + 2 } ?? end)
+        var sender: String?
+        var recipient: String?
+        var proto: String?
+        var helo: String?
+        parseTrailer(trailer.map { $0 + 2 } ?? end, sender: &sender, recipient: &recipient, proto: &proto, helo: &helo)
         return .reject(
             PostfixEvent.Reject(
                 action: action, stage: b.string(stageStart, stageEnd), client: shared(clientStart, clientEnd),
-                code: code, dsn: dsn, response: b.string(i, textEnd), sender: fields.sender,
-                recipient: fields.recipient, proto: fields.proto, helo: fields.helo))
+                code: code, dsn: dsn, response: b.string(i, textEnd), sender: sender, recipient: recipient,
+                proto: proto, helo: helo))
     }
 
     /// The index of the `;` that starts the `; from=<…> to=<…> proto=… helo=<…>` trailer, searched from the
@@ -656,41 +661,48 @@ struct MessageParser {
         return nil
     }
 
-    private struct Trailer {
-        var sender: String?
-        var recipient: String?
+    /// Reads `from=<s> to=<r>` of a trailer starting at `p` (`proto=` and `helo=` are stepped over).
+    private func parseTrailer(_ p: Int, sender: inout String?, recipient: inout String?) {
         var proto: String?
         var helo: String?
+        parseTrailer(p, sender: &sender, recipient: &recipient, proto: &proto, helo: &helo, keepsProtoAndHelo: false)
     }
 
-    /// Reads `from=<s> to=<r> proto=P helo=<h>` (spaces or `, ` between) starting at `p`.
-    private func parseTrailer(_ p: Int) -> Trailer {
-        var fields = Trailer()
+    /// Reads `from=<s> to=<r> proto=P helo=<h>` (spaces or `, ` between) starting at `p` into the variables given
+    /// (`proto` and `helo` only when `keepsProtoAndHelo` and values the correlator never reads are not skipped).
+    ///
+    /// Why variables, not a struct returned: the callers hand the values on to the event, and reading them out of a
+    /// returned struct copied each string (a retain) before the struct was destroyed (a release each); the last use
+    /// of a local variable moves it.
+    private func parseTrailer(
+        _ p: Int, sender: inout String?, recipient: inout String?, proto: inout String?, helo: inout String?,
+        keepsProtoAndHelo: Bool = true
+    ) {
+        let keepsBoth = keepsProtoAndHelo && !skipsUncorrelatedValues
         var i = p
         while i < end {
             if b.has("from=", at: i) {
                 let (value, next) = address(at: i + 5)
-                fields.sender = value
+                sender = value
                 i = next
             } else if b.has("to=", at: i) {
                 let (value, next) = address(at: i + 3)
-                fields.recipient = value
+                recipient = value
                 i = next
             } else if b.has("proto=", at: i) {
                 var j = i + 6
                 while j < end, b[j] != 0x20, b[j] != UInt8(ascii: ",") { j += 1 }
-                if !skipsUncorrelatedValues { fields.proto = b.string(i + 6, j) }
+                if keepsBoth { proto = b.string(i + 6, j) }
                 i = j
             } else if b.has("helo=", at: i) {
                 let bounds = addressBounds(at: i + 5)
-                if !skipsUncorrelatedValues { fields.helo = b.string(bounds.start, bounds.end) }
+                if keepsBoth { helo = b.string(bounds.start, bounds.end) }
                 i = bounds.after
             } else {
                 break
             }
             if b.has(", ", at: i) { i += 2 } else if i < end, b[i] == 0x20 { i += 1 } else { break }
         }
-        return fields
     }
 }
 
