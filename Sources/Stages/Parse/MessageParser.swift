@@ -11,14 +11,15 @@ struct MessageParser {
     /// `PostfixParser.skipsUncorrelatedValues`.
     let skipsUncorrelatedValues: Bool
     /// Where values that often repeat (addresses, relays, clients) are shared; nil: each gets its own string.
-    /// Not retained: the memo that owns it outlives the line's parser, which is made for every line.
-    unowned(unsafe) let strings: StringTable?
+    /// A handle, not the table: the memo that owns the table outlives the line's parser, which is made for every
+    /// line, and a table held here was retained and released on every look-up.
+    let strings: StringTable.Handle?
     /// Where the queue id the line is about is, if it has one; `PostfixParser` makes its `String` (through its
     /// memo: neighbouring lines are mostly about the same message).
     private(set) var queueId: Range<Int>?
 
     init(b: ByteLine, start: Int, service: ServiceRole, skipsUncorrelatedValues: Bool = false,
-         strings: StringTable? = nil) {
+         strings: StringTable.Handle? = nil) {
         self.b = b
         self.start = start
         self.service = service
