@@ -17,14 +17,18 @@ struct MessageParser {
     /// Where the queue id the line is about is, if it has one; `PostfixParser` makes its `String` (through its
     /// memo: neighbouring lines are mostly about the same message).
     private(set) var queueId: Range<Int>?
+    /// Where the previous line's queue id would end if the message started with it (`ParseMemo.lastQueueIdEnd`);
+    /// nil when it does not start with it.
+    let repeatedQueueIdEnd: Int?
 
     init(b: ByteLine, start: Int, service: ServiceRole, skipsUncorrelatedValues: Bool = false,
-         strings: StringTable.Handle? = nil) {
+         strings: StringTable.Handle? = nil, repeatedQueueIdEnd: Int? = nil) {
         self.b = b
         self.start = start
         self.service = service
         self.skipsUncorrelatedValues = skipsUncorrelatedValues
         self.strings = strings
+        self.repeatedQueueIdEnd = repeatedQueueIdEnd
     }
 
     /// `b.string(from, to)` for a value that often repeats: shared through `strings` when there is a table.
@@ -52,11 +56,21 @@ struct MessageParser {
             p += 9
             return noQueue(at: p)
         }
-        if let qidEnd = queueIdEnd(at: p) {
+        if let qidEnd = repeatedQueueId(at: p) ?? queueIdEnd(at: p) {
             queueId = p..<qidEnd
             return withQueueId(at: qidEnd + 2)
         }
         return withoutQueueId(at: p)
+    }
+
+    /// `repeatedQueueIdEnd` when `: ` (or a final `:`) follows: the same end as `queueIdEnd(at: p)` gives, since that
+    /// reads nothing but the id's bytes and those two, and the repeated id once passed it with them.
+    @inline(__always)
+    private func repeatedQueueId(at p: Int) -> Int? {
+        guard let i = repeatedQueueIdEnd, i < end, b[i] == UInt8(ascii: ":"),
+            i + 1 == end || b[i + 1] == UInt8(ascii: " ")
+        else { return nil }
+        return i
     }
 
     // MARK: - Queue ids

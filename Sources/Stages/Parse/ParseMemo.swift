@@ -57,6 +57,15 @@ public struct ParseMemo {
         lastQueueId.string(b, from, to)
     }
 
+    /// Where the queue id at `p` ends when it is spelled as the last one (the caller checks the `: ` after it).
+    ///
+    /// Why: most lines are about the message of the line before; comparing its id's bytes costs less than telling
+    /// an id by its shape (`MessageParser.queueIdEnd`), which gives the same end for the same bytes.
+    @inline(__always)
+    func lastQueueIdEnd(_ b: ByteLine, at p: Int) -> Int? {
+        lastQueueId.end(b, at: p)
+    }
+
     /// `b[from..<to]` as a `String`, the one handed out before for the same bytes when `strings` has it.
     @inline(__always)
     func shared(_ b: ByteLine, _ from: Int, _ to: Int) -> String {
@@ -75,6 +84,12 @@ public struct ParseMemo {
 struct LastString {
     private var bytes = InlineBytes()
     private var value = ""
+
+    /// `p` plus the length of the bytes held, when `b` holds them at `p`; nil when it does not or none are held.
+    @inline(__always)
+    func end(_ b: ByteLine, at p: Int) -> Int? {
+        bytes.isPrefix(of: b, at: p) ? p + bytes.count : nil
+    }
 
     /// `b[from..<to]` as a `String`: the last one when the bytes are the same, else a new one, remembered.
     @inline(__always)
@@ -110,6 +125,13 @@ struct InlineBytes {
     func equals(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard count > 0, bytes.count == count, let other = bytes.baseAddress else { return false }
         return withUnsafeBytes(of: words) { ByteLine.equal($0.baseAddress!, other, count: count) }
+    }
+
+    /// Whether the line `b` holds the bytes held at `p` (never when empty).
+    @inline(__always)
+    func isPrefix(of b: ByteLine, at p: Int) -> Bool {
+        guard count > 0, p >= 0, b.count - p >= count else { return false }
+        return withUnsafeBytes(of: words) { ByteLine.equal($0.baseAddress!, b.base + p, count: count) }
     }
 
     /// Whether the line `b` starts with the bytes held (never when empty).

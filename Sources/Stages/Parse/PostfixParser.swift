@@ -61,7 +61,8 @@ public struct PostfixParser: Sendable {
             program = memo.shared(b, header.tagStart, header.tagEnd)
         }
         var body = MessageParser(b: b, start: header.messageStart, service: role,
-                                 skipsUncorrelatedValues: skipsUncorrelatedValues, strings: memo.strings?.handle)
+                                 skipsUncorrelatedValues: skipsUncorrelatedValues, strings: memo.strings?.handle,
+                                 repeatedQueueIdEnd: memo.lastQueueIdEnd(b, at: header.messageStart))
         let kind = isPostfix(b, header) ? body.parse() : .otherProgram
         var queueId: String?
         if let bounds = body.queueId { queueId = memo.queueId(b, bounds.lowerBound, bounds.upperBound) }
