@@ -164,8 +164,20 @@ struct MessageParser {
     // MARK: - Severity lines
 
     /// `warning:`/`error:`/`fatal:`/`panic:` at `p`: a `.warning`, with the queue id when the text starts with one.
+    ///
+    /// The first byte is looked at here, inlined, and the rest in `severityLine(at:)`: nearly every line starts
+    /// with something else (a queue id, `connect from`), and a call per line only to see that cost more than the test.
+    @inline(__always)
     private mutating func severity(at p: Int) -> PostfixEvent.Kind? {
         guard p < end else { return nil }
+        switch b[p] {
+        case UInt8(ascii: "w"), UInt8(ascii: "e"), UInt8(ascii: "f"), UInt8(ascii: "p"): return severityLine(at: p)
+        default: return nil
+        }
+    }
+
+    /// `severity(at:)` past its first test.
+    private mutating func severityLine(at p: Int) -> PostfixEvent.Kind? {
         let word: String
         let length: Int
         switch b[p] {
