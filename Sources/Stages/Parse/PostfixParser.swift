@@ -54,16 +54,20 @@ public struct PostfixParser: Sendable {
         let service = known?.service ?? b.string(serviceStart, header.tagEnd)
         let role = known?.role ?? ServiceRole(service: service)
         let program: String
+        // Whether the tag is Postfix's: known without `isPostfix`'s call for the common `postfix/DAEMON` tags.
+        let postfixTag: Bool
         if let known, serviceStart == header.tagStart + 8, b.has("postfix/", at: header.tagStart) {
             program = known.program
+            postfixTag = true
         } else {
             // `postfix-out/smtp`, `postfix/submission/smtpd`: over 15 bytes, so shared rather than a block each.
             program = memo.shared(b, header.tagStart, header.tagEnd)
+            postfixTag = isPostfix(b, header)
         }
         var body = MessageParser(b: b, start: header.messageStart, service: role,
                                  skipsUncorrelatedValues: skipsUncorrelatedValues, strings: memo.strings?.handle,
                                  repeatedQueueIdEnd: memo.lastQueueIdEnd(b, at: header.messageStart))
-        let kind = isPostfix(b, header) ? body.parse() : .otherProgram
+        let kind = postfixTag ? body.parse() : .otherProgram
         var queueId: String?
         if let bounds = body.queueId { queueId = memo.queueId(b, bounds.lowerBound, bounds.upperBound) }
         return PostfixEvent(
