@@ -323,7 +323,12 @@ struct MessageParser {
         var delays: String?
         var delaysBytes: PostfixEvent.Delivery.ShortASCII?
         var dsn: String?
-        var response = Response()
+        // The response's values, filled by `analyse` (variables, not a struct: see `parseTrailer`).
+        var responseText: String?
+        var remoteHost: String?
+        var remoteHostInText: Range<Int32>?
+        var replyCode: Int32?
+        var queuedAs: String?
         var i = recipientEnd
         var status: PostfixEvent.DeliveryStatus?
         while i < end, b.has(", ", at: i) {
@@ -351,7 +356,9 @@ struct MessageParser {
                 if wordEnd + 1 < end, b[wordEnd + 1] == UInt8(ascii: "(") {
                     let open = wordEnd + 2
                     let close = b.findLast(")", from: open) ?? end
-                    response = analyse(response: open, close)
+                    analyse(
+                        response: open, close, text: &responseText, remoteHost: &remoteHost,
+                        remoteHostInText: &remoteHostInText, replyCode: &replyCode, queuedAs: &queuedAs)
                 }
                 i = end
                 continue
@@ -386,25 +393,19 @@ struct MessageParser {
             PostfixEvent.Delivery(
                 PostfixEvent.Delivery.Fields(
                     recipient: recipient, origRecipient: origRecipient, relay: relay, connUse: connUse,
-                    delay: delay, delays: delays, dsn: dsn, status: status, response: response.text,
-                    remoteHost: response.remoteHost, replyCode: response.replyCode, queuedAs: response.queuedAs,
-                    delaysBytes: delaysBytes, remoteHostInResponse: response.remoteHostInText)))
+                    delay: delay, delays: delays, dsn: dsn, status: status, response: responseText,
+                    remoteHost: remoteHost, replyCode: replyCode, queuedAs: queuedAs,
+                    delaysBytes: delaysBytes, remoteHostInResponse: remoteHostInText)))
     }
 
-    /// What `analyse(response:_:)` finds in a delivery's response (the `Delivery` fields of the same names).
-    private struct Response {
-        var text: String?
-        var remoteHost: String?
-        var remoteHostInText: Range<Int32>?
-        var replyCode: Int32?
-        var queuedAs: String?
-    }
-
-    /// Pulls the remote host, the first reply code and the continuing queue id out of a delivery response.
-    private func analyse(response from: Int, _ to: Int) -> Response {
+    /// Pulls the remote host, the first reply code and the continuing queue id out of a delivery response, into
+    /// the caller's variables (the `Delivery` fields of the same names; nil ones stay nil when not found).
+    private func analyse(
+        response from: Int, _ to: Int, text responseText: inout String?, remoteHost: inout String?,
+        remoteHostInText: inout Range<Int32>?, replyCode: inout Int32?, queuedAs: inout String?
+    ) {
         let text = b.string(from, to)
         // Reply code: the first three-digit number 2xx–5xx that stands alone as a word.
-        var replyCode: Int32?
         var i = from
         while i + 3 <= to {
             if i == from || b[i - 1] == 0x20, (b[i] &- 0x32) < 4, (b[i + 1] &- 0x30) < 10, (b[i + 2] &- 0x30) < 10,
@@ -431,8 +432,6 @@ struct MessageParser {
         } else if let at = withAfterSpace(from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
             host = (at + 6)..<(close + 1)
         }
-        var remoteHost: String?
-        var remoteHostInText: Range<Int32>?
         if let host {
             // The response already holds these bytes: kept as a range of it, no string of its own, when the
             // offsets agree. They do when decoding the response replaced nothing that changed its length (a
@@ -445,7 +444,6 @@ struct MessageParser {
             }
         }
         // Continuing queue id.
-        var queuedAs: String?
         if let at = b.find("queued as ", from: from, to: to) {
             let tokenEnd = token(at: at + 10)
             if tokenEnd > at + 10 { queuedAs = b.string(at + 10, min(tokenEnd, to)) }
@@ -453,9 +451,7 @@ struct MessageParser {
             let tokenEnd = token(at: at + 13)
             if tokenEnd > at + 13 { queuedAs = b.string(at + 13, min(tokenEnd, to)) }
         }
-        return Response(
-            text: text, remoteHost: remoteHost, remoteHostInText: remoteHostInText, replyCode: replyCode,
-            queuedAs: queuedAs)
+        responseText = text
     }
 
     /// The first ` with ` in `from..<to`: found by its `w` (rare) rather than its space (everywhere).
