@@ -111,6 +111,26 @@ import Testing
         }
     }
 
+    /// `wordInteger` reads what `integer` reads: runs of 0 to 12 digits (the word path takes up to seven), followed
+    /// by bytes next to the digits in ASCII (`/`, `:`) or none, at any distance from the end of the line.
+    @Test func wordIntegerAgreesWithInteger() {
+        var generator = SystemRandomNumberGenerator()
+        let others: [UInt8] = [UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: "]"), 0x00, 0xFF, 0x20, 0x80]
+        for _ in 0..<5_000 {
+            let digits = Int.random(in: 0...12, using: &generator)
+            var bytes = (0..<digits).map { _ in UInt8(ascii: "0") + UInt8.random(in: 0...9, using: &generator) }
+            let tail = Int.random(in: 0...10, using: &generator)
+            bytes += (0..<tail).map { _ in others.randomElement(using: &generator)! }
+            guard !bytes.isEmpty else { continue }
+            let got = withLine(bytes) { $0.wordInteger(at: 0) }
+            let expected = withLine(bytes) { $0.integer(at: 0) }
+            #expect(got?.value == expected?.value && got?.end == expected?.end, "\(bytes)")
+        }
+        withLine(Array("[4711]: x".utf8)) { b in
+            #expect(b.wordInteger(at: 1)?.value == 4711 && b.wordInteger(at: 1)?.end == 5)
+        }
+    }
+
     /// The string is what `String(decoding:as:)` makes, short (inline) or long, valid UTF-8 or not.
     @Test func stringDecodesAsStringDecoding() {
         var generator = SystemRandomNumberGenerator()

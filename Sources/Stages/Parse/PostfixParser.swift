@@ -165,7 +165,7 @@ public struct PostfixParser: Sendable {
         let tagEnd = i
         var pid: Int32?
         if b[i] == UInt8(ascii: "[") {
-            guard let (value, end) = b.integer(at: i + 1), end < b.count, b[end] == UInt8(ascii: "]") else {
+            guard let (value, end) = b.wordInteger(at: i + 1), end < b.count, b[end] == UInt8(ascii: "]") else {
                 return nil
             }
             pid = Int32(truncatingIfNeeded: value)
