@@ -194,20 +194,26 @@ struct ParsedBatch: Sendable {
         var counters = ParseCounters()
         // One memo per batch, so that batches parsed on several threads at once share nothing.
         var memo = ParseMemo()
-        batch.forEachLine { _, line in
-            // Parsed straight into the buffer and looked at there: an event held in a local first was copied on
-            // its way in (a retain and a release per string).
-            events.append(parser.parse(line, memo: &memo))
-            let kind = events.last.kind.labelIndex
-            guard kind >= Self.firstIgnoredKind else {
-                counters.record(kindIndex: kind)
-                if let hostOverride { events.last.host = hostOverride }
-                return
+        // Kept kinds are tallied in a plain buffer and added to `counters` once: counting into its array cost a
+        // uniqueness and a bounds check per line.
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: Self.firstIgnoredKind) { kinds in
+            kinds.initialize(repeating: 0)
+            batch.forEachLine { _, line in
+                // Parsed straight into the buffer and looked at there: an event held in a local first was copied
+                // on its way in (a retain and a release per string).
+                events.append(parser.parse(line, memo: &memo))
+                let kind = events.last.kind.labelIndex
+                guard kind >= Self.firstIgnoredKind else {
+                    kinds[kind] += 1
+                    if let hostOverride { events.last.host = hostOverride }
+                    return
+                }
+                // Moved out, not copied: counted, then destroyed.
+                let ignored = events.takeLast()
+                counters.record(ignored)
+                if kind == Self.unparsedKind { unparsedTimes.append(ignored.time) }
             }
-            // Moved out, not copied: counted, then destroyed.
-            let ignored = events.takeLast()
-            counters.record(ignored)
-            if kind == Self.unparsedKind { unparsedTimes.append(ignored.time) }
+            counters.record(kinds: UnsafeBufferPointer(kinds))
         }
         self.events = events
         self.unparsedTimes = unparsedTimes

@@ -54,6 +54,15 @@ public struct ParseCounters: Sendable, Equatable {
         perKind[index] += 1
     }
 
+    /// Counts lines whose kinds were tallied elsewhere: `kinds[i]` lines of kind `i` (a `labelIndex`), the same as
+    /// `record(kindIndex: i)` that many times, for kinds below `noise`.
+    mutating func record(kinds: UnsafeBufferPointer<Int64>) {
+        for index in kinds.indices where kinds[index] != 0 {
+            lines += kinds[index]
+            perKind[index] += kinds[index]
+        }
+    }
+
     /// The number of lines of one kind, by its label (`delivery`, `unparsed`, …); 0 for an unknown label.
     public func count(of label: String) -> Int64 {
         guard let index = PostfixEvent.Kind.labels.firstIndex(of: label) else { return 0 }
