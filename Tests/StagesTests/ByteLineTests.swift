@@ -76,6 +76,22 @@ import Testing
                 text.utf8[$0...].starts(with: ", ".utf8)
             }.map { text.utf8.distance(from: text.utf8.startIndex, to: $0) }
             #expect(withLine(bytes) { $0.find(", ", from: from) } == expected)
+            #expect(withLine(bytes) { $0.findRare(", ", from: from, to: count) } == expected)
+        }
+    }
+
+    /// `findRare` (first byte by `memchr` at once) finds what `find` finds, also within a stretch that ends early.
+    @Test func findRareAgreesWithFind() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let alphabet = Array("hostq ad".utf8)
+            let count = Int.random(in: 0..<200, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
+            let from = Int.random(in: 0...count, using: &generator)
+            let to = Int.random(in: from...count, using: &generator)
+            guard count > 0 else { continue }
+            #expect(withLine(bytes) { $0.findRare("host ", from: from, to: to) == $0.find("host ", from: from, to: to) })
+            #expect(withLine(bytes) { $0.findRare("q", from: from, to: to) == $0.find("q", from: from, to: to) })
         }
     }
 

@@ -400,6 +400,8 @@ struct MessageParser {
 
     /// Pulls the remote host, the first reply code and the continuing queue id out of a delivery response, into
     /// the caller's variables (the `Delivery` fields of the same names; nil ones stay nil when not found).
+    ///
+    /// The searches for words use `ByteLine.findRare`: they scan the whole response and mostly find nothing.
     private func analyse(
         response from: Int, _ to: Int, text responseText: inout String?, remoteHost: inout String?,
         remoteHostInText: inout Range<Int32>?, replyCode: inout Int32?, queuedAs: inout String?
@@ -422,11 +424,11 @@ struct MessageParser {
         // Remote host: `host X[ip] said|refused`, `connect to X[ip]:port:`, `lost connection with X[ip]`,
         // `conversation with X[ip] timed out`.
         var host: Range<Int>?
-        if let hostAt = b.find("host ", from: from, to: to), hostAt == from || b[hostAt - 1] == 0x20,
+        if let hostAt = b.findRare("host ", from: from, to: to), hostAt == from || b[hostAt - 1] == 0x20,
             let close = closingBracket(from: hostAt + 5, to: to)
         {
             host = (hostAt + 5)..<(close + 1)
-        } else if let at = b.find("connect to ", from: from, to: to), let close = closingBracket(from: at + 11, to: to)
+        } else if let at = b.findRare("connect to ", from: from, to: to), let close = closingBracket(from: at + 11, to: to)
         {
             host = (at + 11)..<(close + 1)
         } else if let at = withAfterSpace(from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
@@ -444,10 +446,10 @@ struct MessageParser {
             }
         }
         // Continuing queue id.
-        if let at = b.find("queued as ", from: from, to: to) {
+        if let at = b.findRare("queued as ", from: from, to: to) {
             let tokenEnd = token(at: at + 10)
             if tokenEnd > at + 10 { queuedAs = b.string(at + 10, min(tokenEnd, to)) }
-        } else if let at = b.find("forwarded as ", from: from, to: to) {
+        } else if let at = b.findRare("forwarded as ", from: from, to: to) {
             let tokenEnd = token(at: at + 13)
             if tokenEnd > at + 13 { queuedAs = b.string(at + 13, min(tokenEnd, to)) }
         }
@@ -457,7 +459,7 @@ struct MessageParser {
     /// The first ` with ` in `from..<to`: found by its `w` (rare) rather than its space (everywhere).
     private func withAfterSpace(from: Int, to: Int) -> Int? {
         var i = from + 1
-        while let at = b.find("with ", from: i, to: to) {
+        while let at = b.findRare("with ", from: i, to: to) {
             if b[at - 1] == 0x20 { return at - 1 }
             i = at + 1
         }
