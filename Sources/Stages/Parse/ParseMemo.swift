@@ -103,8 +103,14 @@ struct LastString {
 }
 
 /// Up to 40 bytes held inline.
+///
+/// Eight bytes or more are compared with a line's bytes word by word straight from the stored words: handing them
+/// to `ByteLine.equal` as memory copied all five words to the stack first, for each compare (stamp, host, queue
+/// id: three per line).
 struct InlineBytes {
     private var words: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+    /// The last eight bytes held (bytes `count - 8 ..< count`) when there are eight or more.
+    private var last: UInt64 = 0
     /// 0 when empty (nothing is remembered).
     private(set) var count = 0
     static let capacity = 40
@@ -117,6 +123,7 @@ struct InlineBytes {
         }
         count = bytes.count
         withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: source, byteCount: bytes.count) }
+        if count >= 8 { last = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) }
         return true
     }
 
@@ -124,20 +131,36 @@ struct InlineBytes {
     @inline(__always)
     func equals(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard count > 0, bytes.count == count, let other = bytes.baseAddress else { return false }
-        return withUnsafeBytes(of: words) { ByteLine.equal($0.baseAddress!, other, count: count) }
+        return holds(other)
     }
 
     /// Whether the line `b` holds the bytes held at `p` (never when empty).
     @inline(__always)
     func isPrefix(of b: ByteLine, at p: Int) -> Bool {
         guard count > 0, p >= 0, b.count - p >= count else { return false }
-        return withUnsafeBytes(of: words) { ByteLine.equal($0.baseAddress!, b.base + p, count: count) }
+        return holds(b.base + p)
     }
 
     /// Whether the line `b` starts with the bytes held (never when empty).
     @inline(__always)
     func isPrefix(of b: ByteLine) -> Bool {
         guard count > 0, b.count >= count else { return false }
-        return withUnsafeBytes(of: words) { ByteLine.equal($0.baseAddress!, b.base, count: count) }
+        return holds(b.base)
+    }
+
+    /// Whether the `count` (at least 1) bytes at `other` are the bytes held: from eight on, the last eight
+    /// against `last` and the whole words before them; fewer (short hosts) through memory as before.
+    @inline(__always)
+    private func holds(_ other: UnsafeRawPointer) -> Bool {
+        let n = count
+        if n >= 8 {
+            guard other.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == last else { return false }
+            if n > 8, other.loadUnaligned(as: UInt64.self) != words.0 { return false }
+            if n > 16, other.loadUnaligned(fromByteOffset: 8, as: UInt64.self) != words.1 { return false }
+            if n > 24, other.loadUnaligned(fromByteOffset: 16, as: UInt64.self) != words.2 { return false }
+            if n > 32, other.loadUnaligned(fromByteOffset: 24, as: UInt64.self) != words.3 { return false }
+            return true
+        }
+        return withUnsafeBytes(of: words) { ByteLine.equal($0.baseAddress!, other, count: n) }
     }
 }
