@@ -18,9 +18,9 @@ public struct LineBatch: Sendable {
     public let overlongLines: Int
 
     /// The batch's bytes, in a pooled buffer (see `LineBytes`).
-    private let storage: LineBytes
+    @usableFromInline let storage: LineBytes
     /// Start and end (exclusive) of each line in `bytes`, interleaved.
-    private let bounds: [UInt32]
+    @usableFromInline let bounds: [UInt32]
 
     init(
         storage: LineBytes, bounds: [UInt32], startOffset: Int64, endOffset: Int64, overlongLines: Int,
@@ -36,7 +36,7 @@ public struct LineBatch: Sendable {
     }
 
     /// Number of lines.
-    public var count: Int { bounds.count / 2 }
+    @inlinable public var count: Int { bounds.count / 2 }
 
     /// Bytes held, separators and dropped lines included (for throughput figures).
     public var byteCount: Int { storage.count }
@@ -53,7 +53,11 @@ public struct LineBatch: Sendable {
     }
 
     /// Calls `body` for each line in order, with its index and bytes; cheaper than `withLine` in a loop.
+    ///
+    /// Inlinable, so that the parsing loop in another module is compiled with `body` in it: called through a
+    /// closure context from here, each line paid for the call and its thunk.
     /// - Complexity: O(lines).
+    @inlinable
     public func forEachLine(_ body: (Int, UnsafeRawBufferPointer) throws -> Void) rethrows {
         try withExtendedLifetime(storage) {
             let all = storage.bytes

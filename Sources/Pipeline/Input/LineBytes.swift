@@ -1,10 +1,11 @@
 /// The bytes of one `LineBatch`, in a buffer that goes back to `pool` when the batch is dropped, for the
 /// reader to fill again (see `BlockPool` for why).
+@usableFromInline
 final class LineBytes: @unchecked Sendable {
-    let base: UnsafeMutableRawPointer
+    @usableFromInline let base: UnsafeMutableRawPointer
     let capacity: Int
     /// Bytes in use; set by the reader before the batch is shared, read-only after that.
-    var count = 0
+    @usableFromInline var count = 0
 
     /// Idle batch buffers (an in-flight window of batches is about 2 per worker).
     static let pool = BlockPool(limit: 8)
@@ -25,5 +26,5 @@ final class LineBytes: @unchecked Sendable {
         pool.releaseIdle()
     }
 
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    @inlinable var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 }
