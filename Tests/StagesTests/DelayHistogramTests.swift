@@ -8,20 +8,9 @@ import Testing
 /// equal `valueAtPercentile`'s. The cases cover one value, ties, zeros, empty stretches between buckets, ranks
 /// that land exactly on a bucket's end, other percentiles, and values past the histogram's initial range (it grows).
 @Suite struct DelayHistogramTests {
-    /// A small deterministic generator (SplitMix64), so the cases repeat.
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func cases() -> [[UInt64]] {
-        var random = SplitMix(state: 42)
+        // Deterministic (SplitMix64), so the cases repeat.
+        var random = RecordGenerator(seed: 42)
         var cases: [[UInt64]] = [
             [0], [1], [7], [0, 0, 0], [5, 5, 5, 5], [1, 2], [0, 1_000_000],
             Array(0..<100), Array(1...200), Array(repeating: 3, count: 99) + [90_000_000],

@@ -1,4 +1,5 @@
 import CZlib
+import Pipeline
 
 #if canImport(Glibc)
     import Glibc
@@ -255,36 +256,8 @@ struct ByteLine {
         let count = bytes.count
         guard count > 0, let source = bytes.baseAddress else { return "" }
         return String(unsafeUninitializedCapacity: count) { buffer in
-            copy(source, to: UnsafeMutableRawPointer(buffer.baseAddress!), count: count)
+            shortCopy(UnsafeMutableRawPointer(buffer.baseAddress!), source, count)
             return count
-        }
-    }
-
-    /// Copies `count` bytes: up to 16 with two loads and two stores that may overlap (never outside the `count`
-    /// bytes), more with `memcpy`. Why: most values are a few bytes to a few dozen, where the call to `memcpy`
-    /// cost more than the copy.
-    @inline(__always)
-    static func copy(_ source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count: Int) {
-        if count >= 8 {
-            guard count <= 16 else {
-                target.copyMemory(from: source, byteCount: count)
-                return
-            }
-            let first = source.loadUnaligned(as: UInt64.self)
-            let last = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-            target.storeBytes(of: first, as: UInt64.self)
-            target.storeBytes(of: last, toByteOffset: count - 8, as: UInt64.self)
-        } else if count >= 4 {
-            let first = source.loadUnaligned(as: UInt32.self)
-            let last = source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
-            target.storeBytes(of: first, as: UInt32.self)
-            target.storeBytes(of: last, toByteOffset: count - 4, as: UInt32.self)
-        } else {
-            var i = 0
-            while i < count {
-                target.storeBytes(of: source.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self)
-                i += 1
-            }
         }
     }
 

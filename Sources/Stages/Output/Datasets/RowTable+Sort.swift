@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 extension RowTable {
     /// Row indices in `R.sortColumns` order (nulls first, strings by their UTF-8 bytes, ties by row index so

@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// What the footer needs to know about one written column chunk. Offsets are absolute file offsets.
 struct ParquetColumnChunkMetadata: Sendable {

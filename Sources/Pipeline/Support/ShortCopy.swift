@@ -2,16 +2,17 @@ import Foundation
 
 /// Copies `count` bytes from `source` to `target` (not overlapping) with inline loads and stores.
 ///
-/// Why: the writer copies every string value on its own (gathering a row group, PLAIN page bodies), and most
-/// are 10 to 50 bytes; a `memcpy` call per value cost more than the bytes it moved (about 1.5% of a run).
+/// Why: the parser copies each field value it keeps on its own (`ByteLine.string`), and the writer every string
+/// value (gathering a row group, PLAIN page bodies); most are a few to 50 bytes, and a `memcpy` call per value
+/// cost more than the bytes it moved (about 1.5% of a run on the writer's side alone).
 /// Every load and store stays within the `count` bytes: short ranges are covered by two overlapping words.
 /// Longer ones (over 64 bytes) still go to `memcpy`.
 ///
 /// Each case is a fixed set of (overlapping) loads and stores, no loop: up to 64 bytes, the first and last 16
 /// or 32 bytes as 16-byte vectors. The loop over 16-byte steps this replaced was most of its cost on the
 /// 20 to 60 byte values most columns hold (senders, recipients, responses, hashes).
-@inline(__always)
-func shortCopy(_ target: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ count: Int) {
+@inlinable @inline(__always)
+public func shortCopy(_ target: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ count: Int) {
     typealias Block = SIMD16<UInt8>
     if count > 64 {
         target.copyMemory(from: source, byteCount: count)
@@ -52,8 +53,8 @@ func shortCopy(_ target: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ 
 /// Why: the dictionary builders compare a value's bytes with an entry's on every probe that matches its tag
 /// and with the previous value in sorted runs, and most values are short; a `memcmp` call cost more than
 /// the comparison itself. Every load stays within the `count` bytes.
-@inline(__always)
-func shortEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+@inlinable @inline(__always)
+public func shortEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
     // Words, not `SIMD16` vectors: a vector's `==` compares lane by lane in a loop.
     if count > 32 {
         return memcmp(a, b, count) == 0

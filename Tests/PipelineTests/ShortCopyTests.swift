@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Stages
+@testable import Pipeline
 
 /// `shortCopy` copies with overlapping fixed-size loads and stores; every length must copy exactly its bytes,
 /// from any alignment, and write nothing outside them.
