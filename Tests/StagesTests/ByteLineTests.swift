@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import Testing
 
 @testable import Stages
@@ -105,8 +106,8 @@ import Testing
                 b[Int.random(in: 0..<count, using: &generator)] ^= 1
             }
             let equal = a.withUnsafeBytes { x in b.withUnsafeBytes { y in
-                ByteLine.equal(x.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!,
-                               y.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count: count)
+                shortEqual(x.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!,
+                           y.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count)
             } }
             #expect(equal == (a == b))
         }

@@ -79,3 +79,17 @@ public func shortEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: In
     }
     return true
 }
+
+/// Whether two strings have the same UTF-8 bytes.
+///
+/// Not `==`, which is Unicode canonical equivalence: a cache keyed by text (the correlator's interner, the
+/// classification memo, `LastAnswer`) may only reuse what was computed from exactly these bytes. `withUTF8` needs
+/// a copy only for a string that is not stored contiguously, which native and small strings always are.
+@inlinable @inline(__always)
+public func sameUTF8(_ a: String, _ b: String) -> Bool {
+    var a = a
+    var b = b
+    return a.withUTF8 { x in
+        b.withUTF8 { y in x.count == y.count && (x.isEmpty || shortEqual(x.baseAddress!, y.baseAddress!, x.count)) }
+    }
+}

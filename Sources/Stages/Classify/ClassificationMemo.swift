@@ -1,11 +1,5 @@
 import Pipeline
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Remembers the categories of recent deferred and bounced outcomes, so that a repeated (status, dsn, reply
 /// code, response) is classified once.
 ///
@@ -74,18 +68,13 @@ struct ClassificationMemo: Sendable {
         return text.withUTF8 { ByteFold.fold(UnsafeRawBufferPointer($0), into: seed) }
     }
 
-    /// Byte equality (not `==`, which is Unicode canonical equivalence: equivalent strings with other bytes may
-    /// lower-case to other bytes and so match other phrases).
+    /// Byte equality of optional strings (`sameUTF8`, not `==`: canonically equivalent strings with other bytes
+    /// may lower-case to other bytes and so match other phrases).
     @inline(__always)
     private static func sameBytes(_ a: String?, _ b: String?) -> Bool {
         switch (a, b) {
         case (nil, nil): return true
-        case (var a?, var b?):
-            return a.withUTF8 { x in
-                b.withUTF8 { y in
-                    x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
-                }
-            }
+        case (let a?, let b?): return sameUTF8(a, b)
         default: return false
         }
     }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Pipeline
 
 /// The answer a function of a string's bytes gave for the last string it was asked about, given again when the
 /// next string has the same bytes.
@@ -10,7 +6,7 @@ import Darwin
 /// Why: some per-line questions are asked about the same text many times in a row: the application a message's
 /// tracking hash names (asked once per recipient and attempt, and a message's delivery lines come together), and
 /// whether a logged header name is the tracking header (in practice every header line names it). Comparing the
-/// bytes with the last ones (one `memcmp`) costs less than answering again (a scan and, for the application, a new
+/// bytes with the last ones (one comparison) costs less than answering again (a scan and, for the application, a new
 /// `String` whose bytes are validated).
 ///
 /// The key is compared by bytes, not with `==` (canonical equivalence), so an answer is only reused for input
@@ -24,7 +20,7 @@ struct LastAnswer<Answer: Sendable>: Sendable {
     /// The answer stored for a key with exactly `key`'s bytes, if the last key had them.
     @inline(__always)
     func stored(for key: String) -> Answer? {
-        guard let last = self.key, let answer, Self.sameBytes(last, key) else { return nil }
+        guard let last = self.key, let answer, sameUTF8(last, key) else { return nil }
         return answer
     }
 
@@ -33,16 +29,5 @@ struct LastAnswer<Answer: Sendable>: Sendable {
     mutating func store(_ answer: Answer, for key: String) {
         self.key = key
         self.answer = answer
-    }
-
-    /// Byte equality of two strings' UTF-8 (both contiguous for native and small strings; anything else is
-    /// simply not reused).
-    @inline(__always)
-    private static func sameBytes(_ a: String, _ b: String) -> Bool {
-        a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y in
-                x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
-            } ?? false
-        } ?? false
     }
 }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Pipeline
 
 /// Hands out one shared copy of strings that repeat across messages (hosts, senders, clients, relays), so that
@@ -32,7 +27,7 @@ struct StringInterner: Sendable {
         guard value.utf8.count > 15 else { return value }
         var probe = value
         let hash = probe.withUTF8 { ByteFold.hash(UnsafeRawBufferPointer($0)) }
-        let found = index.find(hash) { hashes[$0] == hash && Self.equal(values[$0], value) }
+        let found = index.find(hash) { hashes[$0] == hash && sameUTF8(values[$0], value) }
         if let entry = found.entry { return values[entry] }
         guard count < capacity else { return value }
         values.append(value)
@@ -43,15 +38,5 @@ struct StringInterner: Sendable {
 
     mutating func intern(_ value: String?) -> String? {
         value.map { intern($0) }
-    }
-
-    /// Byte equality (not `==`, which is Unicode canonical equivalence).
-    private static func equal(_ a: String, _ b: String) -> Bool {
-        var a = a
-        var b = b
-        // `memcmp`, not `elementsEqual`: the generic walk compared a byte per step (about half of `intern`).
-        return a.withUTF8 { x in
-            b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
-        }
     }
 }

@@ -136,36 +136,6 @@ struct ByteLine {
         return nil
     }
 
-    /// Whether the `count` bytes at `a` and `b` are equal: whole words and one overlapping last word, not a
-    /// `memcmp` call (the runs compared here are a few bytes to a few dozen).
-    @inline(__always)
-    static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
-        if count >= 8 {
-            var i = 0
-            while i + 8 < count {
-                if a.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    != b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                {
-                    return false
-                }
-                i += 8
-            }
-            return a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-                == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-        }
-        if count >= 4 {
-            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
-                && a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
-                    == b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
-        }
-        var i = 0
-        while i < count {
-            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
-            i += 1
-        }
-        return true
-    }
-
     /// The first index of `needle` in `from..<to`.
     ///
     /// The first byte's search, then a compare: the needles here are short and their first bytes rare in
@@ -181,7 +151,7 @@ struct ByteLine {
         var i = from
         while i <= lastStart {
             guard let index = find(first, from: i, to: lastStart + 1) else { return nil }
-            if length == 1 || Self.equal(base + index + 1, needle.utf8Start + 1, count: length - 1) { return index }
+            if length == 1 || shortEqual(base + index + 1, needle.utf8Start + 1, length - 1) { return index }
             i = index + 1
         }
         return nil
@@ -200,7 +170,7 @@ struct ByteLine {
         while i <= lastStart {
             guard let hit = memchr(base + i, first, lastStart + 1 - i) else { return nil }
             let index = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-            if length == 1 || Self.equal(base + index + 1, needle.utf8Start + 1, count: length - 1) { return index }
+            if length == 1 || shortEqual(base + index + 1, needle.utf8Start + 1, length - 1) { return index }
             i = index + 1
         }
         return nil
@@ -224,7 +194,7 @@ struct ByteLine {
         let first = needle.utf8Start[0]
         var index = end - length
         while index >= from {
-            if base[index] == first && Self.equal(base + index, needle.utf8Start, count: length) { return index }
+            if base[index] == first && shortEqual(base + index, needle.utf8Start, length) { return index }
             index -= 1
         }
         return nil
@@ -235,7 +205,7 @@ struct ByteLine {
     func has(_ prefix: StaticString, at index: Int) -> Bool {
         let length = prefix.utf8CodeUnitCount
         guard index >= 0, index + length <= count else { return false }
-        return Self.equal(base + index, prefix.utf8Start, count: length)
+        return shortEqual(base + index, prefix.utf8Start, length)
     }
 
     /// A `String` of the bytes in `from..<to`; invalid UTF-8 is replaced with U+FFFD.

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// What parsing a line may reuse from the lines parsed before it, one memo per batch of lines.
 ///
 /// Why: neighbouring log lines repeat themselves. Most lines share the second of their stamp and the host with
@@ -105,7 +107,7 @@ struct LastString {
 /// Up to 40 bytes held inline.
 ///
 /// Eight bytes or more are compared with a line's bytes word by word straight from the stored words: handing them
-/// to `ByteLine.equal` as memory copied all five words to the stack first, for each compare (stamp, host, queue
+/// to `shortEqual` as memory copied all five words to the stack first, for each compare (stamp, host, queue
 /// id: three per line).
 struct InlineBytes {
     private var words: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
@@ -161,6 +163,6 @@ struct InlineBytes {
             if n > 32, other.loadUnaligned(fromByteOffset: 24, as: UInt64.self) != words.3 { return false }
             return true
         }
-        return withUnsafeBytes(of: words) { ByteLine.equal($0.baseAddress!, other, count: n) }
+        return withUnsafeBytes(of: words) { shortEqual($0.baseAddress!, other, n) }
     }
 }

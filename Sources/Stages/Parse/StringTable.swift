@@ -53,7 +53,7 @@ final class StringTable {
             if slot.pointee.hash == hash {
                 // A repaired string's bytes differ from the source's: it never matches, and is made again.
                 let same = slot.pointee.string.utf8.withContiguousStorageIfAvailable {
-                    $0.count == bytes.count && ByteLine.equal($0.baseAddress!, source, count: bytes.count)
+                    $0.count == bytes.count && shortEqual($0.baseAddress!, source, bytes.count)
                 }
                 if same == true { return slot.pointee.string }
             }
