@@ -61,7 +61,8 @@ import TestSupport
     }
 
     func append(_ text: String, to url: URL) throws {
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        // A file that could not be made fails the open below, with the reason.
+        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         try handle.seekToEnd()
@@ -93,6 +94,7 @@ import TestSupport
             #expect(try ProcessRunner.shell("gzip '\(logs.appendingPathComponent("mail.log.2").path)'").status == 0)
         }
         try fm.moveItem(at: logs.appendingPathComponent("mail.log"), to: one)
-        fm.createFile(atPath: logs.appendingPathComponent("mail.log").path, contents: nil)
+        // The next append makes the file if this could not (and fails if that cannot either).
+        _ = fm.createFile(atPath: logs.appendingPathComponent("mail.log").path, contents: nil)
     }
 }
