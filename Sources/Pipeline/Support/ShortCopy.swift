@@ -83,13 +83,16 @@ public func shortEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: In
 /// Whether two strings have the same UTF-8 bytes.
 ///
 /// Not `==`, which is Unicode canonical equivalence: a cache keyed by text (the correlator's interner, the
-/// classification memo, `LastAnswer`) may only reuse what was computed from exactly these bytes. `withUTF8` needs
-/// a copy only for a string that is not stored contiguously, which native and small strings always are.
+/// classification memo, `LastAnswer`) may only reuse what was computed from exactly these bytes. The bytes are
+/// borrowed where they lie (native and small strings are contiguous); a string that is not falls back to a walk.
+/// Not `withUTF8` on copies of the two: the copies cost a retain and a release each, on every lookup.
 @inlinable @inline(__always)
 public func sameUTF8(_ a: String, _ b: String) -> Bool {
-    var a = a
-    var b = b
-    return a.withUTF8 { x in
-        b.withUTF8 { y in x.count == y.count && (x.isEmpty || shortEqual(x.baseAddress!, y.baseAddress!, x.count)) }
+    let contiguous = a.utf8.withContiguousStorageIfAvailable { x in
+        b.utf8.withContiguousStorageIfAvailable { y in
+            x.count == y.count && (x.isEmpty || shortEqual(x.baseAddress!, y.baseAddress!, x.count))
+        }
     }
+    if let contiguous, let same = contiguous { return same }
+    return a.utf8.elementsEqual(b.utf8)
 }
