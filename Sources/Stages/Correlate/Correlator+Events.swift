@@ -42,14 +42,7 @@ extension Correlator {
             noteOriginal(key)
         case .header(let header):
             guard let key = messageIndex(for: event, birth: .none) else { return }
-            // Every header line usually names the same header: answered once for its bytes (see `LastAnswer`).
-            let tracking: Bool
-            if let known = trackingHeaders.stored(for: header.name) {
-                tracking = known
-            } else {
-                tracking = compiled.isTrackingHeader(header.name)
-                trackingHeaders.store(tracking, for: header.name)
-            }
+            let tracking = compiled.isTrackingHeader(header.name)
             let sender = tracking && messages[slot: key].sender == nil ? interner.intern(header.sender) : nil
             update(key, at: event.time) { m in
                 m.sawBirth(at: event.time)

@@ -36,8 +36,6 @@ public struct Correlator: Sendable {
     /// The application of the last tracking hash a record carried (see `recordIdentity(of:)`); not part of the
     /// state (it only saves time).
     var lastApp = LastAnswer<String?>()
-    /// Whether the last header name seen is the tracking header; not part of the state (it only saves time).
-    var trackingHeaders = LastAnswer<Bool>()
     /// Categories of recent failures (see `ClassificationMemo`); not part of the state (it only saves time).
     var classifications = ClassificationMemo()
     /// The first message with a tracking hash per (host, Message-ID), for re-injected copies whose hop line comes

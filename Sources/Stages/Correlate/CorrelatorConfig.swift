@@ -134,11 +134,19 @@ struct CompiledCorrelatorConfig: Sendable {
     }
 
     /// `name.lowercased() == headerName`, without building the lower-cased copy when both are ASCII.
+    ///
+    /// Runs for every logged header line: one pass over the name's bytes in place, which compares them and gives
+    /// up at the first non-ASCII byte (`lowercased()` can map some of those to ASCII, e.g. the Kelvin sign to `k`,
+    /// so only the general path answers for them). A name of another length is checked for ASCII only then.
     func isTrackingHeader(_ name: String) -> Bool {
         if let expected = asciiHeaderName {
-            // The name's own bytes, read in place (the generic `utf8` walks cost more than the compare).
             let answer = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
-                bytes.allSatisfy { $0 < 0x80 } ? Self.equalsLowercased(bytes[...], expected) : nil
+                guard bytes.count == expected.count else { return bytes.allSatisfy { $0 < 0x80 } ? false : nil }
+                for (byte, wanted) in zip(bytes, expected) {
+                    if byte >= 0x80 { return nil }
+                    if wanted != (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) { return false }
+                }
+                return true
             } ?? nil
             if let answer { return answer }
         }

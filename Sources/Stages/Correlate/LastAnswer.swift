@@ -3,11 +3,10 @@ import Pipeline
 /// The answer a function of a string's bytes gave for the last string it was asked about, given again when the
 /// next string has the same bytes.
 ///
-/// Why: some per-line questions are asked about the same text many times in a row: the application a message's
-/// tracking hash names (asked once per recipient and attempt, and a message's delivery lines come together), and
-/// whether a logged header name is the tracking header (in practice every header line names it). Comparing the
-/// bytes with the last ones (one comparison) costs less than answering again (a scan and, for the application, a new
-/// `String` whose bytes are validated).
+/// Why: some per-line questions are asked about the same text many times in a row, such as the application a
+/// message's tracking hash names (asked once per recipient and attempt, and a message's delivery lines come
+/// together). Comparing the bytes with the last ones (one comparison) costs less than answering again (a scan and
+/// a new `String` whose bytes are validated).
 ///
 /// The key is compared by bytes, not with `==` (canonical equivalence), so an answer is only reused for input
 /// with exactly the bytes it was computed from: the same as computing it.
