@@ -46,16 +46,8 @@ public struct ParseCounters: Sendable, Equatable {
         }
     }
 
-    /// Counts one line whose kind (its `labelIndex`) is below `noise`: the same as `record(_:)` for such a line,
-    /// which needs nothing else of the event.
-    @inline(__always)
-    mutating func record(kindIndex index: Int) {
-        lines += 1
-        perKind[index] += 1
-    }
-
     /// Counts lines whose kinds were tallied elsewhere: `kinds[i]` lines of kind `i` (a `labelIndex`), the same as
-    /// `record(kindIndex: i)` that many times, for kinds below `noise`.
+    /// `record(_:)` for each of those lines, for kinds below `noise` (which need nothing else of the event).
     mutating func record(kinds: UnsafeBufferPointer<Int64>) {
         for index in kinds.indices where kinds[index] != 0 {
             lines += kinds[index]
