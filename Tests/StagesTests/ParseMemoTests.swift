@@ -159,4 +159,29 @@ import Testing
         let short = Array("2.0.0".utf8)
         #expect(short.withUnsafeBytes { table.string($0) } == "2.0.0")
     }
+
+    /// A table's storage goes back to its pool when the table ends and serves the next table with its values, so
+    /// a value repeated in a later batch is the string handed out before; a pool keeps no more than its limit.
+    @Test func tablesOfLaterBatchesShareTheValuesOfEarlierOnes() {
+        let text = Array("notifications@basecamp.example".utf8)
+        func storage(_ value: String) -> UnsafeRawPointer? {
+            value.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+        }
+        let pool = StringTable.Pool(limit: 1)
+        var first = StringTable(pool: pool)
+        let before = text.withUnsafeBytes { first.string($0) }
+        first = StringTable(pool: pool)  // the first table ends: its storage is kept
+        let after = text.withUnsafeBytes { first.string($0) }
+        #expect(after == "notifications@basecamp.example")
+        #expect(storage(after) == storage(before))
+
+        // A pool without room keeps nothing: the next table makes the value anew.
+        let empty = StringTable.Pool(limit: 0)
+        var unkept = StringTable(pool: empty)
+        let lost = text.withUnsafeBytes { unkept.string($0) }
+        unkept = StringTable(pool: empty)
+        let fresh = text.withUnsafeBytes { unkept.string($0) }
+        #expect(fresh == lost)
+        #expect(storage(fresh) != storage(lost))
+    }
 }
