@@ -24,6 +24,41 @@ import Testing
         "Nov 2 19:20:24 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
         "Nov 29 19:20:24x mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
         "Nov 29 19:20:24",
+        // Other seconds of one minute (after the same second, a fraction, a leap second, no space, one digit),
+        // and the minute before.
+        "Nov 29 19:20:25 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:59 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:00 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:07.25 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:08 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:60 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:61 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:6 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:09mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:1",
+        "Nov 29 19:20:1 ",
+        "Nov 29 19:20:12",
+        "Nov 29 19:20:13 ",
+        "Nov 29 19:19:13 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:14 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        // The minute in which stamps stop being this year (now is 30 November 00:00 UTC, plus a day of skew:
+        // 1 December 01:00:00 in Berlin is the last instant of this year), the minute before it and after it.
+        "Dec  1 00:59:58 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Dec  1 00:59:59 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Dec  1 01:00:00 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Dec  1 01:00:01 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Dec  1 01:00:00 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Dec  1 01:00:59 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Dec  1 01:01:00 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Dec  1 01:01:30 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        // Minutes of the spring-forward gap and of the fall-back overlap in Berlin.
+        "Mar 29 02:30:10 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Mar 29 02:30:20 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Mar 29 03:00:20 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Oct 25 02:30:10 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Oct 25 02:30:40 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Oct 25 02:59:59 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Oct 25 03:00:00 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
         "Nov 29 19:20:24 ",
         "Nov 29 19:20:24 mail",
         // RFC 3339 stamps: another offset, another fraction, a stamp longer than the memo holds.
@@ -168,19 +203,21 @@ import Testing
             value.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
         }
         let pool = StringTable.Pool(limit: 1)
-        var first = StringTable(pool: pool)
-        let before = text.withUnsafeBytes { first.string($0) }
-        first = StringTable(pool: pool)  // the first table ends: its storage is kept
-        let after = text.withUnsafeBytes { first.string($0) }
+        var first: StringTable? = StringTable(pool: pool)
+        let before = text.withUnsafeBytes { first!.string($0) }
+        first = nil  // the first table ends: its storage is kept
+        let second = StringTable(pool: pool)
+        let after = text.withUnsafeBytes { second.string($0) }
         #expect(after == "notifications@basecamp.example")
         #expect(storage(after) == storage(before))
 
         // A pool without room keeps nothing: the next table makes the value anew.
         let empty = StringTable.Pool(limit: 0)
-        var unkept = StringTable(pool: empty)
-        let lost = text.withUnsafeBytes { unkept.string($0) }
-        unkept = StringTable(pool: empty)
-        let fresh = text.withUnsafeBytes { unkept.string($0) }
+        var unkept: StringTable? = StringTable(pool: empty)
+        let lost = text.withUnsafeBytes { unkept!.string($0) }
+        unkept = nil
+        let next = StringTable(pool: empty)
+        let fresh = text.withUnsafeBytes { next.string($0) }
         #expect(fresh == lost)
         #expect(storage(fresh) != storage(lost))
     }

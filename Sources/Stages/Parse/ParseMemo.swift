@@ -3,7 +3,8 @@ import Pipeline
 /// What parsing a line may reuse from the lines parsed before it, one memo per batch of lines.
 ///
 /// Why: neighbouring log lines repeat themselves. Most lines share the second of their stamp and the host with
-/// the line before, so the stamp is compared instead of parsed and resolved, and the host `String` is reused;
+/// the line before, so the stamp is compared instead of parsed and resolved (most others share its minute, and
+/// their seconds are added to it), and the host `String` is reused;
 /// most lines with a queue id are about the message of the line before, so its `String` is reused too.
 /// Values such as senders, relays and clients recur across messages; `strings` hands out one `String` for
 /// each so that a repeat costs a hash and a compare, not a heap block (made now, freed after correlation).
@@ -16,6 +17,11 @@ public struct ParseMemo {
     private var stamp = InlineBytes()
     private var stampEnd = 0
     private var time: Int64 = 0
+    /// The last RFC 3164 stamp's bytes up to its seconds (`Nov 29 19:20:`), and the instant of that minute's
+    /// second 0; empty when the stamp had a fraction or the minute's seconds do not all resolve to that instant
+    /// plus the seconds (see `rememberMinute`).
+    private var minute = InlineBytes()
+    private var minuteTime: Int64 = 0
     /// The last host.
     private var lastHost = LastString()
     /// The last queue id.
@@ -48,6 +54,53 @@ public struct ParseMemo {
         } else {
             stampEnd = 0
         }
+    }
+
+    /// The stamp at the start of `b` and the index after it, when it is of the last RFC 3164 stamp's minute (the
+    /// same bytes up to the seconds), its seconds two digits up to 59 and followed by a space (no fraction).
+    ///
+    /// Why: a line whose second differs from the line before mostly shares its minute (in the bench logs one line
+    /// in four starts a new second, about one in 50 a new minute); adding the seconds costs a few instructions, parsing
+    /// and resolving the stamp about 300. The parser reads the same fields from the same bytes, and
+    /// `rememberMinute` keeps a minute only where the resolver is that sum for all its seconds.
+    @inline(__always)
+    func timeInMinute(of b: ByteLine) -> (time: Int64, end: Int)? {
+        let at = minute.count
+        guard at > 0, b.count > at + 2, minute.isPrefix(of: b) else { return nil }
+        let tens = b[at] &- 0x30
+        let ones = b[at + 1] &- 0x30
+        guard tens < 6, ones < 10, b[at + 2] == UInt8(ascii: " ") else { return nil }
+        return (minuteTime + Int64(tens * 10 + ones) * 1_000_000, at + 2)
+    }
+
+    /// Remembers the minute of `stamp`, parsed from `b[0..<end]` and resolved to `time`, for `timeInMinute`, when
+    /// it is an RFC 3164 stamp without a fraction and `resolver` gives its second 59 exactly 59 seconds after its
+    /// second 0; else forgets the minute.
+    ///
+    /// Why the test of second 59: the year is inferred from `now` (a minute may straddle the latest instant
+    /// allowed, and its later seconds fall in the year before) and a zone offset could change within a minute.
+    /// Both only move later seconds away from the sum: the year chosen never grows with the seconds, and an
+    /// offset that changed and changed back within a minute is not in any zone. So when second 59 is the sum,
+    /// every second is.
+    mutating func rememberMinute(
+        of stamp: SyslogTimestamp, time: Int64, stampEnd end: Int, in b: ByteLine, resolver: TimestampResolver
+    ) {
+        minute = InlineBytes()
+        // Without a fraction the stamp ends with `:ss`, and only then.
+        guard stamp.year == nil, stamp.utcOffset == nil, end >= 3, b[end - 3] == UInt8(ascii: ":") else { return }
+        var first = stamp
+        first.second = 0
+        first.microsecond = 0
+        var last = first
+        last.second = 59
+        let base = resolver.resolve(first)
+        guard time == base + Int64(stamp.second) * 1_000_000, resolver.resolve(last) == base + 59_000_000,
+            minute.set(b.raw(0, end - 2))
+        else {
+            minute = InlineBytes()
+            return
+        }
+        minuteTime = base
     }
 
     /// The queue id `b[from..<to]` as a `String`, the last one's when it is spelled the same.

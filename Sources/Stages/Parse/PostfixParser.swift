@@ -145,12 +145,16 @@ public struct PostfixParser: Sendable {
         let stampEnd: Int
         if let known = memo.time(of: b) {
             (time, stampEnd) = known
+        } else if let known = memo.timeInMinute(of: b) {
+            (time, stampEnd) = known
+            memo.remember(time: time, stampEnd: stampEnd, of: b)
         } else {
             guard let (stamp, end) = SyslogTimestamp.parse(b, at: 0) else { return nil }
             guard end < b.count, b[end] == UInt8(ascii: " ") else { return nil }
             time = resolver.resolve(stamp)
             stampEnd = end
             memo.remember(time: time, stampEnd: end, of: b)
+            memo.rememberMinute(of: stamp, time: time, stampEnd: end, in: b, resolver: resolver)
         }
         var i = stampEnd
         guard i < b.count, b[i] == UInt8(ascii: " ") else { return nil }
