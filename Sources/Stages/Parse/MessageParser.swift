@@ -382,7 +382,9 @@ struct MessageParser {
                     delays = b.string(value, next)
                 }
             case 3 where b.has("dsn", at: key):
-                dsn = b.string(value, next)
+                // `2.0.0`, every delivered message's, as a literal: no string made for it.
+                let delivered = next - value == 5 && b.has("2.0.0", at: value)
+                dsn = delivered ? "2.0.0" : b.string(value, next)
             default:
                 break
             }
