@@ -4,8 +4,16 @@ extension Correlator {
     /// A `to=<r> … status=…` line: an attempt, a final outcome, or a hand-off to another queue id.
     mutating func deliver(_ delivery: PostfixEvent.Delivery, event: PostfixEvent) {
         guard let slot = messageIndex(for: event, birth: .none) else { return }
+        // Out of the table while it changes, and moved back (`consume`: a `defer` would copy it, see `putBack`).
         var m = messages.take(slot)
-        defer { messages.putBack(&m, at: slot) }
+        deliver(delivery, event: event, to: &m, at: slot)
+        messages.putBack(consume m, at: slot)
+    }
+
+    /// `deliver(_:event:)` for the message `m`, taken out of `slot`.
+    private mutating func deliver(
+        _ delivery: PostfixEvent.Delivery, event: PostfixEvent, to m: inout MessageState, at slot: MessageIndex
+    ) {
         let time = event.time
         // A re-injected copy delivered before the hop line that names it: its identity comes from the original
         // (looked for at its first delivery line only; the later ones find it set).
@@ -153,7 +161,12 @@ extension Correlator {
     mutating func expire(_ event: PostfixEvent) {
         guard let slot = messageIndex(for: event, birth: .none) else { return }
         var m = messages.take(slot)
-        defer { messages.putBack(&m, at: slot) }
+        expire(&m, event: event)
+        messages.putBack(consume m, at: slot)
+    }
+
+    /// `expire(_:)` for the message `m`, taken out of its slot.
+    private mutating func expire(_ m: inout MessageState, event: PostfixEvent) {
         m.lastSeen = max(m.lastSeen, event.time)
         m.flags.insert(.expired)
         if case .expired(let sender) = event.kind, m.sender == nil { m.sender = sender }
@@ -181,7 +194,12 @@ extension Correlator {
     mutating func postsuperRemove(_ event: PostfixEvent) {
         guard let slot = messageIndex(for: event, birth: .none) else { return }
         var m = messages.take(slot)
-        defer { messages.putBack(&m, at: slot) }
+        postsuperRemove(&m, event: event)
+        messages.putBack(consume m, at: slot)
+    }
+
+    /// `postsuperRemove(_:)` for the message `m`, taken out of its slot.
+    private mutating func postsuperRemove(_ m: inout MessageState, event: PostfixEvent) {
         m.lastSeen = max(m.lastSeen, event.time)
         guard m.removedAt == nil else { return }
         m.removedAt = event.time

@@ -19,7 +19,9 @@ extension Correlator {
     static func identity(
         of m: MessageState, compiled: CompiledCorrelatorConfig, apps: inout LastAnswer<String?>
     ) -> (hash: String?, app: String) {
-        if m.flags.contains(.notification) || m.sender == "" { return (m.linkedHash, "notification") }
+        // `isEmpty`, not `== ""`: the same answer (no other string is canonically equivalent to the empty one),
+        // without a call to the general comparison for every sender that is not empty.
+        if m.flags.contains(.notification) || m.sender?.isEmpty == true { return (m.linkedHash, "notification") }
         var hash = m.hash
         if hash == nil, let messageId = m.messageId, let pattern = compiled.messageIdRegex {
             hash = pattern.firstCapture(in: messageId)
