@@ -82,6 +82,26 @@ struct PhraseMatcherTests {
         }
     }
 
+    /// Texts of random bytes from the letters the table's phrases begin with (and a few others): every triple of
+    /// bytes occurs somewhere, so the hashed bitmap of phrases' first three bytes lets through triples that start
+    /// no phrase, and pairs that start none, which must find nothing (and end the group probe). Also two-byte
+    /// phrases next to longer ones with the same first two bytes, at the text's last pair.
+    @Test func agreesOnRandomBytes() {
+        var generator = SplitMix64(state: 0xB17E5)
+        let extra: [[Phrase]] = [[(Array("co".utf8), false)], [(Array("zq".utf8), true)]]
+        let rules = Self.tablePhrases + extra
+        let matcher = PhraseMatcher(rules: rules)
+        let alphabet = Array(Set(rules.flatMap { $0.flatMap { $0.bytes.prefix(3) } } + Array(" .1zq".utf8))).sorted()
+        var matched = 0
+        for _ in 0..<20_000 {
+            let text = (0..<Int(generator.next() % 40)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            let expected = Self.naive(rules, text)
+            #expect(Self.fast(matcher, text) == expected, "\(String(decoding: text, as: UTF8.self))")
+            if expected.contains(true) { matched += 1 }
+        }
+        #expect(matched > 1000)
+    }
+
     /// Whole-word phrases: the first occurrence touching a letter does not hide a later free-standing one.
     @Test func wholeWordLooksPastATouchingOccurrence() {
         let matcher = PhraseMatcher(rules: [[(Array("tls".utf8), true)]])

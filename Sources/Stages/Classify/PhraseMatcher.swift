@@ -7,8 +7,13 @@ import Darwin
 /// Finds which rules of a bounce table have a phrase in a text, in one pass over the text.
 ///
 /// Why: the table holds about a hundred phrases. Looking for each with its own `memmem` walked the text a hundred
-/// times per outcome. Here each text position is looked up once in a bitmap of the phrases' first two bytes; only
-/// the few positions where some phrase could start compare bytes.
+/// times per outcome. Here each text position is looked up once in a bitmap of the phrases' first three bytes
+/// (two for the phrases of two bytes); only the few positions where some phrase could start compare bytes.
+///
+/// Why three bytes: a bitmap of first two bytes let one text position in seven through (English pairs such as
+/// `co`, `re`, `in`, `to` start phrases), and each of those cost a table probe and a compare of every phrase of
+/// the pair, about 60% of the matcher's instructions. A hashed bitmap of first three bytes lets through almost
+/// only the positions where a phrase does start.
 ///
 /// Matching is the classifier's: phrases and text are ASCII-lower-cased bytes; a whole-word phrase matches where
 /// neither neighbouring byte is an ASCII letter or digit; a phrase matches if any of its occurrences does.
@@ -29,8 +34,13 @@ struct PhraseMatcher: Sendable {
     /// Open-addressing table from a phrase's first two bytes to its group in `phrases`: entry
     /// `(pair + 1) << 48 | start << 24 | end`, 0 when empty. 256 entries, at most half full, else larger.
     private let groups: [UInt64]
-    /// Bit `b0 << 8 | b1` is set when some phrase starts with `b0 b1`: most text positions stop at this test.
-    private let pairBits: [UInt64]
+    /// Bit `tripleBit(b0 << 16 | b1 << 8 | b2)` is set when some phrase of three bytes or more starts with
+    /// `b0 b1 b2` (a hash: other triples may share the bit, and then find no group or no phrase that agrees).
+    private let tripleBits: [UInt64]
+    /// Bit `b0 << 8 | b1` is set when a phrase of exactly two bytes is `b0 b1`.
+    private let shortPairBits: [UInt64]
+    /// Whether any phrase has exactly two bytes (none in the default table): only then is `shortPairBits` read.
+    private let hasShortPhrases: Bool
     /// Phrases of one byte.
     private let singles: [Phrase]
 
@@ -43,7 +53,9 @@ struct PhraseMatcher: Sendable {
         var bytes: [UInt8] = []
         var long: [(pair: Int, phrase: Phrase)] = []
         var singles: [Phrase] = []
-        var bits = [UInt64](repeating: 0, count: 1024)
+        var triples = [UInt64](repeating: 0, count: Self.tripleBitCount / 64)
+        var shortPairs = [UInt64](repeating: 0, count: 1024)
+        var hasShort = false
         for (rule, list) in rules.enumerated() {
             for phrase in list where !phrase.bytes.isEmpty {
                 let entry = Phrase(
@@ -56,7 +68,13 @@ struct PhraseMatcher: Sendable {
                 }
                 let pair = Int(phrase.bytes[0]) << 8 | Int(phrase.bytes[1])
                 long.append((pair, entry))
-                bits[pair >> 6] |= 1 << UInt64(pair & 63)
+                if phrase.bytes.count == 2 {
+                    shortPairs[pair >> 6] |= 1 << UInt64(pair & 63)
+                    hasShort = true
+                } else {
+                    let bit = Self.tripleBit(UInt32(pair << 8 | Int(phrase.bytes[2])))
+                    triples[bit >> 6] |= 1 << UInt64(bit & 63)
+                }
             }
         }
         // Grouped by first two bytes; stable, although which phrase of a rule is found first does not matter.
@@ -79,7 +97,9 @@ struct PhraseMatcher: Sendable {
         self.bytes = bytes
         self.phrases = ordered.map(\.element.phrase)
         self.groups = groups
-        self.pairBits = bits
+        self.tripleBits = triples
+        self.shortPairBits = shortPairs
+        self.hasShortPhrases = hasShort
         self.singles = singles
         ruleCount = rules.count
     }
@@ -100,28 +120,73 @@ struct PhraseMatcher: Sendable {
                 }
             }
             guard count >= 2 else { return }
-            pairBits.withUnsafeBufferPointer { bits in
-                phrases.withUnsafeBufferPointer { phrases in
-                    groups.withUnsafeBufferPointer { groups in
-                        let mask = groups.count - 1
-                        var pair = Int(text[0])
-                        for position in 0..<(count - 1) {
-                            pair = (pair << 8 | Int(text[position + 1])) & 0xFFFF
-                            guard bits[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
-                            var slot = Self.slot(of: pair, size: groups.count)
-                            while groups[slot] >> 48 != UInt64(pair + 1) { slot = (slot + 1) & mask }
-                            let entry = groups[slot]
-                            for index in Int(entry >> 24 & 0xFF_FFFF)..<Int(entry & 0xFF_FFFF) {
-                                let phrase = phrases[index]
-                                if !found[Int(phrase.rule)] && check(phrase, at: position, in: text, all) {
-                                    found[Int(phrase.rule)] = true
-                                }
-                            }
-                        }
+            if hasShortPhrases {
+                // Two-byte phrases, at every pair of the text (the walk below stops only at triples).
+                shortPairBits.withUnsafeBufferPointer { bits in
+                    var pair = Int(text[0])
+                    for position in 0..<(count - 1) {
+                        pair = (pair << 8 | Int(text[position + 1])) & 0xFFFF
+                        guard bits[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
+                        checkGroup(of: pair, at: position, in: text, all, found: found)
+                    }
+                }
+            }
+            guard count >= 3 else { return }
+            // The walk is kept to a few registers' work per byte: the rare stops call out (`checkGroup` is not
+            // inlined), so nothing in the loop is kept on the stack.
+            tripleBits.withUnsafeBufferPointer { bits in
+                let start = text.baseAddress!
+                let end = start + count
+                var triple = UInt32(start[0]) << 8 | UInt32(start[1])
+                // `next` is the third byte of the triple that starts two bytes before it.
+                var next = start + 2
+                while next < end {
+                    triple = triple << 8 | UInt32(next.pointee)
+                    let bit = Self.tripleBit(triple)
+                    if bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 {
+                        checkGroup(of: Int(triple >> 8 & 0xFFFF), at: next - start - 2, in: text, all, found: found)
+                    }
+                    next += 1
+                }
+            }
+        }
+    }
+
+    /// Checks every phrase that starts with `pair` (`b0 << 8 | b1`) at `position` (the group's two-byte phrases
+    /// too, found already or not: the same answer again); nothing when no phrase starts with the pair (the
+    /// triple's bit in `tripleBits` was another triple's).
+    @inline(never)
+    private func checkGroup(
+        of pair: Int, at position: Int, in text: UnsafeBufferPointer<UInt8>, _ all: UnsafeBufferPointer<UInt8>,
+        found: UnsafeMutableBufferPointer<Bool>
+    ) {
+        groups.withUnsafeBufferPointer { groups in
+            let mask = groups.count - 1
+            var slot = Self.slot(of: pair, size: groups.count)
+            while groups[slot] >> 48 != UInt64(pair + 1) {
+                guard groups[slot] != 0 else { return }
+                slot = (slot + 1) & mask
+            }
+            let entry = groups[slot]
+            phrases.withUnsafeBufferPointer { phrases in
+                for index in Int(entry >> 24 & 0xFF_FFFF)..<Int(entry & 0xFF_FFFF) {
+                    let phrase = phrases[index]
+                    if !found[Int(phrase.rule)] && check(phrase, at: position, in: text, all) {
+                        found[Int(phrase.rule)] = true
                     }
                 }
             }
         }
+    }
+
+    /// Bits in `tripleBits`: an 8 KiB bitmap, in which a table of some hundred phrases sets about one bit in 600.
+    private static let tripleBitCount = 1 << 16
+
+    /// The bit of three bytes `b0 << 16 | b1 << 8 | b2`, held in the low 24 bits of `triple` (higher bits are
+    /// ignored: the walk shifts bytes in without clearing the one that left).
+    @inline(__always)
+    private static func tripleBit(_ triple: UInt32) -> Int {
+        Int(truncatingIfNeeded: ((triple << 8) &* 0x9E37_79B1) >> 16)
     }
 
     @inline(__always)
