@@ -232,7 +232,7 @@ struct CompiledCorrelatorConfig: Sendable {
         if asciiLocalRelays {
             // The string's own bytes (always contiguous for native strings): no array copy per call.
             let answer = relay.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
-                guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+                guard ASCIIBytes.isASCII(bytes) else { return nil }
                 return isLocalASCIIRelay(bytes: bytes)
             }
             if let answer, let answer { return answer }
@@ -260,9 +260,11 @@ struct CompiledCorrelatorConfig: Sendable {
             guard localRelayLengths >> UInt64(min(part.count, 63)) & 1 != 0 else { return false }
             return localRelayBytes.contains { Self.equalsLowercased(part, $0) }
         }
-        if let open = bytes.firstIndex(of: UInt8(ascii: "[")) {
+        // The brackets found by `memchr` (`ASCIIBytes`), not a generic walk of a byte per step: this runs for
+        // every `sent` line that names a next queue id, which most remote servers' replies do.
+        if let open = ASCIIBytes.firstIndex(of: UInt8(ascii: "["), in: bytes) {
             if isLocal(bytes[..<open]) { return true }
-            if let close = bytes[open...].firstIndex(of: UInt8(ascii: "]")) {
+            if let close = ASCIIBytes.firstIndex(of: UInt8(ascii: "]"), in: bytes, from: open) {
                 return isLocal(bytes[(open + 1)..<close])
             }
             return false
