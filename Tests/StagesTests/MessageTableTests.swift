@@ -93,12 +93,29 @@ import Testing
     @Test func growingWhileAMessageIsTakenOutKeepsItFindable() {
         var table = MessageTable()
         table.set(MessageState(host: "mail", queueId: "PARENT1", time: 1))
-        var parent = table.take(0)
+        let parent = table.take(0)
         // Enough new messages to rebuild the index while slot 0 holds the placeholder.
         for i in 0..<1_000 { table.set(MessageState(host: "mail", queueId: "CHILD\(i)", time: 2)) }
-        table.putBack(&parent, at: 0)
+        table.putBack(parent, at: 0)
         #expect(table.slot(of: MessageKey(host: "mail", queueId: "PARENT1")) == 0)
         #expect(table[slot: 0].firstSeen == 1)
         #expect(table.slot(of: MessageKey(host: "mail", queueId: "CHILD999")) == 1_000)
+    }
+
+    /// `putBack` writes over `take`'s placeholder without destroying it; a slot that holds a message again by
+    /// then (not something the correlator does) is assigned over, and the message put back is what it holds.
+    @Test func puttingBackOverAMessageStoredMeanwhileReplacesIt() {
+        var table = MessageTable()
+        table.set(MessageState(host: "mail", queueId: "PARENT1", time: 1))
+        let parent = table.take(0)
+        #expect(table[slot: 0].isPlaceholder)
+        var stored = MessageState(host: "mail", queueId: "PARENT1", time: 7)
+        stored.hash = String(repeating: "h", count: 40)
+        table[slot: 0] = stored
+        table.putBack(parent, at: 0)
+        #expect(table[slot: 0].firstSeen == 1)
+        #expect(table[slot: 0].hash == nil)
+        #expect(!table[slot: 0].isPlaceholder)
+        #expect(table.slot(of: MessageKey(host: "mail", queueId: "PARENT1")) == 0)
     }
 }
