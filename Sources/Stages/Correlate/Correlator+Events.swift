@@ -127,12 +127,12 @@ extension Correlator {
     /// holds).
     mutating func messageIndex(for event: PostfixEvent, birth: Birth) -> MessageIndex? {
         guard let queueId = event.queueId else { return nil }
-        let key = MessageKey(host: event.host, queueId: queueId)
-        // The hint first (no hashing); else one lookup, which a new message's insertion reuses.
+        // The hint first (no hashing); else one lookup, which a new message's insertion reuses. The key's two
+        // strings are passed as they are, not as a `MessageKey` (which copies them).
         var lookup: MessageTable.Lookup?
-        var index = messages.hinted(key, hint: lastSlot)
+        var index = messages.hinted(host: event.host, queueId: queueId, hint: lastSlot)
         if index == nil {
-            lookup = messages.lookup(key)
+            lookup = messages.lookup(host: event.host, queueId: queueId)
             index = lookup?.found
         }
         if let index {

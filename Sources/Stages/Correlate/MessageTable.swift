@@ -47,8 +47,14 @@ struct MessageTable: Sendable {
     /// `hint` when that slot holds `key` (see `slot(of:hint:)`), else nil (the key may still be elsewhere).
     @inline(__always)
     func hinted(_ key: MessageKey, hint: Int) -> Int? {
-        hint >= 0 && hint < slots.count && slots[hint].queueId == key.queueId && slots[hint].host == key.host
-            ? hint : nil
+        hinted(host: key.host, queueId: key.queueId, hint: hint)
+    }
+
+    /// `hinted(_:hint:)` for the key `(host, queueId)`, given as two borrowed strings: building a `MessageKey`
+    /// copies both (a retain and a release each, on every line with a queue id).
+    @inline(__always)
+    func hinted(host: String, queueId: String, hint: Int) -> Int? {
+        hint >= 0 && hint < slots.count && slots[hint].queueId == queueId && slots[hint].host == host ? hint : nil
     }
 
     /// Where `key` is, or where it would go: what `insert(_:at:)` needs to add a message without hashing its key
@@ -63,8 +69,13 @@ struct MessageTable: Sendable {
     /// Looks `key` up (see `Lookup`).
     /// - Complexity: O(length of the queue id), expected.
     func lookup(_ key: MessageKey) -> Lookup {
-        let hash = Self.hash(host: key.host, queueId: key.queueId)
-        let probe = slot(host: key.host, queueId: key.queueId, hash: hash)
+        lookup(host: key.host, queueId: key.queueId)
+    }
+
+    /// `lookup(_:)` for the key `(host, queueId)`, given as two borrowed strings (see `hinted(host:queueId:hint:)`).
+    func lookup(host: String, queueId: String) -> Lookup {
+        let hash = Self.hash(host: host, queueId: queueId)
+        let probe = slot(host: host, queueId: queueId, hash: hash)
         return Lookup(found: probe.found, hash: hash, bucket: probe.bucket)
     }
 
