@@ -3,7 +3,7 @@ import Testing
 @testable import Stages
 
 /// The correlator's message table: its own hash index must find every message by `(host, queue id)` through
-/// growth, replacement, in-place filtering and `take`/`putBack`.
+/// growth, replacement, in-place filtering and `moveOut`/`moveIn`.
 @Suite struct MessageTableTests {
     static func key(_ i: Int) -> (host: String, queueId: String) {
         // Short hex ids and a long id every so often; three hosts sharing ids.
@@ -93,26 +93,31 @@ import Testing
     @Test func growingWhileAMessageIsTakenOutKeepsItFindable() {
         var table = MessageTable()
         table.set(MessageState(host: "mail", queueId: "PARENT1", time: 1))
-        let parent = table.take(0)
+        let parent = UnsafeMutablePointer<MessageState>.allocate(capacity: 1)
+        defer { parent.deallocate() }
+        table.moveOut(0, to: parent)
         // Enough new messages to rebuild the index while slot 0 holds the placeholder.
         for i in 0..<1_000 { table.set(MessageState(host: "mail", queueId: "CHILD\(i)", time: 2)) }
-        table.putBack(parent, at: 0)
+        table.moveIn(from: parent, to: 0)
         #expect(table.slot(of: MessageKey(host: "mail", queueId: "PARENT1")) == 0)
         #expect(table[slot: 0].firstSeen == 1)
         #expect(table.slot(of: MessageKey(host: "mail", queueId: "CHILD999")) == 1_000)
     }
 
-    /// `putBack` writes over `take`'s placeholder without destroying it; a slot that holds a message again by
-    /// then (not something the correlator does) is assigned over, and the message put back is what it holds.
+    /// `moveIn` writes over `moveOut`'s placeholder without destroying it; a slot that holds a message again by
+    /// then (not something the correlator does) is assigned over, and the message moved in is what it holds.
     @Test func puttingBackOverAMessageStoredMeanwhileReplacesIt() {
         var table = MessageTable()
         table.set(MessageState(host: "mail", queueId: "PARENT1", time: 1))
-        let parent = table.take(0)
+        let parent = UnsafeMutablePointer<MessageState>.allocate(capacity: 1)
+        defer { parent.deallocate() }
+        table.moveOut(0, to: parent)
+        #expect(parent.pointee.firstSeen == 1)
         #expect(table[slot: 0].isPlaceholder)
         var stored = MessageState(host: "mail", queueId: "PARENT1", time: 7)
         stored.hash = String(repeating: "h", count: 40)
         table[slot: 0] = stored
-        table.putBack(parent, at: 0)
+        table.moveIn(from: parent, to: 0)
         #expect(table[slot: 0].firstSeen == 1)
         #expect(table[slot: 0].hash == nil)
         #expect(!table[slot: 0].isPlaceholder)

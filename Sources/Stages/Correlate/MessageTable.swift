@@ -16,7 +16,7 @@ import Pipeline
 struct MessageTable: Sendable {
     private(set) var slots: [MessageState] = []
     /// `hashes[i]` is the hash of `slots[i]`'s key, kept so that the index is rebuilt without hashing again, and
-    /// right while a slot holds `take`'s placeholder.
+    /// right while a slot holds `moveOut`'s placeholder.
     private var hashes: [UInt64] = []
     /// Slots by the hash of their key.
     private var index = HashSlots()
@@ -115,37 +115,34 @@ struct MessageTable: Sendable {
         return slot
     }
 
-    /// Moves the message at `slot` out, leaving a placeholder; `putBack` must follow.
+    /// Moves the message at `slot` into `destination` (uninitialized memory, see `Correlator.withMessage`),
+    /// leaving a placeholder in the slot; `moveIn` must follow.
     ///
-    /// The message is moved out bitwise and the placeholder written in its place (no retain, no swap through a
-    /// third value): see `putBack` for why the placeholder is never destroyed.
-    mutating func take(_ slot: Int) -> MessageState {
-        precondition(slot >= 0 && slot < slots.count, "MessageTable.take: no such slot")
-        return slots.withUnsafeMutableBufferPointer { buffer in
+    /// Bitwise moves only (no retain, no swap through a third value), and see `moveIn` for why the placeholder is
+    /// never destroyed.
+    mutating func moveOut(_ slot: Int, to destination: UnsafeMutablePointer<MessageState>) {
+        precondition(slot >= 0 && slot < slots.count, "MessageTable.moveOut: no such slot")
+        slots.withUnsafeMutableBufferPointer { buffer in
             let place = buffer.baseAddress! + slot
-            let message = place.move()
+            destination.moveInitialize(from: place, count: 1)
             place.initialize(to: .placeholder)
-            return message
         }
     }
 
-    /// Moves a message taken with `take` back into its slot.
+    /// Moves the message at `source` (which is left uninitialized) back into `slot`, where `moveOut` took it from.
     ///
     /// Why the placeholder is written over rather than destroyed: it holds no references (empty inline strings,
     /// no optionals set, the empty array), so destroying it only made nine release calls that each found
     /// nothing to release, once per delivery line (186 instructions, 0.4% of a run). Should the slot hold
     /// anything else by now (a message stored there meanwhile), it is assigned over as usual, which destroys it.
-    mutating func putBack(_ message: consuming MessageState, at slot: Int) {
-        precondition(slot >= 0 && slot < slots.count, "MessageTable.putBack: no such slot")
-        // Through an optional: a closure cannot consume a captured value, but it can take it out of an optional,
-        // and an empty optional is destroyed without a call.
-        var moving: MessageState? = consume message
+    mutating func moveIn(from source: UnsafeMutablePointer<MessageState>, to slot: Int) {
+        precondition(slot >= 0 && slot < slots.count, "MessageTable.moveIn: no such slot")
         slots.withUnsafeMutableBufferPointer { buffer in
             let place = buffer.baseAddress! + slot
             if place.pointee.isPlaceholder {
-                place.initialize(to: moving.take()!)
+                place.moveInitialize(from: source, count: 1)
             } else {
-                place.pointee = moving.take()!
+                place.pointee = source.move()
             }
         }
     }
@@ -211,11 +208,11 @@ struct MessageTable: Sendable {
 }
 
 extension MessageState {
-    /// What `MessageTable.take` leaves behind: no heap storage, so moving it or writing over it costs nothing.
+    /// What `MessageTable.moveOut` leaves behind: no heap storage, so moving it or writing over it costs nothing.
     /// Marked by a first sighting no log line gives (`Int64.min` µs is some 292,000 years before 1970).
     static var placeholder: MessageState { MessageState(host: "", queueId: "", time: Int64.min) }
 
     /// Whether this is `placeholder`, which holds no references. Messages are made at a line's time, never at
-    /// `Int64.min` (a state file that said so would at worst leak that message's strings in `putBack`).
+    /// `Int64.min` (a state file that said so would at worst leak that message's strings in `moveIn`).
     var isPlaceholder: Bool { firstSeen == Int64.min }
 }
