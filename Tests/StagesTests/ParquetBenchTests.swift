@@ -181,7 +181,7 @@ struct ParquetBench {
             let cpuBefore = Self.cpuSeconds()
             let writeTime = try clock.measure {
                 try store.writeFile(
-                    table, order: order, path: out + "/level\(level)/deliveries.parquet", extraMetadata: [])
+                    table, order: order, orderIsSorted: true, path: out + "/level\(level)/deliveries.parquet", extraMetadata: [])
             }
             let writeCPU = Self.cpuSeconds() - cpuBefore
             let publishTime = try clock.measure {

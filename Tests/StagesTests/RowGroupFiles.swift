@@ -19,7 +19,7 @@ struct RowGroupFiles {
             while start < order.count {
                 let end = min(start + rowGroupRows, order.count)
                 if direct {
-                    let group = table.rowGroup(order[start..<end], index: index)
+                    let group = table.rowGroup(order[start..<end], index: index, sorted: true)
                     chunks += group.filter {
                         $0.distinctValues
                             && $0.chunkDictionary(

@@ -66,10 +66,52 @@ import Testing
             var seen = Set<String>()
             for value in values where seen.insert(value).inserted { firstSeen.append(value) }
             let entries = (0..<built.count).map {
-                String(decoding: built.entryBytes[built.entryOffsets[$0]..<built.entryOffsets[$0 + 1]], as: UTF8.self)
+                String(decoding: built.entry($0), as: UTF8.self)
             }
             #expect(entries == firstSeen, "\(name)")
             #expect(built.indices.map { entries[Int($0)] } == values, "\(name)")
+        }
+    }
+
+    /// Sorted chunks (equal values adjacent, as the leading sort column's are): the dictionary found from runs
+    /// of equal neighbours is the hashed one (entries, indices), and nil in the same cases, on both sides of
+    /// every rule, with the values picked through scattered positions.
+    @Test func adjacentRunsGiveTheHashedDictionary() {
+        var cases: [(name: String, values: [String], maxEntries: Int, maxBytes: Int)] = []
+        for n in [1, 2, 3, 100, 8192, 8193, 20_000] {
+            for distinct in [1, n / 2, n / 2 + 1, n] where distinct >= 1 {
+                cases.append(("\(n) values, \(distinct) distinct", (0..<n).map { "v\($0 * distinct / n)" }, 65_536, 1 << 20))
+            }
+        }
+        for sample in [4096, 4097] {
+            // `sample` distinct among the first 8192 (runs of two, then one value), few afterwards.
+            let values = (0..<20_000).map { $0 < 8192 ? "s\(10_000 + $0 * sample / 8192)" : "t\($0 / 5000)" }
+            cases.append(("sample \(sample)", values, 65_536, 1 << 20))
+        }
+        let tens = (0..<1000).map { "e\($0 / 100)" }
+        cases.append(("entry limit", tens, 9, 1 << 20))
+        cases.append(("entry limit met", tens, 10, 1 << 20))
+        cases.append(("byte limit", tens, 65_536, 19))
+        cases.append(("byte limit met", tens, 65_536, 20))
+        cases.append(("empty strings", (0..<50).map { $0 < 20 ? "" : "x\($0 / 10)" }, 65_536, 1 << 20))
+        for (name, values, maxEntries, maxBytes) in cases {
+            // The column holds the values in another order; positions pick them in the chunk's (sorted) order.
+            let stored = Array(values.enumerated().reversed())
+            let (bytes, offsets) = Self.packed(stored.map(\.element))
+            let positions = values.indices.map { Int32(values.count - 1 - $0) }
+            var column = ParquetColumnBuffer(kind: .string, isOptional: false)
+            for value in stored.map(\.element) { column.append(value) }
+            #expect(column.stringBytes == bytes && column.stringOffsets == offsets)
+            let hashed = StringDictionaryBuilder.build(
+                bytes: bytes, offsets: offsets, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes)
+            let runs = ParquetChunkDictionary.ofAdjacentRuns(
+                column, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes)
+            #expect((runs != nil) == Self.expected(values, maxEntries: maxEntries, maxBytes: maxBytes), "\(name)")
+            #expect((runs != nil) == (hashed != nil), "\(name)")
+            guard let runs, let hashed else { continue }
+            #expect(runs.entries == hashed.entries, "\(name)")
+            #expect(runs.indices == hashed.indices, "\(name)")
+            #expect(runs.byteCount == hashed.byteCount, "\(name)")
         }
     }
 }

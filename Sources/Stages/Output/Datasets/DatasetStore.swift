@@ -98,8 +98,10 @@ public struct DatasetStore: Sendable {
 
     /// Writes rows `order[0], order[1], …` of `table` (by default its `sortedOrder()`) to `path` atomically,
     /// in row groups of `rowGroupRows`, each read straight from the table's columns.
+    /// - Parameter orderIsSorted: `order` is the table's `sortedOrder()` (see `RowTable.rowGroup`); implied
+    ///   when no order is given.
     func writeFile<R: ParquetRecord>(
-        _ table: RowTable<R>, order: [Int]? = nil, path: String,
+        _ table: RowTable<R>, order: [Int]? = nil, orderIsSorted: Bool = false, path: String,
         extraMetadata: [(key: String, value: String)]
     ) throws {
         let options = writerOptions
@@ -111,11 +113,12 @@ public struct DatasetStore: Sendable {
             if let failAfter { sink = FaultInjectingOutputSink(wrapping: sink, failAfterBytes: failAfter) }
             let writer = try ParquetFileWriter(sink: sink, schema: R.parquetSchema, options: options)
             let index = table.rowIndex()
+            let sorted = order == nil || orderIsSorted
             let order = order ?? table.sortedOrder(index: index)
             var start = 0
             while start < order.count {
                 let end = min(start + rowGroupRows, order.count)
-                try writer.write(rowGroup: table.rowGroup(order[start..<end], index: index))
+                try writer.write(rowGroup: table.rowGroup(order[start..<end], index: index, sorted: sorted))
                 CrashPoint.reach("mid-parquet")  // test hook: a kill with the row group on disk, not renamed
                 start = end
             }

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// A string column chunk's dictionary: its distinct values in order of first appearance, and each non-null
 /// value's index among them. What `StringDictionaryBuilder.build` computes from the chunk's strings, or what
 /// a caller that already holds the column as ids hands the writer (`RowTable`'s dictionary columns), so the
@@ -6,14 +8,35 @@
 /// The caller must give exactly what `StringDictionaryBuilder.build` would (same entries, same order, and
 /// only when it would use a dictionary at all, see `accepts`): the file's bytes must not depend on the path.
 struct ParquetChunkDictionary: Sendable {
-    /// Concatenated UTF-8 bytes of the entries.
-    var entryBytes: [UInt8]
-    /// `entryOffsets[i]..<entryOffsets[i+1]` are the bytes of entry i.
-    var entryOffsets: [Int]
+    /// The strings the entries are among (`bytes[offsets[p]..<offsets[p+1]]` for position p): the chunk's own
+    /// column, so the entries are read where they are instead of being copied out first.
+    ///
+    /// Why: the copy (a fresh array of up to 1 MiB per chunk, for the hash column, say) was only read once,
+    /// into the dictionary page, and its pages faulted in for each chunk (3% of a run's page faults).
+    let bytes: [UInt8]
+    let offsets: [Int]
+    /// Each entry's position among those strings, in order of first appearance.
+    var entries: [Int32]
+    /// The bytes of the entries together.
+    var byteCount: Int
     /// One per non-null value of the chunk.
     var indices: [UInt32]
 
-    var count: Int { entryOffsets.count - 1 }
+    var count: Int { entries.count }
+
+    /// The bytes of entry `i`.
+    func entry(_ i: Int) -> ArraySlice<UInt8> {
+        let p = Int(entries[i])
+        return bytes[offsets[p]..<offsets[p + 1]]
+    }
+
+    /// The dictionary page's body: the entries as PLAIN BYTE_ARRAY.
+    func appendPlainEntries(into out: inout [UInt8]) {
+        entries.withUnsafeBufferPointer {
+            ParquetColumnChunkBuilder.appendPlainStrings(
+                bytes: bytes, offsets: offsets, positions: $0, plainBytes: 4 * count + byteCount, into: &out)
+        }
+    }
 
     /// Whether `StringDictionaryBuilder.build` keeps a dictionary for a chunk of `values` non-null values
     /// with `entries` distinct ones taking `bytes` bytes, `entriesInSample` of them among the first 8192
@@ -68,19 +91,72 @@ struct ParquetChunkDictionary: Sendable {
                 values: indices.count, entries: firstSeen.count, bytes: bytes, entriesInSample: inSample,
                 maxEntries: maxEntries, maxBytes: maxBytes)
         else { return nil }
-        var entryBytes: [UInt8] = []
-        entryBytes.reserveCapacity(bytes)
-        var entryOffsets = [0]
-        entryOffsets.reserveCapacity(firstSeen.count + 1)
-        values.stringBytes.withUnsafeBufferPointer { source in
-            for id in firstSeen {
-                let id = Int(id)
-                entryBytes.append(
-                    contentsOf: UnsafeBufferPointer(
-                        rebasing: source[values.stringOffsets[id]..<values.stringOffsets[id + 1]]))
-                entryOffsets.append(entryBytes.count)
+        return ParquetChunkDictionary(
+            bytes: values.stringBytes, offsets: values.stringOffsets, entries: firstSeen, byteCount: bytes,
+            indices: indices)
+    }
+
+    /// The dictionary of the strings `positions` of `values` when equal strings among them are adjacent (the
+    /// chunk's rows sorted by this column, `RowTable`'s leading sort column): each run of equal values is one
+    /// entry, found by comparing each value with the one before it, without hashing. Exactly what
+    /// `StringDictionaryBuilder.build` computes (first-seen order is run order, and a value never comes back
+    /// once another has followed it); nil when `accepts` refuses it.
+    ///
+    /// Why: the hash column leads the sort of deliveries and attempts and keeps its dictionary (a message's
+    /// rows share it), so every one of its values was hashed and looked up: about half of the work of
+    /// `StringDictionaryBuilder` in a run.
+    static func ofAdjacentRuns(_ values: ParquetColumnBuffer, positions: [Int32], maxEntries: Int, maxBytes: Int)
+        -> ParquetChunkDictionary?
+    {
+        let n = positions.count
+        guard n > 0 else { return nil }
+        var entries: [Int32] = []
+        var bytes = 0
+        var inSample = 0
+        // The rules of `accepts` on the entry count only get worse as values come in: stop at the first broken.
+        let entryLimit = min(maxEntries, max(1, n / 2))
+        let sampleLimit = n > 8192 ? min(entryLimit, 4096) : entryLimit
+        var refused = false
+        let indices = [UInt32](unsafeUninitializedCapacity: n) { indicesOut, initialized in
+            values.stringBytes.withUnsafeBytes { raw in
+                values.stringOffsets.withUnsafeBufferPointer { offsets in
+                    positions.withUnsafeBufferPointer { positions in
+                        var previousStart = 0
+                        var previousLength = -1
+                        for k in 0..<n {
+                            if k == 8192 { inSample = entries.count }
+                            let p = Int(positions[k])
+                            let start = offsets[p]
+                            let length = offsets[p + 1] - start
+                            if length != previousLength
+                                || (length > 0
+                                    && !shortEqual(raw.baseAddress! + start, raw.baseAddress! + previousStart, length))
+                            {
+                                entries.append(Int32(truncatingIfNeeded: p))
+                                bytes += length
+                                if entries.count > (k < 8192 ? sampleLimit : entryLimit) || bytes > maxBytes {
+                                    refused = true
+                                    break
+                                }
+                                previousStart = start
+                                previousLength = length
+                            }
+                            indicesOut[k] = UInt32(truncatingIfNeeded: entries.count - 1)
+                            initialized = k + 1
+                        }
+                    }
+                }
             }
         }
-        return ParquetChunkDictionary(entryBytes: entryBytes, entryOffsets: entryOffsets, indices: indices)
+        if n <= 8192 { inSample = entries.count }
+        guard
+            !refused,
+            accepts(
+                values: n, entries: entries.count, bytes: bytes, entriesInSample: inSample, maxEntries: maxEntries,
+                maxBytes: maxBytes)
+        else { return nil }
+        return ParquetChunkDictionary(
+            bytes: values.stringBytes, offsets: values.stringOffsets, entries: entries, byteCount: bytes,
+            indices: indices)
     }
 }

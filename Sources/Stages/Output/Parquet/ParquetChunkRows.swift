@@ -17,6 +17,10 @@ struct ParquetChunkRows: Sendable {
     /// `values` are distinct strings (a dictionary column's entries, `valueOfRow` their ids): the chunk's
     /// dictionary is then worked out from the positions, without reading or hashing the strings.
     let distinctValues: Bool
+    /// Equal strings among the chunk's values are next to each other (its rows are sorted by this column): the
+    /// chunk's dictionary is then worked out by comparing each value with the one before it, without hashing
+    /// (see `ParquetChunkDictionary.ofAdjacentRuns`).
+    let equalValuesAdjacent: Bool
 
     /// A whole buffer, as it is.
     init(_ values: ParquetColumnBuffer) {
@@ -24,14 +28,19 @@ struct ParquetChunkRows: Sendable {
         rows = nil
         valueOfRow = nil
         distinctValues = false
+        equalValuesAdjacent = false
     }
 
-    init(values: ParquetColumnBuffer, rows: ArraySlice<Int>, valueOfRow: [Int32]?, distinctValues: Bool = false) {
+    init(
+        values: ParquetColumnBuffer, rows: ArraySlice<Int>, valueOfRow: [Int32]?, distinctValues: Bool = false,
+        equalValuesAdjacent: Bool = false
+    ) {
         precondition(valueOfRow != nil || !values.isOptional, "an OPTIONAL column needs each row's value position")
         self.values = values
         self.rows = rows
         self.valueOfRow = valueOfRow
         self.distinctValues = distinctValues
+        self.equalValuesAdjacent = equalValuesAdjacent
     }
 
     var rowCount: Int { rows?.count ?? values.rowCount }
@@ -84,18 +93,25 @@ struct ParquetChunkRows: Sendable {
         var positions: [Int32] = []
         select(levels: &levels, positions: &positions)
         return Self.chunkDictionary(
-            values, positions: positions, distinct: distinctValues, maxEntries: maxEntries, maxBytes: maxBytes)
+            values, positions: positions, distinct: distinctValues, adjacent: equalValuesAdjacent,
+            maxEntries: maxEntries, maxBytes: maxBytes)
     }
 
     /// The dictionary of the strings `positions` of `values`: from the positions alone when the values are
-    /// `distinct`, else by hashing their bytes (`StringDictionaryBuilder`). Both give the same entries in the
-    /// same order, and nil in the same cases (see `ParquetChunkDictionary.accepts`).
+    /// `distinct`, from runs of equal values when those are `adjacent`, else by hashing their bytes
+    /// (`StringDictionaryBuilder`). All give the same entries in the same order, and nil in the same cases
+    /// (see `ParquetChunkDictionary.accepts`).
     static func chunkDictionary(
-        _ values: ParquetColumnBuffer, positions: [Int32], distinct: Bool, maxEntries: Int, maxBytes: Int
+        _ values: ParquetColumnBuffer, positions: [Int32], distinct: Bool, adjacent: Bool = false, maxEntries: Int,
+        maxBytes: Int
     ) -> ParquetChunkDictionary? {
         guard values.kind == .string, !positions.isEmpty else { return nil }
         if distinct {
             return ParquetChunkDictionary.ofDistinct(
+                values, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes)
+        }
+        if adjacent {
+            return ParquetChunkDictionary.ofAdjacentRuns(
                 values, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes)
         }
         return StringDictionaryBuilder.build(

@@ -47,14 +47,69 @@ extension ParquetColumnChunkBuilder {
         case .string:
             if let dictionary {
                 (stats.minValue, stats.maxValue) = stringMinMax(
-                    bytes: dictionary.entryBytes, offsets: dictionary.entryOffsets,
-                    positions: Array(0..<Int32(dictionary.count)))
+                    bytes: dictionary.bytes, offsets: dictionary.offsets, positions: dictionary.entries)
             } else {
                 (stats.minValue, stats.maxValue) = stringMinMax(
                     bytes: values.stringBytes, offsets: values.stringOffsets, positions: positions)
             }
         }
         return stats
+    }
+
+    /// Unsigned byte-wise min and max of the PLAIN BYTE_ARRAY values (u32 length, then the bytes, each) that
+    /// lie in `sections` of `bodies`, the pages just written; nil when there are none.
+    ///
+    /// Why from the pages: a PLAIN string chunk is copied from its day table straight into its pages (see
+    /// `encode`), and the pages hold its values in order, back to back; reading them there is one pass over
+    /// memory just written, instead of another over strings scattered across the table.
+    static func plainStringMinMax(_ bodies: [UInt8], sections: [Range<Int>]) -> ([UInt8]?, [UInt8]?) {
+        bodies.withUnsafeBytes { raw -> ([UInt8]?, [UInt8]?) in
+            // A value as (start, length) in `raw`, and its first 8 bytes big-endian, zero-padded, which order
+            // like the bytes wherever they differ (the full comparison runs only on ties).
+            func prefix(_ start: Int, _ length: Int) -> UInt64 {
+                if length >= 8 { return UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self)) }
+                var value: UInt64 = 0
+                for k in 0..<length { value |= UInt64(raw[start + k]) << UInt64(56 - 8 * k) }
+                return value
+            }
+            func compare(_ a: (start: Int, length: Int), _ b: (start: Int, length: Int)) -> Int {
+                let common = min(a.length, b.length)
+                if common > 0 {
+                    let c = memcmp(raw.baseAddress! + a.start, raw.baseAddress! + b.start, common)
+                    if c != 0 { return Int(c) }
+                }
+                return a.length - b.length
+            }
+            var low: (start: Int, length: Int)?
+            var high = (start: 0, length: 0)
+            var (lowPrefix, highPrefix): (UInt64, UInt64) = (0, 0)
+            for section in sections {
+                var o = section.lowerBound
+                while o < section.upperBound {
+                    let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: UInt32.self)))
+                    let value = (start: o + 4, length: length)
+                    o += 4 + length
+                    let p = prefix(value.start, length)
+                    guard low != nil else {
+                        (low, high, lowPrefix, highPrefix) = (value, value, p, p)
+                        continue
+                    }
+                    if p < lowPrefix || (p == lowPrefix && compare(value, low!) < 0) {
+                        low = value
+                        lowPrefix = p
+                    }
+                    if p > highPrefix || (p == highPrefix && compare(value, high) > 0) {
+                        high = value
+                        highPrefix = p
+                    }
+                }
+            }
+            guard let low else { return (nil, nil) }
+            return (
+                Array(UnsafeRawBufferPointer(rebasing: raw[low.start..<(low.start + low.length)])),
+                Array(UnsafeRawBufferPointer(rebasing: raw[high.start..<(high.start + high.length)]))
+            )
+        }
     }
 
     private static func littleEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {

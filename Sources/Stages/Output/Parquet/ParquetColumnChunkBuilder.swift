@@ -57,6 +57,10 @@ final class ParquetColumnChunkBuilder {
     private var gathered: [ParquetColumnKind: ParquetColumnBuffer] = [:]
     /// Scratch for DELTA_BYTE_ARRAY prefix and suffix lengths.
     private var prefixLengths: [Int32] = []
+    /// The chunk's data pages, planned before they are written (see `encode`).
+    private var pageEnds: [PageEnd] = []
+    /// Where the values of each PLAIN string page lie in `bodies`, for their min and max.
+    private var plainSections: [Range<Int>] = []
     private var suffixLengths: [Int32] = []
     private var column = ParquetColumn("", .int32)
     private var rowCount = 0
@@ -69,11 +73,19 @@ final class ParquetColumnChunkBuilder {
 
     /// Encodes the rows of `chunk` into uncompressed pages (replacing the previous chunk's). Values are read
     /// from the chunk's source buffer through `positions`. A dictionary column's values (its few distinct
-    /// strings, read once each for the dictionary page) are read straight from the table; the values of a
+    /// strings, read once each for the dictionary page) are read straight from the table; the numbers of a
     /// plain column picked out of a table are first copied, in order, into a buffer of `gathered`: the
-    /// dictionary attempt, the statistics, the page split and the page bodies each read every value, and
-    /// several passes over values scattered across a day table cost more than one pass that lines them up
-    /// (measured: reading through the order throughout cost 10% more than gathering into fresh buffers).
+    /// statistics, the page split and the page bodies each read every value (measured: reading through the
+    /// order throughout cost 10% more than gathering into fresh buffers).
+    ///
+    /// Strings are not gathered: a chunk's strings end up either in a dictionary (whose entries are read once
+    /// each) or as PLAIN values, which are copied from the table straight into the page bodies (with their
+    /// length) and whose statistics are then read from those bodies. Gathering them first copied every
+    /// string twice and faulted in a buffer of the chunk's size for each string column of each file (a
+    /// tenth of the run's page faults).
+    ///
+    /// The pages are planned before any is written, so `bodies` grows once, to about their size: grown page
+    /// by page it doubled, copying the pages written so far into a fresh mapping each time.
     func encode(column: ParquetColumn, chunk: ParquetChunkRows) {
         var values = chunk.values
         precondition(values.kind == column.kind && values.isOptional == column.isOptional)
@@ -82,7 +94,7 @@ final class ParquetColumnChunkBuilder {
         bodies.removeAll(keepingCapacity: true)
         pages.removeAll(keepingCapacity: true)
         chunk.select(levels: &levels, positions: &positions)
-        if chunk.rows != nil && !chunk.distinctValues {
+        if chunk.rows != nil && !chunk.distinctValues && values.kind != .string {
             // Taken out of the dictionary while it is filled, so that it is uniquely referenced (no copy).
             var buffer =
                 gathered.removeValue(forKey: values.kind) ?? ParquetColumnBuffer(kind: values.kind, isOptional: false)
@@ -91,13 +103,11 @@ final class ParquetColumnChunkBuilder {
             gathered[values.kind] = buffer
         }
         // Numbers are never read through positions: a buffer written as it is, or gathered, holds exactly the
-        // chunk's values in order (only a dictionary column's strings keep positions into their entries).
+        // chunk's values in order (only strings keep positions into their source).
         precondition(values.kind == .string || values.valueCount == positions.count)
         let dictionary = ParquetChunkRows.chunkDictionary(
-            values, positions: positions, distinct: chunk.distinctValues, maxEntries: options.maxDictionaryEntries,
-            maxBytes: options.maxDictionaryBytes)
-        statistics = Self.statistics(
-            of: values, positions: positions, nullCount: rowCount - positions.count, dictionary: dictionary)
+            values, positions: positions, distinct: chunk.distinctValues, adjacent: chunk.equalValuesAdjacent,
+            maxEntries: options.maxDictionaryEntries, maxBytes: options.maxDictionaryBytes)
         if dictionary != nil {
             dataEncoding = 8
         } else {
@@ -107,17 +117,13 @@ final class ParquetColumnChunkBuilder {
             case .double, .boolean: dataEncoding = 0
             }
         }
-
-        if let builder = dictionary {
-            let start = bodies.count
-            Self.appendPlainStrings(
-                bytes: builder.entryBytes, offsets: builder.entryOffsets, range: 0..<builder.count,
-                into: &bodies)
-            pages.append(Page(isDictionary: true, valueCount: builder.count, body: start..<bodies.count))
+        // PLAIN strings: min and max read from the page bodies once written (see `plainStringMinMax`).
+        let plainStrings = column.kind == .string && dictionary == nil && dataEncoding == 0
+        let nullCount = rowCount - positions.count
+        if !plainStrings {
+            statistics = Self.statistics(of: values, positions: positions, nullCount: nullCount, dictionary: dictionary)
         }
 
-        var row = 0
-        var value = 0
         let bitWidth = dictionary.map { Self.bitWidth(forCount: $0.count) } ?? 0
         let fixedWidth: Int
         switch column.kind {
@@ -126,10 +132,34 @@ final class ParquetColumnChunkBuilder {
         case .boolean: fixedWidth = 1
         case .string: fixedWidth = dictionary != nil ? 2 : 0
         }
-        while row < rowCount {
-            let (endRow, endValue) = pageEnd(
-                values, fromRow: row, value: value, fixedWidth: fixedWidth, maxValues: options.maxPageValues,
-                maxBytes: options.maxPageBytes)
+        var expectedBytes = dictionary.map { 4 * $0.count + $0.byteCount } ?? 0
+        planPages(values, fixedWidth: fixedWidth)
+        var (planRow, planValue) = (0, 0)
+        for end in pageEnds {
+            let (rows, count) = (end.row - planRow, end.value - planValue)
+            if column.isOptional { expectedBytes += 4 + RLEHybrid.maxEncodedCount(count: rows, bitWidth: 1) }
+            if dictionary != nil {
+                expectedBytes += 1 + RLEHybrid.maxEncodedCount(count: count, bitWidth: bitWidth)
+            } else {
+                // PLAIN strings: exactly their bytes and lengths; numbers: about their plain width (DELTA is
+                // rarely larger).
+                expectedBytes += end.valueBytes + count / 8 + 64
+            }
+            (planRow, planValue) = (end.row, end.value)
+        }
+        ParquetColumnBuffer.reserve(&bodies, adding: expectedBytes)
+
+        if let dictionary {
+            let start = bodies.count
+            dictionary.appendPlainEntries(into: &bodies)
+            pages.append(Page(isDictionary: true, valueCount: dictionary.count, body: start..<bodies.count))
+        }
+
+        plainSections.removeAll(keepingCapacity: true)
+        var row = 0
+        var value = 0
+        for end in pageEnds {
+            let (endRow, endValue) = (end.row, end.value)
             let start = bodies.count
             if column.isOptional {
                 bodies.append(contentsOf: [0, 0, 0, 0])
@@ -146,7 +176,9 @@ final class ParquetColumnChunkBuilder {
                         UnsafeBufferPointer(rebasing: all[value..<endValue]), bitWidth: bitWidth, into: &bodies)
                 }
             } else if dataEncoding == 0 {
-                appendPlain(values, range: value..<endValue)
+                let valuesStart = bodies.count
+                appendPlain(values, range: value..<endValue, plainBytes: end.valueBytes)
+                if plainStrings { plainSections.append(valuesStart..<bodies.count) }
             } else {
                 appendDelta(values, range: value..<endValue)
             }
@@ -154,13 +186,42 @@ final class ParquetColumnChunkBuilder {
             row = endRow
             value = endValue
         }
+        if plainStrings {
+            statistics = ParquetStatistics(nullCount: Int64(nullCount), minValue: nil, maxValue: nil)
+            if !positions.isEmpty {
+                (statistics.minValue, statistics.maxValue) = Self.plainStringMinMax(bodies, sections: plainSections)
+            }
+        }
     }
 
-    /// The end (exclusive) of the page starting at `row` / `value`: ≤ `maxValues` rows and about `maxBytes`
-    /// of values (at least one value).
+    /// The ends of the chunk's data pages into `pageEnds` (see `pageEnd`), each with the bytes of its values
+    /// (PLAIN strings: with their lengths; fixed-width values: their width each).
+    private func planPages(_ values: ParquetColumnBuffer, fixedWidth: Int) {
+        pageEnds.removeAll(keepingCapacity: true)
+        var row = 0
+        var value = 0
+        while row < rowCount {
+            let end = pageEnd(
+                values, fromRow: row, value: value, fixedWidth: fixedWidth, maxValues: options.maxPageValues,
+                maxBytes: options.maxPageBytes)
+            pageEnds.append(end)
+            row = end.row
+            value = end.value
+        }
+    }
+
+    /// Where a data page ends (exclusive): its row and value, and the bytes of its values (see `planPages`).
+    struct PageEnd {
+        var row: Int
+        var value: Int
+        var valueBytes: Int
+    }
+
+    /// The end of the page starting at `row` / `value`: ≤ `maxValues` rows and about `maxBytes` of values (at
+    /// least one value).
     private func pageEnd(
         _ values: ParquetColumnBuffer, fromRow row: Int, value: Int, fixedWidth: Int, maxValues: Int, maxBytes: Int
-    ) -> (row: Int, value: Int) {
+    ) -> PageEnd {
         let rowLimit = min(rowCount, row + max(1, maxValues))
         let isOptional = column.isOptional
         if fixedWidth > 0 {
@@ -168,7 +229,7 @@ final class ParquetColumnChunkBuilder {
             let valueLimit = max(1, maxBytes / fixedWidth)
             guard isOptional else {
                 let end = min(rowLimit, row + valueLimit)
-                return (end, value + (end - row))
+                return PageEnd(row: end, value: value + (end - row), valueBytes: (end - row) * fixedWidth)
             }
             return levels.withUnsafeBufferPointer { levels in
                 var endRow = row
@@ -179,7 +240,7 @@ final class ParquetColumnChunkBuilder {
                     endValue += present
                     endRow += 1
                 }
-                return (endRow, endValue)
+                return PageEnd(row: endRow, value: endValue, valueBytes: (endValue - value) * fixedWidth)
             }
         }
         return values.stringOffsets.withUnsafeBufferPointer { offsets in
@@ -198,7 +259,7 @@ final class ParquetColumnChunkBuilder {
                         }
                         endRow += 1
                     }
-                    return (endRow, endValue)
+                    return PageEnd(row: endRow, value: endValue, valueBytes: bytes)
                 }
             }
         }
@@ -254,8 +315,9 @@ final class ParquetColumnChunkBuilder {
         count <= 1 ? 0 : Int.bitWidth - (count - 1).leadingZeroBitCount
     }
 
-    /// PLAIN values `range` of `values` (strings: `positions[range]`).
-    private func appendPlain(_ values: ParquetColumnBuffer, range: Range<Int>) {
+    /// PLAIN values `range` of `values` (strings: `positions[range]`, `plainBytes` bytes with their lengths, as
+    /// `pageEnd` counted them).
+    private func appendPlain(_ values: ParquetColumnBuffer, range: Range<Int>, plainBytes: Int) {
         switch values.kind {
         case .int32:
             values.int32Values.withUnsafeBytes {
@@ -286,7 +348,7 @@ final class ParquetColumnChunkBuilder {
             positions.withUnsafeBufferPointer { positions in
                 Self.appendPlainStrings(
                     bytes: values.stringBytes, offsets: values.stringOffsets,
-                    positions: UnsafeBufferPointer(rebasing: positions[range]), into: &bodies)
+                    positions: UnsafeBufferPointer(rebasing: positions[range]), plainBytes: plainBytes, into: &bodies)
             }
         }
     }
@@ -382,30 +444,43 @@ final class ParquetColumnChunkBuilder {
         }
     }
 
-    /// PLAIN BYTE_ARRAY of the strings `offsets[p]..<offsets[p+1]` of `bytes` for each `p` of `positions`.
+    /// PLAIN BYTE_ARRAY of the strings `offsets[p]..<offsets[p+1]` of `bytes` for each `p` of `positions`
+    /// (any order: the strings of a chunk's rows, read from its day table).
+    /// - Parameter plainBytes: the bytes that makes (lengths included) when the caller has counted them.
     static func appendPlainStrings(
-        bytes: [UInt8], offsets: [Int], positions: UnsafeBufferPointer<Int32>, into out: inout [UInt8]
+        bytes: [UInt8], offsets: [Int], positions: UnsafeBufferPointer<Int32>, plainBytes: Int? = nil,
+        into out: inout [UInt8]
     ) {
         guard !positions.isEmpty else { return }
         let start = out.count
-        var total = 4 * positions.count
-        offsets.withUnsafeBufferPointer { offsets in
-            for p in positions { total += offsets[Int(p) + 1] - offsets[Int(p)] }
-        }
+        let total =
+            plainBytes
+            ?? offsets.withUnsafeBufferPointer { offsets in
+                positions.reduce(4 * positions.count) { $0 + offsets[Int($1) + 1] - offsets[Int($1)] }
+            }
         out.append(contentsOf: repeatElement(0, count: total))
         out.withUnsafeMutableBytes { target in
             bytes.withUnsafeBytes { source in
                 offsets.withUnsafeBufferPointer { offsets in
                     var o = start
-                    for p in positions {
+                    let ahead = ParquetColumnBuffer.gatherAhead
+                    for (k, p) in positions.enumerated() {
+                        // Rows in sort order are scattered over a day table's column: ask for the bytes of the
+                        // value `ahead` on (its offset was read when the values were counted).
+                        if k + ahead < positions.count {
+                            Prefetch.read(source.baseAddress! + offsets[Int(positions[k + ahead])])
+                        }
                         let from = offsets[Int(p)]
                         let length = offsets[Int(p) + 1] - from
+                        // A wrong `plainBytes` stops here rather than writing past the output.
+                        precondition(o + 4 + length <= target.count, "PLAIN strings larger than counted")
                         target.storeBytes(
                             of: UInt32(truncatingIfNeeded: length).littleEndian, toByteOffset: o, as: UInt32.self)
                         o += 4
                         if length > 0 { shortCopy(target.baseAddress! + o, source.baseAddress! + from, length) }
                         o += length
                     }
+                    precondition(o == target.count, "PLAIN strings smaller than counted")
                 }
             }
         }

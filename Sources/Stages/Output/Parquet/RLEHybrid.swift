@@ -6,6 +6,14 @@ import Pipeline
 /// bit-packed in whole groups of 8 until such a run starts. Only the final group of the data may be padded
 /// with zeros, because readers stop at the value count; a padded group in the middle would add phantom values.
 enum RLEHybrid {
+    /// At least the bytes `encode` writes for `count` values of `bitWidth` bits, whatever the values: per group
+    /// of 8 values either `bitWidth` bytes bit-packed plus at most one header byte (a run of one group between
+    /// two RLE runs), or an RLE run of at least 8 values (a header of at most 5 bytes for runs below 2^34 and
+    /// the value's bytes); plus the last, padded group.
+    static func maxEncodedCount(count: Int, bitWidth: Int) -> Int {
+        (count / 8 + 1) * max(bitWidth + 1, 5 + (bitWidth + 7) / 8)
+    }
+
     /// Appends the hybrid encoding of `values` at `bitWidth` bits to `out` (no length prefix).
     ///
     /// - Complexity: O(n).

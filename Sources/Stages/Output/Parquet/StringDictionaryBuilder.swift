@@ -10,7 +10,7 @@ import Pipeline
 /// the bytes written do not depend on it.
 struct StringDictionaryBuilder {
     /// Where each distinct value's bytes are in the chunk's column, in first-seen order: the entries are read
-    /// where they are, and copied out only for a dictionary that is kept (`dictionary(bytes:)`).
+    /// where they are, never copied (see `ParquetChunkDictionary.entries`).
     ///
     /// Why not copied as they come: most chunks hashed here are refused (recipients, message ids, responses:
     /// over half their values distinct), and copying each new value's bytes into a growing array (a generic
@@ -20,6 +20,9 @@ struct StringDictionaryBuilder {
     /// up to half its values distinct), every entry is placed again by its hash, and hashing the entries'
     /// bytes again there (read all over the column) was a fifth of the cost of `insert`.
     private(set) var spans: [(start: Int, end: Int, hash: UInt64)] = []
+    /// Each distinct value's position among the column's strings, for the dictionary kept (see
+    /// `ParquetChunkDictionary.entries`).
+    private(set) var positions: [Int32] = []
     /// The bytes of the distinct values together.
     private(set) var byteCount = 0
     /// Entry indices by the hash of their bytes.
@@ -28,6 +31,7 @@ struct StringDictionaryBuilder {
     init(expectedEntries: Int = 1024) {
         index = HashSlots(expected: expectedEntries)
         spans.reserveCapacity(expectedEntries)
+        positions.reserveCapacity(expectedEntries)
     }
 
     var count: Int { spans.count }
@@ -71,7 +75,7 @@ struct StringDictionaryBuilder {
                             out[i] = previousIndex
                             continue
                         }
-                        let index = builder.insert(start: start, end: start + length, in: raw)
+                        let index = builder.insert(start: start, end: start + length, position: p, in: raw)
                         out[i] = index
                         previousStart = start
                         previousLength = length
@@ -88,13 +92,13 @@ struct StringDictionaryBuilder {
             }
         }
         guard ok else { return nil }
-        let (entryBytes, entryOffsets) = builder.entries(of: bytes)
-        return ParquetChunkDictionary(entryBytes: entryBytes, entryOffsets: entryOffsets, indices: indices)
+        return ParquetChunkDictionary(
+            bytes: bytes, offsets: offsets, entries: builder.positions, byteCount: builder.byteCount, indices: indices)
     }
 
-    /// The index of the value `raw[start..<end]`, adding it when new. `raw` must be the same bytes on every
-    /// call (the entries are read there).
-    mutating func insert(start: Int, end: Int, in raw: UnsafeRawBufferPointer) -> UInt32 {
+    /// The index of the value `raw[start..<end]` (the string at `position` of the column), adding it when new.
+    /// `raw` must be the same bytes on every call (the entries are read there).
+    mutating func insert(start: Int, end: Int, position: Int, in raw: UnsafeRawBufferPointer) -> UInt32 {
         let value = UnsafeRawBufferPointer(rebasing: raw[start..<end])
         let hash = ByteFold.hash(value)
         let probe = spans.withUnsafeBufferPointer { spans in
@@ -107,24 +111,9 @@ struct StringDictionaryBuilder {
         if let found = probe.entry { return UInt32(found) }
         let entry = count
         spans.append((start, end, hash))
+        positions.append(Int32(truncatingIfNeeded: position))
         byteCount += value.count
         index.insert(entry, hash: hash, at: probe.slot) { spans[$0].hash }
         return UInt32(entry)
-    }
-
-    /// The distinct values' bytes together and their offsets (`ParquetChunkDictionary`'s form), copied out of
-    /// `bytes`, the column the spans point into.
-    func entries(of bytes: [UInt8]) -> (bytes: [UInt8], offsets: [Int]) {
-        var entryBytes: [UInt8] = []
-        entryBytes.reserveCapacity(byteCount)
-        var entryOffsets = [0]
-        entryOffsets.reserveCapacity(count + 1)
-        bytes.withUnsafeBufferPointer { source in
-            for span in spans {
-                entryBytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[span.start..<span.end]))
-                entryOffsets.append(entryBytes.count)
-            }
-        }
-        return (entryBytes, entryOffsets)
     }
 }
