@@ -34,6 +34,24 @@ extension ParquetColumnBuffer {
         swap(&self, &spare)
     }
 
+    /// Makes room for `rows` rows and `bytes` string bytes in every array this column uses (those with room
+    /// are left as they are).
+    mutating func reserveRows(_ rows: Int, stringBytes bytes: Int) {
+        func reserve<T>(_ array: inout [T], _ count: Int) {
+            if array.capacity < count { array.reserveCapacity(count) }
+        }
+        if isOptional { reserve(&definitionLevels, rows) }
+        switch kind {
+        case .string:
+            reserve(&stringOffsets, rows + 1)
+            reserve(&stringBytes, bytes)
+        case .int32: reserve(&int32Values, rows)
+        case .int64, .timestampMicros: reserve(&int64Values, rows)
+        case .double: reserve(&doubleValues, rows)
+        case .boolean: reserve(&boolValues, rows)
+        }
+    }
+
     /// Whether every array this column uses has room for `rows` rows and `bytes` string bytes.
     private func hasRoom(rows: Int, stringBytes bytes: Int) -> Bool {
         if isOptional && definitionLevels.capacity < rows { return false }

@@ -53,12 +53,19 @@ public struct RowTable<R: ParquetRecord>: Sendable {
     /// mmap'ed, see `MemoryTuning`), which showed as a tenth of the cost of appending rows. Reserved pages
     /// that stay untouched cost address space only, not resident memory.
     public init(reserving shape: Shape) {
-        self.init(reservingCapacity: shape.rows)
+        self.init()
+        reserve(shape)
+    }
+
+    /// Makes room in an empty table for the rows and bytes of `shape` (see `init(reserving:)`); arrays that
+    /// have it already are left as they are.
+    mutating func reserve(_ shape: Shape) {
+        precondition(isEmpty, "reserve is for an empty table")
         for i in plain.indices {
             if dictionaries[i] != nil {
                 dictionaries[i]!.reserveCapacity(shape.rows)
-            } else if i < shape.stringBytes.count {
-                plain[i].stringBytes.reserveCapacity(shape.stringBytes[i])
+            } else {
+                plain[i].reserveRows(shape.rows, stringBytes: i < shape.stringBytes.count ? shape.stringBytes[i] : 0)
             }
         }
     }

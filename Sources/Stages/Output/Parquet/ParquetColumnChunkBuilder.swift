@@ -147,7 +147,7 @@ final class ParquetColumnChunkBuilder {
             }
             (planRow, planValue) = (end.row, end.value)
         }
-        ParquetColumnBuffer.reserve(&bodies, adding: expectedBytes)
+        if bodies.capacity < expectedBytes { bodies.reserveCapacity(expectedBytes) }
 
         if let dictionary {
             let start = bodies.count
