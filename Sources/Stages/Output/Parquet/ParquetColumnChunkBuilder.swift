@@ -44,7 +44,8 @@ final class ParquetColumnChunkBuilder {
         var body: Range<Int>
     }
 
-    private let options: ParquetWriterOptions
+    /// Set by the writer that holds the builder (a pooled builder serves writers of any options).
+    var options: ParquetWriterOptions
     /// The uncompressed bodies of all pages of the chunk, back to back.
     private(set) var bodies: [UInt8] = []
     private(set) var pages: [Page] = []

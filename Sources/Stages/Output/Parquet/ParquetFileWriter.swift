@@ -54,7 +54,7 @@ public final class ParquetFileWriter {
         self.options = options
         let workers = options.parallelEncoding ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
         self.compressors = try ParquetWriterPool.shared.compressors(workers, level: options.compressionLevel)
-        self.chunkBuilders = schema.columns.map { _ in ParquetColumnChunkBuilder(options: options) }
+        self.chunkBuilders = ParquetWriterPool.shared.builders(for: schema.columns, options: options)
         pending = ParquetWriterPool.shared.buffer(minimumCapacity: 2 << 20)
         pending.append(contentsOf: Array("PAR1".utf8))
     }
@@ -64,6 +64,7 @@ public final class ParquetFileWriter {
         // else wait for it, since it uses the builders and compressors this writer owns.
         inFlight?.cancelOrWait()
         ParquetWriterPool.shared.giveBack(compressors: compressors, buffer: pending)
+        ParquetWriterPool.shared.giveBack(builders: chunkBuilders, for: schema.columns)
     }
 
     /// Writes one row group; `columns` follow the schema's order and all hold the same number of rows.
