@@ -51,6 +51,12 @@ import Testing
             cases.append(("sample \(sample)", (0..<20_000).map { $0 < 8192 ? "s\($0 % sample)" : "s\($0 % 7)" },
                           65_536, 1 << 20))
         }
+        // Long values that differ only in the middle: their sketches (length, first 16 and last 8 bytes) are
+        // all one, so the quick refusal shows nothing and the values decide.
+        for distinct in [2, 10_000] {
+            cases.append(("\(distinct) distinct in the middle",
+                          (0..<20_000).map { "0123456789abcdef-\(100_000 + $0 % distinct)-same last 8" }, 65_536, 1 << 20))
+        }
         cases.append(("entry limit", (0..<1000).map { "e\($0 % 10)" }, 9, 1 << 20))
         cases.append(("entry limit met", (0..<1000).map { "e\($0 % 10)" }, 10, 1 << 20))
         cases.append(("byte limit", (0..<1000).map { "e\($0 % 10)" }, 65_536, 19))
@@ -112,6 +118,26 @@ import Testing
             #expect(runs.entries == hashed.entries, "\(name)")
             #expect(runs.indices == hashed.indices, "\(name)")
             #expect(runs.byteCount == hashed.byteCount, "\(name)")
+        }
+    }
+
+    /// The quick refusal says yes only for chunks the rules refuse, and says it for nearly distinct chunks
+    /// (the run's plain string columns), short and long values alike.
+    @Test func quickRefusalOnlyForRefusedChunks() {
+        for (values, refused) in [
+            ((0..<20_000).map { "v\($0)" }, true),
+            ((0..<20_000).map { "<\($0).a long message id@mail.example.com>" }, true),
+            ((0..<20_000).map { "v\($0 % 4096)" }, false),
+            ((0..<100).map { "v\($0 % 51)" }, true),
+            ((0..<100).map { "v\($0 % 50)" }, false),
+        ] {
+            let (bytes, offsets) = Self.packed(values)
+            let positions = Array(0..<Int32(values.count))
+            let limit = values.count > 8192 ? 4096 : values.count / 2
+            let quick = StringDictionaryBuilder.certainlyRefused(
+                bytes: bytes, offsets: offsets, positions: positions, limit: limit, maxBytes: 1 << 20)
+            #expect(quick == refused)
+            #expect(Self.expected(values, maxEntries: 65_536, maxBytes: 1 << 20) == !refused)
         }
     }
 }

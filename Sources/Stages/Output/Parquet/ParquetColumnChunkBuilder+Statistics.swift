@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 extension ParquetColumnChunkBuilder {
     /// Chunk statistics: null_count always; min/max as PLAIN bytes without a length prefix, strings ordered
@@ -151,8 +152,12 @@ extension ParquetColumnChunkBuilder {
                 }
                 var minPrefix = prefix(minIndex)
                 var maxPrefix = minPrefix
-                for i in positions.dropFirst() {
-                    let i = Int(i)
+                for k in 1..<n {
+                    // The values (a dictionary's entries in a day table) may be scattered: ask for the offsets
+                    // of the value 32 on and the bytes of the value 16 on, so that their misses overlap.
+                    if k + 32 < n { Prefetch.read(offsets.baseAddress! + Int(positions[k + 32])) }
+                    if k + 16 < n { Prefetch.read(raw.baseAddress.map { $0 + offsets[Int(positions[k + 16])] }) }
+                    let i = Int(positions[k])
                     let p = prefix(i)
                     if p < minPrefix || (p == minPrefix && compare(i, minIndex) < 0) {
                         minIndex = i

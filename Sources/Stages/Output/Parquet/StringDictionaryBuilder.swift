@@ -50,6 +50,11 @@ struct StringDictionaryBuilder {
         // `maxEntries`, or (chunks of more than 8192 values) more than 4096 distinct among the first 8192.
         let entryLimit = min(maxEntries, max(1, n / 2))
         let sampleLimit = n > 8192 ? min(entryLimit, 4096) : entryLimit
+        if certainlyRefused(
+            bytes: bytes, offsets: offsets, positions: positions, limit: sampleLimit, maxBytes: maxBytes)
+        {
+            return nil
+        }
         // Room for one entry past the sample limit, so that a chunk refused there is refused without first
         // growing (rehashing) the table.
         var builder = StringDictionaryBuilder(expectedEntries: min(n, sampleLimit + 1))
@@ -94,6 +99,83 @@ struct StringDictionaryBuilder {
         guard ok else { return nil }
         return ParquetChunkDictionary(
             bytes: bytes, offsets: offsets, entries: builder.positions, byteCount: builder.byteCount, indices: indices)
+    }
+
+    /// Whether the first 8192 values (or all, if fewer) break the entry `limit` or `maxBytes` of `build`,
+    /// shown by counting the distinct *sketches* of the values instead of the values: a sketch is a function
+    /// of a value's bytes (its length, first 16 and last 8 bytes, mixed into one word), so equal values have
+    /// equal sketches, there are at most as many distinct sketches as distinct values, and the lengths of one
+    /// value per distinct sketch add up to at most the distinct values' bytes. A rule the sketches break, the
+    /// values break. False means only that the sketches did not show it: `build` then decides on the values.
+    ///
+    /// Why: the plain string columns that reach `build` (queue ids, message ids, recipients, responses) are
+    /// nearly all distinct and refused at the 4097th distinct value, and hashing each whole value and keeping
+    /// its span there was most of `build`'s cost; a sketch is three loads and a multiply or two, and a slot
+    /// is one word.
+    static func certainlyRefused(bytes: [UInt8], offsets: [Int], positions: [Int32], limit: Int, maxBytes: Int)
+        -> Bool
+    {
+        let n = min(positions.count, 8192)
+        guard limit < n else { return false }
+        // Room for half again the most sketches kept (the search stops at `limit + 1`; `limit` ≤ 4096 here past
+        // 8192 values, ≤ n / 2 below), as a power of two: at most 8192 slots, half full.
+        let slotCount = 1 << (Int.bitWidth - ((limit + 1) * 3 / 2 - 1).leadingZeroBitCount)
+        guard slotCount <= 16_384 else { return false }
+        let slots = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: slotCount)
+        defer { slots.deallocate() }
+        slots.initialize(repeating: 0)
+        let mask = slotCount - 1
+        var distinct = 0
+        var distinctBytes = 0
+        return bytes.withUnsafeBytes { raw in
+            offsets.withUnsafeBufferPointer { offsets in
+                positions.withUnsafeBufferPointer { positions in
+                    for k in 0..<n {
+                        // The values of a day table's column in sort order are scattered over it: ask for the
+                        // offsets of the value 32 on and the bytes of the value 16 on (whose offsets were asked
+                        // for 16 values ago), so that their misses overlap.
+                        if k + 32 < n { Prefetch.read(offsets.baseAddress! + Int(positions[k + 32])) }
+                        if k + 16 < n, let base = raw.baseAddress {
+                            Prefetch.read(base + offsets[Int(positions[k + 16])])
+                        }
+                        let p = Int(positions[k])
+                        let start = offsets[p]
+                        let length = offsets[p + 1] - start
+                        let sketch = Self.sketch(raw.baseAddress.map { $0 + start }, length)
+                        var slot = Int(truncatingIfNeeded: sketch >> 40) & mask
+                        while slots[slot] != 0 && slots[slot] != sketch { slot = (slot + 1) & mask }
+                        guard slots[slot] == 0 else { continue }
+                        slots[slot] = sketch
+                        distinct += 1
+                        distinctBytes += length
+                        if distinct > limit || distinctBytes > maxBytes { return true }
+                    }
+                    return false
+                }
+            }
+        }
+    }
+
+    /// A nonzero word that depends only on the `length` bytes at `start`: their length, first 16 and last 8.
+    @inline(__always)
+    private static func sketch(_ start: UnsafeRawPointer?, _ length: Int) -> UInt64 {
+        var a: UInt64 = 0
+        var b: UInt64 = 0
+        var c: UInt64 = 0
+        if let start, length > 0 {
+            if length >= 8 {
+                a = start.loadUnaligned(as: UInt64.self)
+                b = start.loadUnaligned(fromByteOffset: length >= 16 ? 8 : length - 8, as: UInt64.self)
+                if length > 16 { c = start.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self) }
+            } else {
+                for k in 0..<length { a |= UInt64(start.load(fromByteOffset: k, as: UInt8.self)) << UInt64(8 * k) }
+            }
+        }
+        var h = (a ^ UInt64(truncatingIfNeeded: length)) &* 0x9E37_79B9_7F4A_7C15
+        h = (h ^ (h >> 29) ^ b) &* 0xBF58_476D_1CE4_E5B9
+        h = (h ^ (h >> 32) ^ c) &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 31
+        return h == 0 ? 1 : h
     }
 
     /// The index of the value `raw[start..<end]` (the string at `position` of the column), adding it when new.
