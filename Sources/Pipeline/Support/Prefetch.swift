@@ -23,6 +23,20 @@ public enum Prefetch {
         czlib_prefetch_write(address)
     }
 
+    /// For a loop over the strings `offsets[p]..<offsets[p + 1]` of `bytes`, `p` in `positions[0..<n]` (rows of a
+    /// column in another column's sort order, so scattered over its memory), at value `k`: asks for the offset of
+    /// the value 32 on and the bytes of the value 16 on, whose offset was asked for 16 values ago. Each value
+    /// costs two dependent misses (its offset, then its bytes); this way both are in flight while the loop works
+    /// on the values before it.
+    @inlinable @inline(__always)
+    public static func scatteredString(
+        after k: Int, count n: Int, positions: UnsafeBufferPointer<Int32>, offsets: UnsafeBufferPointer<Int>,
+        bytes: UnsafeRawPointer?
+    ) {
+        if k + 32 < n { read(offsets.baseAddress! + Int(positions[k + 32])) }
+        if k + 16 < n, let bytes { read(bytes + offsets[Int(positions[k + 16])]) }
+    }
+
     /// Where the storage object of a `String` whose two words are `words` most likely is, for `read` or
     /// `write`; nil when the string is not a native one. A native string's second word has its top four bits
     /// clear and holds that address in its low 48 bits; the object's reference count is in its first line,

@@ -125,12 +125,9 @@ struct ParquetChunkDictionary: Sendable {
                         var previousLength = -1
                         for k in 0..<n {
                             if k == 8192 { inSample = entries.count }
-                            // Rows in sort order are scattered over the table's column: ask for the offsets of
-                            // the value 32 on and the bytes of the value 16 on, so that their misses overlap.
-                            if k + 32 < n { Prefetch.read(offsets.baseAddress! + Int(positions[k + 32])) }
-                            if k + 16 < n, let base = raw.baseAddress {
-                                Prefetch.read(base + offsets[Int(positions[k + 16])])
-                            }
+                            // Rows in sort order are scattered over the table's column.
+                            Prefetch.scatteredString(
+                                after: k, count: n, positions: positions, offsets: offsets, bytes: raw.baseAddress)
                             let p = Int(positions[k])
                             let start = offsets[p]
                             let length = offsets[p + 1] - start

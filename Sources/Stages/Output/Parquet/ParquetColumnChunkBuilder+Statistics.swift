@@ -152,20 +152,21 @@ extension ParquetColumnChunkBuilder {
                 }
                 var minPrefix = prefix(minIndex)
                 var maxPrefix = minPrefix
-                for k in 1..<n {
-                    // The values (a dictionary's entries in a day table) may be scattered: ask for the offsets
-                    // of the value 32 on and the bytes of the value 16 on, so that their misses overlap.
-                    if k + 32 < n { Prefetch.read(offsets.baseAddress! + Int(positions[k + 32])) }
-                    if k + 16 < n { Prefetch.read(raw.baseAddress.map { $0 + offsets[Int(positions[k + 16])] }) }
-                    let i = Int(positions[k])
-                    let p = prefix(i)
-                    if p < minPrefix || (p == minPrefix && compare(i, minIndex) < 0) {
-                        minIndex = i
-                        minPrefix = p
-                    }
-                    if p > maxPrefix || (p == maxPrefix && compare(i, maxIndex) > 0) {
-                        maxIndex = i
-                        maxPrefix = p
+                positions.withUnsafeBufferPointer { positions in
+                    for k in 1..<n {
+                        // The values (a dictionary's entries in a day table) may be scattered.
+                        Prefetch.scatteredString(
+                            after: k, count: n, positions: positions, offsets: offsets, bytes: raw.baseAddress)
+                        let i = Int(positions[k])
+                        let p = prefix(i)
+                        if p < minPrefix || (p == minPrefix && compare(i, minIndex) < 0) {
+                            minIndex = i
+                            minPrefix = p
+                        }
+                        if p > maxPrefix || (p == maxPrefix && compare(i, maxIndex) > 0) {
+                            maxIndex = i
+                            maxPrefix = p
+                        }
                     }
                 }
             }

@@ -131,13 +131,9 @@ struct StringDictionaryBuilder {
             offsets.withUnsafeBufferPointer { offsets in
                 positions.withUnsafeBufferPointer { positions in
                     for k in 0..<n {
-                        // The values of a day table's column in sort order are scattered over it: ask for the
-                        // offsets of the value 32 on and the bytes of the value 16 on (whose offsets were asked
-                        // for 16 values ago), so that their misses overlap.
-                        if k + 32 < n { Prefetch.read(offsets.baseAddress! + Int(positions[k + 32])) }
-                        if k + 16 < n, let base = raw.baseAddress {
-                            Prefetch.read(base + offsets[Int(positions[k + 16])])
-                        }
+                        // The values of a day table's column in sort order are scattered over it.
+                        Prefetch.scatteredString(
+                            after: k, count: n, positions: positions, offsets: offsets, bytes: raw.baseAddress)
                         let p = Int(positions[k])
                         let start = offsets[p]
                         let length = offsets[p + 1] - start
