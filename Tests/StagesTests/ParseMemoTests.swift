@@ -109,6 +109,21 @@ import Testing
         "Nov 29 19:20:26 mail postfix/cleanup[5]: 4fR8Xp1jKz9qRstW: message-id=<a@b>",
         "Nov 29 19:20:26 mail postfix/cleanup[5]: 4fR8Xp1jKz9qRstW: removed",
         "Nov 29 19:20:26 mail postfix/cleanup[5]: 4fR8Xp1jKz9qRstW, removed",
+        // Short hosts after a longer host that starts with the same bytes, and at the end of a line (fewer than
+        // eight bytes left to read); short queue ids likewise.
+        "Nov 29 19:20:26 mail.example.com postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:26 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:26 mailx postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:26 mailxyz postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:26 mailxyw postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:26 mx a:",
+        "Nov 29 19:20:26 mx a:",
+        "Nov 29 19:20:26 my a:",
+        "Nov 29 19:20:26 mx b: x",
+        "Nov 29 19:20:26 mail postfix/qmgr[1]: ABCDEF: removed",
+        "Nov 29 19:20:26 mail postfix/qmgr[1]: ABCDEF: removed",
+        "Nov 29 19:20:26 mail postfix/qmgr[1]: ABCDEG: removed",
+        "Nov 29 19:20:26 mail postfix/qmgr[1]: ABCDEF:",
         // Pids of one to nine digits, and one with no digit.
         "Nov 29 19:20:26 mail postfix/qmgr[0]: 3F2A1B2C3D: removed",
         "Nov 29 19:20:26 mail postfix/qmgr[1234567]: 3F2A1B2C3D: removed",
