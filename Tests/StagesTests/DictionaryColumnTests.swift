@@ -73,4 +73,24 @@ import Testing
         let entries = byRun.entries.strings()
         #expect(Set(entries).count == entries.count)
     }
+
+    /// A column reserved for the entries of the day before (`reserveCapacity(_:entries:)`) gives the same ids
+    /// and entries as one that grows its index as it goes, and holds that many values without growing it.
+    @Test func aReservedIndexGivesTheSameIdsAndDoesNotGrow() {
+        let column = ParquetColumn("sender", .string, optional: true)
+        var grown = DictionaryColumn(column: column)
+        var reserved = DictionaryColumn(column: column)
+        reserved.reserveCapacity(0, entries: 6000)
+        let capacity = reserved.indexCapacity
+        #expect(capacity >= 12_000)
+        var generator = RecordGenerator(seed: 17)
+        for _ in 0..<30_000 {
+            let value: String? = generator.int(0..<20) == 0 ? nil : "sender-\(generator.int(0..<6000))@example.org"
+            grown.append(value)
+            reserved.append(value)
+        }
+        #expect(reserved.ids == grown.ids)
+        #expect(reserved.entries.strings() == grown.entries.strings())
+        #expect(reserved.indexCapacity == capacity)
+    }
 }

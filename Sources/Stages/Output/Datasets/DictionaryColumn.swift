@@ -26,8 +26,21 @@ struct DictionaryColumn: Sendable {
 
     var count: Int { ids.count }
 
-    mutating func reserveCapacity(_ rows: Int) {
+    /// The slots of the index (for tests: a column reserved for its entries never grows it).
+    var indexCapacity: Int { index.capacity }
+
+    /// Room for `rows` ids and, in an empty column, an index for `entries` distinct values.
+    ///
+    /// Why the index: a day's column starts empty, and its index doubled from 64 slots up to the day's
+    /// distinct values, placing every entry again at each doubling by hashing its bytes again (senders,
+    /// relays, domains: tens of thousands a day; `hash(of:in:)` and the rebuilds were 0.4% of a run's
+    /// instructions). Sized from the day before (see `RowTable.Shape`), it rarely grows. Which slot an entry
+    /// sits in never shows: ids are given in order of first appearance whatever the index's size.
+    mutating func reserveCapacity(_ rows: Int, entries: Int) {
         ids.reserveCapacity(rows)
+        if self.entries.valueCount == 0 && entries * 2 > index.capacity {
+            index = HashSlots(expected: entries)
+        }
     }
 
     mutating func append(_ value: String?) {

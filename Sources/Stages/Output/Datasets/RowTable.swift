@@ -33,22 +33,28 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         }
     }
 
-    /// The sizes a table reached: rows, and the string bytes of each column (plain columns only).
+    /// The sizes a table reached: rows, the string bytes of each column (plain columns only), and the
+    /// distinct values of each column (dictionary columns only).
     public struct Shape: Sendable {
         var rows = 0
         var stringBytes: [Int] = []
+        var dictionaryEntries: [Int] = []
 
         /// Every size times `factor`.
         func scaled(by factor: Double) -> Shape {
-            Shape(rows: Int(Double(rows) * factor), stringBytes: stringBytes.map { Int(Double($0) * factor) })
+            Shape(
+                rows: Int(Double(rows) * factor), stringBytes: stringBytes.map { Int(Double($0) * factor) },
+                dictionaryEntries: dictionaryEntries.map { Int(Double($0) * factor) })
         }
     }
 
     public var shape: Shape {
-        Shape(rows: count, stringBytes: plain.map(\.stringBytes.count))
+        Shape(
+            rows: count, stringBytes: plain.map(\.stringBytes.count),
+            dictionaryEntries: dictionaries.map { $0?.entries.valueCount ?? 0 })
     }
 
-    /// A table with room for `shape` (rows, ids and string bytes), so that filling it to about that size
+    /// A table with room for `shape` (rows, ids, string bytes and dictionary indexes), so that filling it to about that size
     /// never grows an array: each growth copies the column and faults in fresh pages (large arrays are
     /// mmap'ed, see `MemoryTuning`), which showed as a tenth of the cost of appending rows. Reserved pages
     /// that stay untouched cost address space only, not resident memory.
@@ -63,7 +69,8 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         precondition(isEmpty, "reserve is for an empty table")
         for i in plain.indices {
             if dictionaries[i] != nil {
-                dictionaries[i]!.reserveCapacity(shape.rows)
+                let entries = i < shape.dictionaryEntries.count ? shape.dictionaryEntries[i] : 0
+                dictionaries[i]!.reserveCapacity(shape.rows, entries: entries)
             } else {
                 plain[i].reserveRows(shape.rows, stringBytes: i < shape.stringBytes.count ? shape.stringBytes[i] : 0)
             }
