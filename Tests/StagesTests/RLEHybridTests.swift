@@ -30,9 +30,9 @@ import Testing
     }
 
     @Test func aLongRunEndingAtEachOffsetOfAWord() {
-        // A run of 1s ended by a 0 at each position, in levels (bit width 1): the word scan stops at the word
-        // holding the 0 and counts the rest of the run value by value.
-        for length in 1...40 {
+        // A run of 1s ended by a 0 at each position, in levels (bit width 1), past two 32-byte steps of the
+        // scan for bytes: the word scan stops at the word holding the 0 and counts the rest value by value.
+        for length in 1...72 {
             for tail in 0...9 {
                 let values = [UInt64](repeating: 1, count: length) + [0] + [UInt64](repeating: 1, count: tail)
                 let expected = Self.reference(values, bitWidth: 1)

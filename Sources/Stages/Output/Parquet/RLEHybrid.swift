@@ -51,7 +51,8 @@ enum RLEHybrid {
     private static func startsRun<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, at i: Int)
         -> Bool
     {
-        i + 8 <= values.count && runLength(values, from: i, to: i + 8) == 8
+        // Most groups of mixed values differ at once: that is settled before the word compares.
+        i + 8 <= values.count && values[i + 1] == values[i] && runLength(values, from: i, to: i + 8) == 8
     }
 
     /// How many values from `i` on (at least 1, up to `end`) equal `values[i]`.
@@ -73,6 +74,16 @@ enum RLEHybrid {
             let pattern = UInt64(first) &* (UInt64.max / (UInt64.max >> (64 - 8 * size)))
             let perWord = 8 / size
             let raw = UnsafeRawPointer(base)
+            // Four words per step while the run lasts (a step of 8 UInt32 indices, 32 levels), then one.
+            while k + 4 * perWord <= end {
+                let p = raw + k * size
+                let differ = (p.loadUnaligned(as: UInt64.self) ^ pattern)
+                    | (p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ pattern)
+                    | (p.loadUnaligned(fromByteOffset: 16, as: UInt64.self) ^ pattern)
+                    | (p.loadUnaligned(fromByteOffset: 24, as: UInt64.self) ^ pattern)
+                if differ != 0 { break }
+                k += 4 * perWord
+            }
             while k + perWord <= end && raw.loadUnaligned(fromByteOffset: k * size, as: UInt64.self) == pattern {
                 k += perWord
             }
