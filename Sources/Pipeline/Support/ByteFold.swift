@@ -46,6 +46,23 @@ public enum ByteFold {
         finalize(fold(raw, into: seed))
     }
 
+    /// `hash` for strings of at least 8 bytes, with a cheaper tail: after the whole words, the last eight bytes as
+    /// one word (they overlap the words before unless the count is a multiple of 8) instead of the leftover bytes
+    /// one by one. Its values differ from `hash`'s: for a table whose keys are all that long and whose hashes
+    /// meet no other function's (the parser's `StringTable`, where the byte loop was a third of a look-up).
+    @inlinable @inline(__always)
+    public static func hashOverlappingTail(_ source: UnsafeRawPointer, count: Int) -> UInt64 {
+        let k: UInt64 = 0x87c3_7b91_1142_53d5
+        var h = seed ^ UInt64(count)
+        var i = 0
+        while i + 8 < count {
+            h = rotate((h ^ source.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k)
+            i += 8
+        }
+        h = rotate((h ^ source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* k)
+        return finalize(h)
+    }
+
     @usableFromInline @inline(__always)
     static func rotate(_ value: UInt64) -> UInt64 { value << 31 | value >> 33 }
 }

@@ -64,7 +64,8 @@ final class StringTable {
         func string(_ bytes: UnsafeRawBufferPointer) -> String {
             // Up to 15 bytes a string is inline: nothing to share.
             guard bytes.count > 15, let source = bytes.baseAddress else { return ByteLine.string(bytes) }
-            let hash = StringTable.hash(source, count: bytes.count) | 1  // never 0: 0 marks an empty slot
+            // Never 0: 0 marks an empty slot.
+            let hash = ByteFold.hashOverlappingTail(source, count: bytes.count) | 1
             let slot = table + Int(truncatingIfNeeded: hash >> UInt64(64 - StringTable.slotBits))
             if slot.pointee.hash == hash {
                 // A repaired string's bytes differ from the source's: it never matches, and is made again.
@@ -78,25 +79,6 @@ final class StringTable {
             return value
         }
     }
-
-    /// `ByteFold`'s folding of whole words, ended by the last eight bytes (which overlap the words before unless
-    /// the count is a multiple of eight) instead of a tail read byte by byte: the values here are over 15 bytes,
-    /// so those eight exist, and the tail loop was a third of a look-up. Only this table's slots depend on it.
-    @inline(__always)
-    static func hash(_ source: UnsafeRawPointer, count: Int) -> UInt64 {
-        let k: UInt64 = 0x87c3_7b91_1142_53d5
-        var h = ByteFold.seed ^ UInt64(count)
-        var i = 0
-        while i + 8 < count {
-            h = rotate((h ^ source.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k)
-            i += 8
-        }
-        h = rotate((h ^ source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* k)
-        return ByteFold.finalize(h)
-    }
-
-    @inline(__always)
-    private static func rotate(_ value: UInt64) -> UInt64 { value << 31 | value >> 33 }
 
     // MARK: - Storages kept between batches
 
