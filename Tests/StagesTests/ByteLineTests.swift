@@ -81,6 +81,25 @@ import Testing
         }
     }
 
+    /// `separatorEnd` (commas tested in the word loop, `find` after 64 bytes) is `find(", ", from:) ?? count`:
+    /// commas with and without a space after them, at every place of a word, in lines up to 200 bytes.
+    @Test func separatorEndAgreesWithFind() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let alphabet = Array(", ,a=".utf8) + [0x00, 0x80, 0xAC]
+            let count = Int.random(in: 0..<200, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
+            let from = Int.random(in: 0...count, using: &generator)
+            guard count > 0 else { continue }
+            withLine(bytes) { b in
+                #expect(b.separatorEnd(from: from) == (b.find(", ", from: from) ?? count), "\(bytes) from \(from)")
+            }
+        }
+        // A separator only after the 64 bytes of the word loop, and none at all.
+        let far = Array((String(repeating: "x,", count: 40) + ", y").utf8)
+        withLine(far) { #expect($0.separatorEnd(from: 0) == 80 && $0.separatorEnd(from: 81) == far.count) }
+    }
+
     /// `findRare` (first byte by `memchr` at once) finds what `find` finds, also within a stretch that ends early.
     @Test func findRareAgreesWithFind() {
         var generator = SystemRandomNumberGenerator()

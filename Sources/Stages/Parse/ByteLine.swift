@@ -157,6 +157,29 @@ struct ByteLine {
         return nil
     }
 
+    /// `find(", ", from: from) ?? count`: the end of a `key=value` of a `, `-separated list.
+    ///
+    /// Why not `find(_:from:to:)`: the values are short (a relay is a few dozen bytes, a delay a few), and that
+    /// search looks for `,` with its own set-up and goes on with `memchr` after 32 bytes. Here every `,` of a word
+    /// is tested for the space after it in the word loop, up to 64 bytes; `find` takes over after that.
+    @inline(__always)
+    func separatorEnd(from: Int) -> Int {
+        let comma = Self.repeated(UInt8(ascii: ","))
+        var i = from
+        // Nine bytes left: the word and the byte after its last one, which a comma in the last place needs.
+        while count - i >= 9, i - from < 64 {
+            // Every byte flagged is a comma (exact), tested from the first on.
+            var commas = Self.exactZeroBytes(word(at: i) ^ comma)
+            while commas != 0 {
+                let at = i + commas.trailingZeroBitCount >> 3
+                if base[at + 1] == 0x20 { return at }
+                commas &= commas &- 1
+            }
+            i += 8
+        }
+        return find(", ", from: i) ?? count
+    }
+
     /// `find(needle, from:to:)` for needles that are mostly absent from a long stretch (a delivery's response):
     /// the first byte is looked for with `memchr` at once, without `find(_:from:to:)`'s first 32 bytes in words,
     /// which only pay off when a hit is near. The same index.

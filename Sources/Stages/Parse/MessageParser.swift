@@ -332,16 +332,14 @@ struct MessageParser {
         var i = recipientEnd
         var status: PostfixEvent.DeliveryStatus?
         while i < end, b.has(", ", at: i) {
-            let key = i + 2
-            guard let equals = b.find(UInt8(ascii: "="), from: key, to: min(end, key + 12)) else { break }
+            guard let (key, equals) = deliveryKey(at: i + 2) else { break }
             let value = equals + 1
-            switch equals - key {
-            case 7 where b.has("orig_to", at: key):
+            switch key {
+            case .origTo:
                 let (orig, origEnd) = address(at: value)
                 origRecipient = orig
                 i = origEnd
-                continue
-            case 6 where b.has("status", at: key):
+            case .status:
                 let wordEnd = b.end(of: UInt8(ascii: " "), from: value)
                 switch wordEnd - value {
                 case 4 where b.has("sent", at: value): status = .sent
@@ -361,34 +359,45 @@ struct MessageParser {
                         remoteHostInText: &remoteHostInText, replyCode: &replyCode, queuedAs: &queuedAs)
                 }
                 i = end
-                continue
-            default:
-                break
-            }
-            // The other values end at the next `, `, looked for only now: the status is followed by its response
-            // (up to a few hundred bytes, often without a comma), and an address ends where it ends.
-            let next = b.find(", ", from: value) ?? end
-            switch equals - key {
-            case 5 where b.has("relay", at: key):
+            // The other values end at the next `, ` (`b.separatorEnd`), looked for only now: the status is followed
+            // by its response (up to a few hundred bytes, often without a comma), and an address ends where it ends.
+            case .connUse:
+                // A number holds no `,`: the first `, ` from the value is the first from its end, and the number
+                // read up to the line's end is the one read up to that `, ` (`integer(at:to:)` stops at both).
+                let number = b.integer(at: value)
+                connUse = number.map { Int32(truncatingIfNeeded: $0.value) }
+                i = b.separatorEnd(from: number?.end ?? value)
+            case .delay:
+                // As for `conn_use`: digits and a `.` hold no `,`.
+                let number = b.decimal(at: value)
+                delay = number?.value
+                i = b.separatorEnd(from: number?.end ?? value)
+            case .relay:
+                let next = b.separatorEnd(from: value)
                 relay = shared(value, next)
-            case 8 where b.has("conn_use", at: key):
-                connUse = b.integer(at: value, to: next).map { Int32(truncatingIfNeeded: $0.value) }
-            case 5 where b.has("delay", at: key):
-                delay = b.decimal(at: value, to: next)?.value
-            case 6 where b.has("delays", at: key):
+                i = next
+            case .delays:
+                let next = b.separatorEnd(from: value)
                 if let inline = PostfixEvent.Delivery.ShortASCII(b.raw(value, next)) {
                     delaysBytes = inline
                 } else {
                     delays = b.string(value, next)
                 }
-            case 3 where b.has("dsn", at: key):
-                // `2.0.0`, every delivered message's, as a literal: no string made for it.
-                let delivered = next - value == 5 && b.has("2.0.0", at: value)
-                dsn = delivered ? "2.0.0" : b.string(value, next)
-            default:
-                break
+                i = next
+            case .dsn:
+                // `2.0.0`, every delivered message's, as a literal: no string made for it (it holds no `,`).
+                if b.has("2.0.0", at: value) {
+                    let next = b.separatorEnd(from: value + 5)
+                    dsn = next == value + 5 ? "2.0.0" : b.string(value, next)
+                    i = next
+                } else {
+                    let next = b.separatorEnd(from: value)
+                    dsn = b.string(value, next)
+                    i = next
+                }
+            case .other:
+                i = b.separatorEnd(from: value)
             }
-            i = next
         }
         guard let status else { return unparsed }
         return .delivery(
@@ -398,6 +407,51 @@ struct MessageParser {
                     delay: delay, delays: delays, dsn: dsn, status: status, response: responseText,
                     remoteHost: remoteHost, replyCode: replyCode, queuedAs: queuedAs,
                     delaysBytes: delaysBytes, remoteHostInResponse: remoteHostInText)))
+    }
+
+    /// The keys of a delivery line that `delivery(at:)` reads, and `other` for any other.
+    enum DeliveryKey: Equatable {
+        case origTo, status, relay, connUse, delay, delays, dsn, other
+    }
+
+    /// The key of a delivery line's `key=value` at `key` (after its `, `) and the index of its `=`, as
+    /// `plainDeliveryKey(at:)` defines them; nil when no `=` is within 12 bytes.
+    ///
+    /// Why: that definition searches for the `=` and then compares the name before it, for each of the six or
+    /// seven values of a line. The known keys are told here from the word at `key` at once: each spelling ends in
+    /// its first `=`, so where it matches, the search would have stopped at that `=`, and the names compare equal.
+    @inline(__always)
+    func deliveryKey(at key: Int) -> (key: DeliveryKey, equals: Int)? {
+        if end - key >= 9 {
+            let w = b.word(at: key)
+            let six = w & 0xFFFF_FFFF_FFFF
+            let seven = w & 0xFF_FFFF_FFFF_FFFF
+            // Little-endian words of the spellings: `relay=`, `delay=`, `delays=`, `dsn=`, `status=`,
+            // `orig_to=`, `conn_use` (a test checks them against the strings).
+            if six == 0x3D79_616C_6572 { return (.relay, key + 5) }
+            if six == 0x3D79_616C_6564 { return (.delay, key + 5) }
+            if seven == 0x3D_7379_616C_6564 { return (.delays, key + 6) }
+            if w & 0xFFFF_FFFF == 0x3D6E_7364 { return (.dsn, key + 3) }
+            if seven == 0x3D_7375_7461_7473 { return (.status, key + 6) }
+            if w == 0x3D6F_745F_6769_726F { return (.origTo, key + 7) }
+            if w == 0x6573_755F_6E6E_6F63, b[key + 8] == UInt8(ascii: "=") { return (.connUse, key + 8) }
+        }
+        return plainDeliveryKey(at: key)
+    }
+
+    /// The definition of `deliveryKey(at:)`: the first `=` within 12 bytes of `key`, and the name before it.
+    func plainDeliveryKey(at key: Int) -> (key: DeliveryKey, equals: Int)? {
+        guard let equals = b.find(UInt8(ascii: "="), from: key, to: min(end, key + 12)) else { return nil }
+        switch equals - key {
+        case 7 where b.has("orig_to", at: key): return (.origTo, equals)
+        case 6 where b.has("status", at: key): return (.status, equals)
+        case 5 where b.has("relay", at: key): return (.relay, equals)
+        case 8 where b.has("conn_use", at: key): return (.connUse, equals)
+        case 5 where b.has("delay", at: key): return (.delay, equals)
+        case 6 where b.has("delays", at: key): return (.delays, equals)
+        case 3 where b.has("dsn", at: key): return (.dsn, equals)
+        default: return (.other, equals)
+        }
     }
 
     /// Pulls the remote host, the first reply code and the continuing queue id out of a delivery response, into

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// One Postfix log line, reduced to what correlation and the datasets need.
 ///
 /// The parser creates a `String` only for values that are kept; everything else stays in the line's bytes.
@@ -251,7 +253,10 @@ public struct PostfixEvent: Sendable, Equatable {
             /// Nil when `bytes` is longer than 32 or not ASCII.
             init?(_ bytes: UnsafeRawBufferPointer) {
                 guard bytes.count <= 32 else { return nil }
-                withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+                // `shortCopy`: a few word moves for these lengths, where `copyMemory` called `memcpy`.
+                if let source = bytes.baseAddress, bytes.count > 0 {
+                    withUnsafeMutableBytes(of: &words) { shortCopy($0.baseAddress!, source, bytes.count) }
+                }
                 // ASCII when no copied byte has its high bit set (the bytes after them are zero): four words
                 // checked at once rather than a byte at a time.
                 guard (words.0 | words.1 | words.2 | words.3) & 0x8080_8080_8080_8080 == 0 else { return nil }
