@@ -49,7 +49,7 @@ import Testing
             var bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
             // Often a real-looking id: a hex run of some length, then `: `; or a run of letters and digits (a long
             // id, or a word such as `connect`), then `: ` or a space.
-            switch Int.random(in: 0..<4, using: &generator) {
+            switch Int.random(in: 0..<5, using: &generator) {
             case 0, 1:
                 let run = Int.random(in: 0..<30, using: &generator)
                 bytes = (0..<run).map { _ in Array("0123456789ABCDEF".utf8).randomElement(using: &generator)! }
@@ -61,6 +61,11 @@ import Testing
                     + (Bool.random(using: &generator) ? [] : Array("AEIOUaeiou".utf8))
                 bytes = (0..<run).map { _ in letters.randomElement(using: &generator)! }
                     + Array((Bool.random(using: &generator) ? ": " : " ").utf8) + bytes
+            case 3:
+                // The words `queueIdEnd` answers before looking at the shape, and near misses of them.
+                let words = ["connect from ", "disconnect from ", "connect from", "connect:", "disconnectfrom: ",
+                             "dconnect from ", "cdfghjklmnpz: "]
+                bytes = Array(words.randomElement(using: &generator)!.utf8) + bytes
             default:
                 break
             }
@@ -78,6 +83,10 @@ import Testing
         #expect(queueIdEnd(Array("0123456789ABCDEF0123456789: x".utf8), at: 0) == nil)
         #expect(queueIdEnd(Array("warning: x".utf8), at: 0) == nil)
         #expect(queueIdEnd(Array("statistics: x".utf8), at: 0) == nil)
+        #expect(queueIdEnd(Array("connect from a[192.0.2.1]".utf8), at: 0) == nil)
+        #expect(queueIdEnd(Array("disconnect from a[192.0.2.1] ehlo=1".utf8), at: 0) == nil)
+        #expect(queueIdEnd(Array("cdfghjklmnpz: x".utf8), at: 0) == 12)
+        #expect(queueIdEnd(Array("DC0123456789: x".utf8), at: 0) == 12)
         #expect(upperHex("0123ABxF") == 6)
         #expect(upperHex("0123abCD") == 4)
         #expect(upperHex("ABCDEF09") == 8)

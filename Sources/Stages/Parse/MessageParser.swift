@@ -79,6 +79,13 @@ struct MessageParser {
     /// long ids (`enable_long_queue_ids`) use an alphabet without vowels and contain the separator `z`, which
     /// keeps words such as `warning:` or `statistics:` from passing as ids.
     func queueIdEnd(at p: Int) -> Int? {
+        // `connect from` and `disconnect from` (a line in six) carry no id, which the tests below find out only after
+        // a few words: the first word of each is followed by a space, not by the `:` an id needs.
+        if p < end, (b[p] == UInt8(ascii: "c") && b.has("connect from ", at: p))
+            || (b[p] == UInt8(ascii: "d") && b.has("disconnect from ", at: p))
+        {
+            return nil
+        }
         // Most ids are short upper-case hex: their run is measured eight bytes at a time. When it stops at a byte
         // that is no letter or digit, the byte loop below would stop there too with only hex seen: same answer.
         var run = p
