@@ -46,6 +46,8 @@ import Testing
             let from = Int.random(in: 0...count, using: &generator)
             let to = Int.random(in: from...count, using: &generator)
             #expect(withLine(bytes) { $0.findLast(0x3B, from: from, to: to) } == bytes[from..<to].lastIndex(of: 0x3B))
+            // The one-byte needle search (a delivery's `)` was found with it) answers as the byte search.
+            #expect(withLine(bytes) { $0.findLast(";", from: from, to: to) } == bytes[from..<to].lastIndex(of: 0x3B))
         }
     }
 

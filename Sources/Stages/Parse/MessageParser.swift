@@ -360,7 +360,9 @@ struct MessageParser {
                 }
                 if wordEnd + 1 < end, b[wordEnd + 1] == UInt8(ascii: "(") {
                     let open = wordEnd + 2
-                    let close = b.findLast(")", from: open) ?? end
+                    // The byte search (inlined, a word from the end), not `findLast(")", …)`: the same index, and
+                    // that function was no longer inlined here, a call per delivery for a byte next to the end.
+                    let close = b.findLast(UInt8(ascii: ")"), from: open, to: end) ?? end
                     analyse(
                         response: open, close, text: &responseText, remoteHost: &remoteHost,
                         remoteHostInText: &remoteHostInText, replyCode: &replyCode, queuedAs: &queuedAs)
