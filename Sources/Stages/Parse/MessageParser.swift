@@ -489,15 +489,20 @@ struct MessageParser {
         // Remote host: `host X[ip] said|refused`, `connect to X[ip]:port:`, `lost connection with X[ip]`,
         // `conversation with X[ip] timed out`.
         var host: Range<Int>?
-        if let hostAt = b.findRare("host ", from: from, to: to), hostAt == from || b[hostAt - 1] == 0x20,
-            let close = closingBracket(from: hostAt + 5, to: to)
-        {
-            host = (hostAt + 5)..<(close + 1)
-        } else if let at = b.findRare("connect to ", from: from, to: to), let close = closingBracket(from: at + 11, to: to)
-        {
-            host = (at + 11)..<(close + 1)
-        } else if let at = withAfterSpace(from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
-            host = (at + 6)..<(close + 1)
+        // Each of the three shapes needs a `[` in the response (`closingBracket` finds none without one), and most
+        // responses have none (`250 2.0.0 Ok: queued as …`): one search for it instead of the three for the words.
+        if b.find(UInt8(ascii: "["), from: from, to: to) != nil {
+            if let hostAt = b.findRare("host ", from: from, to: to), hostAt == from || b[hostAt - 1] == 0x20,
+                let close = closingBracket(from: hostAt + 5, to: to)
+            {
+                host = (hostAt + 5)..<(close + 1)
+            } else if let at = b.findRare("connect to ", from: from, to: to),
+                let close = closingBracket(from: at + 11, to: to)
+            {
+                host = (at + 11)..<(close + 1)
+            } else if let at = withAfterSpace(from: from, to: to), let close = closingBracket(from: at + 6, to: to) {
+                host = (at + 6)..<(close + 1)
+            }
         }
         if let host {
             // The response already holds these bytes: kept as a range of it, no string of its own, when the
