@@ -166,8 +166,10 @@ struct ByteLine {
     func separatorEnd(from: Int) -> Int {
         let comma = Self.repeated(UInt8(ascii: ","))
         var i = from
-        // Nine bytes left: the word and the byte after its last one, which a comma in the last place needs.
-        while count - i >= 9, i - from < 64 {
+        // Nine bytes left: the word and the byte after its last one, which a comma in the last place needs; the
+        // words start up to 63 bytes after `from`. One bound, so one compare a step.
+        let lastWord = min(count - 9, from + 63)
+        while i <= lastWord {
             // Every byte flagged is a comma (exact), tested from the first on.
             var commas = Self.exactZeroBytes(word(at: i) ^ comma)
             while commas != 0 {
