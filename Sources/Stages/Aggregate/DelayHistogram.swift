@@ -1,39 +1,91 @@
-import Histogram
-
 /// Delays of final outcomes, kept in constant memory per section however many recipients a day has.
 ///
-/// Values are whole milliseconds in an HdrHistogram with 3 significant digits: a percentile comes out as the
-/// upper end of the bucket holding the nearest-rank value, at most 1/1024 above it. The maximum is tracked
-/// exactly beside the histogram. See `DaySummary.Delays` for the documented precision.
+/// Values are whole milliseconds counted in the buckets of an HdrHistogram with 3 significant digits (lowest
+/// discernible value 1): a percentile comes out as the upper end of the bucket holding the nearest-rank value, at
+/// most 1/1024 above it. The maximum is tracked exactly beside the counts. See `DaySummary.Delays` for the
+/// documented precision.
+///
+/// Why its own counts and not hdrhistogram-swift's `Histogram`: the summaries take four percentiles per section,
+/// and the library can only answer them by walking its ~19k counts from the start (`valueAtPercentile`, or its
+/// `recordedValues()` iterator at ~10 instructions a count): 3% of a run over the 100 MB bench family, where the
+/// per-day work weighs as much as in an hourly run. Its counts are not reachable from outside the library, so
+/// they are kept here, in the same layout, with one more level: the sum of every `blockSize` counts. A
+/// percentile then walks the few hundred block sums and the counts of one block. Recording is one more add, and
+/// the counts grow with the largest delay seen rather than being allocated for 37 hours up front (a new section,
+/// such as the notifications' one `takeSections` makes for every table, zeroed 155 KB before).
+///
+/// The layout is the library's for 3 significant digits: values below 2048 have a count each (index = value);
+/// above, bucket `b` (values `[1024 << b, 2048 << b)`) has 1024 counts of `1 << b` values each, at indices
+/// `b × 1024 + (value >> b)`. `DelayHistogramTests` compares every percentile with the library's
+/// `valueAtPercentile` on the same values.
 struct DelayHistogram: Sendable {
-    private var histogram = Self.emptyHistogram()
+    /// The counts per index of the layout above, in blocks of `blockSize` counts, each block led by the sum of
+    /// its counts: index `i`'s count is at `(i / blockSize) * (blockSize + 1) + 1 + i % blockSize`, its block's sum
+    /// at `(i / blockSize) * (blockSize + 1)`. One array, so that a value is recorded with one bounds and
+    /// uniqueness check and both adds land on the same few cache lines. Grown to cover the largest value recorded.
+    private var entries: [UInt64] = []
+    private var total: UInt64 = 0
+    /// The smallest value above 0 recorded (`UInt64.max` before one is).
+    private var minNonZero = UInt64.max
     private var maxMilliseconds: UInt64 = 0
-    /// The percentiles taken by `seal()`, after which the histogram (about 70 KB) is dropped.
+    /// The percentiles taken by `seal()`, after which the counts are dropped.
     private var sealed: DaySummary.Delays?
 
-    /// An empty histogram sized for delays up to 2^27 ms (37 hours), growing beyond when needed.
-    ///
-    /// Why sized up front: a histogram made with the default range grows one bucket at a time as larger
-    /// delays come in, and each growth appends its zeros through an unspecialised generic sequence copy
-    /// (hdrhistogram-swift's `resize`), which cost 0.3 s of a 1 GB run across the day sections. The bucket
-    /// layout depends only on the significant digits and the lowest discernible value, so the counts, and
-    /// every percentile, are the same as with a grown histogram. Real delays reach that range anyway (the
-    /// 1 GB bench's longest is 25 hours), so the counts take no more memory.
-    static func emptyHistogram() -> Histogram<UInt64> {
-        var histogram = Histogram<UInt64>(
-            lowestDiscernibleValue: 1, highestTrackableValue: 1 << 27, numberOfSignificantValueDigits: .three)
-        histogram.autoResize = true
-        return histogram
+    /// Counts per block sum: 64 keeps both walks short (about 300 blocks for the 37 hours of 2^27 ms, then at
+    /// most 64 counts).
+    static let blockShift = 6
+    static let blockSize = 1 << blockShift
+    /// Counts per bucket half (the library's `subBucketHalfCount` for 3 digits).
+    static let halfBucket = 1024
+
+    /// The count index of `value` (the library's `countsIndexForValue` for this layout).
+    @inline(__always)
+    static func index(of value: UInt64) -> Int {
+        // The bucket: how many doublings the value is above the 2048 values of bucket 0 (its `bucketIndexForValue`:
+        // 64 - 0 (unit magnitude) - 10 (half-bucket magnitude) - 1 = 53, less the leading zeros).
+        let bucket = 53 - (value | 2047).leadingZeroBitCount
+        return bucket * halfBucket + Int(truncatingIfNeeded: value >> UInt64(bucket))
+    }
+
+    /// The highest value counted at `index` (the library's `highestEquivalentForValue(valueFromIndex(index))`).
+    @inline(__always)
+    static func highestValue(at index: Int) -> UInt64 {
+        guard index >= 2 * halfBucket else { return UInt64(index) }
+        let bucket = index / halfBucket - 1
+        let lowest = UInt64(index % halfBucket + halfBucket) << UInt64(bucket)
+        return lowest + (1 << UInt64(bucket)) - 1
     }
 
     /// Records one delay; negative values count as 0 and non-finite ones are ignored (a delay Postfix did not log).
-    /// - Complexity: O(1) amortised (the histogram grows to cover larger values once).
+    /// - Complexity: O(1) amortised (the counts grow to cover larger values once).
     mutating func record(seconds: Double) {
         guard seconds.isFinite, sealed == nil else { return }
         // 2^40 ms is 35 years: anything beyond is a corrupt value, not a delay.
         let milliseconds = UInt64(min(max(seconds * 1000, 0), 1_099_511_627_776).rounded())
-        histogram.record(milliseconds)
-        maxMilliseconds = max(maxMilliseconds, milliseconds)
+        record(milliseconds: milliseconds)
+    }
+
+    /// Records one value in milliseconds (at most 2^40).
+    @inline(__always)
+    mutating func record(milliseconds: UInt64) {
+        let index = Self.index(of: milliseconds)
+        let block = (index >> Self.blockShift) * (Self.blockSize + 1)
+        if block >= entries.count { grow(toCover: index) }
+        entries.withUnsafeMutableBufferPointer { entries in
+            entries[block] &+= 1
+            entries[block + 1 + (index & (Self.blockSize - 1))] &+= 1
+        }
+        total &+= 1
+        if milliseconds > maxMilliseconds { maxMilliseconds = milliseconds }
+        if milliseconds != 0 && milliseconds < minNonZero { minNonZero = milliseconds }
+    }
+
+    /// Extends the counts to the end of `index`'s bucket, and at least doubles them (few growths per section).
+    private mutating func grow(toCover index: Int) {
+        let bucketEnd = (index / Self.halfBucket + 1) * Self.halfBucket
+        let counts = max(bucketEnd, 2 * Self.halfBucket, entries.count / (Self.blockSize + 1) * Self.blockSize * 2)
+        let size = counts / Self.blockSize * (Self.blockSize + 1)
+        entries.append(contentsOf: repeatElement(0, count: size - entries.count))
     }
 
     /// Keeps only the percentiles: for a day that gets no more rows. A value recorded afterwards is ignored
@@ -41,58 +93,77 @@ struct DelayHistogram: Sendable {
     mutating func seal() {
         guard sealed == nil else { return }
         sealed = delays()
-        histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .one)
+        entries = []
     }
 
     /// The percentiles in seconds, all nil when nothing was recorded.
     func delays() -> DaySummary.Delays {
         if let sealed { return sealed }
-        guard histogram.totalCount > 0 else { return DaySummary.Delays() }
-        let values = Self.values(atPercentiles: (50, 90, 95, 99), of: histogram)
+        guard total > 0 else { return DaySummary.Delays() }
+        let values = self.values(atPercentiles: (50, 90, 95, 99))
         return DaySummary.Delays(
             p50: Double(values.0) / 1000, p90: Double(values.1) / 1000, p95: Double(values.2) / 1000,
             p99: Double(values.3) / 1000, max: Double(maxMilliseconds) / 1000)
     }
 
-    /// What `histogram.valueAtPercentile` gives for each of four ascending percentiles, in one walk.
+    /// What hdrhistogram-swift's `valueAtPercentile` gives for each of four ascending percentiles on the same
+    /// values, in one walk.
     ///
-    /// Why not four calls: `valueAtPercentile` is not inlinable, so it runs hdrhistogram-swift's unspecialised
-    /// generic loop, from the first of ~19k counts each time; four calls per summary section were 1.6% of the
-    /// instructions of a run over the 100 MB bench family (5% with what they called), where the per-day work
-    /// weighs as much as it does in an hourly run. The library's `recordedValues()` is inlinable (specialised
-    /// here) and carries the running count, so one walk that stops at the last percentile finds all four.
-    ///
-    /// The same values: `valueAtPercentile` takes the rank (percentile less one ulp, times the count, rounded
-    /// up, at least 1) and answers the upper end of the first bucket whose running count reaches it, clamped
-    /// to the recorded minimum and maximum. The running count only grows at buckets with values, which are
-    /// exactly the steps `recordedValues()` makes, and each step's `value` is that bucket's upper end.
-    /// `DelayHistogramTests` compares the two on many value sets.
+    /// `valueAtPercentile` takes the rank (percentile less one ulp, times the count, rounded up, at least 1) and
+    /// answers the upper end of the first index whose running count reaches it, clamped to the recorded minimum
+    /// and maximum. Here the running count is taken by whole blocks up to the block where it reaches the rank,
+    /// then by the counts of that block: the same first index.
     /// - Parameter percentiles: ascending, each above 0 and below 100 (`valueAtPercentile` answers 0 and 100
-    ///   from the minimum and maximum instead); `histogram` must hold something.
-    static func values(
-        atPercentiles percentiles: (Double, Double, Double, Double), of histogram: Histogram<UInt64>
-    ) -> (UInt64, UInt64, UInt64, UInt64) {
-        precondition(histogram.totalCount > 0, "no values to take percentiles of")
-        let total = Double(histogram.totalCount)
+    ///   from the minimum and maximum instead); something must have been recorded.
+    func values(atPercentiles percentiles: (Double, Double, Double, Double)) -> (UInt64, UInt64, UInt64, UInt64) {
+        precondition(total > 0, "no values to take percentiles of")
+        let count = Double(total)
         func rank(_ percentile: Double) -> UInt64 {
             precondition(percentile > 0 && percentile < 100, "percentile \(percentile) outside (0, 100)")
             let requested = min(max(percentile.nextDown, 0.0), 100.0)
-            return max(1, UInt64(((requested * total) / 100.0).rounded(.up)))
+            return max(1, UInt64(((requested * count) / 100.0).rounded(.up)))
         }
-        let ranks = [rank(percentiles.0), rank(percentiles.1), rank(percentiles.2), rank(percentiles.3)]
-        precondition(ranks == ranks.sorted(), "percentiles must ascend")
-        let low = histogram.min
-        let high = histogram.maxRecorded
-        var values: [UInt64] = []
-        values.reserveCapacity(4)
-        for step in histogram.recordedValues() {
-            while values.count < 4 && step.totalCountToThisValue >= ranks[values.count] {
-                values.append(max(min(step.value, high), low))
+        let ranks = (rank(percentiles.0), rank(percentiles.1), rank(percentiles.2), rank(percentiles.3))
+        precondition(ranks.0 <= ranks.1 && ranks.1 <= ranks.2 && ranks.2 <= ranks.3, "percentiles must ascend")
+        let low = entries[1] > 0 ? 0 : minNonZero
+        let high = maxMilliseconds
+        return entries.withUnsafeBufferPointer { entries in
+            // `next` is the index where the walk goes on and `running` the sum of the counts before it; the index
+            // last answered is `next - 1`, and `running` is then its running count.
+            var next = 0
+            var running: UInt64 = 0
+            /// Where index `i`'s count is.
+            func count(_ i: Int) -> UInt64 {
+                entries[(i >> Self.blockShift) * (Self.blockSize + 1) + 1 + (i & (Self.blockSize - 1))]
             }
-            if values.count == 4 { break }
+            func value(atRank rank: UInt64) -> UInt64 {
+                if running < rank {
+                    // To the next block start by counts, then by whole blocks while they end below the rank, then
+                    // by counts to the index where the running count reaches it (one exists: every rank is at
+                    // most the total).
+                    var found = false
+                    while next & (Self.blockSize - 1) != 0 {
+                        running += count(next)
+                        next += 1
+                        if running >= rank {
+                            found = true
+                            break
+                        }
+                    }
+                    if !found {
+                        while running + entries[(next >> Self.blockShift) * (Self.blockSize + 1)] < rank {
+                            running += entries[(next >> Self.blockShift) * (Self.blockSize + 1)]
+                            next += Self.blockSize
+                        }
+                        repeat {
+                            running += count(next)
+                            next += 1
+                        } while running < rank
+                    }
+                }
+                return max(min(Self.highestValue(at: next - 1), high), low)
+            }
+            return (value(atRank: ranks.0), value(atRank: ranks.1), value(atRank: ranks.2), value(atRank: ranks.3))
         }
-        // The walk ends at the total count, which every rank is at most.
-        precondition(values.count == 4, "a rank above the total count")
-        return (values[0], values[1], values[2], values[3])
     }
 }
