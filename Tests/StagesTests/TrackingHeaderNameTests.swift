@@ -18,4 +18,26 @@ import Testing
                     "\(name) against \(configured)")
         }
     }
+
+    /// The comparison goes eight bytes at a time: every printable ASCII character and a few others in every place
+    /// of names of one word, of one word and a bit, of two words and of less than a word, so that a difference
+    /// or a non-ASCII byte falls in each word, in the overlapping last one, and in the short path.
+    @Test func everyCharacterInEveryPlace() throws {
+        let others = ["é", "\u{212A}", "\u{0301}", "ß", "\u{0}"]
+        for configured in ["X-Mail-H", "X-Mailstats-Hash", "X-Mailstats-Hash2", "X-Trk", "x-mailstats-hash-x"] {
+            let config = try CompiledCorrelatorConfig(CorrelatorConfig(trackingHeader: configured))
+            let characters = Array(configured)
+            for place in characters.indices {
+                for replacement in (0x20...0x7E).map({ String(UnicodeScalar(UInt8($0))) }) + others {
+                    var name = characters.map(String.init)
+                    name[place] = replacement
+                    for candidate in [name.joined(), name.joined().uppercased()] {
+                        #expect(
+                            config.isTrackingHeader(candidate) == (candidate.lowercased() == configured.lowercased()),
+                            "\(candidate) against \(configured)")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -49,6 +49,39 @@ enum ASCIIBytes {
         return result & highBits
     }
 
+    /// Whether `bytes`, lower-cased by ASCII, equal `lowered` (lower-case ASCII of the same count), eight bytes at
+    /// a time; nil when a non-ASCII byte comes before any difference (`lowercased()` maps a few of those to
+    /// ASCII, so only the general path answers). The same answers as one pass byte by byte that stops at the
+    /// first non-ASCII byte (nil) or difference (false): words are taken in order, and a word with a non-ASCII
+    /// byte answers nil before it is compared (the last word overlaps bytes already found equal).
+    @inline(__always)
+    static func equalsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ lowered: UnsafeBufferPointer<UInt8>) -> Bool? {
+        precondition(bytes.count == lowered.count, "ASCIIBytes.equalsLowercased: counts differ")
+        let count = bytes.count
+        guard count >= 8, let start = bytes.baseAddress, let expected = lowered.baseAddress else {
+            for index in 0..<count {
+                let byte = bytes[index]
+                if byte >= 0x80 { return nil }
+                if lowered[index] != (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) { return false }
+            }
+            return true
+        }
+        @inline(__always) func word(at offset: Int) -> Bool? {
+            let word = UnsafeRawPointer(start).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            if word & highBits != 0 { return nil }
+            // An upper-case letter's flag (0x80) shifted to 0x20 sets its lower-case bit.
+            let lower = word | ByteLine.inRange(word, UInt8(ascii: "A"), UInt8(ascii: "Z")) >> 2
+            return lower == UnsafeRawPointer(expected).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        }
+        var offset = 0
+        while offset + 8 < count {
+            guard let same = word(at: offset) else { return nil }
+            if !same { return false }
+            offset += 8
+        }
+        return word(at: count - 8)
+    }
+
     /// The index of the first `byte` in `bytes` at or after `start` (`ByteLine.find`: a few words, then `memchr`).
     @inline(__always)
     static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Int? {

@@ -91,7 +91,13 @@ extension Correlator {
 
     /// `response.hasPrefix("forwarded as")`, by bytes where that gives the same answer (the text goes on with
     /// ASCII, so no combining mark can join the last letter into another character).
-    static func isForwardedAs(_ response: String) -> Bool {
+    static func isForwardedAs(_ response: String?) -> Bool {
+        guard let response else { return false }
+        return isForwardedAs(text: response)
+    }
+
+    @inline(__always)
+    static func isForwardedAs(text response: String) -> Bool {
         // Most responses do not start with `f`: answered from the first byte, without the generic prefix walk.
         // Read from the contiguous bytes: `utf8.first` went through the generic index path (0.5% of a run's CPU).
         let first = response.utf8.withContiguousStorageIfAvailable { $0.first } ?? response.utf8.first
