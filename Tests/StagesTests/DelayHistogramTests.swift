@@ -1,3 +1,4 @@
+import Foundation
 import Histogram
 import Testing
 
@@ -71,6 +72,27 @@ import Testing
             if index > 0 {
                 #expect(DelayHistogram.highestValue(at: index - 1) + 1 == histogram.lowestEquivalentForValue(value))
             }
+        }
+    }
+
+    /// Delays become milliseconds as `UInt64((seconds * 1000).rounded())` within 0...2^40 made them: halves,
+    /// values next to halves, negatives, the clamp, and non-finite values.
+    @Test func millisecondsAreRoundedAsBefore() {
+        var random = RecordGenerator(seed: 5)
+        var seconds: [Double] = [0, -0.0, -1, 0.0005, 0.0004999, 0.0015, 2.5e-4, 1.2345, 42_380, 1e12, 1e300, .infinity,
+                                 -.infinity, .nan, 1.0995116277755e9, 0.49999999999999994 / 1000]
+        for _ in 0..<20_000 {
+            let value = Double(random.next() % 100_000_000) / 1000 + Double(random.next() % 4) * 0.0005
+            seconds += [value, value.nextUp, value.nextDown, -value]
+        }
+        for exponent in -12...40 {
+            let half = (Double(1 << 20) + 0.5) * pow(2.0, Double(exponent - 20)) / 1000
+            seconds += [half, half.nextUp, half.nextDown]
+        }
+        for value in seconds {
+            let expected: UInt64? =
+                value.isFinite ? UInt64(min(max(value * 1000, 0), 1_099_511_627_776).rounded()) : nil
+            #expect(DelayHistogram.milliseconds(seconds: value) == expected, "\(value)")
         }
     }
 

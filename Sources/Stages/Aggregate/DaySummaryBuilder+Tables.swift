@@ -40,9 +40,10 @@ extension DaySummaryBuilder {
                     queueId: UnsafeBufferPointer(
                         rebasing: queueBytes[queueId.stringOffsets[row]..<queueId.stringOffsets[row + 1]]),
                     receivedAt: receivedAt[row])
-                sections.accumulators[a].addCounted(message: message, kind: kind, delay: delay[row], hour: hour)
+                let milliseconds = DelayHistogram.milliseconds(seconds: delay[row])
+                sections.accumulators[a].addCounted(message: message, kind: kind, delay: milliseconds, hour: hour)
                 if !sections.isNotification[a] {
-                    overall.addCounted(message: message, kind: kind, delay: delay[row], hour: hour)
+                    overall.addCounted(message: message, kind: kind, delay: milliseconds, hour: hour)
                 }
                 categoryCounts[a * categoryCount + Int(category.ids[row])] += 1
                 domains.count(app: a, domain: d, kind: kind)
@@ -256,10 +257,11 @@ extension DaySummaryBuilder.Accumulator {
     /// and the table path by id, merged once per table. `kind` as `DaySummaryBuilder.statusKind`; any other
     /// status counts as a recipient only.
     @inline(__always)
-    mutating func addCounted(message: UInt64, kind: Int, delay: Double, hour: Int) {
+    /// - Parameter delay: `DelayHistogram.milliseconds(seconds:)` of the row's delay, taken once for its sections.
+    mutating func addCounted(message: UInt64, kind: Int, delay: UInt64?, hour: Int) {
         messages.insert(message)
         totals.recipients += 1
-        delays.record(seconds: delay)
+        if let delay { delays.record(milliseconds: delay) }
         switch kind {
         case 0:
             totals.sent += 1

@@ -185,7 +185,9 @@ extension DaySummaryBuilder {
         /// - Parameter message: `messageKey` of the record's message, computed once for all its sections.
         mutating func add(_ record: DeliveryRecord, message: UInt64, hour: Int) {
             let kind = DaySummaryBuilder.statusKind(record.status)
-            addCounted(message: message, kind: kind, delay: record.delaySeconds, hour: hour)
+            addCounted(
+                message: message, kind: kind, delay: DelayHistogram.milliseconds(seconds: record.delaySeconds),
+                hour: hour)
             categories[record.category, default: 0] += 1
             // One dictionary access per record for the domain: the default-subscript modifies in place.
             domains[record.recipientDomain, default: DaySummary.Domain(domain: record.recipientDomain)]

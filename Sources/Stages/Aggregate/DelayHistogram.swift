@@ -59,15 +59,28 @@ struct DelayHistogram: Sendable {
     /// Records one delay; negative values count as 0 and non-finite ones are ignored (a delay Postfix did not log).
     /// - Complexity: O(1) amortised (the counts grow to cover larger values once).
     mutating func record(seconds: Double) {
-        guard seconds.isFinite, sealed == nil else { return }
-        // 2^40 ms is 35 years: anything beyond is a corrupt value, not a delay.
-        let milliseconds = UInt64(min(max(seconds * 1000, 0), 1_099_511_627_776).rounded())
+        guard let milliseconds = Self.milliseconds(seconds: seconds) else { return }
         record(milliseconds: milliseconds)
     }
 
-    /// Records one value in milliseconds (at most 2^40).
+    /// The whole milliseconds `record(seconds:)` counts a delay as: rounded half away from zero, negative values
+    /// as 0, at most 2^40 (35 years: anything beyond is a corrupt value, not a delay); nil when not finite. Taken
+    /// once per row for the two sections the row counts in.
+    ///
+    /// `UInt64(x.rounded())` without the call to libm's `round`: for `0 <= x <= 2^40` the fraction `x - trunc(x)`
+    /// is exact, and `round` goes up exactly when it is at least one half.
+    @inline(__always)
+    static func milliseconds(seconds: Double) -> UInt64? {
+        guard seconds.isFinite else { return nil }
+        let value = min(max(seconds * 1000, 0), 1_099_511_627_776)
+        let whole = UInt64(value)
+        return value - Double(whole) >= 0.5 ? whole + 1 : whole
+    }
+
+    /// Records one value in milliseconds (at most 2^40); ignored once sealed.
     @inline(__always)
     mutating func record(milliseconds: UInt64) {
+        guard sealed == nil else { return }
         let index = Self.index(of: milliseconds)
         let block = (index >> Self.blockShift) * (Self.blockSize + 1)
         if block >= entries.count { grow(toCover: index) }
