@@ -137,13 +137,16 @@ public struct BounceClassifier: Sendable {
     static func matches(
         _ rule: CompiledRule, replyClass: Int?, code: String, parts: CodeParts?, phraseFound: Bool
     ) -> Bool {
+        // The phrase verdict first: one flag, and it turns down most rules of the table (those with phrases, of
+        // which a text holds few) before their classes and code patterns are looked at. The three conditions are
+        // independent, so their order does not change the answer.
+        if rule.hasPhrases && !phraseFound { return false }
         if !rule.classes.isEmpty {
             guard let replyClass, rule.classes.contains(replyClass) else { return false }
         }
         if !rule.codes.isEmpty {
             guard let parts, parts.matchAny(rule, code: code) else { return false }
         }
-        if rule.hasPhrases && !phraseFound { return false }
         return true
     }
 
