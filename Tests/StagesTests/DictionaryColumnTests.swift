@@ -93,4 +93,36 @@ import Testing
         #expect(reserved.entries.strings() == grown.entries.strings())
         #expect(reserved.indexCapacity == capacity)
     }
+
+    /// A column reserved for many distinct values gets a larger recent-value cache (and a small one stays at
+    /// the default size); appended in runs, it gives the same ids and entries as a default column appended one
+    /// value at a time, with values in several forms and more distinct values than either cache holds.
+    @Test func aLargerRecentCacheGivesTheSameIds() {
+        let column = ParquetColumn("relay", .string, optional: true)
+        var large = DictionaryColumn(column: column)
+        large.reserveCapacity(0, entries: 3000)
+        #expect(large.recentSlotCount == 8192)
+        var small = DictionaryColumn(column: column)
+        small.reserveCapacity(0, entries: 100)
+        #expect(small.recentSlotCount == 512)
+        var oneByOne = DictionaryColumn(column: column)
+        var generator = RecordGenerator(seed: 23)
+        let texts = (0..<12_000).map { i in i % 4 == 0 ? "r\(i).example" : "mx\(i % 7).relay-\(i).example.net[10.0.0.1]:25" }
+        for runLength in [500, 64, 4000, 1, 9000, 333] {
+            var rows: [String?] = (0..<runLength).map { _ in
+                let pick = generator.int(0..<20)
+                if pick == 0 { return nil }
+                let text = texts[generator.int(0..<(pick < 8 ? 200 : texts.count))]
+                return pick % 3 == 0 ? Self.heapCopy(text) : text
+            }
+            for value in rows { oneByOne.append(value) }
+            var copy = rows
+            rows.withUnsafeMutableBufferPointer { large.append(RecordField($0, \String?.self)) }
+            copy.withUnsafeMutableBufferPointer { small.append(RecordField($0, \String?.self)) }
+        }
+        #expect(large.ids == oneByOne.ids)
+        #expect(small.ids == oneByOne.ids)
+        #expect(large.entries.strings() == oneByOne.entries.strings())
+        #expect(large.recentSlotCount == 8192)
+    }
 }

@@ -29,6 +29,9 @@ struct DictionaryColumn: Sendable {
     /// The slots of the index (for tests: a column reserved for its entries never grows it).
     var indexCapacity: Int { index.capacity }
 
+    /// The slots of the recent-value cache (for tests: sized by `reserveCapacity`).
+    var recentSlotCount: Int { recent.slotCount }
+
     /// Room for `rows` ids and, in an empty column, an index for `entries` distinct values.
     ///
     /// Why the index: a day's column starts empty, and its index doubled from 64 slots up to the day's
@@ -41,6 +44,7 @@ struct DictionaryColumn: Sendable {
         if self.entries.valueCount == 0 && entries * 2 > index.capacity {
             index = HashSlots(expected: entries)
         }
+        if self.entries.valueCount == 0 { recent = RecentStringIds(expected: entries) }
     }
 
     mutating func append(_ value: String?) {
@@ -66,14 +70,8 @@ struct DictionaryColumn: Sendable {
     mutating func append<V: StringFieldValue>(_ field: RecordField<V>) {
         let start = ids.count
         ParquetColumnBuffer.grow(&ids, by: field.count, with: -1)
-        var misses = 0
-        ids.withUnsafeMutableBufferPointer { ids in
-            for i in 0..<field.count {
-                // A negative id (an empty slot) counts as a miss: nil rows get theirs in the second pass.
-                let id = recent.id(words: field.words(at: i)) ?? -1
-                misses &+= id < 0 ? 1 : 0
-                ids[start + i] = id
-            }
+        let misses = ids.withUnsafeMutableBufferPointer { ids in
+            recent.ids(of: field, into: UnsafeMutableBufferPointer(rebasing: ids[start...]))
         }
         guard misses > 0 else { return }
         internMisses(field, from: start)
@@ -242,12 +240,52 @@ struct DictionaryColumn: Sendable {
 /// appear at that address. Equal 16 bytes therefore mean equal text. Different bytes for equal text (two
 /// buffers with the same text) only miss, and the byte path then gives the same id. A key that lands on
 /// an occupied slot replaces the entry there.
+///
+/// Size: 512 slots, or for a column reserved from the day before (`DictionaryColumn.reserveCapacity`), about
+/// twice its distinct values then, up to 8192. Why: senders, relays and domains have thousands of values a
+/// day, and in 512 slots they evicted each other (about three times as many misses as values), each miss a
+/// hash of the bytes and a lookup in the column's index; the columns of few values keep the small table,
+/// which is cheaper to make and to drop (every slot holds a `String`, released with the table).
 struct RecentStringIds {
-    private static let slotCount = 512
+    private static let defaultBits = 9
+    private static let maxBits = 13
+    /// log2 of the slot count.
+    private let slotBits: Int
     /// Per slot, the string's two words and its id; (0, 0) is no `String`'s bytes and marks an empty slot.
-    private var keys = [(low: UInt64, high: UInt64, id: Int32)](repeating: (0, 0, -1), count: slotCount)
+    private var keys: [(low: UInt64, high: UInt64, id: Int32)]
     /// The strings whose words are in `keys`, which keeps their buffers alive.
-    private var held = [String](repeating: "", count: slotCount)
+    private var held: [String]
+
+    /// Empty slots of the default size, shared (copied on the first `remember`): a table made only to be
+    /// swapped out or dropped (see `DayTablesRecycler`) allocates none of its own.
+    private static let emptyKeys = [(low: UInt64, high: UInt64, id: Int32)](
+        repeating: (0, 0, -1), count: 1 << defaultBits)
+    private static let emptyHeld = [String](repeating: "", count: 1 << defaultBits)
+
+    init() {
+        slotBits = Self.defaultBits
+        keys = Self.emptyKeys
+        held = Self.emptyHeld
+    }
+
+    /// Slots for a column expected to see `expected` distinct values (see the type's doc).
+    init(expected: Int) {
+        var bits = Self.defaultBits
+        while bits < Self.maxBits && (1 << bits) < 2 * expected { bits += 1 }
+        if bits > Self.defaultBits {
+            self.init(bits: bits)
+        } else {
+            self.init()
+        }
+    }
+
+    var slotCount: Int { keys.count }
+
+    private init(bits: Int) {
+        slotBits = bits
+        keys = Array(repeating: (0, 0, -1), count: 1 << bits)
+        held = Array(repeating: "", count: 1 << bits)
+    }
 
     @inline(__always)
     private static func words(_ value: String) -> (UInt64, UInt64) {
@@ -255,9 +293,14 @@ struct RecentStringIds {
     }
 
     @inline(__always)
-    private static func slot(_ low: UInt64, _ high: UInt64) -> Int {
+    private func slot(_ low: UInt64, _ high: UInt64) -> Int {
+        Self.slot(low, high, shift: UInt64(64 - slotBits))
+    }
+
+    @inline(__always)
+    private static func slot(_ low: UInt64, _ high: UInt64, shift: UInt64) -> Int {
         let h = (low ^ (high &* 0x9E37_79B9_7F4A_7C15)) &* 0xFF51_AFD7_ED55_8CCD
-        return Int(truncatingIfNeeded: h >> 55)
+        return Int(truncatingIfNeeded: h >> shift)
     }
 
     @inline(__always)
@@ -267,14 +310,36 @@ struct RecentStringIds {
     @inline(__always)
     func id(words: (UInt64, UInt64)) -> Int32? {
         let (low, high) = words
-        let entry = keys[Self.slot(low, high)]
+        let entry = keys[slot(low, high)]
         return entry.low == low && entry.high == high ? entry.id : nil
+    }
+
+    /// Row i's id for each row of `field` into `ids[i]`, -1 for those not known (nil rows among them).
+    /// - Returns: how many are not known.
+    ///
+    /// The slots are read through a pointer and the shift taken once: looked up one by one through `id(words:)`,
+    /// each row reloaded the table and its size from the column and checked the index.
+    @inline(__always)
+    func ids<V: StringFieldValue>(of field: RecordField<V>, into ids: UnsafeMutableBufferPointer<Int32>) -> Int {
+        let shift = UInt64(64 - slotBits)
+        return keys.withUnsafeBufferPointer { keys in
+            var misses = 0
+            for i in 0..<field.count {
+                let (low, high) = field.words(at: i)
+                let entry = keys[Self.slot(low, high, shift: shift)]
+                // A negative id (an empty slot) counts as a miss.
+                let id = entry.low == low && entry.high == high ? entry.id : -1
+                misses &+= id < 0 ? 1 : 0
+                ids[i] = id
+            }
+            return misses
+        }
     }
 
     @inline(__always)
     mutating func remember(_ value: String, id: Int32) {
         let (low, high) = Self.words(value)
-        let slot = Self.slot(low, high)
+        let slot = slot(low, high)
         keys[slot] = (low, high, id)
         held[slot] = value
     }
