@@ -17,7 +17,9 @@ struct ParquetChunkRows: Sendable {
     /// `values` are distinct strings (a dictionary column's entries, `valueOfRow` their ids): the chunk's
     /// dictionary is then worked out from the positions, without reading or hashing the strings.
     let distinctValues: Bool
-    /// Equal strings among the chunk's values are next to each other (its rows are sorted by this column): the
+    /// Equal strings among the chunk's values are next to each other, and they ascend in byte order (its rows
+    /// are sorted by this column, `RowTable.sortedOrder()`'s leading column; its min and max are then the first
+    /// and last, see `ParquetColumnChunkBuilder.statistics`): the
     /// chunk's dictionary is then worked out by comparing each value with the one before it, without hashing
     /// (see `ParquetChunkDictionary.ofAdjacentRuns`).
     let equalValuesAdjacent: Bool

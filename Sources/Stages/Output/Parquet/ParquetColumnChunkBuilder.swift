@@ -122,7 +122,9 @@ final class ParquetColumnChunkBuilder {
         let plainStrings = column.kind == .string && dictionary == nil && dataEncoding == 0
         let nullCount = rowCount - positions.count
         if !plainStrings {
-            statistics = Self.statistics(of: values, positions: positions, nullCount: nullCount, dictionary: dictionary)
+            statistics = Self.statistics(
+                of: values, positions: positions, nullCount: nullCount, dictionary: dictionary,
+                ascending: chunk.equalValuesAdjacent)
         }
 
         let bitWidth = dictionary.map { Self.bitWidth(forCount: $0.count) } ?? 0
