@@ -1,0 +1,53 @@
+import Testing
+
+@testable import Stages
+
+/// How `ParquetColumnChunkBuilder` splits an OPTIONAL fixed-width column into data pages: a page ends at
+/// `maxPageValues` rows, or before a present value that would pass `maxPageBytes`. The planner counts the
+/// definition levels eight at a time where the budget cannot run out; the pages must be exactly those of
+/// the row-by-row rule, whatever the budgets and however the nulls fall.
+@Suite struct PagePlanTests {
+    /// Rows per data page by the row-by-row rule.
+    static func expectedPages(levels: [UInt8], maxValues: Int, valueLimit: Int) -> [Int] {
+        var pages: [Int] = []
+        var row = 0
+        while row < levels.count {
+            let rowLimit = min(levels.count, row + max(1, maxValues))
+            var end = row
+            var values = 0
+            while end < rowLimit {
+                if levels[end] == 1 && values == valueLimit { break }
+                values += Int(levels[end])
+                end += 1
+            }
+            pages.append(end - row)
+            row = end
+        }
+        return pages
+    }
+
+    @Test(arguments: [1, 2, 3, 7, 8, 9, 16, 40, 333])
+    func optionalNumberPagesFollowTheRowByRowRule(valuesPerPage: Int) {
+        var generator = RecordGenerator(seed: UInt64(valuesPerPage))
+        for maxValues in [5, 8, 64, 1000, 65_536] {
+            var options = ParquetWriterOptions()
+            options.maxPageBytes = 8 * valuesPerPage
+            options.maxPageValues = maxValues
+            var values = ParquetColumnBuffer(kind: .int64, isOptional: true)
+            // Runs of nulls and of values, short and long, so that pages end inside and at the edges of the
+            // eight-level blocks.
+            while values.rowCount < 3000 {
+                let present = generator.chance(60)
+                for _ in 0..<generator.pick([1, 1, 2, 7, 8, 9, 30]) {
+                    values.append(present ? Int64(generator.int(-1000..<1000)) : nil)
+                }
+            }
+            let builder = ParquetColumnChunkBuilder(options: options)
+            builder.encode(column: ParquetColumn("x", .int64, optional: true), chunk: ParquetChunkRows(values))
+            let pages = builder.pages.filter { !$0.isDictionary }.map(\.valueCount)
+            #expect(pages == Self.expectedPages(
+                levels: values.definitionLevels, maxValues: maxValues, valueLimit: valuesPerPage))
+            #expect(pages.reduce(0, +) == values.rowCount)
+        }
+    }
+}
