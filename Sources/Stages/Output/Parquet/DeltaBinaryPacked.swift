@@ -30,47 +30,43 @@ enum DeltaBinaryPacked {
         guard values.count > 1 else { return }
         // Worst case per block: the min delta, the widths, 128 values at 64 bits.
         out.reserveCapacity(out.count + (values.count / blockSize + 1) * (10 + miniblocksPerBlock + blockSize * 8))
-        var deltas = [T](repeating: 0, count: blockSize)
-        var packed = [UInt64](repeating: 0, count: miniblockSize)
-        var i = 1
-        while i < values.count {
-            let n = min(blockSize, values.count - i)
-            var minDelta = T.max
-            for k in 0..<n {
-                let d = values[i + k] &- values[i + k - 1]
-                deltas[k] = d
-                if d < minDelta { minDelta = d }
-            }
-            VarInt.append(VarInt.zigzag(Int64(minDelta)), to: &out)
-            let widthsAt = out.count
-            out.append(contentsOf: repeatElement(0, count: miniblocksPerBlock))
-            for m in 0..<miniblocksPerBlock {
-                let start = m * miniblockSize
-                guard start < n else { break }
-                var any: UInt64 = 0
-                for k in 0..<miniblockSize {
-                    let u: UInt64
-                    if start + k < n {
-                        u = UInt64(T.Magnitude(truncatingIfNeeded: deltas[start + k] &- minDelta))
-                    } else {
-                        u = 0
+        // The block's deltas and a miniblock's offsets, written through pointers: as arrays, every write
+        // checked the index and the array's uniqueness.
+        withUnsafeTemporaryAllocation(of: T.self, capacity: blockSize) { deltas in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: miniblockSize) { packed in
+                var i = 1
+                while i < values.count {
+                    let n = min(blockSize, values.count - i)
+                    var minDelta = T.max
+                    for k in 0..<n {
+                        let d = values[i + k] &- values[i + k - 1]
+                        deltas[k] = d
+                        if d < minDelta { minDelta = d }
                     }
-                    packed[k] = u
-                    any |= u
+                    VarInt.append(VarInt.zigzag(Int64(minDelta)), to: &out)
+                    let widthsAt = out.count
+                    out.append(contentsOf: repeatElement(0, count: miniblocksPerBlock))
+                    for m in 0..<miniblocksPerBlock {
+                        let start = m * miniblockSize
+                        guard start < n else { break }
+                        var any: UInt64 = 0
+                        for k in 0..<miniblockSize {
+                            let u: UInt64
+                            if start + k < n {
+                                u = UInt64(T.Magnitude(truncatingIfNeeded: deltas[start + k] &- minDelta))
+                            } else {
+                                u = 0
+                            }
+                            packed[k] = u
+                            any |= u
+                        }
+                        let width = UInt64.bitWidth - any.leadingZeroBitCount
+                        out[widthsAt + m] = UInt8(width)
+                        appendBitPacked(count: miniblockSize, width: width, into: &out) { packed[$0] }
+                    }
+                    i += n
                 }
-                let width = UInt64.bitWidth - any.leadingZeroBitCount
-                out[widthsAt + m] = UInt8(width)
-                appendPacked(packed, width: width, into: &out)
             }
-            i += n
-        }
-    }
-
-    /// Appends 32 values at `width` bits each, LSB first: exactly `4 * width` bytes.
-    @inline(__always)
-    private static func appendPacked(_ values: [UInt64], width: Int, into out: inout [UInt8]) {
-        values.withUnsafeBufferPointer { values in
-            appendBitPacked(count: values.count, width: width, into: &out) { values[$0] }
         }
     }
 
