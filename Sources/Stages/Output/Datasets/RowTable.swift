@@ -231,17 +231,18 @@ public struct RowIndex: Sendable {
     public init(_ columns: [ParquetColumnBuffer]) {
         dense = columns.map { column -> [Int32]? in
             guard column.isOptional else { return nil }
-            var map = [Int32](repeating: -1, count: column.rowCount)
-            var next: Int32 = 0
-            column.definitionLevels.withUnsafeBufferPointer { levels in
-                map.withUnsafeMutableBufferPointer { out in
-                    for row in 0..<levels.count where levels[row] == 1 {
-                        out[row] = next
-                        next += 1
+            // One pass, no branch per row: a present row (level 1) gets `next | 0`, a null `next | -1`.
+            return column.definitionLevels.withUnsafeBufferPointer { levels in
+                [Int32](unsafeUninitializedCapacity: levels.count) { out, initialized in
+                    var next: Int32 = 0
+                    for row in 0..<levels.count {
+                        let present = Int32(levels[row])
+                        out[row] = next | (present &- 1)
+                        next &+= present
                     }
+                    initialized = levels.count
                 }
             }
-            return map
         }
     }
 }
