@@ -18,16 +18,22 @@ import TestSupport
         return try GeneratedLogs.lines(sizeMB: 0.3, seed: 5, end: "2026-11-29T06:25") + wild
     }
 
-    /// Each printed line equals parsing that line alone (a fresh memo, nothing shared), in the input's order.
-    @Test func printsTheEventOfEachLineAsParsedAlone() throws {
+    /// Runs `mailstats parse` with `options` on a file of `lines()`, and returns its result with those lines.
+    static func parse(_ options: [String]) throws -> (result: ProcessResult, lines: [String]) {
         let root = PackagePaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let lines = try Self.lines()
+        let lines = try lines()
         let file = root.appendingPathComponent("mail.log")
         try lines.logText.write(to: file, atomically: true, encoding: .utf8)
+        let result = try ProcessRunner.mailstats(
+            ["parse"] + options + [file.path, "--now", now, "--timezone", "UTC"])
+        return (result, lines)
+    }
 
-        let result = try ProcessRunner.mailstats(["parse", file.path, "--now", Self.now, "--timezone", "UTC"])
+    /// Each printed line equals parsing that line alone (a fresh memo, nothing shared), in the input's order.
+    @Test func printsTheEventOfEachLineAsParsedAlone() throws {
+        let (result, lines) = try Self.parse([])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let printed = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
         #expect(printed.count == lines.count)
@@ -44,14 +50,7 @@ import TestSupport
 
     /// `--stats` counts every line once, by the same kinds as the events printed without it.
     @Test func statsCountTheKindsOfThePrintedEvents() throws {
-        let root = PackagePaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let lines = try Self.lines()
-        let file = root.appendingPathComponent("mail.log")
-        try lines.logText.write(to: file, atomically: true, encoding: .utf8)
-
-        let events = try ProcessRunner.mailstats(["parse", file.path, "--now", Self.now, "--timezone", "UTC"])
+        let (events, lines) = try Self.parse([])
         #expect(events.status == 0, "stderr: \(events.stderr)")
         var expected: [String: Int] = [:]
         for line in events.stdout.split(separator: "\n") {
@@ -60,7 +59,7 @@ import TestSupport
             expected[kind, default: 0] += 1
         }
 
-        let stats = try ProcessRunner.mailstats(["parse", "--stats", file.path, "--now", Self.now, "--timezone", "UTC"])
+        let (stats, _) = try Self.parse(["--stats"])
         #expect(stats.status == 0, "stderr: \(stats.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
         #expect((object["lines"] as? Int) == lines.count)
