@@ -3,7 +3,7 @@ import Testing
 @testable import Stages
 
 /// `MessageKeySet` counts distinct keys as `Set<UInt64>` does, through its growth, for the key 0 too, and for
-/// keys that share their top bits (which pick the slot).
+/// keys that share their top bits (which pick the slot); `insert` tells a new key as `Set.insert` does.
 @Suite struct MessageKeySetTests {
     @Test(arguments: [1, 2, 3])
     func countsDistinctKeysAsASetDoes(seed: UInt64) {
@@ -17,8 +17,7 @@ import Testing
             case 1: key = UInt64(generator.int(0..<1000)) << 52  // same low bits
             default: key = generator.next()
             }
-            keys.insert(key)
-            reference.insert(key)
+            #expect(keys.insert(key) == reference.insert(key).inserted)
             if i % 997 == 0 { #expect(keys.count == reference.count) }
         }
         #expect(keys.count == reference.count)

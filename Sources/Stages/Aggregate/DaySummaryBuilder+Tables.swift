@@ -22,34 +22,49 @@ extension DaySummaryBuilder {
         let delay = table.plainColumn("delay_s").doubleValues
 
         var sections = takeSections(app)
+        let isNotification = sections.isNotification
         let statusKinds = status.entries.strings().map { Self.statusKind($0!) }
         let hostSeeds = Self.hostSeeds(host)
         let categoryCount = category.entries.valueCount
         let domainCount = domain.entries.valueCount
-        var categoryCounts = [Int](repeating: 0, count: sections.accumulators.count * categoryCount)
+        // Rows per (app id, hour, status kind), added to the sections' totals and hours once per table
+        // (`addOutcomes`): a row then costs one add through a pointer instead of updating two sections' nested
+        // arrays, each update checking that their storage is not shared.
+        let outcomes = UnsafeMutableBufferPointer<Int>.allocate(capacity: isNotification.count * 24 * 5)
+        outcomes.initialize(repeating: 0)
+        defer { outcomes.deallocate() }
+        var categoryCounts = [Int](repeating: 0, count: isNotification.count * categoryCount)
         var domains = DomainCounts(domainCount: domainCount)
 
-        queueId.stringBytes.withUnsafeBufferPointer { queueBytes in
-            for row in 0..<table.count {
-                let a = Int(app.ids[row])
-                let kind = statusKinds[Int(status.ids[row])]
-                let d = Int(domain.ids[row])
-                let hour = hours.hour(ofMicroseconds: finishedAt[row])
-                let message = Accumulator.messageKey(
-                    hostSeed: hostSeeds[Int(host.ids[row])],
-                    queueId: UnsafeBufferPointer(
-                        rebasing: queueBytes[queueId.stringOffsets[row]..<queueId.stringOffsets[row + 1]]),
-                    receivedAt: receivedAt[row])
-                let milliseconds = DelayHistogram.milliseconds(seconds: delay[row])
-                sections.accumulators[a].addCounted(message: message, kind: kind, delay: milliseconds, hour: hour)
-                if !sections.isNotification[a] {
-                    overall.addCounted(message: message, kind: kind, delay: milliseconds, hour: hour)
+        queueId.stringBytes.withUnsafeBytes { queueBytes in
+            categoryCounts.withUnsafeMutableBufferPointer { categoryCounts in
+                sections.accumulators.withUnsafeMutableBufferPointer { accumulators in
+                    for row in 0..<table.count {
+                        let a = Int(app.ids[row])
+                        let kind = statusKinds[Int(status.ids[row])]
+                        let hour = hours.hour(ofMicroseconds: finishedAt[row])
+                        let message = DistinctMessageKey.key(
+                            hostSeed: hostSeeds[Int(host.ids[row])],
+                            queueId: UnsafeRawBufferPointer(
+                                rebasing: queueBytes[queueId.stringOffsets[row]..<queueId.stringOffsets[row + 1]]),
+                            receivedAt: receivedAt[row])
+                        let milliseconds = DelayHistogram.milliseconds(seconds: delay[row])
+                        let newInApp = accumulators[a].messages.insert(message)
+                        if let milliseconds { accumulators[a].delays.record(milliseconds: milliseconds) }
+                        if !isNotification[a] {
+                            // A key the application's set held is in the overall set already (see `messages`).
+                            if newInApp { overall.messages.insert(message) }
+                            if let milliseconds { overall.delays.record(milliseconds: milliseconds) }
+                        }
+                        outcomes[(a * 24 + hour) * 5 + kind] += 1
+                        categoryCounts[a * categoryCount + Int(category.ids[row])] += 1
+                        domains.count(app: a, domain: Int(domain.ids[row]), kind: kind)
+                    }
                 }
-                categoryCounts[a * categoryCount + Int(category.ids[row])] += 1
-                domains.count(app: a, domain: d, kind: kind)
             }
         }
 
+        addOutcomes(outcomes, sections: &sections)
         mergeCategoryCounts(categoryCounts, names: category.entries.strings().map { $0! }, into: \.categories,
                             sections: &sections)
         domains.merge(into: &sections, overall: &overall, names: domain.entries.strings().map { $0! })
@@ -117,6 +132,20 @@ extension DaySummaryBuilder {
         }
     }
 
+    /// Adds the rows per (app id, hour, status kind), `outcomes[(app × 24 + hour) × 5 + kind]`, to each section
+    /// and, for the applications' mail (not notifications), to the overall section.
+    private mutating func addOutcomes(_ outcomes: UnsafeMutableBufferPointer<Int>, sections: inout TableSections) {
+        for a in sections.accumulators.indices {
+            for hour in 0..<24 {
+                for kind in 0..<5 where outcomes[(a * 24 + hour) * 5 + kind] > 0 {
+                    let n = outcomes[(a * 24 + hour) * 5 + kind]
+                    sections.accumulators[a].count(n, kind: kind, hour: hour)
+                    if !sections.isNotification[a] { overall.count(n, kind: kind, hour: hour) }
+                }
+            }
+        }
+    }
+
     /// The accumulators of a table's applications, indexed by app id, taken out of the builder so that
     /// a row updates its section by index (no string hashing); `putBack` returns them.
     struct TableSections {
@@ -163,11 +192,14 @@ extension DaySummaryBuilder {
         }
     }
 
-    /// Per host id, `Accumulator.hostSeed` of its name.
-    private static func hostSeeds(_ host: DictionaryColumn) -> [FNV1a] {
+    /// Per host id, `DistinctMessageKey.hostSeed` of its name.
+    private static func hostSeeds(_ host: DictionaryColumn) -> [UInt64] {
         let entries = host.entries
-        return (0..<entries.valueCount).map { i in
-            Accumulator.hostSeed(entries.stringBytes[entries.stringOffsets[i]..<entries.stringOffsets[i + 1]])
+        return entries.stringBytes.withUnsafeBytes { bytes in
+            (0..<entries.valueCount).map { i in
+                DistinctMessageKey.hostSeed(
+                    UnsafeRawBufferPointer(rebasing: bytes[entries.stringOffsets[i]..<entries.stringOffsets[i + 1]]))
+            }
         }
     }
 
@@ -254,27 +286,32 @@ extension DaySummaryBuilder {
 
 extension DaySummaryBuilder.Accumulator {
     /// Counts a final outcome in everything but its category and domain, which the record path counts by name
-    /// and the table path by id, merged once per table. `kind` as `DaySummaryBuilder.statusKind`; any other
-    /// status counts as a recipient only.
-    @inline(__always)
+    /// and the table path by id, merged once per table. `kind` as `DaySummaryBuilder.statusKind`.
     /// - Parameter delay: `DelayHistogram.milliseconds(seconds:)` of the row's delay, taken once for its sections.
+    @inline(__always)
     mutating func addCounted(message: UInt64, kind: Int, delay: UInt64?, hour: Int) {
         messages.insert(message)
-        totals.recipients += 1
         if let delay { delays.record(milliseconds: delay) }
+        count(1, kind: kind, hour: hour)
+    }
+
+    /// Counts `n` final outcomes of status `kind` (as `DaySummaryBuilder.statusKind`) in hour `hour`: any other
+    /// status than the four the contract names counts as a recipient only.
+    mutating func count(_ n: Int, kind: Int, hour: Int) {
+        totals.recipients += n
         switch kind {
         case 0:
-            totals.sent += 1
-            hourly[hour].sent += 1
+            totals.sent += n
+            hourly[hour].sent += n
         case 1:
-            totals.bounced += 1
-            hourly[hour].bounced += 1
+            totals.bounced += n
+            hourly[hour].bounced += n
         case 2:
-            totals.expired += 1
-            hourly[hour].expired += 1
+            totals.expired += n
+            hourly[hour].expired += n
         case 3:
-            totals.removed += 1
-            hourly[hour].removed += 1
+            totals.removed += n
+            hourly[hour].removed += n
         default:
             break
         }

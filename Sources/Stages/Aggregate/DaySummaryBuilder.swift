@@ -62,7 +62,7 @@ public struct DaySummaryBuilder: Sendable {
         if isSealed { isExact = false }
         for record in deliveries {
             let hour = hours.hour(ofMicroseconds: record.finishedAt)
-            let message = Accumulator.messageKey(host: record.host, queueId: record.queueId, receivedAt: record.receivedAt)
+            let message = DistinctMessageKey.key(host: record.host, queueId: record.queueId, receivedAt: record.receivedAt)
             updateSections(of: record.app) { $0.add(record, message: message, hour: hour) }
         }
     }
@@ -168,10 +168,12 @@ public struct DaySummaryBuilder: Sendable {
 extension DaySummaryBuilder {
     /// The running counts of one section.
     struct Accumulator: Sendable {
-        /// Distinct messages, each as a 64-bit FNV-1a hash of (host, queue id, received_at) rather than the
-        /// strings: 8 bytes per message instead of about 40 plus two strings' storage, over a day's hundreds
-        /// of thousands of messages. Two messages of one day colliding is about n²/2⁶⁵ likely (about 10⁻⁹ for
-        /// 200,000 messages), and would undercount `messages` by one.
+        /// Distinct messages, each as its 64-bit `DistinctMessageKey` rather than the strings: 8 bytes per message
+        /// instead of about 40 plus two strings' storage, over a day's hundreds of thousands of messages.
+        ///
+        /// The overall section's set holds every key of its applications' sets (both get a row's key, and
+        /// `seal` empties all of them at once): the table path relies on it to skip the overall insertion of a
+        /// key its application's set already held.
         var messages = MessageKeySet()
         /// The size of `messages` when it was dropped by `seal`.
         var sealedMessages = 0
@@ -182,7 +184,7 @@ extension DaySummaryBuilder {
         var deferredCategories: [String: Int] = [:]
         var hourly = (0..<24).map { DaySummary.Hour(hour: $0) }
 
-        /// - Parameter message: `messageKey` of the record's message, computed once for all its sections.
+        /// - Parameter message: `DistinctMessageKey` of the record's message, computed once for all its sections.
         mutating func add(_ record: DeliveryRecord, message: UInt64, hour: Int) {
             let kind = DaySummaryBuilder.statusKind(record.status)
             addCounted(
@@ -192,29 +194,6 @@ extension DaySummaryBuilder {
             // One dictionary access per record for the domain: the default-subscript modifies in place.
             domains[record.recipientDomain, default: DaySummary.Domain(domain: record.recipientDomain)]
                 .count(kind: kind)
-        }
-
-        /// FNV-1a 64 over the host's bytes, a 0 separator, the queue id's bytes, and `receivedAt`'s 8 bytes.
-        static func messageKey(host: String, queueId: String, receivedAt: Int64) -> UInt64 {
-            messageKey(hostSeed: hostSeed(host.utf8), queueId: queueId.utf8, receivedAt: receivedAt)
-        }
-
-        /// The hash state after the host part of `messageKey`: the same for every message of a host, so the
-        /// table path computes it once per distinct host.
-        static func hostSeed(_ host: some Sequence<UInt8>) -> FNV1a {
-            var hash = FNV1a()
-            hash.add(host)
-            hash.add(0)
-            return hash
-        }
-
-        /// `messageKey` continued from `hostSeed`.
-        @inline(__always)
-        static func messageKey(hostSeed: FNV1a, queueId: some Sequence<UInt8>, receivedAt: Int64) -> UInt64 {
-            var hash = hostSeed
-            hash.add(queueId)
-            hash.add(littleEndian: UInt64(bitPattern: receivedAt))
-            return hash.value
         }
 
         mutating func addDeferral(_ record: AttemptRecord, hour: Int) {
@@ -286,10 +265,18 @@ extension DaySummaryBuilder {
         }
 
         /// - Complexity: O(1) amortised; Foundation is asked once per quarter hour seen.
+        @inline(__always)
         mutating func hour(ofMicroseconds micros: Int64) -> Int {
             let quarterMicros: Int64 = 900_000_000
             let quarter = micros >= 0 ? micros / quarterMicros : (micros - quarterMicros + 1) / quarterMicros
             if quarter == last.quarter { return last.hour }
+            return hour(ofQuarter: quarter)
+        }
+
+        /// `hour(ofMicroseconds:)` for a quarter other than the last one asked: kept out of line, so that the
+        /// per-row check above inlines into the summaries' row loops.
+        @inline(never)
+        private mutating func hour(ofQuarter quarter: Int64) -> Int {
             if let hour = cache[quarter] {
                 last = (quarter, hour)
                 return hour

@@ -1,7 +1,7 @@
-/// The distinct message keys of one summary section (`DaySummaryBuilder.Accumulator.messageKey`).
+/// The distinct message keys of one summary section (`DistinctMessageKey`).
 ///
 /// Why not `Set<UInt64>`: every delivery row inserts its key into one or two of these, and `Set` hashes each
-/// key again with SipHash, which showed in profiles of the summaries. The keys are FNV-1a hashes already, so
+/// key again with SipHash, which showed in profiles of the summaries. The keys are well-mixed hashes already, so
 /// a multiply spreads them over the slots. Open addressing with linear probing, grown by doubling at three
 /// quarters full: the same slots per key as `Set`.
 struct MessageKeySet: Sendable {
@@ -15,13 +15,16 @@ struct MessageKeySet: Sendable {
 
     init() {}
 
-    mutating func insert(_ key: UInt64) {
+    /// Adds `key`; true when it was not in the set yet.
+    @discardableResult
+    mutating func insert(_ key: UInt64) -> Bool {
         guard key != 0 else {
             if !hasZero {
                 hasZero = true
                 count += 1
+                return true
             }
-            return
+            return false
         }
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
@@ -36,9 +39,10 @@ struct MessageKeySet: Sendable {
                 slot = (slot + 1) & mask
             }
         }
-        guard added else { return }
+        guard added else { return false }
         count += 1
         if (count - (hasZero ? 1 : 0)) * 4 > slots.count * 3 { grow() }
+        return true
     }
 
     private mutating func grow() {
