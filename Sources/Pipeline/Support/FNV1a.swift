@@ -1,6 +1,6 @@
 /// 64-bit FNV-1a: a small hash that is the same on every machine, process and version, which Swift's
 /// `Hasher` (seeded per process) is not. For keys that are stored or compared across runs: file
-/// fingerprints, run keys, the summaries' distinct-message keys.
+/// fingerprints, run keys (the summaries' distinct-message keys live only in memory: `DistinctMessageKey`).
 ///
 /// ```swift
 /// var hash = FNV1a()
