@@ -116,6 +116,12 @@ import Testing
         "Nov 29 19:20:26 mailx postfix/qmgr[1]: 3F2A1B2C3D: removed",
         "Nov 29 19:20:26 mailxyz postfix/qmgr[1]: 3F2A1B2C3D: removed",
         "Nov 29 19:20:26 mailxyw postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        // The last host followed by something else than a space (the end of the line, a tab), then by a space
+        // at the end of the line.
+        "Nov 29 19:20:26 mail postfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:26 mail",
+        "Nov 29 19:20:26 mail\tpostfix/qmgr[1]: 3F2A1B2C3D: removed",
+        "Nov 29 19:20:26 mail ",
         "Nov 29 19:20:26 mx a:",
         "Nov 29 19:20:26 mx a:",
         "Nov 29 19:20:26 my a:",

@@ -46,7 +46,7 @@ public struct PostfixParser: Sendable {
         }
         let b = ByteLine(base: base, count: count)
         guard let header = parseHeader(b, memo: &memo) else { return malformed(line) }
-        let host = memo.host(b, header.hostStart, header.hostEnd)
+        let host = header.hostIsLast ? memo.lastHost : memo.host(b, header.hostStart, header.hostEnd)
         let serviceStart = header.serviceStart
         let known = Self.knownService(b, serviceStart, header.tagEnd)
         let service = known?.service ?? b.string(serviceStart, header.tagEnd)
@@ -130,6 +130,8 @@ public struct PostfixParser: Sendable {
         var time: Int64
         var hostStart: Int
         var hostEnd: Int
+        /// Whether the host is spelled as the last line's (`ParseMemo.lastHostEnd`), so its `String` is the memo's.
+        var hostIsLast: Bool
         var tagStart: Int
         var tagEnd: Int
         /// After the tag's last `/`, or the tag's start when it has none.
@@ -162,7 +164,17 @@ public struct PostfixParser: Sendable {
         guard i < b.count, b[i] == UInt8(ascii: " ") else { return nil }
         while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
         let hostStart = i
-        guard let hostEnd = b.find(UInt8(ascii: " "), from: i), hostEnd > hostStart else { return nil }
+        // Mostly the last line's host: its end then needs no search (see `ParseMemo.lastHostEnd`).
+        let hostIsLast: Bool
+        let hostEnd: Int
+        if let end = memo.lastHostEnd(b, at: hostStart) {
+            hostEnd = end
+            hostIsLast = true
+        } else {
+            guard let end = b.find(UInt8(ascii: " "), from: i), end > hostStart else { return nil }
+            hostEnd = end
+            hostIsLast = false
+        }
         i = hostEnd
         while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
         let tagStart = i
@@ -181,7 +193,8 @@ public struct PostfixParser: Sendable {
         i += 1
         if i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
         return Header(
-            time: time, hostStart: hostStart, hostEnd: hostEnd, tagStart: tagStart, tagEnd: tagEnd,
+            time: time, hostStart: hostStart, hostEnd: hostEnd, hostIsLast: hostIsLast, tagStart: tagStart,
+            tagEnd: tagEnd,
             serviceStart: serviceStart, postfixPrefix: postfixPrefix, pid: pid, messageStart: i)
     }
 
