@@ -242,4 +242,30 @@ import Testing
         #expect(fresh == lost)
         #expect(storage(fresh) != storage(lost))
     }
+
+    /// `InlineBytes` compares from its words (eight bytes or more) or through memory (fewer): each way must agree
+    /// with comparing the bytes themselves, for values that differ in any one place.
+    @Test func inlineBytesAgreeWithAPlainCompare() {
+        var generator = SystemRandomNumberGenerator()
+        for count in 1...InlineBytes.capacity {
+            for _ in 0..<40 {
+                // Few distinct bytes, so that equal values are common.
+                let held = (0..<count).map { _ in UInt8.random(in: 0x61...0x62, using: &generator) }
+                var other = held
+                if Bool.random(using: &generator) {
+                    other[Int.random(in: 0..<count, using: &generator)] = UInt8.random(in: 0x61...0x62, using: &generator)
+                }
+                var bytes = InlineBytes()
+                let kept = held.withUnsafeBytes { bytes.set($0) }
+                #expect(kept)
+                other.withUnsafeBytes { #expect(bytes.equals($0) == (held == other), "\(held) \(other)") }
+                // As the prefix of a line at an offset, with a byte after it.
+                let line = [UInt8(ascii: " ")] + other + [UInt8(ascii: " ")]
+                line.withUnsafeBufferPointer { buffer in
+                    let b = ByteLine(base: buffer.baseAddress!, count: buffer.count)
+                    #expect(bytes.isPrefix(of: b, at: 1) == (held == other), "\(held) \(other)")
+                }
+            }
+        }
+    }
 }
