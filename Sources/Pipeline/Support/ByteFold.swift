@@ -1,5 +1,6 @@
 /// The one fast, unseeded hash of byte strings for in-memory tables (the correlator's `MessageTable` and
-/// `StringInterner`, the parser's `StringTable`, the dictionary columns and `StringDictionaryBuilder`): the bytes
+/// `StringInterner`, the parser's `StringTable`, the dictionary columns and `StringDictionaryBuilder`, the
+/// classifier's `ClassificationMemo`, the summaries' `DistinctMessageKey`): the bytes
 /// folded 8 at a time with a multiply and a rotation, then murmur3's 64-bit finaliser, so that both halves of the
 /// result are well mixed (the low bits pick a bucket, the high ones can serve as a tag).
 ///
@@ -7,23 +8,40 @@
 /// collide: the keys here are queue ids and strings Postfix logs, and tables stay at most half full (most are
 /// indexed by `HashSlots`).
 public enum ByteFold {
+    /// Folds `raw`'s bytes into `seed`: its count, the whole words, then the bytes after them as one more word
+    /// read with at most two loads (the last eight bytes, overlapping the words before, from eight bytes on; else
+    /// the first and the last four; the one to three bytes of a shorter string one by one).
+    ///
+    /// Why not the leftover bytes one by one: keys of 4 to 15 bytes (queue ids, hosts, short values) ran that loop
+    /// up to seven times per string, most of a fold's instructions. Equal bytes fold equally; the count, folded
+    /// first, keeps strings whose words overlap differently apart.
     @inlinable @inline(__always)
     public static func fold(_ raw: UnsafeRawBufferPointer, into seed: UInt64) -> UInt64 {
-        let k: UInt64 = 0x87c3_7b91_1142_53d5
-        var h = seed ^ UInt64(raw.count)
-        var i = 0
-        while i + 8 <= raw.count {
-            h = rotate((h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k)
-            i += 8
+        let count = raw.count
+        var h = seed ^ UInt64(count)
+        var offset = 0
+        while offset + 8 <= count {
+            h = fold(word: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self), into: h)
+            offset += 8
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < raw.count {
-            tail |= UInt64(raw[i]) << shift
-            shift += 8
-            i += 1
+        guard offset < count else { return h }
+        var tail: UInt64
+        if count >= 8 {
+            tail = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            tail = UInt64(raw.loadUnaligned(as: UInt32.self))
+                | UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
+        } else {
+            tail = 0
+            for index in 0..<count { tail |= UInt64(raw[index]) << UInt64(8 * index) }
         }
-        return rotate((h ^ tail) &* k)
+        return fold(word: tail, into: h)
+    }
+
+    /// Folds one word into `seed` (a step of `fold`): for a key made of strings and numbers.
+    @inlinable @inline(__always)
+    public static func fold(word: UInt64, into seed: UInt64) -> UInt64 {
+        rotate((seed ^ word) &* 0x87c3_7b91_1142_53d5)
     }
 
     @inlinable @inline(__always)
@@ -44,23 +62,6 @@ public enum ByteFold {
     @inlinable @inline(__always)
     public static func hash(_ raw: UnsafeRawBufferPointer) -> UInt64 {
         finalize(fold(raw, into: seed))
-    }
-
-    /// `hash` for strings of at least 8 bytes, with a cheaper tail: after the whole words, the last eight bytes as
-    /// one word (they overlap the words before unless the count is a multiple of 8) instead of the leftover bytes
-    /// one by one. Its values differ from `hash`'s: for a table whose keys are all that long and whose hashes
-    /// meet no other function's (the parser's `StringTable`, where the byte loop was a third of a look-up).
-    @inlinable @inline(__always)
-    public static func hashOverlappingTail(_ source: UnsafeRawPointer, count: Int) -> UInt64 {
-        let k: UInt64 = 0x87c3_7b91_1142_53d5
-        var h = seed ^ UInt64(count)
-        var i = 0
-        while i + 8 < count {
-            h = rotate((h ^ source.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k)
-            i += 8
-        }
-        h = rotate((h ^ source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* k)
-        return finalize(h)
     }
 
     @usableFromInline @inline(__always)

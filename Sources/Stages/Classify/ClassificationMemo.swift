@@ -60,31 +60,13 @@ struct ClassificationMemo: Sendable {
         return ByteFold.finalize(h ^ code) | 1
     }
 
-    /// Folds `text`'s bytes into `seed`; nil folds a marker that no string folds to the same way (a different
-    /// length word).
-    ///
-    /// Eight bytes or more (responses): whole words, then the last eight bytes as one word, overlapping the words
-    /// before (as `ByteFold.hashOverlappingTail`), instead of up to seven leftover bytes one by one. The slot is
-    /// all the hash picks (a hit still compares every byte), so any spread-out function will do.
+    /// Folds `text`'s bytes into `seed`; nil folds from the complemented seed instead, so that it does not fold
+    /// as the empty string does.
     @inline(__always)
     private static func fold(_ text: String?, into seed: UInt64) -> UInt64 {
         guard var text else { return ByteFold.fold(UnsafeRawBufferPointer(start: nil, count: 0), into: ~seed) }
-        return text.withUTF8 { bytes in
-            let raw = UnsafeRawBufferPointer(bytes)
-            guard raw.count >= 8 else { return ByteFold.fold(raw, into: seed) }
-            let k: UInt64 = 0x87c3_7b91_1142_53d5
-            var h = seed ^ UInt64(raw.count)
-            var offset = 0
-            while offset + 8 < raw.count {
-                h = rotate((h ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* k)
-                offset += 8
-            }
-            return rotate((h ^ raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self)) &* k)
-        }
+        return text.withUTF8 { ByteFold.fold(UnsafeRawBufferPointer($0), into: seed) }
     }
-
-    @inline(__always)
-    private static func rotate(_ value: UInt64) -> UInt64 { value << 31 | value >> 33 }
 
     /// Byte equality of optional strings (`sameUTF8`, not `==`: canonically equivalent strings with other bytes
     /// may lower-case to other bytes and so match other phrases).

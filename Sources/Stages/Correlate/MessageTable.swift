@@ -198,45 +198,13 @@ struct MessageTable: Sendable {
     @inline(__always)
     private static func fold(_ text: String, into seed: UInt64) -> UInt64 {
         if let folded = text.utf8.withContiguousStorageIfAvailable({
-            foldWords(UnsafeRawBufferPointer($0), into: seed)
+            ByteFold.fold(UnsafeRawBufferPointer($0), into: seed)
         }) {
             return folded
         }
         // Not reached for native and small strings; the same bytes give the same hash either way.
-        return Array(text.utf8).withUnsafeBytes { foldWords($0, into: seed) }
+        return Array(text.utf8).withUnsafeBytes { ByteFold.fold($0, into: seed) }
     }
-
-    /// `ByteFold.fold` with the bytes after the whole words taken as one word of at most two loads, not one by
-    /// one: the last eight bytes (overlapping the words before) from eight bytes on, else the first and the last
-    /// four. Queue ids have 10-12 bytes and hosts often 4-7, so the byte loop ran up to seven times per string,
-    /// twice a lookup (most of `fold`'s instructions). Only the table's slots depend on the hash (it is not saved,
-    /// and keys are compared in full), so its values may differ from `ByteFold.fold`'s.
-    @inline(__always)
-    private static func foldWords(_ raw: UnsafeRawBufferPointer, into seed: UInt64) -> UInt64 {
-        let k: UInt64 = 0x87c3_7b91_1142_53d5
-        let count = raw.count
-        var h = seed ^ UInt64(count)
-        var offset = 0
-        while offset + 8 <= count {
-            h = rotate((h ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* k)
-            offset += 8
-        }
-        guard offset < count else { return h }
-        var tail: UInt64
-        if count >= 8 {
-            tail = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-        } else if count >= 4 {
-            tail = UInt64(raw.loadUnaligned(as: UInt32.self))
-                | UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
-        } else {
-            tail = 0
-            for index in 0..<count { tail |= UInt64(raw[index]) << UInt64(8 * index) }
-        }
-        return rotate((h ^ tail) &* k)
-    }
-
-    @inline(__always)
-    private static func rotate(_ value: UInt64) -> UInt64 { value << 31 | value >> 33 }
 }
 
 extension MessageState {

@@ -26,8 +26,7 @@ struct StringInterner: Sendable {
     mutating func intern(_ value: String) -> String {
         guard value.utf8.count > 15 else { return value }
         var probe = value
-        // Past 15 bytes, so whole words and the last eight bytes as one (no byte-by-byte tail).
-        let hash = probe.withUTF8 { ByteFold.hashOverlappingTail($0.baseAddress!, count: $0.count) }
+        let hash = probe.withUTF8 { ByteFold.hash(UnsafeRawBufferPointer($0)) }
         let found = index.find(hash) { hashes[$0] == hash && sameUTF8(values[$0], value) }
         if let entry = found.entry { return values[entry] }
         guard count < capacity else { return value }

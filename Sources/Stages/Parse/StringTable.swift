@@ -65,7 +65,7 @@ final class StringTable {
             // Up to 15 bytes a string is inline: nothing to share.
             guard bytes.count > 15, let source = bytes.baseAddress else { return ByteLine.string(bytes) }
             // Never 0: 0 marks an empty slot.
-            let hash = ByteFold.hashOverlappingTail(source, count: bytes.count) | 1
+            let hash = ByteFold.hash(UnsafeRawBufferPointer(start: source, count: bytes.count)) | 1
             let slot = table + Int(truncatingIfNeeded: hash >> UInt64(64 - StringTable.slotBits))
             if slot.pointee.hash == hash {
                 // A repaired string's bytes differ from the source's: it never matches, and is made again.
