@@ -151,19 +151,6 @@ struct CompiledCorrelatorConfig: Sendable {
         return name.lowercased() == headerName
     }
 
-    /// Whether ASCII `bytes`, lower-cased by ASCII (what `lowercased()` does to ASCII), equal `lowercased`.
-    @inline(__always)
-    private static func equalsLowercased(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ lowercased: [UInt8]) -> Bool {
-        guard bytes.count == lowercased.count else { return false }
-        var index = bytes.startIndex
-        for expected in lowercased {
-            let byte = bytes[index]
-            guard expected == (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) else { return false }
-            index += 1
-        }
-        return true
-    }
-
     /// The application a tracking value names under the configured rule, or nil.
     func app(fromHash hash: String) -> String? {
         switch config.appRule {
@@ -256,7 +243,11 @@ struct CompiledCorrelatorConfig: Sendable {
     private func isLocalASCIIRelay(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         func isLocal(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
             guard localRelayLengths >> UInt64(min(part.count, 63)) & 1 != 0 else { return false }
-            return localRelayBytes.contains { Self.equalsLowercased(part, $0) }
+            let part = UnsafeBufferPointer(rebasing: part)
+            // The bytes are ASCII (checked by the caller), so `equalsLowercased` answers true or false, never nil.
+            return localRelayBytes.contains { local in
+                local.count == part.count && local.withUnsafeBufferPointer { ASCIIBytes.equalsLowercased(part, $0) } == true
+            }
         }
         // The brackets found by `memchr` (`ASCIIBytes`), not a generic walk of a byte per step: this runs for
         // every `sent` line that names a next queue id, which most remote servers' replies do.
