@@ -73,51 +73,16 @@ extension ParquetColumnChunkBuilder {
     /// memory just written, instead of another over strings scattered across the table.
     static func plainStringMinMax(_ bodies: [UInt8], sections: [Range<Int>]) -> ([UInt8]?, [UInt8]?) {
         bodies.withUnsafeBytes { raw -> ([UInt8]?, [UInt8]?) in
-            // A value as (start, length) in `raw`, and its first 8 bytes big-endian, zero-padded, which order
-            // like the bytes wherever they differ (the full comparison runs only on ties).
-            func prefix(_ start: Int, _ length: Int) -> UInt64 {
-                if length >= 8 { return UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self)) }
-                var value: UInt64 = 0
-                for k in 0..<length { value |= UInt64(raw[start + k]) << UInt64(56 - 8 * k) }
-                return value
-            }
-            func compare(_ a: (start: Int, length: Int), _ b: (start: Int, length: Int)) -> Int {
-                let common = min(a.length, b.length)
-                if common > 0 {
-                    let c = memcmp(raw.baseAddress! + a.start, raw.baseAddress! + b.start, common)
-                    if c != 0 { return Int(c) }
-                }
-                return a.length - b.length
-            }
-            var low: (start: Int, length: Int)?
-            var high = (start: 0, length: 0)
-            var (lowPrefix, highPrefix): (UInt64, UInt64) = (0, 0)
+            var extremes = StringExtremes(in: raw)
             for section in sections {
                 var o = section.lowerBound
                 while o < section.upperBound {
                     let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: UInt32.self)))
-                    let value = (start: o + 4, length: length)
+                    extremes.add(start: o + 4, length: length)
                     o += 4 + length
-                    let p = prefix(value.start, length)
-                    guard low != nil else {
-                        (low, high, lowPrefix, highPrefix) = (value, value, p, p)
-                        continue
-                    }
-                    if p < lowPrefix || (p == lowPrefix && compare(value, low!) < 0) {
-                        low = value
-                        lowPrefix = p
-                    }
-                    if p > highPrefix || (p == highPrefix && compare(value, high) > 0) {
-                        high = value
-                        highPrefix = p
-                    }
                 }
             }
-            guard let low else { return (nil, nil) }
-            return (
-                Array(UnsafeRawBufferPointer(rebasing: raw[low.start..<(low.start + low.length)])),
-                Array(UnsafeRawBufferPointer(rebasing: raw[high.start..<(high.start + high.length)]))
-            )
+            return extremes.minMax
         }
     }
 
@@ -126,62 +91,22 @@ extension ParquetColumnChunkBuilder {
     }
 
     /// Unsigned byte-wise min and max of the strings `offsets[p]..<offsets[p+1]` of `bytes`, `p` in `positions`.
-    ///
-    /// Each value's first 8 bytes, big-endian and zero-padded, order like the bytes wherever they differ, so
-    /// the full comparison (memcmp) runs only on ties; a byte-wise comparison of every value showed in profiles.
     private static func stringMinMax(bytes: [UInt8], offsets: [Int], positions: [Int32]) -> ([UInt8]?, [UInt8]?) {
-        let n = positions.count
-        guard n > 0 else { return (nil, nil) }
-        var minIndex = Int(positions[0])
-        var maxIndex = minIndex
         bytes.withUnsafeBytes { raw in
             offsets.withUnsafeBufferPointer { offsets in
-                func compare(_ a: Int, _ b: Int) -> Int {
-                    let aStart = offsets[a]
-                    let aLength = offsets[a + 1] - aStart
-                    let bStart = offsets[b]
-                    let bLength = offsets[b + 1] - bStart
-                    let common = min(aLength, bLength)
-                    if common > 0 {
-                        let c = memcmp(raw.baseAddress! + aStart, raw.baseAddress! + bStart, common)
-                        if c != 0 { return Int(c) }
-                    }
-                    return aLength - bLength
-                }
-                func prefix(_ i: Int) -> UInt64 {
-                    let start = offsets[i]
-                    let length = offsets[i + 1] - start
-                    if length >= 8 {
-                        return UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self))
-                    }
-                    var value: UInt64 = 0
-                    for k in 0..<length { value |= UInt64(raw[start + k]) << UInt64(56 - 8 * k) }
-                    return value
-                }
-                var minPrefix = prefix(minIndex)
-                var maxPrefix = minPrefix
                 positions.withUnsafeBufferPointer { positions in
-                    for k in 1..<n {
+                    var extremes = StringExtremes(in: raw)
+                    for k in 0..<positions.count {
                         // The values (a dictionary's entries in a day table) may be scattered.
                         Prefetch.scatteredString(
-                            after: k, count: n, positions: positions, offsets: offsets, bytes: raw.baseAddress)
+                            after: k, count: positions.count, positions: positions, offsets: offsets,
+                            bytes: raw.baseAddress)
                         let i = Int(positions[k])
-                        let p = prefix(i)
-                        if p < minPrefix || (p == minPrefix && compare(i, minIndex) < 0) {
-                            minIndex = i
-                            minPrefix = p
-                        }
-                        if p > maxPrefix || (p == maxPrefix && compare(i, maxIndex) > 0) {
-                            maxIndex = i
-                            maxPrefix = p
-                        }
+                        extremes.add(start: offsets[i], length: offsets[i + 1] - offsets[i])
                     }
+                    return extremes.minMax
                 }
             }
         }
-        return (
-            Array(bytes[offsets[minIndex]..<offsets[minIndex + 1]]),
-            Array(bytes[offsets[maxIndex]..<offsets[maxIndex + 1]])
-        )
     }
 }
