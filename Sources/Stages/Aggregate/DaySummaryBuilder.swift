@@ -63,7 +63,8 @@ public struct DaySummaryBuilder: Sendable {
         for record in deliveries {
             let hour = hours.hour(ofMicroseconds: record.finishedAt)
             let message = DistinctMessageKey.key(host: record.host, queueId: record.queueId, receivedAt: record.receivedAt)
-            updateSections(of: record.app) { $0.add(record, message: message, hour: hour) }
+            let delay = DelayHistogram.milliseconds(seconds: record.delaySeconds)
+            updateSections(of: record.app) { $0.add(record, message: message, delay: delay, hour: hour) }
         }
     }
 
@@ -184,12 +185,12 @@ extension DaySummaryBuilder {
         var deferredCategories: [String: Int] = [:]
         var hourly = (0..<24).map { DaySummary.Hour(hour: $0) }
 
-        /// - Parameter message: `DistinctMessageKey` of the record's message, computed once for all its sections.
-        mutating func add(_ record: DeliveryRecord, message: UInt64, hour: Int) {
+        /// - Parameters:
+        ///   - message: `DistinctMessageKey` of the record's message, computed once for all its sections.
+        ///   - delay: `DelayHistogram.milliseconds(seconds:)` of its delay, likewise.
+        mutating func add(_ record: DeliveryRecord, message: UInt64, delay: UInt64?, hour: Int) {
             let kind = DaySummaryBuilder.statusKind(record.status)
-            addCounted(
-                message: message, kind: kind, delay: DelayHistogram.milliseconds(seconds: record.delaySeconds),
-                hour: hour)
+            addCounted(message: message, kind: kind, delay: delay, hour: hour)
             categories[record.category, default: 0] += 1
             // One dictionary access per record for the domain: the default-subscript modifies in place.
             domains[record.recipientDomain, default: DaySummary.Domain(domain: record.recipientDomain)]
