@@ -14,6 +14,20 @@ import Testing
         return copy
     }
 
+    /// `count` rows of `texts`: one pick in 20 nil, those below `nearPicks` among the first `near` texts (so they
+    /// repeat), the others among all; every `heapEvery`-th pick a heap copy of its text.
+    static func randomRows(
+        _ count: Int, of texts: [String], near: Int, nearPicks: Int, heapEvery: Int,
+        generator: inout RecordGenerator
+    ) -> [String?] {
+        (0..<count).map { _ in
+            let pick = generator.int(0..<20)
+            if pick == 0 { return nil }
+            let text = texts[generator.int(0..<(pick < nearPicks ? near : texts.count))]
+            return pick % heapEvery == 0 ? heapCopy(text) : text
+        }
+    }
+
     @Test func equalTextGetsOneIdInAnyForm() {
         var column = DictionaryColumn(column: ParquetColumn("relay", .string, optional: true))
         let long = "gmail-smtp-in.l.google.com[142.250.1.27]:25"
@@ -57,12 +71,7 @@ import Testing
         var generator = RecordGenerator(seed: 11)
         let texts = (0..<5000).map { i in i % 3 == 0 ? "s\(i)@x.org" : "a-longer-sender-address-\(i)@example.org" }
         for runLength in [1, 63, 64, 65, 200, 1000, 3000, 7] {
-            var rows: [String?] = (0..<runLength).map { _ in
-                let pick = generator.int(0..<20)
-                if pick == 0 { return nil }
-                let text = texts[generator.int(0..<(pick < 10 ? 50 : texts.count))]
-                return pick % 2 == 0 ? Self.heapCopy(text) : text
-            }
+            var rows = Self.randomRows(runLength, of: texts, near: 50, nearPicks: 10, heapEvery: 2, generator: &generator)
             for value in rows { oneByOne.append(value) }
             rows.withUnsafeMutableBufferPointer { buffer in
                 byRun.append(RecordField(buffer, \String?.self))
@@ -109,12 +118,7 @@ import Testing
         var generator = RecordGenerator(seed: 23)
         let texts = (0..<12_000).map { i in i % 4 == 0 ? "r\(i).example" : "mx\(i % 7).relay-\(i).example.net[10.0.0.1]:25" }
         for runLength in [500, 64, 4000, 1, 9000, 333] {
-            var rows: [String?] = (0..<runLength).map { _ in
-                let pick = generator.int(0..<20)
-                if pick == 0 { return nil }
-                let text = texts[generator.int(0..<(pick < 8 ? 200 : texts.count))]
-                return pick % 3 == 0 ? Self.heapCopy(text) : text
-            }
+            var rows = Self.randomRows(runLength, of: texts, near: 200, nearPicks: 8, heapEvery: 3, generator: &generator)
             for value in rows { oneByOne.append(value) }
             var copy = rows
             rows.withUnsafeMutableBufferPointer { large.append(RecordField($0, \String?.self)) }

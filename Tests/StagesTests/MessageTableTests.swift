@@ -90,12 +90,21 @@ import Testing
         }
     }
 
-    @Test func growingWhileAMessageIsTakenOutKeepsItFindable() {
+    /// A table holding one message, `PARENT1` first seen at 1, moved out of slot 0 into the memory returned with
+    /// it (which the caller deallocates).
+    static func parentMovedOut() -> (table: MessageTable, parent: UnsafeMutablePointer<MessageState>) {
         var table = MessageTable()
         table.set(MessageState(host: "mail", queueId: "PARENT1", time: 1))
         let parent = UnsafeMutablePointer<MessageState>.allocate(capacity: 1)
-        defer { parent.deallocate() }
         table.moveOut(0, to: parent)
+        return (table, parent)
+    }
+
+    @Test func growingWhileAMessageIsTakenOutKeepsItFindable() {
+        let moved = Self.parentMovedOut()
+        var table = moved.table
+        let parent = moved.parent
+        defer { parent.deallocate() }
         // Enough new messages to rebuild the index while slot 0 holds the placeholder.
         for i in 0..<1_000 { table.set(MessageState(host: "mail", queueId: "CHILD\(i)", time: 2)) }
         table.moveIn(from: parent, to: 0)
@@ -107,11 +116,10 @@ import Testing
     /// `moveIn` writes over `moveOut`'s placeholder without destroying it; a slot that holds a message again by
     /// then (not something the correlator does) is assigned over, and the message moved in is what it holds.
     @Test func puttingBackOverAMessageStoredMeanwhileReplacesIt() {
-        var table = MessageTable()
-        table.set(MessageState(host: "mail", queueId: "PARENT1", time: 1))
-        let parent = UnsafeMutablePointer<MessageState>.allocate(capacity: 1)
+        let moved = Self.parentMovedOut()
+        var table = moved.table
+        let parent = moved.parent
         defer { parent.deallocate() }
-        table.moveOut(0, to: parent)
         #expect(parent.pointee.firstSeen == 1)
         #expect(table[slot: 0].isPlaceholder)
         var stored = MessageState(host: "mail", queueId: "PARENT1", time: 7)
