@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Stages
@@ -17,6 +18,24 @@ import Testing
         #expect(known.service == name)
         #expect(known.program == "postfix/" + name)
         #expect(known.role == ServiceRole(service: name))
+    }
+
+    /// `ServiceRole(service:)` spells out the names of `noiseServices`: each is noise (but `postsuper` and
+    /// `postscreen`, which have roles of their own), and names of the same lengths that are not listed are not.
+    @Test func rolesOfListedAndUnlistedNames() {
+        for name in ServiceRole.noiseServices where name != "postsuper" && name != "postscreen" {
+            #expect(ServiceRole(service: name) == .noise, "\(name)")
+        }
+        for name in ["dovecot", "amavis", "smtpd", "sender-cleanup", "postfix-scripts", "trivial-rewrites",
+                     "verifx", "anvi", "", "postscreem", "postsupe", "Verify", "submission", "opendkim"] {
+            #expect(ServiceRole(service: name) == .other, "\(name)")
+        }
+        // A line of no known shape: noise from a daemon that logs only noise, else unparsed.
+        let parser = PostfixParser(
+            resolver: TimestampResolver(now: 1_795_935_600_000_000, timeZone: TimeZone(identifier: "UTC")!))
+        #expect(parser.parse("Nov 26 06:25:30 mail postfix/verify[1]: something new").kind == .noise)
+        #expect(parser.parse("Nov 26 06:25:30 mail postfix/sender-cleanup[1]: something new").kind
+            == .unparsed(line: "Nov 26 06:25:30 mail postfix/sender-cleanup[1]: something new"))
     }
 
     @Test func rolesOfNames() {
