@@ -32,6 +32,25 @@ import Testing
         #expect(reader.linesDelivered == lines.count)
     }
 
+    /// Short lines, many to a batch: more bounds than the reader makes room for at first (a thirty-second of
+    /// the batch's bytes), so that room grows while the batch is read; every line comes through, in order.
+    @Test(arguments: [1, 3, 4096])
+    func manyShortLinesInOneBatch(chunk: Int) throws {
+        let lines = (0..<5000).map { String($0 % 10) }
+        let bytes = joined(lines) + Array("\r\n".utf8) + Array("last\r\n".utf8)
+        let options = LineReader.Options(batchBytes: 8192, maxLineLength: 64, readSize: chunk)
+        var reader = LineReader(source: MemorySource(bytes: bytes, chunk: chunk), options: options)
+        var got: [String] = []
+        var largest = 0
+        while let batch = try reader.next() {
+            largest = max(largest, batch.count)
+            for index in 0..<batch.count { got.append(batch.string(at: index)) }
+        }
+        #expect(got == lines + ["", "last"])
+        #expect(largest >= 4000)
+        #expect(reader.linesDelivered == lines.count + 2)
+    }
+
     @Test func crlfIsStripped() throws {
         let bytes = Array("one\r\ntwo\n\r\nthree\r\r\n".utf8)
         var reader = LineReader(source: MemorySource(bytes: bytes, chunk: 3))
