@@ -815,9 +815,9 @@ enum ServiceRole: Equatable {
     /// The role of a service known by name only (the parser knows the common ones without a lookup).
     ///
     /// The names of each length compared in turn, not a `Set<String>` look-up: a set hashes the name first, about
-    /// 1,200 instructions per name that is not one of `PostfixParser.knownService`'s (every line of `dovecot`,
-    /// `amavis` and other programs: 2% of the bench lines); two to six compares of short strings cost a tenth.
-    /// `noiseServices` lists the same names (a test checks them).
+    /// 400 instructions per name that is not one of `PostfixParser.knownService`'s (every line of `dovecot`,
+    /// `amavis` and other programs: 2% of the bench lines; 5.7 M of hashing and look-up on the 100 MB family, of
+    /// which the compares here leave 0.5 M). `noiseServices` lists the same names (a test checks them).
     init(service: String) {
         let noise: Bool
         switch service.utf8.count {
