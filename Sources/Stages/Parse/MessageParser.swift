@@ -817,7 +817,7 @@ enum ServiceRole: Equatable {
     /// The names of each length compared in turn, not a `Set<String>` look-up: a set hashes the name first, about
     /// 400 instructions per name that is not one of `PostfixParser.knownService`'s (every line of `dovecot`,
     /// `amavis` and other programs: 2% of the bench lines; 5.7 M of hashing and look-up on the 100 MB family, of
-    /// which the compares here leave 0.5 M). `noiseServices` lists the same names (a test checks them).
+    /// which the compares here leave 1.2 M). `noiseServices` lists the same names (a test checks them).
     init(service: String) {
         let noise: Bool
         switch service.utf8.count {
