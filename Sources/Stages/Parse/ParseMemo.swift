@@ -145,7 +145,10 @@ public struct ParseMemo {
     }
 
     /// The host `b[from..<to]` as a `String`, the last one's when it is spelled the same.
-    @inline(__always)
+    ///
+    /// Not inlined: `lastHostEnd` finds nearly every line's host, and `PostfixParser.parse(_:memo:)` is at the
+    /// compiler's inlining limit (see there).
+    @inline(never)
     mutating func host(_ b: ByteLine, _ from: Int, _ to: Int) -> String {
         lastHostValue.string(b, from, to)
     }

@@ -58,9 +58,7 @@ public struct PostfixParser: Sendable {
             program = known.program
             postfixTag = true
         } else {
-            // `postfix-out/smtp`, `postfix/submission/smtpd`: over 15 bytes, so shared rather than a block each.
-            program = memo.shared(b, header.tagStart, header.tagEnd)
-            postfixTag = isPostfix(b, header)
+            (program, postfixTag) = otherProgram(b, header, memo: memo)
         }
         var body = MessageParser(b: b, start: header.messageStart, service: role,
                                  skipsUncorrelatedValues: skipsUncorrelatedValues, strings: memo.strings?.handle,
@@ -153,12 +151,8 @@ public struct PostfixParser: Sendable {
             (time, stampEnd) = known
             memo.remember(time: time, stampEnd: stampEnd, of: b)
         } else {
-            guard let (stamp, end) = SyslogTimestamp.parse(b, at: 0) else { return nil }
-            guard end < b.count, b[end] == UInt8(ascii: " ") else { return nil }
-            time = resolver.resolve(stamp)
-            stampEnd = end
-            memo.remember(time: time, stampEnd: end, of: b)
-            memo.rememberMinute(of: stamp, time: time, stampEnd: end, in: b, resolver: resolver)
+            guard let resolved = resolveStamp(b, memo: &memo) else { return nil }
+            (time, stampEnd) = resolved
         }
         var i = stampEnd
         guard i < b.count, b[i] == UInt8(ascii: " ") else { return nil }
@@ -171,7 +165,7 @@ public struct PostfixParser: Sendable {
             hostEnd = end
             hostIsLast = true
         } else {
-            guard let end = b.find(UInt8(ascii: " "), from: i), end > hostStart else { return nil }
+            guard let end = Self.hostEnd(b, from: hostStart) else { return nil }
             hostEnd = end
             hostIsLast = false
         }
@@ -196,6 +190,41 @@ public struct PostfixParser: Sendable {
             time: time, hostStart: hostStart, hostEnd: hostEnd, hostIsLast: hostIsLast, tagStart: tagStart,
             tagEnd: tagEnd,
             serviceStart: serviceStart, postfixPrefix: postfixPrefix, pid: pid, messageStart: i)
+    }
+
+    // MARK: - Cold paths, not inlined
+    //
+    // Why: `parse(_:memo:)` with `parseHeader` inlined is at the compiler's inlining limit; code for the few lines
+    // that need more than the memo (a new second and minute, a new host, an unusual tag) made it outline `tag` and
+    // `knownService`, which run for every line. Each of these runs for about one line in fifty or fewer.
+
+    /// The stamp at the start of `b`, parsed and resolved (and remembered in `memo` for the lines after it), and
+    /// the index after it; nil when there is none or no space follows it.
+    @inline(never)
+    private func resolveStamp(_ b: ByteLine, memo: inout ParseMemo) -> (time: Int64, end: Int)? {
+        guard let (stamp, end) = SyslogTimestamp.parse(b, at: 0) else { return nil }
+        guard end < b.count, b[end] == UInt8(ascii: " ") else { return nil }
+        let time = resolver.resolve(stamp)
+        memo.remember(time: time, stampEnd: end, of: b)
+        memo.rememberMinute(of: stamp, time: time, stampEnd: end, in: b, resolver: resolver)
+        return (time, end)
+    }
+
+    /// The end of a host at `hostStart` that is not the last line's: the next space; nil when none or empty.
+    @inline(never)
+    private static func hostEnd(_ b: ByteLine, from hostStart: Int) -> Int? {
+        guard let end = b.find(UInt8(ascii: " "), from: hostStart), end > hostStart else { return nil }
+        return end
+    }
+
+    /// The program of a tag that is not `postfix/` and a daemon `knownService` knows (`postfix-out/smtp`,
+    /// `postfix/submission/smtpd`, `dovecot`), and whether it is Postfix's.
+    @inline(never)
+    private func otherProgram(_ b: ByteLine, _ header: Header, memo: borrowing ParseMemo)
+        -> (program: String, postfixTag: Bool)
+    {
+        // Over 15 bytes mostly, so shared rather than a block each.
+        (memo.shared(b, header.tagStart, header.tagEnd), isPostfix(b, header))
     }
 
     /// The tag at `tagStart`: where it ends (its first `[`, `:` or space, or the line's end), where its service
