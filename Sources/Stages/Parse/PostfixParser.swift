@@ -233,7 +233,10 @@ public struct PostfixParser: Sendable {
     /// Why not one search for the end and one from the end for the last `/`, as before: most tags are
     /// `postfix/DAEMON[`, and once their first word is seen to be `postfix/`, the word after it holds the whole
     /// daemon and its end; both answers come from that one word (about 70 instructions less per line). The
-    /// searches remain for other tags and for daemons of eight bytes or more, and give the same answers.
+    /// searches remain for other tags and for daemons of eight bytes or more, and give the same answers
+    /// (`searchedTag`, not inlined: with them in it, this function was too large to be inlined into
+    /// `parse(_:memo:)`, a call per line; inlined, `tag` 48.9 M and `parse` 249.2 M became `parse` 274.4 M and
+    /// `searchedTag` 10.8 M on the 100 MB family).
     @inline(__always)
     static func tag(_ b: ByteLine, at tagStart: Int) -> (end: Int, serviceStart: Int, postfixPrefix: Bool) {
         let slash = UInt8(ascii: "/")
@@ -252,17 +255,21 @@ public struct PostfixParser: Sendable {
                     slashes == 0 ? tagStart + 8 : tagStart + 8 + (63 - slashes.leadingZeroBitCount) >> 3 + 1
                 return (tagStart + 8 + length, serviceStart, true)
             }
-            let end =
-                b.findAny(UInt8(ascii: "["), UInt8(ascii: ":"), UInt8(ascii: " "), from: tagStart + 16, to: b.count)
-                ?? b.count
-            let lastSlash = b.findLast(slash, from: tagStart + 8, to: end)
-            return (end, lastSlash.map { $0 + 1 } ?? tagStart + 8, true)
+            return searchedTag(b, at: tagStart, from: tagStart + 16, serviceFrom: tagStart + 8)
         }
-        let end =
-            b.findAny(UInt8(ascii: "["), UInt8(ascii: ":"), UInt8(ascii: " "), from: tagStart, to: b.count) ?? b.count
+        return searchedTag(b, at: tagStart, from: tagStart, serviceFrom: tagStart)
+    }
+
+    /// `tag(_:at:)` by searches: the end from `from` on, the last `/` from `serviceFrom` on. For tags that do not
+    /// start with `postfix/` and for daemons of eight bytes or more; not inlined, so that `tag` stays small.
+    @inline(never)
+    static func searchedTag(_ b: ByteLine, at tagStart: Int, from: Int, serviceFrom: Int)
+        -> (end: Int, serviceStart: Int, postfixPrefix: Bool)
+    {
+        let end = b.findAny(UInt8(ascii: "["), UInt8(ascii: ":"), UInt8(ascii: " "), from: from, to: b.count) ?? b.count
         // The last `/` of the tag, eight bytes at a time from its end (a tag is a dozen bytes or two).
-        let lastSlash = b.findLast(slash, from: tagStart, to: end)
-        return (end, lastSlash.map { $0 + 1 } ?? tagStart, b.has("postfix/", at: tagStart))
+        let lastSlash = b.findLast(UInt8(ascii: "/"), from: serviceFrom, to: end)
+        return (end, lastSlash.map { $0 + 1 } ?? serviceFrom, b.has("postfix/", at: tagStart))
     }
 
     /// `postfix/` as a little-endian word (computed: a stored static costs a lazy-initialisation check per use).
