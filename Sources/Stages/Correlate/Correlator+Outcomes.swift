@@ -174,16 +174,17 @@ extension Correlator {
     // MARK: Whole-message outcomes
 
     /// qmgr `status=expired, returned to sender`: every recipient still pending has expired.
-    mutating func expire(_ event: PostfixEvent) {
+    /// `sender` is the line's `from=` (the event's own payload, which `consume(taking:)` has moved out).
+    mutating func expire(_ event: PostfixEvent, sender: String) {
         guard let slot = messageIndex(for: event, birth: .none) else { return }
-        withMessage(at: slot) { $0.expire(&$1, event: event) }
+        withMessage(at: slot) { $0.expire(&$1, event: event, sender: sender) }
     }
 
-    /// `expire(_:)` for the message `m`, taken out of its slot.
-    private mutating func expire(_ m: inout MessageState, event: PostfixEvent) {
+    /// `expire(_:sender:)` for the message `m`, taken out of its slot.
+    private mutating func expire(_ m: inout MessageState, event: PostfixEvent, sender: String) {
         m.lastSeen = max(m.lastSeen, event.time)
         m.flags.insert(.expired)
-        if case .expired(let sender) = event.kind, m.sender == nil { m.sender = sender }
+        if m.sender == nil { m.sender = sender }
         let identity = recordIdentity(of: m)
         let age = m.age(at: event.time)
         for recipient in m.recipients where !recipient.done {

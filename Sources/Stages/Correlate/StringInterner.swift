@@ -25,8 +25,10 @@ struct StringInterner: Sendable {
     /// - Complexity: O(length of `value`) for hashing.
     mutating func intern(_ value: String) -> String {
         guard value.utf8.count > 15 else { return value }
-        var probe = value
-        let hash = probe.withUTF8 { ByteFold.hash(UnsafeRawBufferPointer($0)) }
+        // Hashed in place (a native string's bytes are contiguous): a `var` copy for `withUTF8` was a retain.
+        let hash =
+            value.utf8.withContiguousStorageIfAvailable { ByteFold.hash(UnsafeRawBufferPointer($0)) }
+            ?? Self.hashOfCopy(value)
         let found = index.find(hash) { hashes[$0] == hash && sameUTF8(values[$0], value) }
         if let entry = found.entry { return values[entry] }
         guard count < capacity else { return value }
@@ -38,5 +40,11 @@ struct StringInterner: Sendable {
 
     mutating func intern(_ value: String?) -> String? {
         value.map { intern($0) }
+    }
+
+    /// The hash of a string whose bytes are not contiguous (not native: bridged or shared), through a copy.
+    private static func hashOfCopy(_ value: String) -> UInt64 {
+        var probe = value
+        return probe.withUTF8 { ByteFold.hash(UnsafeRawBufferPointer($0)) }
     }
 }

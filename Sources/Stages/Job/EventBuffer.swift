@@ -6,7 +6,8 @@ import Pipeline
 /// Why not an array: the correlator borrows each event, and an event read out of an array (or through an unsafe
 /// pointer) into a call that mutates something else is copied first, a retain per string it holds, and the copy
 /// and then the array's element are each released. Here each event is moved out (a bitwise take, no retain) and
-/// destroyed right after the correlator has seen it: one release per string and no retain.
+/// handed over owned (see `drain`): the correlator moves out what it keeps, and the rest is destroyed right
+/// after: no retain, and one release per string the correlator did not keep.
 ///
 /// One writer (the parsing task) fills it, then one reader (the consuming task) drains it; the task group that
 /// passes the batch between them orders the two. Capacity is fixed at creation (a batch has at most one event per
@@ -71,8 +72,12 @@ final class EventBuffer: @unchecked Sendable {
         return (base + count).move()
     }
 
-    /// Moves every event not yet taken out, in order, hands it to `body`, and destroys it after the call.
-    func drain(_ body: (PostfixEvent) throws -> Void) rethrows {
+    /// Moves every event not yet taken out, in order, and hands it to `body`, which owns it (and destroys it).
+    ///
+    /// Why owned: `body` can then take the values it keeps by moving them (see `Correlator.consume(taking:)`),
+    /// with no reference count touched; the event was built on another core, so each count changed costs a
+    /// cache line fetched from there.
+    func drain(_ body: (consuming PostfixEvent) throws -> Void) rethrows {
         while taken < count {
             let event = (base + taken).move()
             taken += 1
