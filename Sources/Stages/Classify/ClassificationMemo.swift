@@ -62,20 +62,28 @@ struct ClassificationMemo: Sendable {
 
     /// Folds `text`'s bytes into `seed`; nil folds from the complemented seed instead, so that it does not fold
     /// as the empty string does.
+    ///
+    /// Read in place (a native string's bytes are contiguous): `guard var text` copied the response, a retain of
+    /// a string the parsing thread made (an atomic on a cache line of the other core) on every failure line.
     @inline(__always)
     private static func fold(_ text: String?, into seed: UInt64) -> UInt64 {
-        guard var text else { return ByteFold.fold(UnsafeRawBufferPointer(start: nil, count: 0), into: ~seed) }
-        return text.withUTF8 { ByteFold.fold(UnsafeRawBufferPointer($0), into: seed) }
+        guard text != nil else { return ByteFold.fold(UnsafeRawBufferPointer(start: nil, count: 0), into: ~seed) }
+        if let folded = text!.utf8.withContiguousStorageIfAvailable({
+            ByteFold.fold(UnsafeRawBufferPointer($0), into: seed)
+        }) {
+            return folded
+        }
+        var copy = text!
+        return copy.withUTF8 { ByteFold.fold(UnsafeRawBufferPointer($0), into: seed) }
     }
 
     /// Byte equality of optional strings (`sameUTF8`, not `==`: canonically equivalent strings with other bytes
     /// may lower-case to other bytes and so match other phrases).
+    ///
+    /// Compared in place: a `switch` over the pair `(a, b)` copied both (a retain and a release each).
     @inline(__always)
     private static func sameBytes(_ a: String?, _ b: String?) -> Bool {
-        switch (a, b) {
-        case (nil, nil): return true
-        case (let a?, let b?): return sameUTF8(a, b)
-        default: return false
-        }
+        if a == nil || b == nil { return a == nil && b == nil }
+        return sameUTF8(a!, b!)
     }
 }

@@ -51,16 +51,14 @@ extension Correlator {
             noteOriginal(key)
         case .header(let header):
             guard let key = messageIndex(for: event, birth: .none) else { return }
-            let tracking = compiled.isTrackingHeader(header.name)
-            let sender = tracking && messages[slot: key].sender == nil ? interner.intern(header.sender) : nil
-            update(key, at: event.time) { m in
-                m.sawBirth(at: event.time)
-                guard tracking else { return }
-                if m.hash == nil { m.hash = header.value }
-                if m.sender == nil { m.sender = sender }
-                if let recipient = header.recipient { m.headerRecipient = recipient }
-            }
-            if tracking { noteOriginal(key) }
+            messages[slot: key].sawBirth(at: event.time)
+            guard compiled.isTrackingHeader(header.name) else { return }
+            // In place, not in an `update` closure: `header` (copied out of the case's box) is a local here, and
+            // its last uses move its values in instead of copying them (a retain each, and a release later).
+            if messages[slot: key].sender == nil { messages[slot: key].sender = interner.intern(header.sender) }
+            if messages[slot: key].hash == nil { messages[slot: key].hash = header.value }
+            if let recipient = header.recipient { messages[slot: key].headerRecipient = recipient }
+            noteOriginal(key)
         case .cleanupAction(let action):
             cleanupAction(action, event: event)
         case .queued(let sender, let size, _):
