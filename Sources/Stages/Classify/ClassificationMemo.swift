@@ -82,7 +82,7 @@ struct ClassificationMemo: Sendable {
     ///
     /// Compared in place: a `switch` over the pair `(a, b)` copied both (a retain and a release each).
     @inline(__always)
-    private static func sameBytes(_ a: String?, _ b: String?) -> Bool {
+    static func sameBytes(_ a: String?, _ b: String?) -> Bool {
         if a == nil || b == nil { return a == nil && b == nil }
         return sameUTF8(a!, b!)
     }

@@ -29,7 +29,8 @@ public struct Correlator: Sendable {
     var latestEventTime: Int64
     /// Table size at which finished messages are next swept out.
     var sweepThreshold = Correlator.minimumSweepThreshold
-    var output = CorrelatorOutput()
+    /// The records emitted since the last `takeOutput()`.
+    var output = RecordArrays()
     var stats = CorrelatorRunStats()
     /// Shares repeated strings between messages; not part of the state (it only saves memory).
     var interner = StringInterner()
@@ -94,18 +95,20 @@ public struct Correlator: Sendable {
 
     /// Returns the records emitted since the last call and forgets them.
     ///
-    /// The next arrays start with room for a quarter more records than these held: batches are alike, and arrays
-    /// grown from empty were reallocated and their records moved several times in every batch. The quarter is
-    /// for the batches a little larger than the one before (every other one): room for exactly as many made
-    /// each of those double its arrays, copying every record and touching fresh pages (2% of the correlator's
-    /// time). Room never used costs no memory: its pages are never touched.
+    /// The next arrays are those of a batch already published when there are (`RecordArrays.pool`, see
+    /// `CorrelatorOutput`): their pages are in memory. They start with room for a quarter more records than
+    /// these held: batches are alike, and arrays grown from empty were reallocated and their records moved
+    /// several times in every batch. The quarter is for the batches a little larger than the one before (every
+    /// other one): room for exactly as many made each of those double its arrays, copying every record and
+    /// touching fresh pages (2% of the correlator's time). Room never used costs no memory: its pages are never
+    /// touched.
     public mutating func takeOutput() -> CorrelatorOutput {
-        var next = CorrelatorOutput()
+        var next = RecordArrays.pool.take() ?? RecordArrays()
         next.deliveries.reserveCapacity(Self.room(after: output.deliveries.count))
         next.attempts.reserveCapacity(Self.room(after: output.attempts.count))
         next.rejects.reserveCapacity(Self.room(after: output.rejects.count))
         swap(&next, &output)
-        return next
+        return CorrelatorOutput(taking: &next)
     }
 
     /// The room the next batch's array gets after one that held `count` records.

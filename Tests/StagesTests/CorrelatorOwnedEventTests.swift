@@ -1,0 +1,88 @@
+import Testing
+
+@testable import Stages
+
+/// The run's path hands each event to the correlator owned (`EventBuffer.drain` into `consume(taking:)`), which
+/// moves the values it keeps out of the event; tests and other callers lend events (`consume(_:)`). Both must
+/// correlate alike, and the moves must not lose a value the old copies kept.
+@Suite("Correlator with owned events")
+struct CorrelatorOwnedEventTests {
+    typealias L = TestLog
+
+    /// The many-shapes scenario of the run-split tests, once lent and once handed over through an `EventBuffer`
+    /// as a run does: the same records and the same state.
+    @Test func ownedEventsThroughAnEventBufferGiveWhatLentOnesGive() throws {
+        let events = CorrelatorRunSplitTests.scenario
+        var lent = try Correlator()
+        for event in events { lent.consume(event) }
+        let buffer = EventBuffer(capacity: events.count)
+        for event in events { buffer.append(event) }
+        var owned = try Correlator()
+        buffer.drain { owned.consume(taking: $0) }
+        let lentOutput = lent.takeOutput()
+        #expect(!lentOutput.deliveries.isEmpty && !lentOutput.attempts.isEmpty && !lentOutput.rejects.isEmpty)
+        #expect(owned.takeOutput() == lentOutput)
+        #expect(owned.state == lent.state)
+        #expect(owned.endOfRun(now: L.time(400_200)) == lent.endOfRun(now: L.time(400_200)))
+        #expect(owned.state == lent.state)
+    }
+
+    /// A lent event is the caller's: consuming it leaves it as it was (the correlator works on its own copy).
+    @Test func aLentEventIsLeftAsItWas() throws {
+        let event = L.delivery(2, "LENT000001", to: "r@example.org", .deferred, delay: 1, response: "try later")
+        let before = event
+        var correlator = try Correlator()
+        correlator.consume(L.client(1, "LENT000001"))
+        correlator.consume(event)
+        #expect(event == before)
+        #expect(correlator.takeOutput().attempts.map(\.response) == ["try later"])
+    }
+
+    /// `expired` lines give their `from=` to a message that had none (a log starting mid-flight): the sender,
+    /// now moved out of the line (no longer read back from the event), still reaches the records and the app map.
+    @Test func anExpiryGivesItsSenderToAMessageWithoutOne() throws {
+        let config = CorrelatorConfig(senderApps: ["billing@app.example.net": "billing"])
+        let events = [
+            L.delivery(10, "MIDF000002", to: "m@x.example", .deferred, delay: 500, response: "connect timed out"),
+            L.expired(400_000, "MIDF000002", sender: "billing@app.example.net"),
+        ]
+        let (output, _) = try Correlator.run(events, config: config)
+        #expect(output.deliveries.count == 1)
+        #expect(output.deliveries.first?.sender == "billing@app.example.net")
+        #expect(output.deliveries.first?.app == "billing")
+        #expect(output.deliveries.first?.status == "expired")
+        #expect(output.attempts.map(\.status) == ["deferred", "expired"])
+    }
+
+    /// A tracking header line sets what the message lacks and keeps what it has: the first hash and sender
+    /// stay, the header's recipient replaces the last one (as before the values were moved in).
+    @Test func headerLinesFillOnlyWhatIsMissing() throws {
+        let events = [
+            L.pickup(0, "HDR0000001", sender: "local@example.net"),
+            L.header(0, "HDR0000001", "app-first", sender: "other@example.net", to: "one@example.org"),
+            L.header(0, "HDR0000001", "app-second", sender: "third@example.net", to: "two@example.org"),
+            L.header(0, "HDR0000001", "app-third", name: "Subject", sender: "x@example.net", to: "three@example.org"),
+        ]
+        let (_, correlator) = try Correlator.run(events)
+        let message = try #require(correlator.state.messages.first)
+        #expect(message.sender == "local@example.net")
+        #expect(message.hash == "app-first")
+        #expect(message.headerRecipient == "two@example.org")
+    }
+}
+
+@Suite("Classification memo keys")
+struct ClassificationMemoKeyTests {
+    /// The in-place comparison of two optional texts: nil only equals nil, and texts compare by bytes.
+    @Test func sameBytesTellsNilFromEmptyAndComparesBytes() {
+        #expect(ClassificationMemo.sameBytes(nil, nil))
+        #expect(!ClassificationMemo.sameBytes(nil, ""))
+        #expect(!ClassificationMemo.sameBytes("", nil))
+        #expect(ClassificationMemo.sameBytes("", ""))
+        #expect(ClassificationMemo.sameBytes("4.4.1 connect timed out", "4.4.1 connect timed out"))
+        #expect(!ClassificationMemo.sameBytes("4.4.1 connect timed out", "4.4.1 connect timed ou"))
+        #expect(!ClassificationMemo.sameBytes("caf\u{E9}", "cafe\u{301}"))
+        let long = String(repeating: "mailbox unavailable ", count: 20)
+        #expect(ClassificationMemo.sameBytes(long, String(decoding: Array(long.utf8), as: UTF8.self)))
+    }
+}
