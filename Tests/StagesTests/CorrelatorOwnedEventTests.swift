@@ -86,3 +86,74 @@ struct ClassificationMemoKeyTests {
         #expect(ClassificationMemo.sameBytes(long, String(decoding: Array(long.utf8), as: UTF8.self)))
     }
 }
+
+/// `CorrelatorOutput` keeps its arrays in a shared box that is copied on write, and gives them back emptied to a
+/// pool when the last copy goes: it must still behave as a plain value.
+@Suite("Correlator output arrays")
+struct CorrelatorOutputArraysTests {
+    static func delivery(_ recipient: String) -> DeliveryRecord {
+        DeliveryRecord(
+            host: "mx1", queueId: "Q1", messageId: nil, hash: nil, app: "app", sender: "s@example.net",
+            recipient: recipient, origRecipient: nil, recipientDomain: "example.org", status: "sent", dsn: "2.0.0",
+            relay: nil, response: nil, category: "delivered", receivedAt: 1, finishedAt: 2, delaySeconds: 1,
+            attempts: 1, size: nil)
+    }
+
+    /// A copy changed does not change the original, in either direction, for each of the three arrays.
+    @Test func copiesAreIndependentValues() {
+        var original = CorrelatorOutput(deliveries: [Self.delivery("a@example.org")])
+        var copy = original
+        copy.deliveries.append(Self.delivery("b@example.org"))
+        copy.rejects.append(
+            RejectRecord(
+                host: "mx1", rejectedAt: 3, client: nil, sender: nil, recipient: nil, recipientDomain: nil, code: 550,
+                dsn: nil, response: "no"))
+        #expect(original.deliveries.map(\.recipient) == ["a@example.org"])
+        #expect(original.rejects.isEmpty)
+        #expect(copy.deliveries.map(\.recipient) == ["a@example.org", "b@example.org"])
+        #expect(copy != original)
+        original.deliveries[0].recipient = "c@example.org"
+        #expect(copy.deliveries[0].recipient == "a@example.org")
+        var appended = CorrelatorOutput()
+        appended.append(copy)
+        #expect(appended == copy)
+        #expect(appended.attempts.isEmpty && !appended.isEmpty)
+    }
+
+    /// The pool keeps emptied arrays with their capacity, up to its limit, and nothing without capacity.
+    @Test func thePoolKeepsEmptiedArraysUpToItsLimit() throws {
+        let pool = RecordArrayPool(limit: 2)
+        #expect(pool.take() == nil)
+        var empty = RecordArrays()
+        pool.give(&empty)
+        #expect(pool.idleCount == 0)
+        for _ in 0..<3 {
+            var arrays = RecordArrays()
+            arrays.deliveries = (0..<100).map { Self.delivery("r\($0)@example.org") }
+            arrays.attempts.reserveCapacity(50)
+            pool.give(&arrays)
+            #expect(arrays.deliveries.isEmpty && arrays.deliveries.capacity == 0)
+        }
+        #expect(pool.idleCount == 2)
+        let reused = try #require(pool.take())
+        #expect(reused.deliveries.isEmpty && reused.attempts.isEmpty && reused.rejects.isEmpty)
+        #expect(reused.deliveries.capacity >= 100 && reused.attempts.capacity >= 50)
+        #expect(pool.idleCount == 1)
+    }
+
+    /// Batches taken one after another, each emptied by its consumer as the publisher does, carry exactly
+    /// their own records (arrays reused from the pool start empty).
+    @Test func reusedArraysCarryOnlyTheirBatchsRecords() throws {
+        var correlator = try Correlator()
+        var recipients: [[String]] = []
+        for batch in 0..<6 {
+            let qid = "BATCH0000\(batch)"
+            correlator.consume(contentsOf: TestLog.simpleMessage(Double(batch * 10), qid, hash: "app-\(batch)"))
+            var output = correlator.takeOutput()
+            recipients.append(output.deliveries.map(\.queueId))
+            // Emptied in place, as the publisher moves records out, then dropped.
+            output.deliveries.removeAll(keepingCapacity: true)
+        }
+        #expect(recipients == (0..<6).map { ["BATCH0000\($0)"] })
+    }
+}

@@ -90,7 +90,7 @@ struct RecordArrays: Sendable {
     var rejects: [RejectRecord] = []
 
     /// Emptied arrays of batches already published (see `CorrelatorOutput`).
-    static let pool = RecordArrayPool(limit: 4)
+    static let pool = RecordArrayPool(limit: 2)
 }
 
 /// Emptied record arrays, kept with their capacity (and so their pages) for the next batches.
