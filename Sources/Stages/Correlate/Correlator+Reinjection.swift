@@ -18,16 +18,13 @@ extension Correlator {
     /// can be delivered and removed before it: two processes write to the log, within the same millisecond. The
     /// copy then has no hash of its own (header checks are usually off on the re-injection port). Its
     /// Message-ID is the original's, and that finds it.
-    ///
-    /// The message's strings are read in place, never bound to locals: a copy is a retain, and here it is often
-    /// the first touch of a Message-ID the parsing thread made (an atomic on a cache line of the other core), and
-    /// at every sweep (`rebuildOriginals`) of each message's cold Message-ID and host.
     mutating func noteOriginal(_ slot: MessageIndex) {
-        guard messages[slot: slot].hash != nil, messages[slot: slot].messageId?.isEmpty == false else { return }
-        let key = Self.originalKey(host: messages[slot: slot].host, messageId: messages[slot: slot].messageId!)
+        guard messages[slot: slot].hash != nil, let id = messages[slot: slot].messageId, !id.isEmpty else { return }
+        let host = messages[slot: slot].host
+        let key = Self.originalKey(host: host, messageId: id)
         // One probe for the lookup and the store.
         let place = originals.place(of: key)
-        if let known = originals.slot(at: place), isOriginal(known, sameAs: slot) { return }
+        if let known = originals.slot(at: place), isOriginal(known, host: host, messageId: id) { return }
         originals.store(slot, for: key, at: place)
     }
 
@@ -54,14 +51,6 @@ extension Correlator {
     private func isOriginal(_ slot: MessageIndex, host: String, messageId: String) -> Bool {
         slot < messages.count && messages[slot: slot].hash != nil && messages[slot: slot].messageId == messageId
             && messages[slot: slot].host == host
-    }
-
-    /// `isOriginal(_:host:messageId:)` for the host and Message-ID of the message at `other` (which has one),
-    /// compared in place.
-    private func isOriginal(_ slot: MessageIndex, sameAs other: MessageIndex) -> Bool {
-        slot < messages.count && messages[slot: slot].hash != nil
-            && messages[slot: slot].messageId == messages[slot: other].messageId
-            && messages[slot: slot].host == messages[slot: other].host
     }
 
     /// `host[127.x.x.x]`, `host[::1]` (as smtpd logs `client=`): a client on this machine.
