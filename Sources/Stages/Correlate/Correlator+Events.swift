@@ -111,6 +111,7 @@ extension Correlator {
     }
 
     /// Takes events in order, each borrowed in place (iterating an array copies each element: a retain per string).
+    /// `consume(_:)` still copies each for `consume(taking:)`: the run itself hands events over owned.
     public mutating func consume(contentsOf events: [PostfixEvent]) {
         events.withUnsafeBufferPointer { buffer in
             for index in buffer.indices { consume(buffer[index]) }
