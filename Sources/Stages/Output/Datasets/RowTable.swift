@@ -118,10 +118,25 @@ public struct RowTable<R: ParquetRecord>: Sendable {
 
     /// Appends `rows` column by column, moving their strings out (see `ParquetRecord.append(_:to:)`): the
     /// rows are left with empty strings, to be dropped.
+    ///
+    /// A tile of `tileRows` rows at a time: each column's loop reads one field of every row of the tile, so the
+    /// tile's records (about 260 bytes a delivery) stay in the first-level cache from the first column to the
+    /// last. Why: a whole batch's run (about 1,500 records, 400 KB) was read from farther out once per column,
+    /// every row a D1 miss in each of the 19 column loops (cachegrind on the 100 MB family: 2.15 M read
+    /// misses in the dictionary columns' first pass, about 2.3 M in the string columns').
     /// - Complexity: O(rows + bytes), as appending them one by one.
     public mutating func append(movingFrom rows: UnsafeMutableBufferPointer<R>) {
-        R.append(rows, to: &self)
+        var start = 0
+        while start < rows.count {
+            let end = min(rows.count, start + Self.tileRows)
+            R.append(UnsafeMutableBufferPointer(rebasing: rows[start..<end]), to: &self)
+            start = end
+        }
     }
+
+    /// The rows `append(movingFrom:)` takes through all columns at a time: a delivery tile is about 17 KB,
+    /// half the 32 KB first-level cache.
+    static var tileRows: Int { 64 }
 
     // MARK: Columns, called by `R.append(_:to:)` once per schema column, in schema order.
 
