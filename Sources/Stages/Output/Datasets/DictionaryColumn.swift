@@ -69,10 +69,17 @@ struct DictionaryColumn: Sendable {
     /// only ever added by the second pass, in row order, so entries keep their first-seen order.
     mutating func append<V: StringFieldValue>(_ field: RecordField<V>) {
         let start = ids.count
-        ParquetColumnBuffer.grow(&ids, by: field.count, with: -1)
-        let misses = ids.withUnsafeMutableBufferPointer { ids in
-            recent.ids(of: field, into: UnsafeMutableBufferPointer(rebasing: ids[start...]))
+        var misses = 0
+        // The ids are moved out of `self` meanwhile: `recent` is read while they are written, and both in
+        // `self` made every call check the two accesses at run time (`swift_beginAccess`).
+        var ownIds: [Int32] = []
+        swap(&ownIds, &ids)
+        ParquetColumnBuffer.reserve(&ownIds, adding: field.count)
+        ownIds.appendUninitialized(field.count) { room in
+            misses = recent.ids(of: field, into: UnsafeMutableBufferPointer(start: room, count: field.count))
+            return field.count
         }
+        swap(&ownIds, &ids)
         guard misses > 0 else { return }
         internMisses(field, from: start)
     }

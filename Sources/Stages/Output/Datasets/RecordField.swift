@@ -112,7 +112,7 @@ extension Optional: StringFieldValue where Wrapped == String {
 }
 
 /// A number type a numeric column stores, and the column buffer's array that holds it.
-protocol ColumnNumber: NumberFieldValue, AdditiveArithmetic where Number == Self {
+protocol ColumnNumber: NumberFieldValue, AdditiveArithmetic, BitwiseCopyable where Number == Self {
     /// The `ParquetColumnBuffer` array of this type's values.
     static var values: WritableKeyPath<ParquetColumnBuffer, [Self]> { get }
     /// Whether a column of `kind` keeps its values in `values`.

@@ -189,40 +189,39 @@ extension ParquetColumnBuffer {
         var offsets = stringOffsets
         var levels = definitionLevels
         (stringOffsets, definitionLevels) = ([], [])
-        let (offsetStart, levelStart) = (offsets.count, levels.count)
-        Self.grow(&offsets, by: rows, with: 0)
-        if optional { Self.grow(&levels, by: rows, with: 0) }
-        offsets.withUnsafeMutableBufferPointer { offsets in
-            levels.withUnsafeMutableBufferPointer { levels in
-                for i in 0..<rows {
-                    if let length = field.utf8Count(i) {
-                        end &+= length
-                        offsets[offsetStart + present] = end
-                        present &+= 1
-                        if optional { levels[levelStart + i] = 1 }
-                    } else {
-                        precondition(optional, "null in a REQUIRED column")
-                    }
+        Self.reserve(&offsets, adding: rows)
+        if optional { Self.reserve(&levels, adding: rows) }
+        if optional {
+            levels.appendUninitialized(rows) { level in
+                offsets.appendUninitialized(rows) { offsets in
+                    (present, end) = Self.offsets(of: field, after: first, into: offsets, levels: level)
+                    return present
                 }
+                return rows
+            }
+        } else {
+            offsets.appendUninitialized(rows) { offsets in
+                (present, end) = Self.offsets(of: field, after: first, into: offsets, levels: nil)
+                return present
             }
         }
-        offsets.removeLast(rows - present)
         (stringOffsets, definitionLevels) = (offsets, levels)
-        // Room for the run's bytes (zeroed: an array has no way to grow by uninitialized elements), then
-        // each string copied to its offset. (Rows of empty strings and nulls only have nothing to copy, or drop.)
+        // Each string copied to its offset, in room made for the run's bytes. (Rows of empty strings and nulls
+        // only have nothing to copy, or drop.)
         guard end > first else {
             (rowCount, nullCount) = (rowCount + rows, nullCount + rows - present)
             return
         }
-        Self.grow(&stringBytes, by: end - first, with: 0)
-        stringBytes.withUnsafeMutableBufferPointer { bytes in
-            var at = bytes.baseAddress! + first
+        Self.reserve(&stringBytes, adding: end - first)
+        stringBytes.appendUninitialized(end - first) { start in
+            var at = start
             for i in 0..<rows {
                 // The strings lie wherever the correlator allocated them: ask for one a few rows on.
                 field.prefetchString(i + 8)
                 at += field.moveBytes(i, to: at)
             }
-            precondition(at == bytes.baseAddress! + end, "a string changed length while appended")
+            precondition(at == start + (end - first), "a string changed length while appended")
+            return end - first
         }
         rowCount += rows
         nullCount += rows - present
@@ -231,14 +230,14 @@ extension ParquetColumnBuffer {
     /// Appends row i's number for each row of `field` (a nil is a null), through `appendValues`.
     mutating func append<V: NumberFieldValue>(_ field: RecordField<V>) {
         precondition(V.Number.isStored(in: kind))
-        appendValues(field, to: V.Number.values, zero: .zero) { $0.number }
+        appendValues(field, to: V.Number.values) { $0.number }
     }
 
     /// Appends the non-null values of `field` to the array at `path` and, for an OPTIONAL column, a level per
-    /// row, written through pointers into room made for all rows (the unused end then dropped).
+    /// row, written through pointers into room made for all rows (only the values present are kept).
     @inline(__always)
-    private mutating func appendValues<V, T>(
-        _ field: RecordField<V>, to path: WritableKeyPath<Self, [T]>, zero: T, _ unwrap: (V) -> T?
+    private mutating func appendValues<V, T: BitwiseCopyable>(
+        _ field: RecordField<V>, to path: WritableKeyPath<Self, [T]>, _ unwrap: (V) -> T?
     ) {
         let rows = field.count
         guard rows > 0 else { return }
@@ -247,35 +246,71 @@ extension ParquetColumnBuffer {
         var values = self[keyPath: path]
         var levels = definitionLevels
         (self[keyPath: path], definitionLevels) = ([], [])
-        let (valueStart, levelStart) = (values.count, levels.count)
-        Self.grow(&values, by: rows, with: zero)
-        if optional { Self.grow(&levels, by: rows, with: 0) }
+        Self.reserve(&values, adding: rows)
+        if optional { Self.reserve(&levels, adding: rows) }
         var present = 0
-        values.withUnsafeMutableBufferPointer { values in
-            levels.withUnsafeMutableBufferPointer { levels in
-                for i in 0..<rows {
-                    if let value = unwrap(field[i]) {
-                        values[valueStart + present] = value
-                        present += 1
-                        if optional { levels[levelStart + i] = 1 }
-                    } else {
-                        precondition(optional, "null in a REQUIRED column")
-                    }
+        if optional {
+            levels.appendUninitialized(rows) { level in
+                values.appendUninitialized(rows) { values in
+                    present = Self.values(of: field, into: values, levels: level, unwrap)
+                    return present
                 }
+                return rows
+            }
+        } else {
+            values.appendUninitialized(rows) { values in
+                present = Self.values(of: field, into: values, levels: nil, unwrap)
+                return present
             }
         }
-        values.removeLast(rows - present)
         (self[keyPath: path], definitionLevels) = (values, levels)
         rowCount += rows
         nullCount += rows - present
     }
 
-    /// Appends `count` copies of `value` (room to be overwritten through a pointer), growing the capacity
-    /// geometrically (see `reserve`).
+    /// The end offset of each present string of `field`'s rows into `offsets` (the bytes start at `first`) and,
+    /// with `levels`, each row's level (1 present, 0 null).
+    /// - Returns: the strings present and the end of their bytes.
     @inline(__always)
-    static func grow<T>(_ array: inout [T], by count: Int, with value: T) {
-        reserve(&array, adding: count)
-        array.append(contentsOf: repeatElement(value, count: count))
+    private static func offsets<V: StringFieldValue>(
+        of field: RecordField<V>, after first: Int, into offsets: UnsafeMutablePointer<Int>,
+        levels: UnsafeMutablePointer<UInt8>?
+    ) -> (present: Int, end: Int) {
+        var end = first
+        var present = 0
+        for i in 0..<field.count {
+            if let length = field.utf8Count(i) {
+                end &+= length
+                offsets[present] = end
+                present &+= 1
+                levels?[i] = 1
+            } else {
+                precondition(levels != nil, "null in a REQUIRED column")
+                levels?[i] = 0
+            }
+        }
+        return (present, end)
+    }
+
+    /// The present values of `field`'s rows into `values` and, with `levels`, each row's level (1 present, 0 null).
+    /// - Returns: the values present.
+    @inline(__always)
+    private static func values<V, T>(
+        of field: RecordField<V>, into values: UnsafeMutablePointer<T>, levels: UnsafeMutablePointer<UInt8>?,
+        _ unwrap: (V) -> T?
+    ) -> Int {
+        var present = 0
+        for i in 0..<field.count {
+            if let value = unwrap(field[i]) {
+                values[present] = value
+                present += 1
+                levels?[i] = 1
+            } else {
+                precondition(levels != nil, "null in a REQUIRED column")
+                levels?[i] = 0
+            }
+        }
+        return present
     }
 
     /// Makes room in `array` for `extra` more elements, at least quadrupling its capacity when it grows: a
