@@ -36,19 +36,19 @@ extension ParquetColumnBuffer {
         for k in positions.indices { positions[k] = Int32(truncatingIfNeeded: k) }
     }
 
-    /// `out` = `source[p]` for each `p` of `positions`, keeping `out`'s capacity. The room is made first (filled
-    /// with a copy of one value), then written through pointers: appended through a lazy map, each value took
-    /// the generic append's per-element path.
-    private static func gather<T>(_ source: [T], _ positions: [Int32], into out: inout [T]) {
+    /// `out` = `source[p]` for each `p` of `positions`, keeping `out`'s capacity, written through a pointer
+    /// into uninitialized room (see `appendUninitialized`): appended through a lazy map, each value took the
+    /// generic append's per-element path.
+    private static func gather<T: BitwiseCopyable>(_ source: [T], _ positions: [Int32], into out: inout [T]) {
         out.removeAll(keepingCapacity: true)
-        guard let filler = source.first, !positions.isEmpty else { return }
-        out.append(contentsOf: repeatElement(filler, count: positions.count))
-        out.withUnsafeMutableBufferPointer { out in
+        guard !source.isEmpty, !positions.isEmpty else { return }
+        out.appendUninitialized(positions.count) { out in
             source.withUnsafeBufferPointer { source in
                 positions.withUnsafeBufferPointer { positions in
                     for k in 0..<positions.count { out[k] = source[Int(positions[k])] }
                 }
             }
+            return positions.count
         }
     }
 

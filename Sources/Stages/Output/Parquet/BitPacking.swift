@@ -9,10 +9,11 @@
 func appendBitPacked(count: Int, width: Int, into out: inout [UInt8], _ value: (Int) -> UInt64) {
     guard width > 0, count > 0 else { return }
     precondition(count * width % 8 == 0, "bit-packed values must fill whole bytes")
-    let first = out.count
-    out.append(contentsOf: repeatElement(0, count: count * width / 8))
-    out.withUnsafeMutableBytes { out in
-        var p = first
+    let bytes = count * width / 8
+    // Every byte is written, so the room need not be zeroed first (see `appendUninitialized`).
+    out.appendUninitialized(bytes) { start in
+        let out = UnsafeMutableRawPointer(start)
+        var p = 0
         var accumulator: UInt64 = 0
         var bits = 0
         for k in 0..<count {
@@ -31,10 +32,11 @@ func appendBitPacked(count: Int, width: Int, into out: inout [UInt8], _ value: (
         // Fewer than 64 bits remain, a whole number of bytes.
         var b = 0
         while b * 8 < bits {
-            out[p] = UInt8(truncatingIfNeeded: accumulator >> UInt64(8 * b))
+            out.storeBytes(of: UInt8(truncatingIfNeeded: accumulator >> UInt64(8 * b)), toByteOffset: p, as: UInt8.self)
             p += 1
             b += 1
         }
-        precondition(p == out.count)
+        precondition(p == bytes)
+        return bytes
     }
 }

@@ -464,17 +464,17 @@ final class ParquetColumnChunkBuilder {
         into out: inout [UInt8]
     ) {
         guard !positions.isEmpty else { return }
-        let start = out.count
         let total =
             plainBytes
             ?? offsets.withUnsafeBufferPointer { offsets in
                 positions.reduce(4 * positions.count) { $0 + offsets[Int($1) + 1] - offsets[Int($1)] }
             }
-        out.append(contentsOf: repeatElement(0, count: total))
-        out.withUnsafeMutableBytes { target in
+        // Every byte is written, so the room need not be zeroed first (see `appendUninitialized`).
+        out.appendUninitialized(total) { room in
+            let target = UnsafeMutableRawBufferPointer(start: room, count: total)
             bytes.withUnsafeBytes { source in
                 offsets.withUnsafeBufferPointer { offsets in
-                    var o = start
+                    var o = 0
                     let ahead = ParquetColumnBuffer.gatherAhead
                     for (k, p) in positions.enumerated() {
                         // Rows in sort order are scattered over a day table's column: ask for the bytes of the
@@ -495,6 +495,7 @@ final class ParquetColumnChunkBuilder {
                     precondition(o == target.count, "PLAIN strings smaller than counted")
                 }
             }
+            return total
         }
     }
 }
