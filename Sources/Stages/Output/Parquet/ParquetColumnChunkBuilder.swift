@@ -279,7 +279,7 @@ final class ParquetColumnChunkBuilder {
 
     /// Appends the page headers and the compressed bodies (`compressed[i]` for `pages[i]`) to `out`;
     /// `baseOffset` is the file offset of `out[0]`.
-    func assemble(compressed: ArraySlice<[UInt8]>, baseOffset: Int64, into out: inout [UInt8])
+    func assemble(compressed: ArraySlice<UnsafeRawBufferPointer>, baseOffset: Int64, into out: inout [UInt8])
         -> ParquetColumnChunkMetadata
     {
         precondition(compressed.count == pages.count)
@@ -310,7 +310,7 @@ final class ParquetColumnChunkBuilder {
             header.endStruct()
             header.finish()
             out.append(contentsOf: header.bytes)
-            out.append(contentsOf: body)
+            out.append(contentsOf: body.assumingMemoryBound(to: UInt8.self))
             uncompressedTotal += header.bytes.count + page.body.count
         }
         return ParquetColumnChunkMetadata(

@@ -123,15 +123,16 @@ public final class ParquetFileWriter {
 
     /// Appends a finished row group's chunks in schema order, page headers included, with absolute offsets.
     private func append(_ job: RowGroupJob) throws {
-        let compressed = try job.compressedPages()
         let groupOffset = pendingOffset + Int64(pending.count)
         var chunks: [ParquetColumnChunkMetadata] = []
-        for (c, builder) in chunkBuilders.enumerated() {
-            chunks.append(
-                builder.assemble(
-                    compressed: compressed[job.firstPage[c]..<job.firstPage[c + 1]], baseOffset: pendingOffset,
-                    into: &pending))
-            if pending.count >= 1 << 20 { try flush() }
+        try job.withCompressedPages { compressed in
+            for (c, builder) in chunkBuilders.enumerated() {
+                chunks.append(
+                    builder.assemble(
+                        compressed: compressed[job.firstPage[c]..<job.firstPage[c + 1]], baseOffset: pendingOffset,
+                        into: &pending))
+                if pending.count >= 1 << 20 { try flush() }
+            }
         }
         rowGroups.append(
             RowGroupMetadata(
@@ -161,9 +162,10 @@ private final class RowGroupJob: @unchecked Sendable {
     let compressors: [GzipPageCompressor]
     let workers: Int
     var rows: Int { chunks.first?.rowCount ?? 0 }
-    /// `firstPage[c]..<firstPage[c + 1]` are the indices of column `c`'s pages in `compressedPages()`.
+    /// `firstPage[c]..<firstPage[c + 1]` are the indices of column `c`'s pages in `withCompressedPages`.
     private(set) var firstPage: [Int] = []
-    private var results: [Result<[UInt8], any Error>] = []
+    /// Each page's compressor (by worker) and where its gzip member lies in that compressor's `compressed`.
+    private var results: [Result<(worker: Int, member: Range<Int>), any Error>] = []
     /// 0 until a thread takes the job (the background block or, if that has not started yet, the waiter).
     private let claimed = Atomic<Int>(0)
     private let finished = DispatchSemaphore(value: 0)
@@ -207,8 +209,24 @@ private final class RowGroupJob: @unchecked Sendable {
         claimed.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged
     }
 
-    func compressedPages() throws -> [[UInt8]] {
-        try results.map { try $0.get() }
+    /// Runs `body` with the compressed pages of all chunks, in `firstPage` order, where their compressors wrote
+    /// them (see `GzipPageCompressor.compressAppending`).
+    func withCompressedPages<T>(_ body: ([UnsafeRawBufferPointer]) throws -> T) throws -> T {
+        let members = try results.map { try $0.get() }
+        return try Self.withBytes(of: compressors[...], []) { outputs in
+            try body(members.map { UnsafeRawBufferPointer(rebasing: outputs[$0.worker][$0.member]) })
+        }
+    }
+
+    /// Runs `body` with the bytes of `compressors`' outputs, in order, after `outputs`.
+    private static func withBytes<T>(
+        of compressors: ArraySlice<GzipPageCompressor>, _ outputs: [UnsafeRawBufferPointer],
+        _ body: ([UnsafeRawBufferPointer]) throws -> T
+    ) throws -> T {
+        guard let first = compressors.first else { return try body(outputs) }
+        return try first.compressed.withUnsafeBytes { bytes in
+            try withBytes(of: compressors.dropFirst(), outputs + [bytes], body)
+        }
     }
 
     func run() {
@@ -234,16 +252,17 @@ private final class RowGroupJob: @unchecked Sendable {
         }
         firstPage.append(pageRefs.count)
         let pageOrder = pageRefs.indices.sorted { pageRefs[$0].size > pageRefs[$1].size }
-        let slots = ResultSlots<[UInt8]>(count: pageRefs.count)
+        let slots = ResultSlots<(worker: Int, member: Range<Int>)>(count: pageRefs.count)
         defer { slots.release() }
         let compressors = self.compressors
+        for compressor in compressors { compressor.removeCompressed() }
         ParallelWork.run(workers: workers, items: pageOrder) { worker, k in
             let builder = builders[pageRefs[k].column]
             let range = builder.pages[pageRefs[k].page].body
             let compressor = compressors[worker]
             slots.set(k) {
                 try builder.bodies.withUnsafeBytes { all in
-                    try compressor.compress(UnsafeRawBufferPointer(rebasing: all[range]))
+                    (worker, try compressor.compressAppending(UnsafeRawBufferPointer(rebasing: all[range])))
                 }
             }
         }
