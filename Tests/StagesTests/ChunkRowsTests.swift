@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Stages
 
@@ -43,6 +44,36 @@ import Testing
         for (gathered, direct) in files {
             #expect(gathered.count > 1000)
             #expect(gathered == direct)
+        }
+    }
+
+    /// `select` against the definition of its result: a chunk's rows picked in any order (repeats too) give a level
+    /// per row (OPTIONAL only) and, for each row with a value, in order, that value's position.
+    @Test func selectGivesEachRowsLevelAndValuePosition() {
+        var optional = ParquetColumnBuffer(kind: .string, isOptional: true)
+        var required = ParquetColumnBuffer(kind: .string, isOptional: false)
+        let texts: [String?] = (0..<300).map { $0 % 3 == 1 || $0 % 7 == 0 ? nil : "v\($0)" }
+        for text in texts {
+            optional.append(text)
+            required.append(text ?? "-")
+        }
+        let valueOfRow = RowIndex([optional]).dense[0]!
+        var generator = SplitMix64(state: 11)
+        for order in [[5], [1, 4, 7], Array(0..<300), (0..<500).map { _ in Int.random(in: 0..<300, using: &generator) }] {
+            var levels: [UInt8] = [9, 9]
+            var positions: [Int32] = [42]
+            ParquetChunkRows(values: optional, rows: order[...], valueOfRow: valueOfRow)
+                .select(levels: &levels, positions: &positions)
+            #expect(levels == order.map { texts[$0] == nil ? 0 : 1 })
+            #expect(positions == order.filter { texts[$0] != nil }.map { valueOfRow[$0] })
+            ParquetChunkRows(values: required, rows: order[...], valueOfRow: nil)
+                .select(levels: &levels, positions: &positions)
+            #expect(levels.isEmpty)
+            #expect(positions == order.map { Int32($0) })
+            ParquetChunkRows(values: required, rows: order[...], valueOfRow: (0..<300).map { Int32(299 - $0) })
+                .select(levels: &levels, positions: &positions)
+            #expect(levels.isEmpty)
+            #expect(positions == order.map { Int32(299 - $0) })
         }
     }
 

@@ -108,6 +108,34 @@ import Testing
         }
     }
 
+    /// Pages compressed one after another into the compressor's kept output (as the writer does) lie back to
+    /// back there, each the same member `compress` gives, and `removeCompressed` starts over.
+    @Test(arguments: [Int32(1), 6])
+    func pagesAppendedToTheKeptOutputAreTheSameMembers(level: Int32) throws {
+        let compressor = try GzipPageCompressor(level: level)
+        let pages: [[UInt8]] = (0..<9).map { i in
+            (0..<[0, 1, 37, 4000, 90_000, 300_000][i % 6]).map { j in UInt8(truncatingIfNeeded: (j / 3 + i) % 29 + 65) }
+        }
+        for round in 0..<2 {
+            compressor.removeCompressed()
+            var ranges: [Range<Int>] = []
+            for page in pages {
+                ranges.append(try page.withUnsafeBytes { try compressor.compressAppending($0) })
+            }
+            #expect(ranges.first?.lowerBound == 0)
+            #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+            #expect(ranges.last?.upperBound == compressor.compressed.count, "round \(round)")
+            for (page, range) in zip(pages, ranges) {
+                let member = Array(compressor.compressed[range])
+                #expect(member == (try page.withUnsafeBytes { try GzipPageCompressor(level: level).compress($0) }))
+                let back = try member.withUnsafeBytes {
+                    try GzipPageDecompressor().decompress($0, expectedSize: page.count)
+                }
+                #expect(back == page)
+            }
+        }
+    }
+
     /// Pages whose matches hang on many early hash-table slots: a 24-byte head of random letters, then 21 of its
     /// 4-byte groups, each cut short by a byte found nowhere else. A slot filled from the wrong place loses or
     /// moves a match and changes the bytes.

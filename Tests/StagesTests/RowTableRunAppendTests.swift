@@ -39,7 +39,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [[1], [7], [64, 3, 200], [1_000]])
+    /// Runs of one row, a few, around the tile size (`RowTable.tileRows`) and of many tiles.
+    @Test(arguments: [[1], [7], [64, 3, 200], [63, 65, 128, 129], [1_000]])
     func runsGiveTheTableRowByRowAppendsGive(sizes: [Int]) throws {
         var generator = RecordGenerator(seed: 42)
         var deliveries = (0..<600).map { _ in generator.delivery() }
