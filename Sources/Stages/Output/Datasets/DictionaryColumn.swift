@@ -47,6 +47,11 @@ struct DictionaryColumn: Sendable {
         if self.entries.valueCount == 0 { recent = RecentStringIds(expected: entries) }
     }
 
+    /// Room for `rows` ids, whatever the column holds.
+    mutating func reserveIds(_ rows: Int) {
+        ids.reserveCapacity(rows)
+    }
+
     mutating func append(_ value: String?) {
         guard let value else {
             ids.append(-1)

@@ -77,6 +77,21 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         }
     }
 
+    /// Makes room for `rows` rows in every column, each string column's bytes scaled from its bytes per row so
+    /// far; a dictionary column gets room for its ids only (see `DayBuffers.sizeFirstDays()`).
+    mutating func reserve(growingTo rows: Int) {
+        let count = self.count
+        guard count > 0, rows > count else { return }
+        for i in plain.indices {
+            if dictionaries[i] != nil {
+                dictionaries[i]!.reserveIds(rows)
+            } else {
+                let bytes = Double(plain[i].stringBytes.count) * Double(rows) / Double(count)
+                plain[i].reserveRows(rows, stringBytes: Int(bytes.rounded(.up)))
+            }
+        }
+    }
+
     /// Empties the table for another day's rows, keeping the pages of its plain columns (see
     /// `DayTablesRecycler`). Dictionary columns start anew: 4 bytes a row, their ids are arrays below
     /// glibc's mmap threshold, which come from the heap (keeping them measured no fewer page faults).
