@@ -58,43 +58,48 @@ struct StringDictionaryBuilder {
         // Room for one entry past the sample limit, so that a chunk refused there is refused without first
         // growing (rehashing) the table.
         var builder = StringDictionaryBuilder(expectedEntries: min(n, sampleLimit + 1))
-        var indices = [UInt32](repeating: 0, count: n)
+        // Each value's index, written into uninitialized room (see `appendUninitialized`): every one is written
+        // unless the chunk is refused, and then the array is dropped (kept empty).
+        var indices: [UInt32] = []
         var entriesInSample: Int?
-        let ok = bytes.withUnsafeBytes { raw -> Bool in
-            offsets.withUnsafeBufferPointer { off in
-                positions.withUnsafeBufferPointer { positions in
-                indices.withUnsafeMutableBufferPointer { out in
-                    // Sorted rows often repeat the previous value: compare with it before hashing.
-                    var previousStart = 0
-                    var previousLength = -1
-                    var previousIndex: UInt32 = 0
-                    for i in 0..<n {
-                        if i == 8192 { entriesInSample = builder.count }
-                        let p = Int(positions[i])
-                        let start = off[p]
-                        let length = off[p + 1] - start
-                        if length == previousLength
-                            && (length == 0
-                                || shortEqual(raw.baseAddress! + start, raw.baseAddress! + previousStart, length))
-                        {
-                            out[i] = previousIndex
-                            continue
+        var ok = false
+        indices.appendUninitialized(n) { room in
+            let out = UnsafeMutableBufferPointer(start: room, count: n)
+            ok = bytes.withUnsafeBytes { raw -> Bool in
+                offsets.withUnsafeBufferPointer { off in
+                    positions.withUnsafeBufferPointer { positions in
+                        // Sorted rows often repeat the previous value: compare with it before hashing.
+                        var previousStart = 0
+                        var previousLength = -1
+                        var previousIndex: UInt32 = 0
+                        for i in 0..<n {
+                            if i == 8192 { entriesInSample = builder.count }
+                            let p = Int(positions[i])
+                            let start = off[p]
+                            let length = off[p + 1] - start
+                            if length == previousLength
+                                && (length == 0
+                                    || shortEqual(raw.baseAddress! + start, raw.baseAddress! + previousStart, length))
+                            {
+                                out[i] = previousIndex
+                                continue
+                            }
+                            let index = builder.insert(start: start, end: start + length, position: p, in: raw)
+                            out[i] = index
+                            previousStart = start
+                            previousLength = length
+                            previousIndex = index
+                            if builder.count > (i < 8192 ? sampleLimit : entryLimit) || builder.byteCount > maxBytes {
+                                return false
+                            }
                         }
-                        let index = builder.insert(start: start, end: start + length, position: p, in: raw)
-                        out[i] = index
-                        previousStart = start
-                        previousLength = length
-                        previousIndex = index
-                        if builder.count > (i < 8192 ? sampleLimit : entryLimit) || builder.byteCount > maxBytes {
-                            return false
-                        }
+                        return ParquetChunkDictionary.accepts(
+                            values: n, entries: builder.count, bytes: builder.byteCount,
+                            entriesInSample: entriesInSample ?? builder.count, maxEntries: maxEntries, maxBytes: maxBytes)
                     }
-                    return ParquetChunkDictionary.accepts(
-                        values: n, entries: builder.count, bytes: builder.byteCount,
-                        entriesInSample: entriesInSample ?? builder.count, maxEntries: maxEntries, maxBytes: maxBytes)
-                }
                 }
             }
+            return ok ? n : 0
         }
         guard ok else { return nil }
         return ParquetChunkDictionary(
