@@ -87,8 +87,8 @@ struct ClassificationMemoKeyTests {
     }
 }
 
-/// `CorrelatorOutput` keeps its arrays in a shared box that is copied on write, and gives them back emptied to a
-/// pool when the last copy goes: it must still behave as a plain value.
+/// `CorrelatorOutput` is a plain value whose consumer gives its emptied arrays back to a pool
+/// (`recycleArrays()`), from which the correlator takes the next batch's.
 @Suite("Correlator output arrays")
 struct CorrelatorOutputArraysTests {
     static func delivery(_ recipient: String) -> DeliveryRecord {
@@ -149,10 +149,10 @@ struct CorrelatorOutputArraysTests {
         for batch in 0..<6 {
             let qid = "BATCH0000\(batch)"
             correlator.consume(contentsOf: TestLog.simpleMessage(Double(batch * 10), qid, hash: "app-\(batch)"))
-            var output = correlator.takeOutput()
+            let output = correlator.takeOutput()
             recipients.append(output.deliveries.map(\.queueId))
-            // Emptied in place, as the publisher moves records out, then dropped.
-            output.deliveries.removeAll(keepingCapacity: true)
+            // Given back, as the publisher does once it has moved the records out.
+            output.recycleArrays()
         }
         #expect(recipients == (0..<6).map { ["BATCH0000\($0)"] })
     }

@@ -96,7 +96,7 @@ public struct Correlator: Sendable {
     /// Returns the records emitted since the last call and forgets them.
     ///
     /// The next arrays are those of a batch already published when there are (`RecordArrays.pool`, see
-    /// `CorrelatorOutput`): their pages are in memory. They start with room for a quarter more records than
+    /// `CorrelatorOutput.recycleArrays()`): their pages are in memory. They start with room for a quarter more records than
     /// these held: batches are alike, and arrays grown from empty were reallocated and their records moved
     /// several times in every batch. The quarter is for the batches a little larger than the one before (every
     /// other one): room for exactly as many made each of those double its arrays, copying every record and

@@ -1,50 +1,38 @@
 import Synchronization
 
 /// Records the correlator emitted since the last `takeOutput()`, in emission order.
-///
-/// The three arrays live in one box (`Storage`, copied on write, so this is a value like any other), and when the
-/// last copy of a batch goes, which in a run is the publisher's buffer queue once it has moved the records into
-/// its day tables, the box hands its emptied arrays to `RecordArrays.pool`, from which `Correlator.takeOutput()`
-/// takes the next batch's arrays.
-///
-/// Why: each batch's arrays were allocated fresh (some 0.7-1.6 MB each, half of them at or over the 1 MiB mmap
-/// threshold) and freed on the other thread, so the correlator wrote its records into pages the kernel had to
-/// fault in and zero again: 12% of a run's page faults (perf), in `Correlator.deliver`, on the ordered thread.
-/// Reused arrays keep their pages.
 public struct CorrelatorOutput: Sendable, Equatable {
-    private var storage: Storage
-
-    public var deliveries: [DeliveryRecord] {
-        get { storage.arrays.deliveries }
-        _modify {
-            makeStorageUnique()
-            yield &storage.arrays.deliveries
-        }
-    }
-    public var attempts: [AttemptRecord] {
-        get { storage.arrays.attempts }
-        _modify {
-            makeStorageUnique()
-            yield &storage.arrays.attempts
-        }
-    }
-    public var rejects: [RejectRecord] {
-        get { storage.arrays.rejects }
-        _modify {
-            makeStorageUnique()
-            yield &storage.arrays.rejects
-        }
-    }
+    public var deliveries: [DeliveryRecord] = []
+    public var attempts: [AttemptRecord] = []
+    public var rejects: [RejectRecord] = []
 
     public init(deliveries: [DeliveryRecord] = [], attempts: [AttemptRecord] = [], rejects: [RejectRecord] = []) {
-        storage = Storage(RecordArrays(deliveries: deliveries, attempts: attempts, rejects: rejects))
+        self.deliveries = deliveries
+        self.attempts = attempts
+        self.rejects = rejects
     }
 
     /// The records of `arrays`, moved in (`arrays` is left empty, without capacity).
     init(taking arrays: inout RecordArrays) {
         var taken = RecordArrays()
         swap(&taken, &arrays)
-        storage = Storage(taken)
+        self.init(deliveries: taken.deliveries, attempts: taken.attempts, rejects: taken.rejects)
+    }
+
+    /// Gives the arrays, their records destroyed, to `RecordArrays.pool`, from which `Correlator.takeOutput()`
+    /// takes the next batch's arrays. The consumer that has moved the records out calls it (in a run, the
+    /// publisher's `DayBuffers.add`).
+    ///
+    /// Why: each batch's arrays were allocated fresh (some 0.7-1.6 MB each, half of them at or over the 1 MiB
+    /// mmap threshold) and freed on the other thread, so the correlator wrote its records into pages the kernel
+    /// had to fault in and zero again: 12% of a run's page faults (perf), in `Correlator.deliver`, on the ordered
+    /// thread. Reused arrays keep their pages.
+    consuming func recycleArrays() {
+        var arrays = RecordArrays(deliveries: deliveries, attempts: attempts, rejects: rejects)
+        deliveries = []
+        attempts = []
+        rejects = []
+        RecordArrays.pool.give(&arrays)
     }
 
     public var isEmpty: Bool { deliveries.isEmpty && attempts.isEmpty && rejects.isEmpty }
@@ -57,39 +45,15 @@ public struct CorrelatorOutput: Sendable, Equatable {
         if attempts.isEmpty { attempts = other.attempts } else { attempts += other.attempts }
         if rejects.isEmpty { rejects = other.rejects } else { rejects += other.rejects }
     }
-
-    public static func == (lhs: CorrelatorOutput, rhs: CorrelatorOutput) -> Bool {
-        lhs.storage === rhs.storage
-            || (lhs.deliveries == rhs.deliveries && lhs.attempts == rhs.attempts && lhs.rejects == rhs.rejects)
-    }
-
-    private mutating func makeStorageUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.arrays) }
-    }
-
-    /// The box. Changed only through a `CorrelatorOutput` holding the only reference (copy on write), so sharing
-    /// it between threads is safe.
-    private final class Storage: @unchecked Sendable {
-        var arrays: RecordArrays
-
-        init(_ arrays: consuming RecordArrays) {
-            self.arrays = arrays
-        }
-
-        deinit {
-            RecordArrays.pool.give(&arrays)
-        }
-    }
 }
 
-/// The correlator's record arrays while it fills them (plain arrays: appending through `CorrelatorOutput`'s
-/// box would check its uniqueness and its exclusive access on every record).
+/// The correlator's record arrays while it fills them, and (`pool`) those of published batches for reuse.
 struct RecordArrays: Sendable {
     var deliveries: [DeliveryRecord] = []
     var attempts: [AttemptRecord] = []
     var rejects: [RejectRecord] = []
 
-    /// Emptied arrays of batches already published (see `CorrelatorOutput`).
+    /// Emptied arrays of batches already published (see `CorrelatorOutput.recycleArrays()`).
     static let pool = RecordArrayPool(limit: 2)
 }
 

@@ -57,7 +57,7 @@ struct DayBuffers {
     ///
     /// Each run of consecutive records of one day goes to its table in one call, which appends it column by
     /// column and moves the strings out of the records (see `ParquetRecord.append(_:to:)`); what is left of
-    /// the records is freed with their arrays.
+    /// the records is destroyed, and the emptied arrays go back to the correlator (`recycleArrays()`).
     /// - Returns: the days to publish now, oldest first.
     /// - Complexity: O(n) in the records (their bytes are copied into columns once), plus the flushes.
     mutating func add(_ output: consuming CorrelatorOutput) -> [Flush] {
@@ -67,6 +67,7 @@ struct DayBuffers {
         addRuns(&output.deliveries, to: \.deliveries, current: &current)
         addRuns(&output.attempts, to: \.attempts, current: &current)
         addRuns(&output.rejects, to: \.rejects, current: &current)
+        output.recycleArrays()
         if let current { days[current.day] = current.tables }
         sizeFirstDays()
         var flushes: [Flush] = []
