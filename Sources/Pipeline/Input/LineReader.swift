@@ -206,7 +206,8 @@ public struct LineReader {
 /// compare and two stores, and the copy into the array at the end a few instructions per line. The copy costs
 /// about 160 K more D1 misses on the 100 MB family (the bounds read back, the array written); keeping the memory
 /// they are gathered in from batch to batch did not lower them (the batch's bytes evict it in between).
-private struct BoundsBuilder {
+/// Not copyable, so that its storage has one owner, which frees it (`deinit`) however the batch ends.
+private struct BoundsBuilder: ~Copyable {
     private var base: UnsafeMutablePointer<UInt32>
     private var capacity: Int
     /// Offsets held (twice the lines).
@@ -237,16 +238,16 @@ private struct BoundsBuilder {
         capacity *= 2
     }
 
-    /// The offsets as an array; the builder's storage is freed, and the builder must not be used again.
-    mutating func takeArray() -> [UInt32] {
+    deinit {
+        base.deallocate()
+    }
+
+    /// The offsets as an array; the builder ends here (its storage is freed).
+    consuming func takeArray() -> [UInt32] {
         let held = count
-        let array = [UInt32](unsafeUninitializedCapacity: held) { buffer, initialized in
+        return [UInt32](unsafeUninitializedCapacity: held) { buffer, initialized in
             if held > 0 { buffer.baseAddress!.initialize(from: base, count: held) }
             initialized = held
         }
-        base.deallocate()
-        count = 0
-        capacity = 0
-        return array
     }
 }
