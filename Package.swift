@@ -19,7 +19,7 @@ let package = Package(
             name: "CZlib",
             path: "Sources/CZlib",
             pkgConfig: "zlib",
-            providers: [.apt(["zlib1g-dev", "libdeflate-dev", "libisal-dev"])]
+            providers: [.apt(["zlib1g-dev", "libdeflate-dev", "libisal-dev", "libmimalloc-dev"])]
         ),
         .target(
             name: "Pipeline",

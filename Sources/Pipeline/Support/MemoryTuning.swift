@@ -5,23 +5,40 @@ import CZlib
 #endif
 
 /// Process-wide allocator settings for long batch runs.
+///
+/// The process allocates through mimalloc (linked by `CZlib`, see `czlib_mimalloc_active` in `shim.h` for why).
+/// The glibc settings below are the fallback for a process where another allocator answers instead.
 public enum MemoryTuning {
-    /// Buffers of at least 1 MiB get their own mapping, given back to the system when freed.
+    /// True when mimalloc serves this process's `malloc` (checked once).
+    public static let usesMimalloc: Bool = czlib_mimalloc_active() != 0
+
+    /// Memory freed in bulk (day tables, row groups, pages) goes back to the system soon, not kept for reuse.
     ///
-    /// Why: glibc raises its mmap threshold (up to 32 MiB) each time a mapped block is freed, after which
-    /// large buffers come from the heap arenas and stay resident once freed. A run builds and frees many
-    /// buffers of a few MiB (day tables, row groups, pages), so its peak RSS was about 1.6× its live heap.
-    /// Measured on the 1 GB bench: dynamic (glibc's default) 528 MB; fixed at 4 MiB 446 MB; 1 MiB about
-    /// 230 MB; 256 KiB 15 MB less again but about 15% more CPU, spent in page faults on the fresh mappings of
-    /// every 1 MiB line batch. `MALLOC_MMAP_THRESHOLD_` in the environment overrides this.
+    /// Why: peak RSS (target 256 MB on the 1 GB bench). mimalloc keeps a freed page's memory for 25 ms by default,
+    /// long enough that a run's successive day tables and Parquet buffers pile up: 245–253 MB peak; given back at
+    /// once, 208 MB, as with glibc below (and still about 25% less wall time than glibc; see the bench README).
+    /// `MIMALLOC_DECOMMIT_DELAY` in the environment overrides this.
+    ///
+    /// With glibc: buffers of at least 1 MiB get their own mapping, given back when freed. glibc raises its mmap
+    /// threshold (up to 32 MiB) each time a mapped block is freed, after which large buffers come from the heap
+    /// arenas and stay resident once freed: peak RSS was about 1.6× the live heap (528 MB; 1 MiB: about 230 MB).
+    /// `MALLOC_MMAP_THRESHOLD_` in the environment overrides that.
     public static func returnLargeBuffersToSystem() {
-        // An operator's own setting (glibc's environment tunable) wins.
-        guard getenv("MALLOC_MMAP_THRESHOLD_") == nil else { return }
-        _ = czlib_set_mmap_threshold(1 << 20)
+        if usesMimalloc {
+            guard getenv("MIMALLOC_DECOMMIT_DELAY") == nil else { return }
+            czlib_mimalloc_decommit_at_once()
+        } else {
+            guard getenv("MALLOC_MMAP_THRESHOLD_") == nil else { return }
+            _ = czlib_set_mmap_threshold(1 << 20)
+        }
     }
 
-    /// Returns the free pages of the heap arenas to the system, after a large working set was dropped.
+    /// Returns free memory to the system after a large working set was dropped.
     public static func releaseFreeMemory() {
-        _ = czlib_malloc_trim()
+        if usesMimalloc {
+            czlib_mimalloc_collect()
+        } else {
+            _ = czlib_malloc_trim()
+        }
     }
 }
