@@ -89,7 +89,7 @@ extension Correlator {
         }
         let identity = recordIdentity(of: m)
         // Once for both records of a final outcome.
-        let domain = Self.domain(of: delivery.recipient)
+        let domain = recordDomain(of: delivery.recipient)
         output.attempts.append(
             AttemptRecord(
                 host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
@@ -188,7 +188,7 @@ extension Correlator {
         let identity = recordIdentity(of: m)
         let age = m.age(at: event.time)
         for recipient in m.recipients where !recipient.done {
-            let domain = Self.domain(of: recipient.recipient)
+            let domain = recordDomain(of: recipient.recipient)
             output.attempts.append(
                 AttemptRecord(
                     host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
@@ -226,7 +226,7 @@ extension Correlator {
         for recipient in pending {
             emitDelivery(
                 m, identity: identity, recipient: recipient.recipient,
-                recipientDomain: Self.domain(of: recipient.recipient),
+                recipientDomain: recordDomain(of: recipient.recipient),
                 origRecipient: recipient.origRecipient, status: "removed", dsn: recipient.lastDSN,
                 relay: recipient.lastRelay, response: recipient.lastResponse, category: "removed",
                 finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,

@@ -6,18 +6,34 @@ extension Correlator {
     /// Message-ID pattern's capture), the app rule on it, else the sender map, else `unknown`.
     func identity(of m: MessageState) -> (hash: String?, app: String) {
         var apps = LastAnswer<String?>()
-        return Self.identity(of: m, compiled: compiled, apps: &apps)
+        return Self.identity(of: m, compiled: compiled, apps: &apps) { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// `identity(of:)` for a record, reusing the application found for the last hash (`lastApp`, see
-    /// `LastAnswer`): a message's records come together (one per recipient and attempt), and cutting the
-    /// application out of the hash again made a new `String` each time.
+    /// `identity(of:)` for a record, without making the application's `String` again: under the `.prefix` rule
+    /// it is cut from the hash's bytes and taken from `recentStrings` (a handful of applications make most
+    /// records); under the other rules the application found for the last hash is reused (`lastApp`, see
+    /// `LastAnswer`), since a message's records come together (one per recipient and attempt).
+    ///
+    /// Why the `.prefix` rule skips `lastApp`: most messages have one recipient, so the hash differs from the
+    /// last record's about every other time, and each miss stored the new hash and application (a retain of a
+    /// string the parsing thread made, and releases of the last ones).
     mutating func recordIdentity(of m: MessageState) -> (hash: String?, app: String) {
-        Self.identity(of: m, compiled: compiled, apps: &lastApp)
+        Self.identity(of: m, compiled: compiled, apps: &lastApp, names: &recentStrings)
     }
 
     static func identity(
-        of m: MessageState, compiled: CompiledCorrelatorConfig, apps: inout LastAnswer<String?>
+        of m: MessageState, compiled: CompiledCorrelatorConfig, apps: inout LastAnswer<String?>,
+        names: inout RecentStrings
+    ) -> (hash: String?, app: String) {
+        identity(of: m, compiled: compiled, apps: &apps) { names.string($0) }
+    }
+
+    /// The identity, the `.prefix` rule's application made by `make` from its bytes (see
+    /// `CompiledCorrelatorConfig.appByPrefix`), other rules' answers reused from `apps` for the same hash.
+    @inline(__always)
+    static func identity(
+        of m: MessageState, compiled: CompiledCorrelatorConfig, apps: inout LastAnswer<String?>,
+        making make: (UnsafeBufferPointer<UInt8>) -> String
     ) -> (hash: String?, app: String) {
         // `isEmpty`, not `== ""`: the same answer (no other string is canonically equivalent to the empty one),
         // without a call to the general comparison for every sender that is not empty.
@@ -29,7 +45,9 @@ extension Correlator {
         // Plain calls, not `hash.flatMap(compiled.app(fromHash:))`: a method reference copies the whole config.
         var app: String?
         if let hash {
-            if let known = apps.stored(for: hash) {
+            if let cut = compiled.appByPrefix(of: hash, making: make) {
+                app = cut
+            } else if let known = apps.stored(for: hash) {
                 app = known
             } else {
                 app = compiled.app(fromHash: hash)
@@ -71,6 +89,19 @@ extension Correlator {
     ///
     /// - Complexity: O(length of `address`); one scan of the bytes, and a `String` only for the domain.
     static func domain(of address: String) -> String {
+        domain(of: address) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `domain(of:)` for a record: the same string, taken from `recentStrings` when a recipient of the same
+    /// domain came recently (most records, see `RecentStrings`).
+    mutating func recordDomain(of address: String) -> String {
+        Self.domain(of: address) { recentStrings.string($0) }
+    }
+
+    /// `domain(of:)`, with the domain's bytes turned into a string by `make` (which gives a string of exactly
+    /// the bytes it is passed) when they are lower-case ASCII.
+    @inline(__always)
+    static func domain(of address: String, making make: (UnsafeBufferPointer<UInt8>) -> String) -> String {
         // Fast path over the bytes (native and small strings): most domains are lower-case ASCII already, and the
         // domain is then exactly its bytes. Anything else takes the general path below, which gives the same.
         let fast: String?? = address.utf8.withContiguousStorageIfAvailable { bytes -> String? in
@@ -79,7 +110,7 @@ extension Correlator {
             guard let at = ASCIIBytes.lastIndex(of: UInt8(ascii: "@"), in: bytes) else { return "" }
             let domain = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
             guard ASCIIBytes.isLowerCaseASCII(domain) else { return nil }
-            return String(decoding: domain, as: UTF8.self)
+            return make(domain)
         }
         if let fast, let domain = fast { return domain }
         guard let at = address.utf8.lastIndex(of: UInt8(ascii: "@")) else { return "" }

@@ -37,6 +37,9 @@ public struct Correlator: Sendable {
     /// The application of the last tracking hash a record carried (see `recordIdentity(of:)`); not part of the
     /// state (it only saves time).
     var lastApp = LastAnswer<String?>()
+    /// Recipients' domains and applications made recently, given out again (see `RecentStrings`); not part of the
+    /// state (it only saves time).
+    var recentStrings = RecentStrings()
     /// Categories of recent failures (see `ClassificationMemo`); not part of the state (it only saves time).
     var classifications = ClassificationMemo()
     /// The first message with a tracking hash per (host, Message-ID), for re-injected copies whose hop line comes

@@ -157,7 +157,7 @@ struct CompiledCorrelatorConfig: Sendable {
         case .prefix:
             // Byte search, not Foundation's `range(of:)`: this runs for every record.
             guard let needle = prefixSeparator, let first = needle.first else { return nil }
-            if bytewisePrefixSeparator, let found = Self.asciiPrefix(of: hash, before: needle) { return found }
+            if let found = appByPrefix(of: hash, making: { String(decoding: $0, as: UTF8.self) }) { return found }
             let bytes = hash.utf8
             var index = bytes.startIndex
             while let found = bytes[index...].firstIndex(of: first) {
@@ -174,11 +174,23 @@ struct CompiledCorrelatorConfig: Sendable {
         }
     }
 
+    /// `app(fromHash:)`'s answer when the `.prefix` rule's separator is found by bytes (see `asciiPrefix`), the
+    /// application's text made by `make` from its bytes (`make` gives a string of exactly those bytes); nil when
+    /// the rule is another or only the general path can answer.
+    @inline(__always)
+    func appByPrefix(of hash: String, making make: (UnsafeBufferPointer<UInt8>) -> String) -> String?? {
+        guard bytewisePrefixSeparator, let needle = prefixSeparator else { return nil }
+        return Self.asciiPrefix(of: hash, before: needle, making: make)
+    }
+
     /// The `.prefix` rule's answer from `hash`'s contiguous bytes: the same first occurrence and the same text
     /// before it as the general path, without its generic index walk and slicing (most of `app(fromHash:)`).
     /// Nil (then the general path runs) when the byte before the separator is not ASCII: only then could the
     /// separator start inside a character (after a prepended mark), where cutting the `String` differs.
-    private static func asciiPrefix(of hash: String, before needle: [UInt8]) -> String?? {
+    @inline(__always)
+    private static func asciiPrefix(
+        of hash: String, before needle: [UInt8], making make: (UnsafeBufferPointer<UInt8>) -> String
+    ) -> String?? {
         let answer: String??? = hash.utf8.withContiguousStorageIfAvailable { bytes -> String?? in
             let count = bytes.count
             let length = needle.count
@@ -192,7 +204,7 @@ struct CompiledCorrelatorConfig: Sendable {
                     if matched == length {
                         if index == 0 { return .some(nil) }
                         guard bytes[index - 1] < 0x80 else { return nil }
-                        return .some(String(decoding: UnsafeBufferPointer(rebasing: bytes[..<index]), as: UTF8.self))
+                        return .some(make(UnsafeBufferPointer(rebasing: bytes[..<index])))
                     }
                 }
                 index += 1
