@@ -90,13 +90,15 @@ extension Correlator {
         let identity = recordIdentity(of: m)
         // Once for both records of a final outcome.
         let domain = recordDomain(of: delivery.recipient)
-        output.attempts.append(
+        func attempt(of m: MessageState) -> AttemptRecord {
             AttemptRecord(
                 host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
                 recipient: delivery.recipient, recipientDomain: domain, attemptedAt: time,
                 status: status, dsn: delivery.dsn, relay: delivery.relay, response: delivery.response,
-                category: category, delaySeconds: delivery.delay))
+                category: category, delaySeconds: delivery.delay)
+        }
         guard delivery.status != .deferred else {
+            output.attempts.append(attempt(of: m))
             let index: Int
             if let found {
                 index = found
@@ -118,11 +120,17 @@ extension Correlator {
             let pending = m.recipients.remove(at: found)
             if origRecipient == nil { origRecipient = pending.origRecipient }
         }
-        emitDelivery(
+        // Both records built one after the other, then appended: a value the two share (host, queue id, hash,
+        // recipient, dsn, relay, response, …) is then retained once for both (`swift_bridgeObjectRetain_n`), where
+        // building and appending one record, then the other, retained each value twice with calls in between.
+        let attemptRecord = attempt(of: m)
+        let deliveryRecord = Self.deliveryRecord(
             m, identity: identity, recipient: delivery.recipient, recipientDomain: domain,
             origRecipient: origRecipient, status: status,
             dsn: delivery.dsn, relay: delivery.relay, response: delivery.response, category: category,
             finishedAt: time, delay: delivery.delay ?? 0, attempts: attempts)
+        output.attempts.append(attemptRecord)
+        output.deliveries.append(deliveryRecord)
         // Cleanup bounces what it rejected itself: that message never reaches the queue manager.
         if event.service == "cleanup" && m.removedAt == nil { m.removedAt = time }
     }

@@ -70,19 +70,33 @@ extension Correlator {
         dsn: consuming String?, relay: consuming String?, response: consuming String?, category: consuming String,
         finishedAt: Int64, delay: Double, attempts: Int32
     ) {
+        output.deliveries.append(
+            Self.deliveryRecord(
+                m, identity: identity, recipient: recipient, recipientDomain: recipientDomain,
+                origRecipient: origRecipient, status: status, dsn: dsn, relay: relay, response: response,
+                category: category, finishedAt: finishedAt, delay: delay, attempts: attempts))
+    }
+
+    /// The delivery record `emitDelivery` appends (the strings taken owned, for the same reason).
+    @inline(__always)
+    static func deliveryRecord(
+        _ m: MessageState, identity: consuming (hash: String?, app: String), recipient: consuming String,
+        recipientDomain: consuming String, origRecipient: consuming String?, status: consuming String,
+        dsn: consuming String?, relay: consuming String?, response: consuming String?, category: consuming String,
+        finishedAt: Int64, delay: Double, attempts: Int32
+    ) -> DeliveryRecord {
         let delayMicros = Int64((delay * 1_000_000).rounded())
         let receivedAt = m.effectiveReceivedAt.map { min($0, finishedAt) } ?? (finishedAt - delayMicros)
         // A hand-off child's `delay=` counts from the re-injection only; its arrival is the parent's, so the
         // delay the sender saw is the time since then.
         var delay = delay
         if m.flags.contains(.child) { delay = max(delay, Double(finishedAt - receivedAt) / 1_000_000) }
-        output.deliveries.append(
-            DeliveryRecord(
-                host: m.host, queueId: m.queueId, messageId: m.messageId, hash: identity.hash, app: identity.app,
-                sender: m.sender, recipient: recipient, origRecipient: origRecipient,
-                recipientDomain: recipientDomain, status: status, dsn: dsn, relay: relay, response: response,
-                category: category, receivedAt: receivedAt, finishedAt: finishedAt, delaySeconds: delay,
-                attempts: attempts, size: m.size))
+        return DeliveryRecord(
+            host: m.host, queueId: m.queueId, messageId: m.messageId, hash: identity.hash, app: identity.app,
+            sender: m.sender, recipient: recipient, origRecipient: origRecipient,
+            recipientDomain: recipientDomain, status: status, dsn: dsn, relay: relay, response: response,
+            category: category, receivedAt: receivedAt, finishedAt: finishedAt, delaySeconds: delay,
+            attempts: attempts, size: m.size)
     }
 
     /// Lower-cased text after the last `@` (`""` when there is none).
