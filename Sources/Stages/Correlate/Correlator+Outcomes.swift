@@ -111,7 +111,7 @@ extension Correlator {
             m.recipients[index].lastDelay = delivery.delay
             m.recipients[index].lastReplyCode = delivery.replyCode
             m.recipients[index].lastDSN = delivery.dsn
-            m.recipients[index].lastRelay = interner.intern(delivery.relay)
+            m.recipients[index].lastRelay = delivery.relay
             m.recipients[index].lastResponse = delivery.response.map(Self.truncated)
             return
         }

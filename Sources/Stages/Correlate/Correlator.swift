@@ -32,7 +32,8 @@ public struct Correlator: Sendable {
     /// The records emitted since the last `takeOutput()`.
     var output = RecordArrays()
     var stats = CorrelatorRunStats()
-    /// Shares repeated strings between messages; not part of the state (it only saves memory).
+    /// Shares messages' host names between messages (see `StringInterner`); not part of the state (it only saves
+    /// memory).
     var interner = StringInterner()
     /// The application of the last tracking hash a record carried (see `recordIdentity(of:)`); not part of the
     /// state (it only saves time).
