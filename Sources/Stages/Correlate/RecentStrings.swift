@@ -3,11 +3,11 @@ import Pipeline
 /// Strings the correlator made from bytes, given out again when the same bytes come back: a recipient's domain,
 /// the application cut from a tracking hash.
 ///
-/// Why: such a `String` is made for every record (the domain twice per final outcome's pair of records, the
-/// application once per record), from a few bytes of a longer string, and the values repeat: a few hundred
-/// domains and a handful of applications make most records. Making one validates the bytes and builds the
-/// string (about 190 instructions for a short domain, and a heap block for one over 15 bytes); finding it here
-/// is a hash of the bytes and one compare.
+/// Why: such a `String` is made for every delivery line (the domain its records share) and every record (the
+/// application), from a few bytes of a longer string, and the values repeat: a few hundred domains and a handful
+/// of applications make most records. Making one validates the bytes and builds the string (about 190
+/// instructions for a short domain, and a heap block for one over 15 bytes); finding it here is a hash of the
+/// bytes and one compare. On the 100 MB bench family 76% of the domains asked for are found.
 ///
 /// A string given out always has exactly the bytes asked for, as a new one would: an entry is reused only when
 /// its bytes equal them (compared in full, not only their hash). A direct-mapped table of `slots` entries,
