@@ -29,7 +29,7 @@ import Testing
             }
             for order in [domains, domains.reversed(), Self.sortedPrefix(domains, count), Self.sortedPrefix(domains, count).reversed()] {
                 var accumulator = DaySummaryBuilder.Accumulator()
-                for domain in order { accumulator.domains[domain.domain] = domain }
+                for domain in order { accumulator.domains.update(domain.domain) { $0 = domain } }
                 #expect(accumulator.rankedDomains(limit: limit) == Self.sortedPrefix(domains, limit), "\(count) domains")
             }
         }

@@ -257,28 +257,28 @@ extension DaySummaryBuilder {
         }
 
         func merge(into sections: inout TableSections, overall: inout Accumulator, names: [String]) {
-            // Room first, for as many domains as the table has pairs (an upper bound of the new ones): a
-            // dictionary grown one doubling at a time moved and hashed its names again each time (a third of
-            // the merge on the 100 MB bench, where each day's sections start empty). Only the order of a
-            // dictionary's entries can change, which nothing reads (domains are ranked by a total order).
+            // Room first, for as many domains as the table has pairs (an upper bound of the new ones): a table
+            // grown one doubling at a time placed its names again each time.
             var pairs = [Int](repeating: 0, count: sections.accumulators.count)
             for key in keys { pairs[key / domainCount] += 1 }
             for a in pairs.indices where pairs[a] > 0 {
                 sections.accumulators[a].domains.reserveCapacity(sections.accumulators[a].domains.count + pairs[a])
             }
+            // Each name hashed once, for its applications' sections and the overall one.
+            let hashes = names.map(DomainTally.hash(of:))
             var overallCounts = [Int](repeating: 0, count: domainCount * 6)
             var overallOrder: [Int] = []
             for (index, key) in keys.enumerated() {
                 let (a, d) = key.quotientAndRemainder(dividingBy: domainCount)
                 let c = counts[(index * 6)..<(index * 6 + 6)]
-                sections.accumulators[a].domains.add(c, domain: names[d])
+                sections.accumulators[a].domains.update(names[d], hash: hashes[d]) { $0.add(c) }
                 guard !sections.isNotification[a] else { continue }
                 if overallCounts[d * 6..<(d * 6 + 6)].allSatisfy({ $0 == 0 }) { overallOrder.append(d) }
                 for k in 0..<6 { overallCounts[d * 6 + k] += c[c.startIndex + k] }
             }
             overall.domains.reserveCapacity(overall.domains.count + overallOrder.count)
             for d in overallOrder {
-                overall.domains.add(overallCounts[(d * 6)..<(d * 6 + 6)], domain: names[d])
+                overall.domains.update(names[d], hash: hashes[d]) { $0.add(overallCounts[(d * 6)..<(d * 6 + 6)]) }
             }
         }
     }
@@ -328,23 +328,6 @@ extension DaySummary.Domain {
         expired += counts[s + 3]
         removed += counts[s + 4]
         deferredAttempts += counts[s + 5]
-    }
-}
-
-extension [String: DaySummary.Domain] {
-    /// Adds six counters (see `DaySummary.Domain.add`) to the domain `name`, which is added when missing.
-    ///
-    /// Why not `self[name, default: …].add(counts)`: that accessor allocated on every call (about 120,000 small
-    /// allocations on the 100 MB bench, most of the summaries' own); looking the key up and updating the value
-    /// in place at its index allocates nothing.
-    mutating func add(_ counts: ArraySlice<Int>, domain name: String) {
-        if let index = index(forKey: name) {
-            values[index].add(counts)
-        } else {
-            var domain = DaySummary.Domain(domain: name)
-            domain.add(counts)
-            self[name] = domain
-        }
     }
 }
 

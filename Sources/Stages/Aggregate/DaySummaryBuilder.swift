@@ -180,7 +180,7 @@ extension DaySummaryBuilder {
         var sealedMessages = 0
         var totals = DaySummary.Totals()
         var delays = DelayHistogram()
-        var domains: [String: DaySummary.Domain] = [:]
+        var domains = DomainTally()
         var categories: [String: Int] = [:]
         var deferredCategories: [String: Int] = [:]
         var hourly = (0..<24).map { DaySummary.Hour(hour: $0) }
@@ -192,16 +192,13 @@ extension DaySummaryBuilder {
             let kind = DaySummaryBuilder.statusKind(record.status)
             addCounted(message: message, kind: kind, delay: delay, hour: hour)
             categories[record.category, default: 0] += 1
-            // One dictionary access per record for the domain: the default-subscript modifies in place.
-            domains[record.recipientDomain, default: DaySummary.Domain(domain: record.recipientDomain)]
-                .count(kind: kind)
+            domains.update(record.recipientDomain) { $0.count(kind: kind) }
         }
 
         mutating func addDeferral(_ record: AttemptRecord, hour: Int) {
             totals.deferredAttempts += 1
             hourly[hour].deferred += 1
-            domains[record.recipientDomain, default: DaySummary.Domain(domain: record.recipientDomain)]
-                .deferredAttempts += 1
+            domains.update(record.recipientDomain) { $0.deferredAttempts += 1 }
             deferredCategories[record.category, default: 0] += 1
         }
 
@@ -209,7 +206,7 @@ extension DaySummaryBuilder {
         mutating func seal(topDomains: Int) {
             sealedMessages += messages.count
             messages = MessageKeySet()
-            domains = Dictionary(uniqueKeysWithValues: rankedDomains(limit: topDomains).map { ($0.domain, $0) })
+            domains = DomainTally(rankedDomains(limit: topDomains))
             delays.seal()
         }
 
@@ -227,13 +224,13 @@ extension DaySummaryBuilder {
         /// lists 20, and the stable sort of all of them (moving whole `Domain` values through a closure) was
         /// 1% of the 100 MB run's instructions. One pass keeps the best `limit` in order instead; most domains
         /// cost one comparison with the last kept. The result is the sorted prefix exactly: the order is total
-        /// (names are the dictionary's keys, so no two domains tie).
+        /// (names are the tally's keys, so no two domains tie).
         /// - Complexity: O(n × limit) at worst, O(n) when most domains rank below the kept ones.
         func rankedDomains(limit: Int) -> [DaySummary.Domain] {
             guard limit > 0 else { return [] }
             var best: [DaySummary.Domain] = []
             best.reserveCapacity(min(limit, domains.count) + 1)
-            for domain in domains.values {
+            for domain in domains.domains {
                 if best.count == limit, !Self.ranksBefore(domain, best[limit - 1]) { continue }
                 var position = best.count
                 while position > 0 && Self.ranksBefore(domain, best[position - 1]) { position -= 1 }
