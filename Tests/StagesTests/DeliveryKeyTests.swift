@@ -48,19 +48,26 @@ import Testing
         }
     }
 
-    /// `ShortASCII` holds up to 32 ASCII bytes and gives them back; longer or non-ASCII bytes are refused.
-    @Test func shortASCIIHoldsUpTo32ASCIIBytes() {
+    /// `ShortASCII` holds up to 24 ASCII bytes and gives them back; longer or non-ASCII bytes are refused.
+    @Test func shortASCIIHoldsUpTo24ASCIIBytes() {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("0123456789./".utf8) + [0x80, 0xC3]
+        #expect(PostfixEvent.Delivery.ShortASCII.capacity == 24)
         for _ in 0..<3_000 {
-            let count = Int.random(in: 0...34, using: &generator)
+            let count = Int.random(in: 0...26, using: &generator)
             let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
             let held = bytes.withUnsafeBytes { PostfixEvent.Delivery.ShortASCII($0) }
-            if count <= 32, bytes.allSatisfy({ $0 < 0x80 }) {
+            if count <= 24, bytes.allSatisfy({ $0 < 0x80 }) {
                 #expect(held?.string == String(decoding: bytes, as: UTF8.self), "\(bytes)")
             } else {
                 #expect(held == nil, "\(bytes)")
             }
         }
+    }
+
+    /// A delivery's stored fields stay within 176 bytes: with the object's 16-byte header, a 192-byte block of the
+    /// allocator, three cache lines (see `PostfixEvent.Delivery.Fields`).
+    @Test func deliveryFieldsFitThreeCacheLines() {
+        #expect(MemoryLayout<PostfixEvent.Delivery.Fields>.size <= 176)
     }
 }

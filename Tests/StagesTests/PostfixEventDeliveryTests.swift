@@ -80,4 +80,29 @@ import Testing
                 + "delays=0/é/0/0, dsn=4.4.1, status=deferred (later)")
         #expect(accented.delays == "0/é/0/0")
     }
+
+    /// `delays` too long to be held inline and a remote host that cannot be a range of the response share one
+    /// box: each reads as logged, and changing one keeps the other.
+    @Test func rareFieldsTogether() throws {
+        let long = "0.25/0.125/30.0625/0.03125"  // 26 bytes
+        var bytes = Array(
+            "Nov 29 19:20:24 mail postfix/smtp[1215]: 3F2A1B2C3D: to=<b@example.org>, relay=none, delay=30, "
+                .utf8)
+        bytes += Array("delays=\(long), dsn=4.4.1, status=deferred (x".utf8) + [0xFF]
+        bytes += Array(" host mx.example.org[198.51.100.9] said: 450 try later)".utf8)
+        let event = bytes.withUnsafeBytes { parser.parse($0) }
+        guard case .delivery(var parsed) = event.kind else {
+            Issue.record("not a delivery: \(event.kind)")
+            return
+        }
+        #expect(parsed.delays == long)
+        #expect(parsed.remoteHost == "mx.example.org[198.51.100.9]")
+        parsed.remoteHost = nil
+        #expect(parsed.delays == long)
+        #expect(parsed.remoteHost == nil)
+        parsed.remoteHost = "other[192.0.2.1]"
+        parsed.delays = nil
+        #expect(parsed.delays == nil)
+        #expect(parsed.remoteHost == "other[192.0.2.1]")
+    }
 }

@@ -412,10 +412,11 @@ struct MessageParser {
         return .delivery(
             PostfixEvent.Delivery(
                 PostfixEvent.Delivery.Fields(
-                    recipient: recipient, origRecipient: origRecipient, relay: relay, connUse: connUse,
-                    delay: delay, delays: delays, dsn: dsn, status: status, response: responseText,
-                    remoteHost: remoteHost, replyCode: replyCode, queuedAs: queuedAs,
-                    delaysBytes: delaysBytes, remoteHostInResponse: remoteHostInText)))
+                    recipient: recipient, origRecipient: origRecipient, relay: relay, dsn: dsn,
+                    response: responseText, queuedAs: queuedAs,
+                    rare: PostfixEvent.Delivery.Rare.holding(delays: delays, remoteHost: remoteHost), delay: delay,
+                    connUse: connUse, replyCode: replyCode, status: status,
+                    remoteHostInResponse: remoteHostInText, delaysBytes: delaysBytes)))
     }
 
     /// The keys of a delivery line that `delivery(at:)` reads, and `other` for any other.
