@@ -242,14 +242,18 @@ struct ByteLine {
 
     /// A `String` of `bytes`; invalid UTF-8 is replaced with U+FFFD, exactly as `String(decoding:as:)` does.
     ///
-    /// Why not `String(decoding:as:)`: it validates the source first, then copies it. Filling the string's own
-    /// storage makes values of up to 15 bytes (queue ids, `2.0.0`, short hosts: most values) inline strings that
-    /// are checked with one mask for ASCII instead of being validated byte by byte; longer ones are copied once
-    /// and validated in place.
+    /// Up to 15 bytes (queue ids, `2.0.0`, short hosts: most values) the string's own storage is filled: an
+    /// inline string, checked with one mask for ASCII instead of being validated byte by byte.
+    ///
+    /// Longer values (a heap block each) through `String(decoding:as:)`: it checks the source for ASCII a word at
+    /// a time and then copies it into a storage it marks ASCII. Filling the storage first and validating it in
+    /// place, as for short ones, cost about 60 instructions more per string (`validateUTF8`, then the count and
+    /// flags set again): 100 MB family 4.796 -> 4.773 G instructions, same cache misses.
     @inline(__always)
     static func string(_ bytes: UnsafeRawBufferPointer) -> String {
         let count = bytes.count
         guard count > 0, let source = bytes.baseAddress else { return "" }
+        if count > 15 { return String(decoding: bytes, as: UTF8.self) }
         return String(unsafeUninitializedCapacity: count) { buffer in
             shortCopy(UnsafeMutableRawPointer(buffer.baseAddress!), source, count)
             return count
