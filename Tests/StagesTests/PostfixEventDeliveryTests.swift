@@ -53,18 +53,24 @@ import Testing
         #expect(parsed.remoteHost == "other[192.0.2.1]")
     }
 
-    @Test func invalidUTF8BeforeTheHostGivesTheSameHost() throws {
-        // A lone 0xFF before the host: the response is repaired (longer), so the host cannot be a range of it.
+    /// A deferral with `delays`, whose response has a lone 0xFF before the host: the response is repaired
+    /// (longer), so the host cannot be a range of it.
+    func repairedDelivery(delays: String) throws -> PostfixEvent.Delivery {
         var bytes = Array(
             "Nov 29 19:20:24 mail postfix/smtp[1215]: 3F2A1B2C3D: to=<b@example.org>, relay=none, delay=30, "
                 .utf8)
-        bytes += Array("delays=0.01/0/30/0, dsn=4.4.1, status=deferred (x".utf8) + [0xFF]
+        bytes += Array("delays=\(delays), dsn=4.4.1, status=deferred (x".utf8) + [0xFF]
         bytes += Array(" host mx.example.org[198.51.100.9] said: 450 try later)".utf8)
         let event = bytes.withUnsafeBytes { parser.parse($0) }
         guard case .delivery(let parsed) = event.kind else {
             Issue.record("not a delivery: \(event.kind)")
-            return
+            throw CancellationError()
         }
+        return parsed
+    }
+
+    @Test func invalidUTF8BeforeTheHostGivesTheSameHost() throws {
+        let parsed = try repairedDelivery(delays: "0.01/0/30/0")
         #expect(parsed.remoteHost == "mx.example.org[198.51.100.9]")
         #expect(parsed.response == "x\u{FFFD} host mx.example.org[198.51.100.9] said: 450 try later")
     }
@@ -85,16 +91,7 @@ import Testing
     /// box: each reads as logged, and changing one keeps the other.
     @Test func rareFieldsTogether() throws {
         let long = "0.25/0.125/30.0625/0.03125"  // 26 bytes
-        var bytes = Array(
-            "Nov 29 19:20:24 mail postfix/smtp[1215]: 3F2A1B2C3D: to=<b@example.org>, relay=none, delay=30, "
-                .utf8)
-        bytes += Array("delays=\(long), dsn=4.4.1, status=deferred (x".utf8) + [0xFF]
-        bytes += Array(" host mx.example.org[198.51.100.9] said: 450 try later)".utf8)
-        let event = bytes.withUnsafeBytes { parser.parse($0) }
-        guard case .delivery(var parsed) = event.kind else {
-            Issue.record("not a delivery: \(event.kind)")
-            return
-        }
+        var parsed = try repairedDelivery(delays: long)
         #expect(parsed.delays == long)
         #expect(parsed.remoteHost == "mx.example.org[198.51.100.9]")
         parsed.remoteHost = nil
