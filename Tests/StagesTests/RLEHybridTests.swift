@@ -42,8 +42,39 @@ import Testing
         }
     }
 
-    private static func encoded<T: FixedWidthInteger & UnsignedInteger>(_ values: [T], _ bitWidth: Int) -> [UInt8] {
-        var out: [UInt8] = []
+    /// Every bit width with values over all its bits, mostly unequal neighbours so most groups are bit-packed
+    /// (the group packers: one word per group up to 8 bits, two up to 16, value by value above), counts that
+    /// are not multiples of 8 (a padded last group), appended after bytes already in the output, which the
+    /// packers' whole-word stores past a group must leave as they are.
+    @Test func everyBitWidthMatchesTheBitByBitPacking() {
+        for bitWidth in 1...32 {
+            var generator = RecordGenerator(seed: UInt64(7000 + bitWidth))
+            let top = bitWidth == 32 ? UInt64(UInt32.max) : (UInt64(1) << UInt64(bitWidth)) - 1
+            for count in [1, 5, 8, 13, 16, 23, 57, 130, 517] {
+                let values: [UInt64] = (0..<count).map { _ in
+                    // The largest value at times, so that a lost top bit shows.
+                    generator.chance(20) ? top : UInt64(generator.int(0..<Int(top) + 1))
+                }
+                let prefix: [UInt8] = [0xA5, 0x5A, 0xFF]
+                let expected = prefix + Self.reference(values, bitWidth: bitWidth)
+                #expect(Self.encoded(values.map { UInt32($0) }, bitWidth, after: prefix) == expected,
+                        "UInt32, width \(bitWidth), \(count) values")
+                if bitWidth <= 16 {
+                    #expect(Self.encoded(values.map { UInt16($0) }, bitWidth, after: prefix) == expected,
+                            "UInt16, width \(bitWidth), \(count) values")
+                }
+                if bitWidth <= 8 {
+                    #expect(Self.encoded(values.map { UInt8($0) }, bitWidth, after: prefix) == expected,
+                            "UInt8, width \(bitWidth), \(count) values")
+                }
+            }
+        }
+    }
+
+    private static func encoded<T: FixedWidthInteger & UnsignedInteger>(
+        _ values: [T], _ bitWidth: Int, after prefix: [UInt8] = []
+    ) -> [UInt8] {
+        var out = prefix
         values.withUnsafeBufferPointer { RLEHybrid.encode($0, bitWidth: bitWidth, into: &out) }
         return out
     }
