@@ -15,8 +15,9 @@ public enum MemoryTuning {
     /// Memory freed in bulk (day tables, row groups, pages) goes back to the system soon, not kept for reuse.
     ///
     /// Why: peak RSS (target 256 MB on the 1 GB bench). mimalloc keeps a freed page's memory for 25 ms by default,
-    /// long enough that a run's successive day tables and Parquet buffers pile up: 245–253 MB peak; given back at
-    /// once, 208 MB, as with glibc below (and still about 25% less wall time than glibc; see the bench README).
+    /// long enough that a run's successive day tables and Parquet buffers pile up: 245–258 MB peak; given back at
+    /// once, 208 MB, as with glibc below, and still 12.8% less wall time than glibc (1 GB, 10 pairs; see the
+    /// bench README). A 1 ms delay saved faults but not time, for 27 MB more.
     /// `MIMALLOC_DECOMMIT_DELAY` in the environment overrides this.
     ///
     /// With glibc: buffers of at least 1 MiB get their own mapping, given back when freed. glibc raises its mmap
