@@ -93,73 +93,18 @@ enum RLEHybrid {
     }
 
     /// Bit-packs `values[start..<end]` as `groups` groups of 8, the last one padded with zeros when the
-    /// values do not fill it: the whole groups without a per-value check for the padding.
-    ///
-    /// Why a group at a time: a group of 8 values at `bitWidth` bits is exactly `bitWidth` whole bytes, so
-    /// each group starts on a byte. Up to 8 bits a group is one 64-bit word (its values shifted into place
-    /// and or-ed, no running bit count), stored whole: the store may write up to 7 bytes past the group,
-    /// which the next group overwrites, and the room asked for has 8 bytes more than the packed bytes. Up to
-    /// 16 bits a group is two words of 4 values, the second stored at the byte holding the first one's end.
-    /// Value by value (`appendBitPacked`), the shift, or and bit count per value were half of this
-    /// encoding's instructions; wider indices (dictionaries over 65,536 strings) still go that way.
+    /// values do not fill it: the whole groups without a per-value check for the padding (`appendBitPacked`
+    /// packs them a group at a time).
     private static func packGroups<T: FixedWidthInteger & UnsignedInteger>(
         _ values: UnsafeBufferPointer<T>, from start: Int, to end: Int, groups: Int,
         bitWidth: Int, into out: inout [UInt8]
     ) {
         let whole = (end - start) / 8 * 8
-        if bitWidth <= 16, whole > 0 {
-            let width = UInt64(bitWidth)
-            let bytes = whole / 8 * bitWidth
-            out.appendUninitialized(bytes + 8) { room in
-                let raw = UnsafeMutableRawPointer(room)
-                var p = 0
-                var k = start
-                let stop = start + whole
-                if bitWidth <= 8 {
-                    while k < stop {
-                        raw.storeBytes(of: packed(values, at: k, count: 8, width: width).littleEndian,
-                                       toByteOffset: p, as: UInt64.self)
-                        p += bitWidth
-                        k += 8
-                    }
-                } else {
-                    // The first half ends `4 × bitWidth` bits in: `half` whole bytes and `shift` bits.
-                    let half = bitWidth / 2
-                    let shift = UInt64(bitWidth & 1) * 4
-                    while k < stop {
-                        let low = packed(values, at: k, count: 4, width: width)
-                        let high = packed(values, at: k + 4, count: 4, width: width)
-                        raw.storeBytes(of: low.littleEndian, toByteOffset: p, as: UInt64.self)
-                        // 4 × an odd width plus the 4 bits before it is at most 64: nothing is lost.
-                        let second = high << shift | (shift == 0 ? 0 : low >> UInt64(8 * half))
-                        raw.storeBytes(of: second.littleEndian, toByteOffset: p + half, as: UInt64.self)
-                        p += bitWidth
-                        k += 8
-                    }
-                }
-                return bytes
-            }
-        } else {
-            appendBitPacked(count: whole, width: bitWidth, into: &out) { k in UInt64(values[start + k]) }
-        }
+        appendBitPacked(count: whole, width: bitWidth, into: &out) { k in UInt64(values[start + k]) }
         if whole < groups * 8 {
             let tail = start + whole
             appendBitPacked(count: 8, width: bitWidth, into: &out) { k in tail + k < end ? UInt64(values[tail + k]) : 0 }
         }
-    }
-
-    /// `values[k..<k + count]` packed least significant bit first at `width` bits each (`count × width ≤ 64`).
-    @inline(__always)
-    private static func packed<T: FixedWidthInteger & UnsignedInteger>(
-        _ values: UnsafeBufferPointer<T>, at k: Int, count: Int, width: UInt64
-    ) -> UInt64 {
-        var word: UInt64 = 0
-        var shift: UInt64 = 0
-        for j in 0..<count {
-            word |= UInt64(values[k + j]) &<< shift
-            shift &+= width
-        }
-        return word
     }
 
     /// Decodes `count` values from `bytes` (no length prefix); throws when the data runs out first.
