@@ -10,48 +10,36 @@ import Pipeline
 /// bytes and one compare. On the 100 MB bench family 76% of the domains asked for are found.
 ///
 /// A string given out always has exactly the bytes asked for, as a new one would: an entry is reused only when
-/// its bytes equal them (compared in full, not only their hash). A direct-mapped table of `slots` entries,
-/// allocated at the first use; a new string takes its entry over (recent values win, nothing grows).
+/// its bytes equal them (compared in full, not only their hash). A direct-mapped table of 1,024 `StringSlot`s
+/// (as the parser's `StringTable`, which keeps 16,384 across batches and threads), allocated at the first use;
+/// a new string takes its entry over (recent values win, nothing grows).
 struct RecentStrings: Sendable {
-    static let slots = 1_024
+    /// `log2` of the number of slots: 1,024.
+    static let slotBits = 10
 
-    /// `hashes[i]` is the hash of `values[i]`'s bytes, 0 for an empty entry (a hash is never 0). Two arrays
-    /// rather than one of pairs: a hit only reads them (no uniqueness check, no closure), and a miss writes both.
-    private var hashes: [UInt64] = []
-    private var values: [String] = []
+    /// Empty until the first use. Read directly on a hit (no uniqueness check, no closure).
+    private var slots: [StringSlot] = []
 
     init() {}
 
     /// `String(decoding: bytes, as: UTF8.self)`, from the table when a string of these bytes was made recently.
     @inline(__always)
     mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        let hash = ByteFold.hash(UnsafeRawBufferPointer(bytes)) | 1
-        let slot = Int(truncatingIfNeeded: hash >> 54)  // the top 10 bits: 0..<1_024
-        if slot < hashes.count && hashes[slot] == hash && Self.holds(values[slot], bytes) { return values[slot] }
+        let raw = UnsafeRawBufferPointer(bytes)
+        let hash = StringSlot.hash(of: raw)
+        let slot = StringSlot.index(of: hash, bits: Self.slotBits)
+        if slot < slots.count && slots[slot].holds(raw, hash: hash) { return slots[slot].string }
         return made(bytes, hash: hash, slot: slot)
     }
 
     /// A new string of `bytes`, kept in `slot` in place of the one there.
     @inline(never)
     private mutating func made(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, slot: Int) -> String {
-        if hashes.isEmpty {
-            hashes = [UInt64](repeating: 0, count: Self.slots)
-            values = [String](repeating: "", count: Self.slots)
-        }
+        if slots.isEmpty { slots = [StringSlot](repeating: .empty, count: 1 << Self.slotBits) }
         // Bytes that are not valid UTF-8 are repaired here, and their entry then never matches them: each time a
         // new string, the same as `String(decoding:as:)` gives.
         let value = String(decoding: bytes, as: UTF8.self)
-        hashes[slot] = hash
-        values[slot] = value
+        slots[slot] = StringSlot(hash: hash, string: value)
         return value
-    }
-
-    /// Whether `value`'s UTF-8 bytes are `bytes`.
-    @inline(__always)
-    private static func holds(_ value: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        value.utf8.withContiguousStorageIfAvailable { own in
-            own.count == bytes.count
-                && (own.isEmpty || shortEqual(own.baseAddress!, bytes.baseAddress!, own.count))
-        } ?? value.utf8.elementsEqual(bytes)
     }
 }

@@ -26,12 +26,8 @@ final class StringTable {
     /// slots, 6.030 G at 16,384, 6.015 G at 32,768, 6.004 G at 65,536 (whose slots alone are 1.5 MB).
     static let slotBits = 14
 
-    /// A value and its hash side by side, so that a look-up reads one cache line of the table, not two.
-    fileprivate struct Slot {
-        /// 0 for an empty slot (a hash is never 0).
-        var hash: UInt64
-        var string: String
-    }
+    /// A slot of the table (`StringSlot`: a value and its hash side by side).
+    fileprivate typealias Slot = StringSlot
 
     private let table: UnsafeMutablePointer<Slot>
     private let pool: Pool
@@ -64,16 +60,10 @@ final class StringTable {
         func string(_ bytes: UnsafeRawBufferPointer) -> String {
             // Up to 15 bytes a string is inline: nothing to share.
             guard bytes.count > 15, let source = bytes.baseAddress else { return ByteLine.string(bytes) }
-            // Never 0: 0 marks an empty slot.
-            let hash = ByteFold.hash(UnsafeRawBufferPointer(start: source, count: bytes.count)) | 1
-            let slot = table + Int(truncatingIfNeeded: hash >> UInt64(64 - StringTable.slotBits))
-            if slot.pointee.hash == hash {
-                // A repaired string's bytes differ from the source's: it never matches, and is made again.
-                let same = slot.pointee.string.utf8.withContiguousStorageIfAvailable {
-                    $0.count == bytes.count && shortEqual($0.baseAddress!, source, bytes.count)
-                }
-                if same == true { return slot.pointee.string }
-            }
+            let bytes = UnsafeRawBufferPointer(start: source, count: bytes.count)
+            let hash = StringSlot.hash(of: bytes)
+            let slot = table + StringSlot.index(of: hash, bits: StringTable.slotBits)
+            if slot.pointee.holds(bytes, hash: hash) { return slot.pointee.string }
             let value = ByteLine.string(bytes)
             slot.pointee = Slot(hash: hash, string: value)
             return value
@@ -121,7 +111,7 @@ final class StringTable {
 
     private static func makeStorage() -> UnsafeMutablePointer<Slot> {
         let table = UnsafeMutablePointer<Slot>.allocate(capacity: slots)
-        table.initialize(repeating: Slot(hash: 0, string: ""), count: slots)
+        table.initialize(repeating: .empty, count: slots)
         return table
     }
 
