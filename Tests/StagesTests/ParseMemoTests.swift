@@ -243,6 +243,25 @@ import Testing
         #expect(storage(fresh) != storage(lost))
     }
 
+    /// Warming a table's storage reads one word of each of its cache lines, every one of them, so that the
+    /// batch's look-ups find the slots in the cache (see `StringTable.warm`).
+    @Test func warmingReadsOneWordOfEveryLineOfAStorage() {
+        let bytes = StringTable.slots * MemoryLayout<StringSlot>.stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        defer { raw.deallocate() }
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        var lines: UInt64 = 0
+        for offset in stride(from: 0, to: bytes - 7, by: 64) {
+            raw.storeBytes(of: 1, toByteOffset: offset, as: UInt64.self)
+            lines += 1
+        }
+        // Words between the lines' first ones are not read: they would change the sum.
+        raw.storeBytes(of: 1 << 40, toByteOffset: 8, as: UInt64.self)
+        #expect(lines == UInt64(bytes / 64))
+        let storage = raw.bindMemory(to: StringSlot.self, capacity: StringTable.slots)
+        #expect(StringTable.warm(storage) == lines)
+    }
+
     /// `InlineBytes` compares from its words (eight bytes or more) or through memory (fewer): each way must agree
     /// with comparing the bytes themselves, for values that differ in any one place.
     @Test func inlineBytesAgreeWithAPlainCompare() {
