@@ -24,6 +24,11 @@ import Testing
         #expect(spare.isEmpty && spare.plain[Self.response].stringBytes.capacity > 0)
         let spareBytes = Self.storage(spare.plain[Self.response])
 
+        let host = DeliveryRecord.parquetSchema.index(of: "host")!
+        #expect(spare.dictionaries[host]!.ids.isEmpty && spare.dictionaries[host]!.entries.valueCount == 0)
+        #expect(spare.dictionaries[host]!.ids.capacity >= 700)
+        let spareIds = spare.dictionaries[host]!.ids.withUnsafeBufferPointer { $0.baseAddress }
+
         var table = RowTable(first)
         let ownBytes = Self.storage(table.plain[Self.response])
         table.moveValues(into: &spare, expecting: RowTable(first + rest).shape)
@@ -31,6 +36,8 @@ import Testing
 
         #expect(Self.storage(table.plain[Self.response]) == spareBytes)
         #expect(Self.storage(spare.plain[Self.response]) == ownBytes)
+        // A dictionary column's ids continue in the written table's array too.
+        #expect(table.dictionaries[host]!.ids.withUnsafeBufferPointer { $0.baseAddress } == spareIds)
         #expect(try table.records() == first + rest)
         let direct = RowTable(first + rest)
         for i in table.plain.indices where table.dictionaries[i] == nil {

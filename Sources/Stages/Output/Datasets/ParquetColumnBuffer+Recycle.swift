@@ -5,21 +5,14 @@ extension ParquetColumnBuffer {
     mutating func removeAllKeepingPages() {
         rowCount = 0
         nullCount = 0
-        Self.removeAllKeepingPages(&definitionLevels)
-        Self.removeAllKeepingPages(&int32Values)
-        Self.removeAllKeepingPages(&int64Values)
-        Self.removeAllKeepingPages(&doubleValues)
-        Self.removeAllKeepingPages(&boolValues)
-        Self.removeAllKeepingPages(&stringBytes)
-        Self.removeAllKeepingPages(&stringOffsets)
+        definitionLevels.removeAllKeepingPages()
+        int32Values.removeAllKeepingPages()
+        int64Values.removeAllKeepingPages()
+        doubleValues.removeAllKeepingPages()
+        boolValues.removeAllKeepingPages()
+        stringBytes.removeAllKeepingPages()
+        stringOffsets.removeAllKeepingPages()
         stringOffsets.append(0)
-    }
-
-    private static func removeAllKeepingPages<T>(_ array: inout [T]) {
-        let storage = array.withUnsafeBufferPointer { $0.baseAddress }
-        array.removeAll(keepingCapacity: true)
-        // A shared array is left to its other owner and replaced by new storage: drop that.
-        if array.withUnsafeBufferPointer({ $0.baseAddress }) != storage { array = [] }
     }
 
     /// Copies the values into `spare`'s arrays and swaps the buffers, when `spare` (an empty buffer of the same
@@ -62,5 +55,16 @@ extension ParquetColumnBuffer {
         case .double: return doubleValues.capacity >= rows
         case .boolean: return boolValues.capacity >= rows
         }
+    }
+}
+
+extension Array {
+    /// Empties the array keeping its capacity, and so its pages; an array still shared with another owner is
+    /// left to it and this one freed instead (emptying in place would make a new one with no page in memory).
+    mutating func removeAllKeepingPages() {
+        let storage = withUnsafeBufferPointer { $0.baseAddress }
+        removeAll(keepingCapacity: true)
+        // A shared array is left to its other owner and replaced by new storage: drop that.
+        if withUnsafeBufferPointer({ $0.baseAddress }) != storage { self = [] }
     }
 }

@@ -92,27 +92,31 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         }
     }
 
-    /// Empties the table for another day's rows, keeping the pages of its plain columns (see
-    /// `DayTablesRecycler`). Dictionary columns start anew: 4 bytes a row, their ids are arrays below
-    /// glibc's mmap threshold, which come from the heap (keeping them measured no fewer page faults).
+    /// Empties the table for another day's rows, keeping the pages of its plain columns and of its dictionary
+    /// columns' ids (see `DayTablesRecycler`); the dictionary columns' values start anew.
     mutating func removeAllKeepingPages() {
         for i in plain.indices {
             if dictionaries[i] != nil {
-                dictionaries[i] = DictionaryColumn(column: R.parquetSchema.columns[i])
+                dictionaries[i]!.removeAllKeepingPages(column: R.parquetSchema.columns[i])
             } else {
                 plain[i].removeAllKeepingPages()
             }
         }
     }
 
-    /// Moves the values of each plain column into the arrays of the same column of `spare` (a table emptied
-    /// by `removeAllKeepingPages()`) where they have room for `shape` (see
-    /// `ParquetColumnBuffer.moveValues(into:expectingRows:stringBytes:)`); `spare` is left with the arrays it
-    /// did not give and those this table gave up, to be dropped.
+    /// Moves the values of each plain column, and the ids of each dictionary column, into the arrays of the
+    /// same column of `spare` (a table emptied by `removeAllKeepingPages()`) where they have room for `shape`
+    /// (see `ParquetColumnBuffer.moveValues(into:expectingRows:stringBytes:)` and
+    /// `DictionaryColumn.moveIds(into:expectingRows:)`); `spare` is left with the arrays it did not give and
+    /// those this table gave up, to be dropped.
     mutating func moveValues(into spare: inout RowTable, expecting shape: Shape) {
-        for i in plain.indices where dictionaries[i] == nil {
-            let bytes = i < shape.stringBytes.count ? shape.stringBytes[i] : 0
-            plain[i].moveValues(into: &spare.plain[i], expectingRows: shape.rows, stringBytes: bytes)
+        for i in plain.indices {
+            if dictionaries[i] != nil {
+                dictionaries[i]!.moveIds(into: &spare.dictionaries[i]!, expectingRows: shape.rows)
+            } else {
+                let bytes = i < shape.stringBytes.count ? shape.stringBytes[i] : 0
+                plain[i].moveValues(into: &spare.plain[i], expectingRows: shape.rows, stringBytes: bytes)
+            }
         }
     }
 
