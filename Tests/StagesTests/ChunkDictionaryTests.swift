@@ -59,4 +59,28 @@ import Testing
         let tightFiles = try bothFiles(table, rowGroupRows: 5000, options: tight)
         #expect(tightFiles.strings == tightFiles.dictionaries)
     }
+
+    /// A scratch kept from chunk to chunk (as a chunk builder keeps it) gives each chunk of a dictionary
+    /// column the dictionary a fresh one gives, accepted or refused, and its map is all -1 again after each.
+    @Test func aKeptScratchGivesTheDictionariesOfFreshOnes() {
+        var column = ParquetColumnBuffer(kind: .string, isOptional: false)
+        for i in 0..<500 { column.append("value \(i)") }
+        let chunks: [[Int32]] = [
+            (0..<400).map { Int32($0 % 50) }, (0..<300).map { Int32(499 - $0 % 120) }, (0..<10).map { Int32($0) },
+            (0..<1000).map { Int32($0 * 7 % 500) }, [3, 3, 4, 3],
+        ]
+        var kept = ParquetChunkDictionary.Scratch()
+        for (k, positions) in chunks.enumerated() {
+            var fresh = ParquetChunkDictionary.Scratch()
+            let expected = ParquetChunkDictionary.ofDistinct(
+                column, positions: positions, maxEntries: 65_536, maxBytes: 1 << 20, scratch: &fresh)
+            let got = ParquetChunkDictionary.ofDistinct(
+                column, positions: positions, maxEntries: 65_536, maxBytes: 1 << 20, scratch: &kept)
+            #expect(got?.entries == expected?.entries && got?.indices == expected?.indices, "chunk \(k)")
+            #expect((got == nil) == (k == 2), "chunk \(k): ten distinct values of ten are refused")
+            #expect(kept.entryOfValue.allSatisfy { $0 == -1 }, "chunk \(k)")
+            kept.reclaim(got)
+        }
+        #expect(kept.indices.capacity >= 1000)
+    }
 }

@@ -61,11 +61,14 @@ import Testing
         cases.append(("entry limit met", (0..<1000).map { "e\($0 % 10)" }, 10, 1 << 20))
         cases.append(("byte limit", (0..<1000).map { "e\($0 % 10)" }, 65_536, 19))
         cases.append(("byte limit met", (0..<1000).map { "e\($0 % 10)" }, 65_536, 20))
+        // One scratch for all cases, as a chunk builder keeps it from chunk to chunk.
+        var scratch = ParquetChunkDictionary.Scratch()
         for (name, values, maxEntries, maxBytes) in cases {
             let (bytes, offsets) = Self.packed(values)
             let built = StringDictionaryBuilder.build(
                 bytes: bytes, offsets: offsets, positions: Array(0..<Int32(values.count)), maxEntries: maxEntries,
-                maxBytes: maxBytes)
+                maxBytes: maxBytes, scratch: &scratch)
+            defer { scratch.reclaim(built) }
             #expect((built != nil) == Self.expected(values, maxEntries: maxEntries, maxBytes: maxBytes), "\(name)")
             guard let built else { continue }
             var firstSeen: [String] = []
@@ -100,6 +103,7 @@ import Testing
         cases.append(("byte limit", tens, 65_536, 19))
         cases.append(("byte limit met", tens, 65_536, 20))
         cases.append(("empty strings", (0..<50).map { $0 < 20 ? "" : "x\($0 / 10)" }, 65_536, 1 << 20))
+        var scratch = ParquetChunkDictionary.Scratch()
         for (name, values, maxEntries, maxBytes) in cases {
             // The column holds the values in another order; positions pick them in the chunk's (sorted) order.
             let stored = Array(values.enumerated().reversed())
@@ -108,10 +112,13 @@ import Testing
             var column = ParquetColumnBuffer(kind: .string, isOptional: false)
             for value in stored.map(\.element) { column.append(value) }
             #expect(column.stringBytes == bytes && column.stringOffsets == offsets)
+            var hashScratch = ParquetChunkDictionary.Scratch()
             let hashed = StringDictionaryBuilder.build(
-                bytes: bytes, offsets: offsets, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes)
+                bytes: bytes, offsets: offsets, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes,
+                scratch: &hashScratch)
             let runs = ParquetChunkDictionary.ofAdjacentRuns(
-                column, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes)
+                column, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes, scratch: &scratch)
+            defer { scratch.reclaim(runs) }
             #expect((runs != nil) == Self.expected(values, maxEntries: maxEntries, maxBytes: maxBytes), "\(name)")
             #expect((runs != nil) == (hashed != nil), "\(name)")
             guard let runs, let hashed else { continue }

@@ -24,6 +24,36 @@ struct ParquetChunkDictionary: Sendable {
 
     var count: Int { entries.count }
 
+    /// Arrays a chunk builder keeps from chunk to chunk for the dictionaries it builds (see
+    /// `ParquetColumnChunkBuilder.encode`).
+    ///
+    /// Why: each chunk's indices (4 bytes a value) and, for a dictionary column, a map from each of its
+    /// distinct values to the chunk's entry were fresh arrays, whose pages were faulted in for every chunk of
+    /// every string column (mimalloc returns freed pages to the system at once, see `MemoryTuning`), and the map
+    /// was set to -1 in full for each chunk (as many slots as the day's distinct senders, say, for a chunk
+    /// that has a fraction of them).
+    struct Scratch {
+        /// Room for a chunk's indices: handed to the dictionary built, taken back with `reclaim(_:)`.
+        var indices: [UInt32] = []
+        /// `ofDistinct`: each value's entry in the chunk being built, -1 for none; all -1 between chunks (each
+        /// chunk sets back only the slots of its own entries).
+        var entryOfValue: [Int32] = []
+
+        /// The indices array of `dictionary`, kept for the next chunk (the dictionary is dropped).
+        mutating func reclaim(_ dictionary: consuming ParquetChunkDictionary?) {
+            guard var dictionary else { return }
+            swap(&indices, &dictionary.indices)
+        }
+
+        /// The indices array, emptied (its capacity kept), for a dictionary to fill.
+        mutating func takeIndices() -> [UInt32] {
+            var taken: [UInt32] = []
+            swap(&taken, &indices)
+            taken.removeAll(keepingCapacity: true)
+            return taken
+        }
+    }
+
     /// The bytes of entry `i`.
     func entry(_ i: Int) -> ArraySlice<UInt8> {
         let p = Int(entries[i])
@@ -57,17 +87,20 @@ struct ParquetChunkDictionary: Sendable {
     ///
     /// Why: hashing strings that a day table already keeps as ids was about a fifth of the cost of writing a
     /// row group.
-    static func ofDistinct(_ values: ParquetColumnBuffer, positions: [Int32], maxEntries: Int, maxBytes: Int)
-        -> ParquetChunkDictionary?
-    {
-        var local = [Int32](repeating: -1, count: values.valueCount)
+    static func ofDistinct(
+        _ values: ParquetColumnBuffer, positions: [Int32], maxEntries: Int, maxBytes: Int, scratch: inout Scratch
+    ) -> ParquetChunkDictionary? {
+        if scratch.entryOfValue.count < values.valueCount {
+            scratch.entryOfValue.append(contentsOf: repeatElement(-1, count: values.valueCount - scratch.entryOfValue.count))
+        }
         var firstSeen: [Int32] = []
         var bytes = 0
         var inSample = 0
+        var indices = scratch.takeIndices()
         // Filled through pointers: appending index by index and bounds-checked writes showed in profiles.
-        let indices = [UInt32](unsafeUninitializedCapacity: positions.count) { indicesOut, initialized in
+        indices.appendUninitialized(positions.count) { indicesOut in
             values.stringOffsets.withUnsafeBufferPointer { offsets in
-                local.withUnsafeMutableBufferPointer { local in
+                scratch.entryOfValue.withUnsafeMutableBufferPointer { local in
                     positions.withUnsafeBufferPointer { positions in
                         for (k, position) in positions.enumerated() {
                             if k == 8192 { inSample = firstSeen.count }
@@ -81,16 +114,21 @@ struct ParquetChunkDictionary: Sendable {
                             }
                             indicesOut[k] = UInt32(l)
                         }
+                        // Back to all -1 for the next chunk: only this chunk's entries were set.
+                        for id in firstSeen { local[Int(id)] = -1 }
                     }
                 }
             }
-            initialized = positions.count
+            return positions.count
         }
         guard
             accepts(
                 values: indices.count, entries: firstSeen.count, bytes: bytes, entriesInSample: inSample,
                 maxEntries: maxEntries, maxBytes: maxBytes)
-        else { return nil }
+        else {
+            scratch.indices = indices
+            return nil
+        }
         return ParquetChunkDictionary(
             bytes: values.stringBytes, offsets: values.stringOffsets, entries: firstSeen, byteCount: bytes,
             indices: indices)
@@ -105,9 +143,9 @@ struct ParquetChunkDictionary: Sendable {
     /// Why: the hash column leads the sort of deliveries and attempts and keeps its dictionary (a message's
     /// rows share it), so every one of its values was hashed and looked up: about half of the work of
     /// `StringDictionaryBuilder` in a run.
-    static func ofAdjacentRuns(_ values: ParquetColumnBuffer, positions: [Int32], maxEntries: Int, maxBytes: Int)
-        -> ParquetChunkDictionary?
-    {
+    static func ofAdjacentRuns(
+        _ values: ParquetColumnBuffer, positions: [Int32], maxEntries: Int, maxBytes: Int, scratch: inout Scratch
+    ) -> ParquetChunkDictionary? {
         let n = positions.count
         guard n > 0 else { return nil }
         var entries: [Int32] = []
@@ -117,7 +155,9 @@ struct ParquetChunkDictionary: Sendable {
         let entryLimit = min(maxEntries, max(1, n / 2))
         let sampleLimit = n > 8192 ? min(entryLimit, 4096) : entryLimit
         var refused = false
-        let indices = [UInt32](unsafeUninitializedCapacity: n) { indicesOut, initialized in
+        var indices = scratch.takeIndices()
+        indices.appendUninitialized(n) { indicesOut in
+            var initialized = 0
             values.stringBytes.withUnsafeBytes { raw in
                 values.stringOffsets.withUnsafeBufferPointer { offsets in
                     positions.withUnsafeBufferPointer { positions in
@@ -150,6 +190,7 @@ struct ParquetChunkDictionary: Sendable {
                     }
                 }
             }
+            return initialized
         }
         if n <= 8192 { inSample = entries.count }
         guard
@@ -157,7 +198,10 @@ struct ParquetChunkDictionary: Sendable {
             accepts(
                 values: n, entries: entries.count, bytes: bytes, entriesInSample: inSample, maxEntries: maxEntries,
                 maxBytes: maxBytes)
-        else { return nil }
+        else {
+            scratch.indices = indices
+            return nil
+        }
         return ParquetChunkDictionary(
             bytes: values.stringBytes, offsets: values.stringOffsets, entries: entries, byteCount: bytes,
             indices: indices)

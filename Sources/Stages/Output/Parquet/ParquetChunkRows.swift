@@ -118,30 +118,31 @@ struct ParquetChunkRows: Sendable {
         var levels: [UInt8] = []
         var positions: [Int32] = []
         select(levels: &levels, positions: &positions)
+        var scratch = ParquetChunkDictionary.Scratch()
         return Self.chunkDictionary(
             values, positions: positions, distinct: distinctValues, adjacent: equalValuesAdjacent,
-            maxEntries: maxEntries, maxBytes: maxBytes)
+            maxEntries: maxEntries, maxBytes: maxBytes, scratch: &scratch)
     }
 
     /// The dictionary of the strings `positions` of `values`: from the positions alone when the values are
     /// `distinct`, from runs of equal values when those are `adjacent`, else by hashing their bytes
     /// (`StringDictionaryBuilder`). All give the same entries in the same order, and nil in the same cases
-    /// (see `ParquetChunkDictionary.accepts`).
+    /// (see `ParquetChunkDictionary.accepts`). Its arrays come from `scratch` (see `Scratch.reclaim`).
     static func chunkDictionary(
         _ values: ParquetColumnBuffer, positions: [Int32], distinct: Bool, adjacent: Bool = false, maxEntries: Int,
-        maxBytes: Int
+        maxBytes: Int, scratch: inout ParquetChunkDictionary.Scratch
     ) -> ParquetChunkDictionary? {
         guard values.kind == .string, !positions.isEmpty else { return nil }
         if distinct {
             return ParquetChunkDictionary.ofDistinct(
-                values, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes)
+                values, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes, scratch: &scratch)
         }
         if adjacent {
             return ParquetChunkDictionary.ofAdjacentRuns(
-                values, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes)
+                values, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes, scratch: &scratch)
         }
         return StringDictionaryBuilder.build(
             bytes: values.stringBytes, offsets: values.stringOffsets, positions: positions, maxEntries: maxEntries,
-            maxBytes: maxBytes)
+            maxBytes: maxBytes, scratch: &scratch)
     }
 }

@@ -63,6 +63,8 @@ final class ParquetColumnChunkBuilder {
     /// Where the values of each PLAIN string page lie in `bodies`, for their min and max.
     private var plainSections: [Range<Int>] = []
     private var suffixLengths: [Int32] = []
+    /// The arrays of the chunk's dictionary, kept from chunk to chunk (see `ParquetChunkDictionary.Scratch`).
+    private var dictionaryScratch = ParquetChunkDictionary.Scratch()
     private var column = ParquetColumn("", .int32)
     private var rowCount = 0
     private var statistics = ParquetStatistics(nullCount: 0, minValue: nil, maxValue: nil)
@@ -106,9 +108,11 @@ final class ParquetColumnChunkBuilder {
         // Numbers are never read through positions: a buffer written as it is, or gathered, holds exactly the
         // chunk's values in order (only strings keep positions into their source).
         precondition(values.kind == .string || values.valueCount == positions.count)
-        let dictionary = ParquetChunkRows.chunkDictionary(
+        var dictionary = ParquetChunkRows.chunkDictionary(
             values, positions: positions, distinct: chunk.distinctValues, adjacent: chunk.equalValuesAdjacent,
-            maxEntries: options.maxDictionaryEntries, maxBytes: options.maxDictionaryBytes)
+            maxEntries: options.maxDictionaryEntries, maxBytes: options.maxDictionaryBytes, scratch: &dictionaryScratch)
+        // Taken out, so that its indices array is not shared when kept.
+        defer { dictionaryScratch.reclaim(dictionary.take()) }
         if dictionary != nil {
             dataEncoding = 8
         } else {

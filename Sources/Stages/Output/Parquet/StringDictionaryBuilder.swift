@@ -40,9 +40,12 @@ struct StringDictionaryBuilder {
     /// in that order, or nil when `ParquetChunkDictionary.accepts` refuses one (too many or too large distinct
     /// values, where PLAIN plus gzip does as well at lower cost). Stops early once a rule that can only get
     /// worse is broken.
-    static func build(bytes: [UInt8], offsets: [Int], positions: [Int32], maxEntries: Int, maxBytes: Int)
-        -> ParquetChunkDictionary?
-    {
+    /// - Parameter scratch: gives the indices array (see `ParquetChunkDictionary.Scratch`), and takes it back
+    ///   when the chunk is refused.
+    static func build(
+        bytes: [UInt8], offsets: [Int], positions: [Int32], maxEntries: Int, maxBytes: Int,
+        scratch: inout ParquetChunkDictionary.Scratch
+    ) -> ParquetChunkDictionary? {
         let n = positions.count
         // The rules of `accepts` on the entry count can only get worse as values come in, so a chunk that
         // breaks one is refused right then (high-cardinality columns like recipients and responses were
@@ -59,8 +62,8 @@ struct StringDictionaryBuilder {
         // growing (rehashing) the table.
         var builder = StringDictionaryBuilder(expectedEntries: min(n, sampleLimit + 1))
         // Each value's index, written into uninitialized room (see `appendUninitialized`): every one is written
-        // unless the chunk is refused, and then the array is dropped (kept empty).
-        var indices: [UInt32] = []
+        // unless the chunk is refused, and then the array is given back empty.
+        var indices = scratch.takeIndices()
         var entriesInSample: Int?
         var ok = false
         indices.appendUninitialized(n) { room in
@@ -101,7 +104,10 @@ struct StringDictionaryBuilder {
             }
             return ok ? n : 0
         }
-        guard ok else { return nil }
+        guard ok else {
+            scratch.indices = indices
+            return nil
+        }
         return ParquetChunkDictionary(
             bytes: bytes, offsets: offsets, entries: builder.positions, byteCount: builder.byteCount, indices: indices)
     }
