@@ -53,14 +53,18 @@ struct StringDictionaryBuilder {
         // `maxEntries`, or (chunks of more than 8192 values) more than 4096 distinct among the first 8192.
         let entryLimit = min(maxEntries, max(1, n / 2))
         let sampleLimit = n > 8192 ? min(entryLimit, 4096) : entryLimit
-        if certainlyRefused(
+        let sample = sampleSketches(
             bytes: bytes, offsets: offsets, positions: positions, limit: sampleLimit, maxBytes: maxBytes)
-        {
-            return nil
-        }
-        // Room for one entry past the sample limit, so that a chunk refused there is refused without first
-        // growing (rehashing) the table.
-        var builder = StringDictionaryBuilder(expectedEntries: min(n, sampleLimit + 1))
+        if sample.refused { return nil }
+        // Room for the distinct values the sample's sketches showed (as many as the values, but for sketches
+        // that collide), scaled from the first 8192 values to the chunk's and at most one past the entry limit;
+        // else for one entry past the sample limit, so that a chunk refused there is refused without first
+        // growing (rehashing) the table. Why scaled: the chunks that reach this point with more than 8192
+        // values (a message's attempts, say, share its message id) grew the table and the entries' spans from
+        // the sample limit's size, twice and more per chunk, each growth zeroing or copying into fresh pages:
+        // those growths were 8% of the 1 GB run's page faults.
+        let expected = sample.distinct.map { min(entryLimit, $0 * n / min(n, 8192)) + 1 } ?? min(n, sampleLimit + 1)
+        var builder = StringDictionaryBuilder(expectedEntries: expected)
         // Each value's index, written into uninitialized room (see `appendUninitialized`): every one is written
         // unless the chunk is refused, and then the array is given back empty.
         var indices = scratch.takeIndices()
@@ -126,12 +130,20 @@ struct StringDictionaryBuilder {
     static func certainlyRefused(bytes: [UInt8], offsets: [Int], positions: [Int32], limit: Int, maxBytes: Int)
         -> Bool
     {
+        sampleSketches(bytes: bytes, offsets: offsets, positions: positions, limit: limit, maxBytes: maxBytes).refused
+    }
+
+    /// `certainlyRefused`, and when not, the distinct sketches of the first 8192 values (of all values, for a
+    /// chunk of at most 8192), which `build` sizes its table by; nil when the sketches were not counted.
+    static func sampleSketches(bytes: [UInt8], offsets: [Int], positions: [Int32], limit: Int, maxBytes: Int)
+        -> (refused: Bool, distinct: Int?)
+    {
         let n = min(positions.count, 8192)
-        guard limit < n else { return false }
+        guard limit < n else { return (false, nil) }
         // Room for half again the most sketches kept (the search stops at `limit + 1`; `limit` ≤ 4096 here past
         // 8192 values, ≤ n / 2 below), as a power of two: at most 8192 slots, half full.
         let slotCount = 1 << (Int.bitWidth - ((limit + 1) * 3 / 2 - 1).leadingZeroBitCount)
-        guard slotCount <= 16_384 else { return false }
+        guard slotCount <= 16_384 else { return (false, nil) }
         let slots = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: slotCount)
         defer { slots.deallocate() }
         slots.initialize(repeating: 0)
@@ -155,9 +167,9 @@ struct StringDictionaryBuilder {
                         slots[slot] = sketch
                         distinct += 1
                         distinctBytes += length
-                        if distinct > limit || distinctBytes > maxBytes { return true }
+                        if distinct > limit || distinctBytes > maxBytes { return (true, nil) }
                     }
-                    return false
+                    return (false, distinct)
                 }
             }
         }
