@@ -130,6 +130,19 @@ import Testing
 
     /// The quick refusal says yes only for chunks the rules refuse, and says it for nearly distinct chunks
     /// (the run's plain string columns), short and long values alike.
+    /// A chunk the quick refusal lets through tells `build` how many distinct values its first 8192 have (the
+    /// sketches of distinct short values differ), which sizes the table.
+    @Test func theSampleCountsTheDistinctValues() {
+        for (count, distinct) in [(100, 3), (100, 50), (8192, 4096), (20_000, 700)] {
+            let values = (0..<count).map { "value \($0 % distinct)" }
+            let (bytes, offsets) = Self.packed(values)
+            let limit = count > 8192 ? 4096 : count / 2
+            let sample = StringDictionaryBuilder.sampleSketches(
+                bytes: bytes, offsets: offsets, positions: Array(0..<Int32(count)), limit: limit, maxBytes: 1 << 20)
+            #expect(!sample.refused && sample.distinct == distinct, "\(count) values, \(distinct) distinct")
+        }
+    }
+
     @Test func quickRefusalOnlyForRefusedChunks() {
         for (values, refused) in [
             ((0..<20_000).map { "v\($0)" }, true),
