@@ -90,9 +90,8 @@ struct ParquetChunkDictionary: Sendable {
     static func ofDistinct(
         _ values: ParquetColumnBuffer, positions: [Int32], maxEntries: Int, maxBytes: Int, scratch: inout Scratch
     ) -> ParquetChunkDictionary? {
-        if scratch.entryOfValue.count < values.valueCount {
-            scratch.entryOfValue.append(contentsOf: repeatElement(-1, count: values.valueCount - scratch.entryOfValue.count))
-        }
+        let missing = values.valueCount - scratch.entryOfValue.count
+        if missing > 0 { scratch.entryOfValue.append(contentsOf: repeatElement(-1, count: missing)) }
         var firstSeen: [Int32] = []
         var bytes = 0
         var inSample = 0
