@@ -30,6 +30,13 @@ extension Correlator {
         // Moved out (a bitwise swap), so that the cases below bind owned values.
         var kind = PostfixEvent.Kind.noise
         swap(&kind, &event.kind)
+        // The payloads held in objects of their own are moved out of them here rather than bound by the switch
+        // below, which would leave each object shared while its fields are read, so copied (see `takeHeader()`).
+        // Tested with `if case`, not a `switch` over `kind`, whose value stays alive (a copy: the object shared
+        // again) while the case's body runs.
+        if case .header = kind { return header(kind.takeHeader(), event: event) }
+        if case .reject = kind { return reject(kind.takeReject(), event: event) }
+        if case .cleanupAction = kind { return cleanupAction(kind.takeCleanupAction(), event: event) }
         switch consume kind {
         case .client(let client, _):
             guard let key = messageIndex(for: event, birth: .start) else { return }
@@ -49,18 +56,6 @@ extension Correlator {
             if messages[slot: key].messageId == nil { messages[slot: key].messageId = id }
             messages[slot: key].sawBirth(at: event.time)
             noteOriginal(key)
-        case .header(let header):
-            guard let key = messageIndex(for: event, birth: .none) else { return }
-            messages[slot: key].sawBirth(at: event.time)
-            guard compiled.isTrackingHeader(header.name) else { return }
-            // In place, not in an `update` closure: `header` (copied out of the case's box) is a local here, and
-            // its last uses move its values in instead of copying them (a retain each, and a release later).
-            if messages[slot: key].sender == nil { messages[slot: key].sender = header.sender }
-            if messages[slot: key].hash == nil { messages[slot: key].hash = header.value }
-            if let recipient = header.recipient { messages[slot: key].headerRecipient = recipient }
-            noteOriginal(key)
-        case .cleanupAction(let action):
-            cleanupAction(action, event: event)
         case .queued(let sender, let size, _):
             guard let key = messageIndex(for: event, birth: .none) else { return }
             // Usually the sender the header line gave: kept as it is (equal strings).
@@ -96,13 +91,32 @@ extension Correlator {
             deliver(delivery, event: event)
         case .notification(_, let newQueueId):
             link(notification: newQueueId, event: event)
-        case .reject(let reject):
-            self.reject(reject, event: event)
         case .skipped:
             if let key = messageIndex(for: event, birth: .none) { update(key, at: event.time) { _ in } }
+        case .header, .cleanupAction, .reject:
+            break  // taken above
         case .connect, .disconnect, .warning, .noise, .unparsed, .otherProgram:
             break
         }
+    }
+
+    /// cleanup `info|warning: header NAME: VALUE`: the tracking header gives the message its hash (and a sender
+    /// and recipient when it lacks them). `header` is the line's own (taken out of the event): its values move in.
+    mutating func header(_ header: consuming PostfixEvent.HeaderFields, event: PostfixEvent) {
+        guard let key = messageIndex(for: event, birth: .none) else { return }
+        messages[slot: key].sawBirth(at: event.time)
+        guard compiled.isTrackingHeader(header.name) else { return }
+        // In place, not in an `update` closure, which could only copy the values it captured. Swapped rather than
+        // assigned: an assignment of an optional string compiled to a call of `Optional`'s generic value witness
+        // (~120 instructions), where a swap is a few moves.
+        if messages[slot: key].sender == nil { swap(&messages[slot: key].sender, &header.sender) }
+        if messages[slot: key].hash == nil {
+            var value = ""
+            swap(&value, &header.value)
+            messages[slot: key].hash = value
+        }
+        if header.recipient != nil { swap(&messages[slot: key].headerRecipient, &header.recipient) }
+        noteOriginal(key)
     }
 
     /// Takes events in order; the same as calling `consume(_:)` for each.

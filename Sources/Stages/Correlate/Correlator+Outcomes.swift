@@ -280,15 +280,16 @@ extension Correlator {
 
     /// smtpd/postscreen `reject:` lines. `NOQUEUE` and `QID: reject: RCPT` refuse one recipient; a reject at
     /// DATA or END-OF-MESSAGE with a queue id (milter, `smtpd_data_restrictions`) refuses the whole message.
-    mutating func reject(_ reject: PostfixEvent.Reject, event: PostfixEvent) {
+    /// `reject` is the line's own (taken out of the event): its values move into the record.
+    mutating func reject(_ reject: consuming PostfixEvent.RejectFields, event: PostfixEvent) {
         let action = reject.action.lowercased()
         if action == "hold", let key = messageIndex(for: event, birth: .none) {
             update(key, at: event.time) { $0.flags.insert(.held) }
             return
         }
         guard action == "reject" || action == "milter-reject" else { return }
-        var client = reject.client
-        var sender = reject.sender
+        var client = reject.client.take()
+        var sender = reject.sender.take()
         var bouncedByCleanup = false
         if let key = messageIndex(for: event, birth: .none) {
             // cleanup (header/body checks, non-SMTP milters) refuses a whole message, as does a reject after DATA.
@@ -307,15 +308,18 @@ extension Correlator {
             }
         }
         guard !bouncedByCleanup else { return }
+        let recipientDomain = reject.recipient.map(Self.domain(of:))
+        var response = ""
+        swap(&response, &reject.response)
         output.rejects.append(
             RejectRecord(
-                host: event.host, rejectedAt: event.time, client: client, sender: sender, recipient: reject.recipient,
-                recipientDomain: reject.recipient.map(Self.domain(of:)), code: reject.code, dsn: reject.dsn,
-                response: reject.response))
+                host: event.host, rejectedAt: event.time, client: client, sender: sender,
+                recipient: reject.recipient.take(), recipientDomain: recipientDomain, code: reject.code,
+                dsn: reject.dsn.take(), response: response))
     }
 
     /// cleanup `reject:`/`discard:`/`hold:` (header/body checks, milters).
-    mutating func cleanupAction(_ action: PostfixEvent.CleanupAction, event: PostfixEvent) {
+    mutating func cleanupAction(_ action: PostfixEvent.CleanupActionFields, event: PostfixEvent) {
         guard let key = messageIndex(for: event, birth: .none) else { return }
         var record: RejectRecord?
         update(key, at: event.time) { m in

@@ -34,9 +34,9 @@ public struct PostfixEvent: Sendable, Equatable {
         /// cleanup `QID: message-id=<...>`; the value without angle brackets, `""` when empty.
         case messageId(String)
         /// cleanup `QID: info|warning: header NAME: VALUE from ...; from=<s> to=<r>`.
-        indirect case header(Header)
+        case header(Header)
         /// cleanup `QID: reject|discard|hold|redirect|...: header|body ...` (milter and header/body checks).
-        indirect case cleanupAction(CleanupAction)
+        case cleanupAction(CleanupAction)
         /// qmgr `QID: from=<s>, size=N, nrcpt=N (queue active)`: logged again on every return to the active queue.
         case queued(sender: String, size: Int64, nrcpt: Int32)
         /// qmgr or postsuper `QID: removed`: the queue file is gone, the id may be reused.
@@ -50,7 +50,7 @@ public struct PostfixEvent: Sendable, Equatable {
         /// bounce/defer/trace `QID: sender non-delivery|delay|delivery status notification: NEWQID`.
         case notification(type: NotificationType, newQueueId: String)
         /// smtpd (or postscreen, cleanup) `NOQUEUE|QID: reject: STAGE from host[ip]: CODE DSN text; from=<s> to=<r> ...`.
-        indirect case reject(Reject)
+        case reject(Reject)
         /// postsuper `QID: removed`, `requeued`, `placed on hold`, `released from hold`.
         case postsuper(PostsuperAction)
         /// A `warning:`/`error:`/`fatal:`/`panic:` line that is no message state.
@@ -63,35 +63,28 @@ public struct PostfixEvent: Sendable, Equatable {
         case otherProgram
     }
 
-    public struct Header: Sendable, Equatable {
+    /// A header line's fields in an object the correlator can empty (see `MovablePayload`).
+    public typealias Header = MovablePayload<HeaderFields>
+
+    public struct HeaderFields: Sendable, Equatable {
         /// `info` or `warning` (the header_checks action that logged it).
         public var action: String
         public var name: String
         public var value: String
         public var sender: String?
         public var recipient: String?
-        public init(action: String, name: String, value: String, sender: String?, recipient: String?) {
-            self.action = action
-            self.name = name
-            self.value = value
-            self.sender = sender
-            self.recipient = recipient
-        }
     }
 
-    public struct CleanupAction: Sendable, Equatable {
+    /// A cleanup action line's fields in an object the correlator can empty (see `MovablePayload`).
+    public typealias CleanupAction = MovablePayload<CleanupActionFields>
+
+    public struct CleanupActionFields: Sendable, Equatable {
         /// `reject`, `discard`, `hold`, `redirect`, `filter`, `replace`, `prepend`, `info` (non-header), …
         public var action: String
         /// Everything after `ACTION: ` up to `; from=` (e.g. `header Subject: ... from local`).
         public var detail: String
         public var sender: String?
         public var recipient: String?
-        public init(action: String, detail: String, sender: String?, recipient: String?) {
-            self.action = action
-            self.detail = detail
-            self.sender = sender
-            self.recipient = recipient
-        }
     }
 
     public enum DeliveryStatus: String, Sendable, Equatable {
@@ -323,7 +316,10 @@ public struct PostfixEvent: Sendable, Equatable {
         case deliveryStatus = "delivery-status"
     }
 
-    public struct Reject: Sendable, Equatable {
+    /// A reject line's fields in an object the correlator can empty (see `MovablePayload`).
+    public typealias Reject = MovablePayload<RejectFields>
+
+    public struct RejectFields: Sendable, Equatable {
         /// The action word: `reject`, `reject_warning` (warn_if_reject), `discard`, `hold`, `filter`, `redirect`.
         public var action: String
         /// The SMTP stage: `RCPT`, `CONNECT`, `DATA`, `END-OF-MESSAGE`, `MAIL`, `HELO`, `EHLO`, `VRFY`, `ETRN`, …
@@ -338,19 +334,6 @@ public struct PostfixEvent: Sendable, Equatable {
         public var recipient: String?
         public var proto: String?
         public var helo: String?
-        public init(action: String, stage: String, client: String?, code: Int32?, dsn: String?, response: String,
-                    sender: String?, recipient: String?, proto: String?, helo: String?) {
-            self.action = action
-            self.stage = stage
-            self.client = client
-            self.code = code
-            self.dsn = dsn
-            self.response = response
-            self.sender = sender
-            self.recipient = recipient
-            self.proto = proto
-            self.helo = helo
-        }
     }
 
     public enum PostsuperAction: String, Sendable, Equatable {
@@ -370,5 +353,62 @@ extension PostfixEvent {
     public init(time: Int64, host: String, program: String, service: String, pid: Int32?, queueId: String?,
                 kind: Kind) {
         self.init(time: time, host: host, program: program, service: service, queueId: queueId, kind: kind, pid: pid)
+    }
+}
+
+// The payloads' fields are built with the compiler's memberwise initializers (the `Fields` types declare none of
+// their own): an initializer setting the fields one by one built them in a temporary and copied them into the
+// object, a retain and a release per string on the parsing thread.
+
+extension MovablePayload where Fields == PostfixEvent.HeaderFields {
+    public init(action: String, name: String, value: String, sender: String?, recipient: String?) {
+        self.init(Fields(action: action, name: name, value: value, sender: sender, recipient: recipient))
+    }
+}
+
+extension MovablePayload where Fields == PostfixEvent.CleanupActionFields {
+    public init(action: String, detail: String, sender: String?, recipient: String?) {
+        self.init(Fields(action: action, detail: detail, sender: sender, recipient: recipient))
+    }
+}
+
+extension MovablePayload where Fields == PostfixEvent.RejectFields {
+    public init(action: String, stage: String, client: String?, code: Int32?, dsn: String?, response: String,
+                sender: String?, recipient: String?, proto: String?, helo: String?) {
+        self.init(
+            Fields(
+                action: action, stage: stage, client: client, code: code, dsn: dsn, response: response,
+                sender: sender, recipient: recipient, proto: proto, helo: helo))
+    }
+}
+
+extension PostfixEvent.Kind {
+    /// A header line's fields, moved out of their object when this kind holds it alone (see `MovablePayload`),
+    /// and the kind left `.noise`. The kind must be a `.header`.
+    ///
+    /// Why the kind is set to `.noise` before the fields are taken: the bound payload is then the object's only
+    /// holder. A `switch` binding of the payload instead left the object held by the switched value until the end
+    /// of the case, so the fields could only be copied.
+    mutating func takeHeader() -> PostfixEvent.HeaderFields {
+        guard case .header(var payload) = self else { preconditionFailure("not a header line") }
+        self = .noise
+        return payload.take(leaving: .init(action: "", name: "", value: "", sender: nil, recipient: nil))
+    }
+
+    /// A cleanup action line's fields, as `takeHeader()` takes a header's. The kind must be a `.cleanupAction`.
+    mutating func takeCleanupAction() -> PostfixEvent.CleanupActionFields {
+        guard case .cleanupAction(var payload) = self else { preconditionFailure("not a cleanup action line") }
+        self = .noise
+        return payload.take(leaving: .init(action: "", detail: "", sender: nil, recipient: nil))
+    }
+
+    /// A reject line's fields, as `takeHeader()` takes a header's. The kind must be a `.reject`.
+    mutating func takeReject() -> PostfixEvent.RejectFields {
+        guard case .reject(var payload) = self else { preconditionFailure("not a reject line") }
+        self = .noise
+        return payload.take(
+            leaving: .init(
+                action: "", stage: "", client: nil, code: nil, dsn: nil, response: "", sender: nil, recipient: nil,
+                proto: nil, helo: nil))
     }
 }
