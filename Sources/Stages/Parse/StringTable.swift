@@ -87,8 +87,7 @@ final class StringTable {
         /// See `StringTable.string(_:)`.
         func string(_ bytes: UnsafeRawBufferPointer) -> String {
             // Up to 15 bytes a string is inline: nothing to share.
-            guard bytes.count > 15, let source = bytes.baseAddress else { return ByteLine.string(bytes) }
-            let bytes = UnsafeRawBufferPointer(start: source, count: bytes.count)
+            guard bytes.count > 15 else { return ByteLine.string(bytes) }
             let hash = StringSlot.hash(of: bytes)
             let slot = table + StringSlot.index(of: hash, bits: StringTable.slotBits)
             if slot.pointee.holds(bytes, hash: hash) { return slot.pointee.string }
