@@ -1,3 +1,4 @@
+import Pipeline
 import Testing
 
 @testable import Stages
@@ -64,5 +65,14 @@ struct ClassificationMemoTests {
         #expect(
             classifier.classify(dsn: "5.0.0", replyCode: 550, response: precomposed, status: "bounced").category
                 != "decomposed")
+    }
+}
+
+extension ClassificationMemo {
+    /// `category(of:dsn:replyCode:response:status:)` for a response given as a string (a text of its own bytes).
+    mutating func category(
+        of classifier: BounceClassifier, dsn: String?, replyCode: Int32?, response: String?, status: String
+    ) -> String {
+        category(of: classifier, dsn: dsn, replyCode: replyCode, response: response.map(LineText.init), status: status)
     }
 }

@@ -38,6 +38,9 @@ public struct LineBatch: Sendable {
     /// Number of lines.
     @inlinable public var count: Int { bounds.count / 2 }
 
+    /// The buffer holding the lines' bytes, for texts that refer into it (`LineText`).
+    public var buffer: LineBytes { storage }
+
     /// Bytes held, separators and dropped lines included (for throughput figures).
     public var byteCount: Int { storage.count }
 

@@ -1,11 +1,17 @@
 /// The bytes of one `LineBatch`, in a buffer that goes back to `pool` when the batch is dropped, for the
-/// reader to fill again (see `BlockPool` for why).
-@usableFromInline
-final class LineBytes: @unchecked Sendable {
-    @usableFromInline let base: UnsafeMutableRawPointer
-    let capacity: Int
+/// reader to fill again (see `BlockPool` for why); or the bytes of one text of its own (`LineText.init(_:)`).
+///
+/// Texts made from a batch's lines (`LineText`) hold the buffer: it goes back to the pool only when the batch and
+/// the last such text are gone.
+public final class LineBytes: @unchecked Sendable {
+    /// Where the bytes start; they never move while this object lives.
+    public let base: UnsafeMutableRawPointer
+    /// Bytes allocated at `base`.
+    @usableFromInline let capacity: Int
     /// Bytes in use; set by the reader before the batch is shared, read-only after that.
     @usableFromInline var count = 0
+    /// Whether `base` came from `pool` (a batch's buffer) rather than from the allocator (a text's own bytes).
+    private let pooled: Bool
 
     /// Idle batch buffers (an in-flight window of batches is about 2 per worker).
     static let pool = BlockPool(limit: 8)
@@ -14,10 +20,24 @@ final class LineBytes: @unchecked Sendable {
     init(capacity: Int) {
         self.capacity = capacity
         base = Self.pool.take(byteCount: capacity)
+        pooled = true
+    }
+
+    /// A buffer of its own holding a copy of `bytes` (not pooled: it is freed with this object).
+    init(copying bytes: UnsafeRawBufferPointer) {
+        capacity = bytes.count
+        count = bytes.count
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
+        if let source = bytes.baseAddress, !bytes.isEmpty { base.copyMemory(from: source, byteCount: bytes.count) }
+        pooled = false
     }
 
     deinit {
-        Self.pool.give(base, byteCount: capacity)
+        if pooled {
+            Self.pool.give(base, byteCount: capacity)
+        } else {
+            base.deallocate()
+        }
     }
 
     /// Frees the idle buffers (once reading is over, so that they do not add to the resident size of what

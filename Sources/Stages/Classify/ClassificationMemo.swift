@@ -28,8 +28,11 @@ struct ClassificationMemo: Sendable {
 
     /// `classifier.classify(dsn:replyCode:response:status:).category`, from the table when the same inputs were
     /// classified recently.
+    ///
+    /// The response is a text (a delivery line's bytes, see `LineText`): hashed and compared as bytes, made a
+    /// `String` only to be classified and kept on a miss (an entry must not hold its batch's buffer).
     mutating func category(
-        of classifier: BounceClassifier, dsn: String?, replyCode: Int32?, response: String?, status: String
+        of classifier: BounceClassifier, dsn: String?, replyCode: Int32?, response: LineText?, status: String
     ) -> String {
         let hash = Self.hash(dsn: dsn, replyCode: replyCode, response: response, status: status)
         let slot = Int(truncatingIfNeeded: hash >> 52)  // the top 12 bits: 0..<4_096
@@ -37,21 +40,22 @@ struct ClassificationMemo: Sendable {
             let entry = table.baseAddress! + slot
             if entry.pointee.hash == hash, entry.pointee.replyCode == replyCode,
                 Self.sameBytes(entry.pointee.status, status), Self.sameBytes(entry.pointee.dsn, dsn),
-                Self.sameBytes(entry.pointee.response, response)
+                Self.sameBytes(entry.pointee.response, text: response)
             {
                 return entry.pointee.category
             }
-            let category = classifier.classify(dsn: dsn, replyCode: replyCode, response: response, status: status)
+            let text = response?.string
+            let category = classifier.classify(dsn: dsn, replyCode: replyCode, response: text, status: status)
                 .category
             entry.pointee = Entry(
-                hash: hash, status: status, dsn: dsn, replyCode: replyCode, response: response, category: category)
+                hash: hash, status: status, dsn: dsn, replyCode: replyCode, response: text, category: category)
             return category
         }
     }
 
     /// The inputs' bytes folded with `ByteFold` (response, dsn, status), with the reply code and which values are
     /// nil mixed in; never 0.
-    private static func hash(dsn: String?, replyCode: Int32?, response: String?, status: String) -> UInt64 {
+    private static func hash(dsn: String?, replyCode: Int32?, response: LineText?, status: String) -> UInt64 {
         var h = ByteFold.seed
         h = fold(response, into: h)
         h = fold(dsn, into: h)
@@ -75,6 +79,24 @@ struct ClassificationMemo: Sendable {
         }
         var copy = text!
         return copy.withUTF8 { ByteFold.fold(UnsafeRawBufferPointer($0), into: seed) }
+    }
+
+    /// `fold(_:into:)` for a text (its bytes are a string's, so they fold alike).
+    @inline(__always)
+    private static func fold(_ text: LineText?, into seed: UInt64) -> UInt64 {
+        guard let text else { return ByteFold.fold(UnsafeRawBufferPointer(start: nil, count: 0), into: ~seed) }
+        return text.withBytes { ByteFold.fold($0, into: seed) }
+    }
+
+    /// Whether `a` holds the bytes of `b` (both nil counts as the same).
+    @inline(__always)
+    static func sameBytes(_ a: String?, text b: LineText?) -> Bool {
+        if a == nil || b == nil { return a == nil && b == nil }
+        return b!.withBytes { bytes in
+            a!.utf8.withContiguousStorageIfAvailable { x in
+                x.count == bytes.count && (x.isEmpty || shortEqual(x.baseAddress!, bytes.baseAddress!, x.count))
+            } ?? a!.utf8.elementsEqual(bytes)
+        }
     }
 
     /// Byte equality of optional strings (`sameUTF8`, not `==`: canonically equivalent strings with other bytes

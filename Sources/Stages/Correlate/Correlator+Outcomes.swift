@@ -1,3 +1,5 @@
+import Pipeline
+
 extension Correlator {
     // MARK: Delivery lines
 
@@ -53,7 +55,7 @@ extension Correlator {
         // Tested in place (`!= nil`, the response borrowed): binding the queue id and mapping the response copied
         // both (a retain and a release each) for every `sent` line whose server says `queued as`, most of them.
         if delivery.status == .sent, delivery.queuedAs != nil {
-            let forwarded = Self.isForwardedAs(delivery.response)
+            let forwarded = Self.isForwardedAs(delivery.responseText)
             if forwarded || compiled.isLocalRelay(delivery.relay), let child = delivery.queuedAs {
                 let handed: RecipientState
                 if let found {
@@ -80,7 +82,7 @@ extension Correlator {
         switch delivery.status {
         case .deferred, .bounced, .undeliverable:
             category = classifications.category(
-                of: classifier, dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response,
+                of: classifier, dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.responseText,
                 status: status)
         // What `classify` answers for these two statuses whatever the rest: not asked (a call and a string switch
         // for most lines).
@@ -90,12 +92,13 @@ extension Correlator {
         let identity = recordIdentity(of: m)
         // Once for both records of a final outcome.
         let domain = recordDomain(of: delivery.recipient)
+        // The response passes through as the line's bytes (`LineText`): no string is made for it here.
         func attempt(of m: MessageState) -> AttemptRecord {
             AttemptRecord(
                 host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
                 recipient: delivery.recipient, recipientDomain: domain, attemptedAt: time,
-                status: status, dsn: delivery.dsn, relay: delivery.relay, response: delivery.response,
-                category: category, delaySeconds: delivery.delay)
+                status: status, dsn: delivery.dsn, relay: delivery.relay, responseText: delivery.responseText,
+                delaySeconds: delivery.delay, category: category)
         }
         guard delivery.status != .deferred else {
             output.attempts.append(attempt(of: m))
@@ -112,7 +115,8 @@ extension Correlator {
             m.recipients[index].lastReplyCode = delivery.replyCode
             m.recipients[index].lastDSN = delivery.dsn
             m.recipients[index].lastRelay = delivery.relay
-            m.recipients[index].lastResponse = delivery.response.map(Self.truncated)
+            // Kept across batches and runs: a string of its own, not the batch's buffer.
+            m.recipients[index].lastResponse = delivery.responseText.map(Self.truncated)
             return
         }
         var origRecipient = delivery.origRecipient
@@ -127,10 +131,12 @@ extension Correlator {
         let deliveryRecord = Self.deliveryRecord(
             m, identity: identity, recipient: delivery.recipient, recipientDomain: domain,
             origRecipient: origRecipient, status: status,
-            dsn: delivery.dsn, relay: delivery.relay, response: delivery.response, category: category,
+            dsn: delivery.dsn, relay: delivery.relay, response: delivery.responseText, category: category,
             finishedAt: time, delay: delivery.delay ?? 0, attempts: attempts)
-        output.attempts.append(attemptRecord)
-        output.deliveries.append(deliveryRecord)
+        // Moved in (`consume`): without it the compiler copied each record (a retain of each of its strings) and
+        // destroyed the original, once the records held a text (`LineText`).
+        output.attempts.append(consume attemptRecord)
+        output.deliveries.append(consume deliveryRecord)
         // Cleanup bounces what it rejected itself: that message never reaches the queue manager.
         if event.service == "cleanup" && m.removedAt == nil { m.removedAt = time }
     }
@@ -197,16 +203,17 @@ extension Correlator {
         let age = m.age(at: event.time)
         for recipient in m.recipients where !recipient.done {
             let domain = recordDomain(of: recipient.recipient)
+            let response = recipient.lastResponse.map(LineText.init)
             output.attempts.append(
                 AttemptRecord(
                     host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
                     recipient: recipient.recipient, recipientDomain: domain,
                     attemptedAt: event.time, status: "expired", dsn: recipient.lastDSN, relay: recipient.lastRelay,
-                    response: recipient.lastResponse, category: "expired", delaySeconds: age ?? recipient.lastDelay))
+                    responseText: response, delaySeconds: age ?? recipient.lastDelay, category: "expired"))
             emitDelivery(
                 m, identity: identity, recipient: recipient.recipient, recipientDomain: domain,
                 origRecipient: recipient.origRecipient, status: "expired", dsn: recipient.lastDSN,
-                relay: recipient.lastRelay, response: recipient.lastResponse, category: "expired",
+                relay: recipient.lastRelay, response: response, category: "expired",
                 finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,
                 attempts: recipient.attempts)
         }
@@ -236,7 +243,7 @@ extension Correlator {
                 m, identity: identity, recipient: recipient.recipient,
                 recipientDomain: recordDomain(of: recipient.recipient),
                 origRecipient: recipient.origRecipient, status: "removed", dsn: recipient.lastDSN,
-                relay: recipient.lastRelay, response: recipient.lastResponse, category: "removed",
+                relay: recipient.lastRelay, response: recipient.lastResponse.map(LineText.init), category: "removed",
                 finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,
                 attempts: recipient.attempts)
         }

@@ -1,3 +1,5 @@
+import Pipeline
+
 extension Correlator {
     /// The hash and application a message's records carry.
     ///
@@ -67,7 +69,7 @@ extension Correlator {
     mutating func emitDelivery(
         _ m: MessageState, identity: consuming (hash: String?, app: String), recipient: consuming String,
         recipientDomain: consuming String, origRecipient: consuming String?, status: consuming String,
-        dsn: consuming String?, relay: consuming String?, response: consuming String?, category: consuming String,
+        dsn: consuming String?, relay: consuming String?, response: consuming LineText?, category: consuming String,
         finishedAt: Int64, delay: Double, attempts: Int32
     ) {
         output.deliveries.append(
@@ -82,7 +84,7 @@ extension Correlator {
     static func deliveryRecord(
         _ m: MessageState, identity: consuming (hash: String?, app: String), recipient: consuming String,
         recipientDomain: consuming String, origRecipient: consuming String?, status: consuming String,
-        dsn: consuming String?, relay: consuming String?, response: consuming String?, category: consuming String,
+        dsn: consuming String?, relay: consuming String?, response: consuming LineText?, category: consuming String,
         finishedAt: Int64, delay: Double, attempts: Int32
     ) -> DeliveryRecord {
         let delayMicros = Int64((delay * 1_000_000).rounded())
@@ -94,9 +96,9 @@ extension Correlator {
         return DeliveryRecord(
             host: m.host, queueId: m.queueId, messageId: m.messageId, hash: identity.hash, app: identity.app,
             sender: m.sender, recipient: recipient, origRecipient: origRecipient,
-            recipientDomain: recipientDomain, status: status, dsn: dsn, relay: relay, response: response,
+            recipientDomain: recipientDomain, status: status, dsn: dsn, relay: relay, responseText: response,
             category: category, receivedAt: receivedAt, finishedAt: finishedAt, delaySeconds: delay,
-            attempts: attempts, size: m.size)
+            size: m.size, attempts: attempts)
     }
 
     /// Lower-cased text after the last `@` (`""` when there is none).
@@ -136,23 +138,24 @@ extension Correlator {
 
     /// `response.hasPrefix("forwarded as")`, by bytes where that gives the same answer (the text goes on with
     /// ASCII, so no combining mark can join the last letter into another character).
-    static func isForwardedAs(_ response: String?) -> Bool {
+    static func isForwardedAs(_ response: LineText?) -> Bool {
         guard let response else { return false }
-        return isForwardedAs(text: response)
+        return response.withBytes { bytes in
+            // Most responses do not start with `f`: answered from the first byte, without the generic prefix walk.
+            let prefix = "forwarded as".utf8
+            guard bytes.count >= prefix.count, bytes[0] == UInt8(ascii: "f"), bytes.starts(with: prefix) else {
+                return false
+            }
+            let next = bytes.count > prefix.count ? bytes[prefix.count] : nil
+            if next == nil || next! < 0x80 { return true }
+            return response.string.hasPrefix("forwarded as")
+        }
     }
 
-    @inline(__always)
-    static func isForwardedAs(text response: String) -> Bool {
-        // Most responses do not start with `f`: answered from the first byte, without the generic prefix walk.
-        // Read from the contiguous bytes: `utf8.first` went through the generic index path (0.5% of a run's CPU).
-        let first = response.utf8.withContiguousStorageIfAvailable { $0.first } ?? response.utf8.first
-        if let first, first != UInt8(ascii: "f") { return false }
-        let prefix = "forwarded as".utf8
-        let bytes = response.utf8
-        guard bytes.starts(with: prefix) else { return false }
-        let next = bytes.dropFirst(prefix.count).first
-        if next == nil || next! < 0x80 { return true }
-        return response.hasPrefix("forwarded as")
+    /// `truncated(_:)` of the text's string (made from the bytes at once when they are short enough already).
+    static func truncated(_ text: LineText) -> String {
+        guard text.count > RecipientState.maxStoredResponse else { return text.string }
+        return truncated(text.string)
     }
 
     /// Cuts a stored response to `RecipientState.maxStoredResponse` UTF-8 bytes, on a character boundary.

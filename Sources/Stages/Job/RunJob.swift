@@ -192,8 +192,9 @@ struct ParsedBatch: Sendable {
         let events = EventBuffer(capacity: batch.count)
         var unparsedTimes: [Int64] = []
         var counters = ParseCounters()
-        // One memo per batch, so that batches parsed on several threads at once share nothing.
-        var memo = ParseMemo()
+        // One memo per batch, so that batches parsed on several threads at once share nothing. Responses refer
+        // into the batch's buffer (`LineText`).
+        var memo = ParseMemo(lines: batch.buffer)
         // Kept kinds are tallied in a plain buffer and added to `counters` once: counting into its array cost a
         // uniqueness and a bounds check per line.
         withUnsafeTemporaryAllocation(of: Int64.self, capacity: Self.firstIgnoredKind) { kinds in

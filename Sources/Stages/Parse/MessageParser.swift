@@ -1,3 +1,5 @@
+import Pipeline
+
 /// Parses the message part of one Postfix line (after `TAG[PID]: `) into a `PostfixEvent.Kind`.
 ///
 /// Shapes are told apart by their first bytes after the optional queue id, not by the service alone: several
@@ -14,6 +16,9 @@ struct MessageParser {
     /// A handle, not the table: the memo that owns the table outlives the line's parser, which is made for every
     /// line, and a table held here was retained and released on every look-up.
     let strings: StringTable.Handle?
+    /// The buffer holding the line, for a delivery's response to refer into (`LineText`); nil: the response
+    /// gets bytes of its own. A handle, as `strings` is: the memo holds the buffer.
+    let lines: ParseMemo.LinesHandle?
     /// Where the queue id the line is about is, if it has one; `PostfixParser` makes its `String` (through its
     /// memo: neighbouring lines are mostly about the same message).
     private(set) var queueId: Range<Int>?
@@ -22,12 +27,13 @@ struct MessageParser {
     let repeatedQueueIdEnd: Int?
 
     init(b: ByteLine, start: Int, service: ServiceRole, skipsUncorrelatedValues: Bool = false,
-         strings: StringTable.Handle? = nil, repeatedQueueIdEnd: Int? = nil) {
+         strings: StringTable.Handle? = nil, lines: ParseMemo.LinesHandle? = nil, repeatedQueueIdEnd: Int? = nil) {
         self.b = b
         self.start = start
         self.service = service
         self.skipsUncorrelatedValues = skipsUncorrelatedValues
         self.strings = strings
+        self.lines = lines
         self.repeatedQueueIdEnd = repeatedQueueIdEnd
     }
 
@@ -331,7 +337,7 @@ struct MessageParser {
         var delaysBytes: PostfixEvent.Delivery.ShortASCII?
         var dsn: String?
         // The response's values, filled by `analyse` (variables, not a struct: see `parseTrailer`).
-        var responseText: String?
+        var responseText: LineText?
         var remoteHost: String?
         var remoteHostInText: Range<Int32>?
         var replyCode: Int32?
@@ -469,10 +475,10 @@ struct MessageParser {
     ///
     /// The searches for words use `ByteLine.findRare`: they scan the whole response and mostly find nothing.
     private func analyse(
-        response from: Int, _ to: Int, text responseText: inout String?, remoteHost: inout String?,
+        response from: Int, _ to: Int, text responseText: inout LineText?, remoteHost: inout String?,
         remoteHostInText: inout Range<Int32>?, replyCode: inout Int32?, queuedAs: inout String?
     ) {
-        let text = b.string(from, to)
+        let text = lineText(from, to)
         // Reply code: the first three-digit number 2xx–5xx that stands alone as a word.
         var i = from
         while i + 3 <= to {
@@ -510,7 +516,7 @@ struct MessageParser {
             // offsets agree. They do when decoding the response replaced nothing that changed its length (a
             // replacement never shortens, so equal lengths mean none did) and the host's bytes are ASCII (never
             // part of a replaced sequence). Otherwise the host gets its own string, decoded as before.
-            if text.utf8.count == to - from, !b.raw(host.lowerBound, host.upperBound).contains(where: { $0 >= 0x80 }) {
+            if text.count == to - from, !b.raw(host.lowerBound, host.upperBound).contains(where: { $0 >= 0x80 }) {
                 remoteHostInText = Int32(host.lowerBound - from)..<Int32(host.upperBound - from)
             } else {
                 remoteHost = b.string(host.lowerBound, host.upperBound)
@@ -525,6 +531,21 @@ struct MessageParser {
             if tokenEnd > at + 13 { queuedAs = b.string(at + 13, min(tokenEnd, to)) }
         }
         responseText = text
+    }
+
+    /// The response `b[from..<to]` as a text: the line's own bytes when they are ASCII (so valid UTF-8 as they
+    /// are) and the batch's buffer is at hand, else a copy of the bytes as `b.string` decodes them (invalid UTF-8
+    /// replaced, so the outputs hold what they held when every response was a `String`).
+    ///
+    /// Why: a `String` per delivery line was a heap block made here, retained by the correlator on the other core
+    /// and freed by the publisher on a third thread (see `LineText`).
+    @inline(__always)
+    private func lineText(_ from: Int, _ to: Int) -> LineText {
+        let start = b.base + from
+        if let lines, ASCIIBytes.isASCII(UnsafeBufferPointer(start: start, count: to - from)) {
+            return LineText(in: lines.buffer, start: start, count: to - from)
+        }
+        return LineText(b.string(from, to))
     }
 
     /// The first ` with ` in `from..<to`: found by its `w` (rare) rather than its space (everywhere).

@@ -28,10 +28,28 @@ public struct ParseMemo {
     private var lastQueueId = LastString()
     /// Repeated longer values; nil when values are not shared (a memo for one line).
     let strings: StringTable?
+    /// The buffer holding the batch's lines, for responses to refer into (`LineText`); nil: lines parsed alone,
+    /// whose responses get bytes of their own.
+    let lines: LineBytes?
 
-    /// - Parameter sharing: whether longer values that repeat are handed out as one shared `String`.
-    public init(sharing: Bool = true) {
+    /// - Parameters:
+    ///   - sharing: whether longer values that repeat are handed out as one shared `String`.
+    ///   - lines: the buffer that holds every line parsed with this memo (`LineBatch.buffer`), if any.
+    public init(sharing: Bool = true, lines: LineBytes? = nil) {
         strings = sharing ? StringTable() : nil
+        self.lines = lines
+    }
+
+    /// `lines` for the per-line parsers (see `LinesHandle`).
+    var linesHandle: LinesHandle? {
+        guard let lines else { return nil }
+        return LinesHandle(buffer: lines)
+    }
+
+    /// The memo's `lines`, without a reference count: valid while the memo lives. Why: a parser, made for every
+    /// line, holding the buffer itself retained and released it on every line.
+    struct LinesHandle {
+        unowned(unsafe) let buffer: LineBytes
     }
 
     /// The stamp at the start of `b` and the index after it, when the last line's stamp is spelled the same and

@@ -141,9 +141,9 @@ public struct PostfixEvent: Sendable, Equatable {
             _read { yield storage.fields.status }
             set { storage = Storage(with(\.status, newValue)) }
         }
-        /// The text inside the parentheses after the status, as logged.
+        /// The text inside the parentheses after the status, as logged (invalid UTF-8 replaced).
         public var response: String? {
-            _read { yield storage.fields.response }
+            get { storage.fields.response?.string }
             set {
                 var fields = storage.fields
                 // A remote host kept as a range of the old response gets its own string first.
@@ -151,9 +151,13 @@ public struct PostfixEvent: Sendable, Equatable {
                     fields.remoteHost = remoteHost
                     fields.remoteHostInResponse = nil
                 }
-                fields.response = newValue
+                fields.response = newValue.map(LineText.init)
                 storage = Storage(fields)
             }
+        }
+        /// `response` as stored: the line's bytes when it was parsed from a batch (see `LineText`).
+        var responseText: LineText? {
+            _read { yield storage.fields.response }
         }
         /// The remote host named in the response (`host mx[1.2.3.4] said: ...`), when present.
         public var remoteHost: String? {
@@ -162,10 +166,9 @@ public struct PostfixEvent: Sendable, Equatable {
                 guard let range = fields.remoteHostInResponse, let response = fields.response else {
                     return fields.remoteHost
                 }
-                let bytes = response.utf8
-                let start = bytes.index(bytes.startIndex, offsetBy: Int(range.lowerBound))
-                let end = bytes.index(bytes.startIndex, offsetBy: Int(range.upperBound))
-                return String(decoding: bytes[start..<end], as: UTF8.self)
+                return response.withBytes {
+                    String(decoding: $0[Int(range.lowerBound)..<Int(range.upperBound)], as: UTF8.self)
+                }
             }
             set {
                 var fields = storage.fields
@@ -192,8 +195,8 @@ public struct PostfixEvent: Sendable, Equatable {
                     queuedAs: String? = nil) {
             storage = Storage(
                 Fields(
-                    recipient: recipient, origRecipient: origRecipient, relay: relay, dsn: dsn, response: response,
-                    queuedAs: queuedAs, rare: Rare.holding(delays: delays, remoteHost: remoteHost), delay: delay,
+                    recipient: recipient, origRecipient: origRecipient, relay: relay, dsn: dsn,
+                    response: response.map(LineText.init), queuedAs: queuedAs, rare: Rare.holding(delays: delays, remoteHost: remoteHost), delay: delay,
                     connUse: connUse, replyCode: replyCode, status: status))
         }
 
@@ -232,7 +235,9 @@ public struct PostfixEvent: Sendable, Equatable {
             var origRecipient: String? = nil
             var relay: String? = nil
             var dsn: String? = nil
-            var response: String? = nil
+            /// The bytes of the line when they are valid UTF-8 as they are (see `LineText`): 16 bytes as the
+            /// `String` was.
+            var response: LineText? = nil
             var queuedAs: String? = nil
             /// `delays` and `remoteHost` when they are not held as `delaysBytes` and `remoteHostInResponse`
             /// (`Rare.holding`).

@@ -62,6 +62,7 @@ public struct PostfixParser: Sendable {
         }
         var body = MessageParser(b: b, start: header.messageStart, service: role,
                                  skipsUncorrelatedValues: skipsUncorrelatedValues, strings: memo.strings?.handle,
+                                 lines: memo.linesHandle,
                                  repeatedQueueIdEnd: memo.lastQueueIdEnd(b, at: header.messageStart))
         let kind = postfixTag ? body.parse() : .otherProgram
         var queueId: String?

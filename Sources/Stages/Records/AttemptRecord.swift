@@ -1,3 +1,5 @@
+import Pipeline
+
 /// One row of the `attempts` dataset: one delivery attempt for one recipient, deferrals included.
 public struct AttemptRecord: Sendable, Equatable, Codable {
     public var host: String
@@ -12,9 +14,23 @@ public struct AttemptRecord: Sendable, Equatable, Codable {
     public var status: String
     public var dsn: String?
     public var relay: String?
-    public var response: String?
+    /// `response` as stored: from a delivery line, the line's bytes in its batch's buffer (see `LineText`).
+    var responseText: LineText?
     public var delaySeconds: Double?
     public var category: String
+
+    /// The server's reply as logged.
+    public var response: String? {
+        get { responseText?.string }
+        set { responseText = newValue.map(LineText.init) }
+    }
+
+    /// The stored properties, `responseText` under the name `response`.
+    enum CodingKeys: String, CodingKey {
+        case host, queueId, hash, app, recipient, recipientDomain, attemptedAt, status, dsn, relay
+        case responseText = "response"
+        case delaySeconds, category
+    }
 }
 
 extension AttemptRecord {
@@ -31,6 +47,6 @@ extension AttemptRecord {
         self.init(
             host: host, queueId: queueId, hash: hash, app: app, recipient: recipient,
             recipientDomain: recipientDomain, attemptedAt: attemptedAt, status: status, dsn: dsn, relay: relay,
-            response: response, delaySeconds: delaySeconds, category: category)
+            responseText: response.map(LineText.init), delaySeconds: delaySeconds, category: category)
     }
 }

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// One row of the `deliveries` dataset: the final outcome of one recipient of one message.
 ///
 /// Field names follow the contract's column names (camelCase here, snake_case in Parquet).
@@ -18,7 +20,8 @@ public struct DeliveryRecord: Sendable, Equatable, Codable {
     public var status: String
     public var dsn: String?
     public var relay: String?
-    public var response: String?
+    /// `response` as stored: from a delivery line, the line's bytes in its batch's buffer (see `LineText`).
+    var responseText: LineText?
     /// Bounce category; `delivered` for sent mail.
     public var category: String
     public var receivedAt: Int64
@@ -26,6 +29,20 @@ public struct DeliveryRecord: Sendable, Equatable, Codable {
     public var delaySeconds: Double
     public var size: Int64?
     public var attempts: Int32
+
+    /// The server's reply as logged.
+    public var response: String? {
+        get { responseText?.string }
+        set { responseText = newValue.map(LineText.init) }
+    }
+
+    /// The stored properties, `responseText` under the name `response`.
+    enum CodingKeys: String, CodingKey {
+        case host, queueId, messageId, hash, app, sender, recipient, origRecipient, recipientDomain, status, dsn
+        case relay
+        case responseText = "response"
+        case category, receivedAt, finishedAt, delaySeconds, size, attempts
+    }
 }
 
 extension DeliveryRecord {
@@ -43,7 +60,8 @@ extension DeliveryRecord {
         self.init(
             host: host, queueId: queueId, messageId: messageId, hash: hash, app: app, sender: sender,
             recipient: recipient, origRecipient: origRecipient, recipientDomain: recipientDomain, status: status,
-            dsn: dsn, relay: relay, response: response, category: category, receivedAt: receivedAt,
+            dsn: dsn, relay: relay, responseText: response.map(LineText.init), category: category,
+            receivedAt: receivedAt,
             finishedAt: finishedAt, delaySeconds: delaySeconds, size: size, attempts: attempts)
     }
 }

@@ -34,7 +34,7 @@ extension AttemptRecord: ParquetRecord {
         t.append(rows, \.status, at: 7)
         t.append(rows, \.dsn, at: 8)
         t.append(rows, \.relay, at: 9)
-        t.append(rows, \.response, at: 10)
+        t.append(rows, \.responseText, at: 10)
         t.append(rows, \.category, at: 11)
         t.append(rows, \.delaySeconds, at: 12)
     }

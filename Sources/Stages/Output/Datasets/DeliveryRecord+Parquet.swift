@@ -42,7 +42,7 @@ extension DeliveryRecord: ParquetRecord {
         t.append(rows, \.status, at: 9)
         t.append(rows, \.dsn, at: 10)
         t.append(rows, \.relay, at: 11)
-        t.append(rows, \.response, at: 12)
+        t.append(rows, \.responseText, at: 12)
         t.append(rows, \.category, at: 13)
         t.append(rows, \.receivedAt, at: 14)
         t.append(rows, \.finishedAt, at: 15)

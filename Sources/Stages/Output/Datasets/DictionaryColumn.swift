@@ -99,7 +99,7 @@ struct DictionaryColumn: Sendable {
     /// appending a dictionary value). In a loop that does nothing else the processor overlaps the misses of
     /// many rows. The ids are the same as row by row: a hit is an id already assigned, and new values are
     /// only ever added by the second pass, in row order, so entries keep their first-seen order.
-    mutating func append<V: StringFieldValue>(_ field: RecordField<V>) {
+    mutating func append<V: StringObjectFieldValue>(_ field: RecordField<V>) {
         let start = ids.count
         var misses = 0
         // The ids are moved out of `self` meanwhile: `recent` is read while they are written, and both in
@@ -133,7 +133,7 @@ struct DictionaryColumn: Sendable {
     /// The ids are moved out of `self` meanwhile and read and written through a pointer: the first stage looks
     /// at every row's id, and through the stored array each access was bounds-checked and each write checked
     /// the array's uniqueness.
-    private mutating func internMisses<V: StringFieldValue>(_ field: RecordField<V>, from start: Int) {
+    private mutating func internMisses<V: StringObjectFieldValue>(_ field: RecordField<V>, from start: Int) {
         var ownIds = self.ids
         self.ids = []
         defer { self.ids = ownIds }
@@ -141,7 +141,7 @@ struct DictionaryColumn: Sendable {
     }
 
     /// `internMisses(_:from:)` with the ids at hand.
-    private mutating func internMisses<V: StringFieldValue>(
+    private mutating func internMisses<V: StringObjectFieldValue>(
         _ field: RecordField<V>, from start: Int, ids: UnsafeMutableBufferPointer<Int32>
     ) {
         let batch = Self.missBatch
@@ -359,7 +359,7 @@ struct RecentStringIds {
     /// The slots are read through a pointer and the shift taken once: looked up one by one through `id(words:)`,
     /// each row reloaded the table and its size from the column and checked the index.
     @inline(__always)
-    func ids<V: StringFieldValue>(of field: RecordField<V>, into ids: UnsafeMutableBufferPointer<Int32>) -> Int {
+    func ids<V: StringObjectFieldValue>(of field: RecordField<V>, into ids: UnsafeMutableBufferPointer<Int32>) -> Int {
         let shift = UInt64(64 - slotBits)
         return keys.withUnsafeBufferPointer { keys in
             var misses = 0

@@ -34,79 +34,151 @@ struct RecordField<Value> {
 }
 
 extension RecordField where Value: StringFieldValue {
+    /// Asks for what moving row `i`'s value out reads (see `StringFieldText.prefetch`); nothing when `i` is past
+    /// the end.
+    @inline(__always)
+    func prefetchString(_ i: Int) {
+        guard i < count else { return }
+        Value.prefetch(UnsafeRawPointer(pointer(i)))
+    }
+
+    /// The UTF-8 byte count of row `i`'s value, nil for a null; borrows it (no retain).
+    @inline(__always)
+    func utf8Count(_ i: Int) -> Int? { pointer(i).pointee.utf8CountIfPresent }
+
+    /// Moves row `i`'s value out, copies its UTF-8 bytes to `destination` and drops it.
+    /// - Returns: the number of bytes copied (0 for a null).
+    @inline(__always)
+    func moveBytes(_ i: Int, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        pointer(i).pointee.moveBytes(to: destination)
+    }
+}
+
+extension RecordField where Value: StringObjectFieldValue {
     /// The two words of row `i`'s string (see `RecentStringIds`), read without touching its storage.
     @inline(__always)
     func words(at i: Int) -> (UInt64, UInt64) {
         UnsafeRawPointer(pointer(i)).load(as: (UInt64, UInt64).self)
     }
 
-    /// Asks for the lines of row `i`'s string object (see `Prefetch.stringObject`): its header and the start of
-    /// its bytes (the next line when the object does not start in the first half of one); nothing when `i` is
-    /// past the end. Through `Prefetch.write`: the string is then moved out and dropped, and the release writes its
-    /// reference count.
-    @inline(__always)
-    func prefetchString(_ i: Int) {
-        guard i < count, let object = Prefetch.stringObject(words: words(at: i)) else { return }
-        Prefetch.write(object)
-        Prefetch.write(object + 32)
-    }
-
     /// The string of row `i`, moved out (see `take`).
     @inline(__always)
     func take(_ i: Int) -> String? { pointer(i).pointee.takeString() }
+}
 
-    /// The UTF-8 byte count of row `i`'s string, nil for a null; borrows it (no retain).
-    @inline(__always)
-    func utf8Count(_ i: Int) -> Int? { pointer(i).pointee.utf8CountIfPresent }
+/// A value a string column's record field holds (`String`, `LineText`), alone (REQUIRED) or as an Optional.
+protocol StringFieldText {
+    /// The UTF-8 byte count.
+    var utf8Count: Int { get }
+    /// Copies the UTF-8 bytes to `destination`.
+    /// - Returns: the number of bytes copied.
+    func copyBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int
+    /// Asks for the lines that copying the value at `value` (a field, perhaps a nil Optional of this type)
+    /// reads and that dropping it writes, from its bit pattern alone (no retain).
+    static func prefetch(_ value: UnsafeRawPointer)
+}
 
-    /// Moves row `i`'s string out, copies its UTF-8 bytes to `destination` and drops it.
-    /// - Returns: the number of bytes copied (0 for a null).
+/// The types a plain string column's record field has: a `StringFieldText` (REQUIRED) or its Optional
+/// (OPTIONAL).
+protocol StringFieldValue {
+    /// The UTF-8 byte count, nil for nil.
+    var utf8CountIfPresent: Int? { get }
+    /// Moves the value out (leaving `""` or nil), copies its UTF-8 bytes to `destination` and drops it.
+    /// - Returns: the number of bytes copied (0 for nil).
+    mutating func moveBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int
+    /// `StringFieldText.prefetch`.
+    static func prefetch(_ value: UnsafeRawPointer)
+}
+
+/// The types a dictionary column's record field has: `String` (REQUIRED) and `String?` (OPTIONAL), whose two
+/// words the column's recent-value table reads (`RecordField.words(at:)`).
+protocol StringObjectFieldValue: StringFieldValue {
+    /// The value, leaving `""` or nil in its place (a move: no retain).
+    mutating func takeString() -> String?
+}
+
+extension String: StringFieldText, StringObjectFieldValue {
     @inline(__always)
-    func moveBytes(_ i: Int, to destination: UnsafeMutablePointer<UInt8>) -> Int {
-        guard let value = take(i) else { return 0 }
-        return Self.copyUTF8(of: value, to: destination)
+    var utf8Count: Int { utf8.count }
+
+    @inline(__always)
+    var utf8CountIfPresent: Int? { utf8.count }
+
+    @inline(__always)
+    mutating func takeString() -> String? { Stages.take(&self) }
+
+    @inline(__always)
+    mutating func moveBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        Stages.take(&self).copyBytes(to: destination)
     }
 
-    /// Why a function of its own: inline, the compiler retained and released each string around the borrow
-    /// of its bytes (two atomic operations on its header per string); a parameter is borrowed as it is.
-    /// The bytes go through `shortCopy`: a `memcpy` call per string cost more than most strings' bytes.
+    /// Why not inlined: inline, the compiler retained and released each string around the borrow of its bytes
+    /// (two atomic operations on its header per string); a parameter is borrowed as it is. The bytes go through
+    /// `shortCopy`: a `memcpy` call per string cost more than most strings' bytes.
     @inline(never)
-    private static func copyUTF8(of value: String, to destination: UnsafeMutablePointer<UInt8>) -> Int {
-        if let count = value.utf8.withContiguousStorageIfAvailable({ source in
+    func copyBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        if let count = utf8.withContiguousStorageIfAvailable({ source in
             if let start = source.baseAddress, !source.isEmpty { shortCopy(destination, start, source.count) }
             return source.count
         }) {
             return count
         }
         var count = 0
-        for byte in value.utf8 {
+        for byte in utf8 {
             destination[count] = byte
             count += 1
         }
         return count
     }
+
+    /// The string object's header and the start of its bytes (the next line when the object does not start in
+    /// the first half of one; see `Prefetch.stringObject`), through `Prefetch.write`: the string is then moved
+    /// out and dropped, and the release writes its reference count.
+    @inline(__always)
+    static func prefetch(_ value: UnsafeRawPointer) {
+        guard let object = Prefetch.stringObject(words: value.load(as: (UInt64, UInt64).self)) else { return }
+        Prefetch.write(object)
+        Prefetch.write(object + 32)
+    }
 }
 
-/// The types a string column's record field has: `String` (REQUIRED) and `String?` (OPTIONAL).
-protocol StringFieldValue {
-    /// The UTF-8 byte count, nil for nil.
-    var utf8CountIfPresent: Int? { get }
-    /// The value, leaving `""` or nil in its place (a move: no retain).
-    mutating func takeString() -> String?
+extension LineText: StringFieldText {
+    @inline(__always)
+    var utf8Count: Int { count }
+
+    @inline(__always)
+    func copyBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        if count > 0 { shortCopy(destination, start, count) }
+        return count
+    }
+
+    /// The text's bytes, in its buffer: `Optional<LineText>`'s first word is the buffer object (0 for nil), read
+    /// without a retain. (Its reference count is one line for a whole batch's texts, in cache already.)
+    @inline(__always)
+    static func prefetch(_ value: UnsafeRawPointer) {
+        value.withMemoryRebound(to: LineText?.self, capacity: 1) { text in
+            guard let start = text.pointee?.start else { return }
+            Prefetch.read(start)
+        }
+    }
 }
 
-extension String: StringFieldValue {
+extension Optional: StringFieldValue where Wrapped: StringFieldText {
     @inline(__always)
-    var utf8CountIfPresent: Int? { utf8.count }
+    var utf8CountIfPresent: Int? { self?.utf8Count }
 
     @inline(__always)
-    mutating func takeString() -> String? { Stages.take(&self) }
+    mutating func moveBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        var taken: Wrapped?
+        swap(&self, &taken)
+        return taken?.copyBytes(to: destination) ?? 0
+    }
+
+    @inline(__always)
+    static func prefetch(_ value: UnsafeRawPointer) { Wrapped.prefetch(value) }
 }
 
-extension Optional: StringFieldValue where Wrapped == String {
-    @inline(__always)
-    var utf8CountIfPresent: Int? { self?.utf8.count }
-
+extension Optional: StringObjectFieldValue where Wrapped == String {
     @inline(__always)
     mutating func takeString() -> String? { Stages.take(&self) }
 }

@@ -161,7 +161,7 @@ public struct RowTable<R: ParquetRecord>: Sendable {
 
     /// Appends the string field `path` of each of `rows` to column `column`, moving the strings out.
     @inline(__always)
-    mutating func append<V: StringFieldValue>(
+    mutating func append<V: StringObjectFieldValue>(
         _ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, V>, at column: Int
     ) {
         let field = RecordField(rows, path)
@@ -170,6 +170,14 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         } else {
             plain[column].append(field)
         }
+    }
+
+    /// Appends the text field `path` of each of `rows` to the plain column `column`, copying the bytes from
+    /// their batch's buffer and dropping the texts (see `LineText`).
+    @inline(__always)
+    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, LineText?>, at column: Int) {
+        precondition(dictionaries[column] == nil, "a text field goes to a plain column")
+        plain[column].append(RecordField(rows, path))
     }
 
     /// Appends the number field `path` of each of `rows` to the plain column `column`.
