@@ -45,7 +45,9 @@ import Testing
             return
         }
         #expect(parsed.responseText?.owner === batch.buffer)
+        #expect(parsed.recipientText.owner === batch.buffer)
         #expect(expected.responseText?.owner !== batch.buffer)
+        #expect(parsed.recipient == "rwhite22@lake21.fr")
         #expect(parsed.response == expected.response)
         #expect(parsed.response == "host mx1.lake21.fr[25.46.140.84] said: 550 5.1.1 no such user (in reply to RCPT TO command)")
         // The remote host is kept as a range of the response: it still reads from the text.
@@ -68,6 +70,50 @@ import Testing
             #expect(batch.count == 1)
         }
         #expect(text?.string == "host mx1.lake21.fr[25.46.140.84] said: 550 5.1.1 no such user (in reply to RCPT TO command)")
+    }
+
+    /// A recipient that is not ASCII is a copy of the string the parser makes for it (invalid UTF-8 repaired);
+    /// its record domain is the one `domain(of:)` gives for that string.
+    @Test func aNonASCIIRecipientIsAStringOfItsOwn() throws {
+        let invalid = Self.delivery.replacingOccurrences(of: "rwhite22@", with: "rw\u{1}\u{1}@")
+        var line = Array(invalid.utf8)
+        let at = try #require(line.firstIndex(of: 1))
+        line.replaceSubrange(at..<(at + 2), with: [0xFF, 0xE9])
+        let upper = Array(Self.delivery.replacingOccurrences(of: "rwhite22@lake21.fr", with: "J\u{F6}rg@Lake21.FR").utf8)
+        let batch = try Self.batch([line, upper])
+        let parsed = Self.deliveries(of: batch)
+        #expect(parsed.count == 2)
+        for delivery in parsed { #expect(delivery.recipientText.owner !== batch.buffer) }
+        #expect(parsed[0].recipient == "rw\u{FFFD}\u{FFFD}@lake21.fr")
+        #expect(parsed[1].recipient == "J\u{F6}rg@Lake21.FR")
+        var correlator = try Correlator()
+        #expect(correlator.recordDomain(of: parsed[1].recipientText) == "lake21.fr")
+        #expect(correlator.recordDomain(of: LineText("no-at-sign")) == "")
+        #expect(correlator.recordDomain(of: parsed[0].recipientText) == Correlator.domain(of: parsed[0].recipient))
+    }
+
+    /// A text equals a string as the text's string does (`==`: canonical equivalence), whether the bytes answer
+    /// or not.
+    @Test func aTextComparesWithAStringAsItsString() {
+        let cases: [(String, String)] = [
+            ("a@x.org", "a@x.org"), ("a@x.org", "b@x.org"), ("a@x.org", "a@x.or"), ("", ""), ("", "a"),
+            ("K", "\u{212A}"), ("\u{212A}", "K"), ("caf\u{E9}", "cafe\u{301}"), ("caf\u{E9}", "cafe"),
+            (String(repeating: "long-address.", count: 9), String(repeating: "long-address.", count: 9)),
+        ]
+        for (text, string) in cases {
+            #expect(LineText(text).isEqual(to: string) == (text == string), "\(text) \(string)")
+        }
+        var message = MessageState(host: "mail", queueId: "Q", time: 0)
+        #expect(message.pendingIndex(of: LineText("a@x.org"), orig: nil) == nil)
+        message.recipients = [
+            RecipientState(recipient: "b@x.org", origRecipient: nil),
+            RecipientState(recipient: "a@x.org", origRecipient: "list@x.org"),
+        ]
+        for (address, orig) in [("a@x.org", nil), ("a@x.org", "list@x.org"), ("list@x.org", "c@x.org"), ("c@x.org", nil)] {
+            #expect(
+                message.pendingIndex(of: LineText(address), orig: orig) == message.pendingIndex(of: address, orig: orig))
+        }
+        #expect(message.pendingIndex(of: LineText("a@x.org"), orig: "list@x.org") == 1)
     }
 
     /// A response with bytes that are not valid UTF-8 becomes the repaired string of its own (as

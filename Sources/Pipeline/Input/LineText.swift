@@ -18,7 +18,7 @@
 public struct LineText: Sendable {
     public let owner: LineBytes
     @usableFromInline let offset: UInt32
-    @usableFromInline let length: UInt32
+    @usableFromInline var length: UInt32
 
     /// The `count` bytes at `start`, which lie in `owner`'s buffer and must be valid UTF-8.
     @inlinable @inline(__always)
@@ -54,6 +54,12 @@ public struct LineText: Sendable {
     @inlinable @inline(__always)
     public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try withExtendedLifetime(owner) { try body(UnsafeRawBufferPointer(start: start, count: count)) }
+    }
+
+    /// Makes the text empty, still holding its buffer (until it is dropped): how a column takes a text's bytes
+    /// out of a record without a reference count changed.
+    public mutating func removeAll() {
+        length = 0
     }
 
     /// The text as a `String` (a new one each time: for tests, JSON and values kept, not for hot paths).

@@ -1,3 +1,5 @@
+import Pipeline
+
 extension Correlator {
     /// How a line relates to a message's birth, which decides whether it may start a new life of a queue id.
     enum Birth {
@@ -255,10 +257,23 @@ extension MessageState {
     /// One walk over the recipients for all three (it runs on every delivery line), keeping the first candidate
     /// of each kind; the first kind returns as soon as it is found, as three walks in that order would answer.
     func pendingIndex(of recipient: String, orig: String?) -> Int? {
+        pendingIndex(orig: orig) { $0 == recipient }
+    }
+
+    /// `pendingIndex(of:orig:)` for a delivery line's recipient (see `LineText.isEqual(to:)`).
+    func pendingIndex(of recipient: LineText, orig: String?) -> Int? {
+        // Most messages have no recipient pending: then nothing is compared.
+        guard !recipients.isEmpty else { return nil }
+        return pendingIndex(orig: orig) { recipient.isEqual(to: $0) }
+    }
+
+    /// `pendingIndex(of:orig:)` with the recipient's test `isRecipient`.
+    @inline(__always)
+    private func pendingIndex(orig: String?, isRecipient: (String) -> Bool) -> Int? {
         var sameAddress: Int?
         var inherited: Int?
         for index in recipients.indices where !recipients[index].done {
-            if recipients[index].recipient == recipient {
+            if isRecipient(recipients[index].recipient) {
                 if recipients[index].origRecipient == orig { return index }
                 if sameAddress == nil { sameAddress = index }
             } else if inherited == nil, let orig, recipients[index].recipient == orig {

@@ -46,7 +46,7 @@ extension Correlator {
         // A recipient seen for the first time is added to the message only if it stays pending (a deferral): most
         // lines are a new recipient's final outcome, and building, appending and removing its state cost an
         // array allocation and a copy of its strings each time.
-        let found = m.pendingIndex(of: delivery.recipient, orig: delivery.origRecipient)
+        let found = m.pendingIndex(of: delivery.recipientText, orig: delivery.origRecipient)
         if let found, m.recipients[found].origRecipient == nil {
             m.recipients[found].origRecipient = delivery.origRecipient
         }
@@ -61,7 +61,7 @@ extension Correlator {
                 if let found {
                     handed = m.recipients.remove(at: found)
                 } else {
-                    handed = RecipientState(recipient: delivery.recipient, origRecipient: delivery.origRecipient)
+                    handed = RecipientState(recipient: delivery.recipientText.string, origRecipient: delivery.origRecipient)
                 }
                 handOff(from: m, to: child, carrying: forwarded ? nil : handed, at: time)
                 return
@@ -91,12 +91,12 @@ extension Correlator {
         }
         let identity = recordIdentity(of: m)
         // Once for both records of a final outcome.
-        let domain = recordDomain(of: delivery.recipient)
+        let domain = recordDomain(of: delivery.recipientText)
         // The response passes through as the line's bytes (`LineText`): no string is made for it here.
         func attempt(of m: MessageState) -> AttemptRecord {
             AttemptRecord(
                 host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
-                recipient: delivery.recipient, recipientDomain: domain, attemptedAt: time,
+                recipientText: delivery.recipientText, recipientDomain: domain, attemptedAt: time,
                 status: status, dsn: delivery.dsn, relay: delivery.relay, responseText: delivery.responseText,
                 delaySeconds: delivery.delay, category: category)
         }
@@ -107,7 +107,7 @@ extension Correlator {
                 index = found
             } else {
                 m.recipients.append(
-                    RecipientState(recipient: delivery.recipient, origRecipient: delivery.origRecipient))
+                    RecipientState(recipient: delivery.recipientText.string, origRecipient: delivery.origRecipient))
                 index = m.recipients.count - 1
             }
             m.recipients[index].attempts = attempts
@@ -129,7 +129,7 @@ extension Correlator {
         // building and appending one record, then the other, retained each value twice with calls in between.
         let attemptRecord = attempt(of: m)
         let deliveryRecord = Self.deliveryRecord(
-            m, identity: identity, recipient: delivery.recipient, recipientDomain: domain,
+            m, identity: identity, recipient: delivery.recipientText, recipientDomain: domain,
             origRecipient: origRecipient, status: status,
             dsn: delivery.dsn, relay: delivery.relay, response: delivery.responseText, category: category,
             finishedAt: time, delay: delivery.delay ?? 0, attempts: attempts)
@@ -203,15 +203,15 @@ extension Correlator {
         let age = m.age(at: event.time)
         for recipient in m.recipients where !recipient.done {
             let domain = recordDomain(of: recipient.recipient)
-            let response = recipient.lastResponse.map(LineText.init)
+            let (address, response) = (LineText(recipient.recipient), recipient.lastResponse.map(LineText.init))
             output.attempts.append(
                 AttemptRecord(
                     host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
-                    recipient: recipient.recipient, recipientDomain: domain,
+                    recipientText: address, recipientDomain: domain,
                     attemptedAt: event.time, status: "expired", dsn: recipient.lastDSN, relay: recipient.lastRelay,
                     responseText: response, delaySeconds: age ?? recipient.lastDelay, category: "expired"))
             emitDelivery(
-                m, identity: identity, recipient: recipient.recipient, recipientDomain: domain,
+                m, identity: identity, recipient: address, recipientDomain: domain,
                 origRecipient: recipient.origRecipient, status: "expired", dsn: recipient.lastDSN,
                 relay: recipient.lastRelay, response: response, category: "expired",
                 finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,
@@ -240,7 +240,7 @@ extension Correlator {
         }
         for recipient in pending {
             emitDelivery(
-                m, identity: identity, recipient: recipient.recipient,
+                m, identity: identity, recipient: LineText(recipient.recipient),
                 recipientDomain: recordDomain(of: recipient.recipient),
                 origRecipient: recipient.origRecipient, status: "removed", dsn: recipient.lastDSN,
                 relay: recipient.lastRelay, response: recipient.lastResponse.map(LineText.init), category: "removed",

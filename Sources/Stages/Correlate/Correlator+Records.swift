@@ -67,7 +67,7 @@ extension Correlator {
     /// borrowed parameter was copied into the record and the caller's value released (a retain and a release
     /// per string, about 40 instructions each, on every final outcome).
     mutating func emitDelivery(
-        _ m: MessageState, identity: consuming (hash: String?, app: String), recipient: consuming String,
+        _ m: MessageState, identity: consuming (hash: String?, app: String), recipient: consuming LineText,
         recipientDomain: consuming String, origRecipient: consuming String?, status: consuming String,
         dsn: consuming String?, relay: consuming String?, response: consuming LineText?, category: consuming String,
         finishedAt: Int64, delay: Double, attempts: Int32
@@ -82,7 +82,7 @@ extension Correlator {
     /// The delivery record `emitDelivery` appends (the strings taken owned, for the same reason).
     @inline(__always)
     static func deliveryRecord(
-        _ m: MessageState, identity: consuming (hash: String?, app: String), recipient: consuming String,
+        _ m: MessageState, identity: consuming (hash: String?, app: String), recipient: consuming LineText,
         recipientDomain: consuming String, origRecipient: consuming String?, status: consuming String,
         dsn: consuming String?, relay: consuming String?, response: consuming LineText?, category: consuming String,
         finishedAt: Int64, delay: Double, attempts: Int32
@@ -95,7 +95,7 @@ extension Correlator {
         if m.flags.contains(.child) { delay = max(delay, Double(finishedAt - receivedAt) / 1_000_000) }
         return DeliveryRecord(
             host: m.host, queueId: m.queueId, messageId: m.messageId, hash: identity.hash, app: identity.app,
-            sender: m.sender, recipient: recipient, origRecipient: origRecipient,
+            sender: m.sender, recipientText: recipient, origRecipient: origRecipient,
             recipientDomain: recipientDomain, status: status, dsn: dsn, relay: relay, responseText: response,
             category: category, receivedAt: receivedAt, finishedAt: finishedAt, delaySeconds: delay,
             size: m.size, attempts: attempts)
@@ -114,26 +114,41 @@ extension Correlator {
         Self.domain(of: address) { recentStrings.string($0) }
     }
 
+    /// `recordDomain(of:)` for an address that is a text (a delivery line's recipient).
+    mutating func recordDomain(of address: LineText) -> String {
+        let fast = address.withBytes { bytes in
+            Self.lowerCaseDomain(of: bytes.assumingMemoryBound(to: UInt8.self)) { recentStrings.string($0) }
+        }
+        return fast ?? Self.domain(of: address.string)
+    }
+
     /// `domain(of:)`, with the domain's bytes turned into a string by `make` (which gives a string of exactly
     /// the bytes it is passed) when they are lower-case ASCII.
     @inline(__always)
     static func domain(of address: String, making make: (UnsafeBufferPointer<UInt8>) -> String) -> String {
         // Fast path over the bytes (native and small strings): most domains are lower-case ASCII already, and the
         // domain is then exactly its bytes. Anything else takes the general path below, which gives the same.
-        let fast: String?? = address.utf8.withContiguousStorageIfAvailable { bytes -> String? in
-            // The `@` found by a plain walk back, then the domain tested eight bytes at a time (`ASCIIBytes`):
-            // a third fewer instructions than one loop that tested every byte for the `@`, non-ASCII and upper case.
-            guard let at = ASCIIBytes.lastIndex(of: UInt8(ascii: "@"), in: bytes) else { return "" }
-            let domain = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
-            guard ASCIIBytes.isLowerCaseASCII(domain) else { return nil }
-            return make(domain)
-        }
+        let fast: String?? = address.utf8.withContiguousStorageIfAvailable { lowerCaseDomain(of: $0, making: make) }
         if let fast, let domain = fast { return domain }
         guard let at = address.utf8.lastIndex(of: UInt8(ascii: "@")) else { return "" }
         let domain = address[address.utf8.index(after: at)...]
         // Most domains are lower-case ASCII already: skip `lowercased()` and its copy (it would give the same).
         if domain.utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }) { return String(domain) }
         return String(domain).lowercased()
+    }
+
+    /// The fast path of `domain(of:making:)` over an address's bytes: the domain made by `make` when it is
+    /// lower-case ASCII (then exactly its bytes), `""` when there is no `@`, nil when the general path must answer.
+    @inline(__always)
+    static func lowerCaseDomain(
+        of bytes: UnsafeBufferPointer<UInt8>, making make: (UnsafeBufferPointer<UInt8>) -> String
+    ) -> String? {
+        // The `@` found by a plain walk back, then the domain tested eight bytes at a time (`ASCIIBytes`):
+        // a third fewer instructions than one loop that tested every byte for the `@`, non-ASCII and upper case.
+        guard let at = ASCIIBytes.lastIndex(of: UInt8(ascii: "@"), in: bytes) else { return "" }
+        let domain = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
+        guard ASCIIBytes.isLowerCaseASCII(domain) else { return nil }
+        return make(domain)
     }
 
     /// `response.hasPrefix("forwarded as")`, by bytes where that gives the same answer (the text goes on with

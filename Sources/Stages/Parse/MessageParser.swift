@@ -326,7 +326,10 @@ struct MessageParser {
     /// smtp/lmtp/local/virtual/pipe/error/retry/discard/cleanup `to=<r>, orig_to=<o>, relay=…, conn_use=N,
     /// delay=…, delays=a/b/c/d, dsn=…, status=WORD (text)`.
     private func delivery(at p: Int) -> PostfixEvent.Kind {
-        let (recipient, recipientEnd) = address(at: p)
+        // The recipient passes through to the records: a text, not a shared string (see `lineText`).
+        let recipientBounds = addressBounds(at: p)
+        let recipient = lineText(recipientBounds.start, recipientBounds.end, repaired: shared)
+        let recipientEnd = recipientBounds.after
         // Values are gathered in locals and the fields built once at the end, straight into their shared object:
         // fields filled one by one were copied into it (a retain per string) and the local destroyed.
         var origRecipient: String?
@@ -478,7 +481,7 @@ struct MessageParser {
         response from: Int, _ to: Int, text responseText: inout LineText?, remoteHost: inout String?,
         remoteHostInText: inout Range<Int32>?, replyCode: inout Int32?, queuedAs: inout String?
     ) {
-        let text = lineText(from, to)
+        let text = lineText(from, to) { b.string($0, $1) }
         // Reply code: the first three-digit number 2xx–5xx that stands alone as a word.
         var i = from
         while i + 3 <= to {
@@ -533,19 +536,20 @@ struct MessageParser {
         responseText = text
     }
 
-    /// The response `b[from..<to]` as a text: the line's own bytes when they are ASCII (so valid UTF-8 as they
-    /// are) and the batch's buffer is at hand, else a copy of the bytes as `b.string` decodes them (invalid UTF-8
-    /// replaced, so the outputs hold what they held when every response was a `String`).
+    /// A delivery's value `b[from..<to]` (response, recipient) as a text: the line's own bytes when they are
+    /// ASCII (so valid UTF-8 as they are) and the batch's buffer is at hand, else a copy of the bytes of
+    /// `repaired(from, to)` (`b.string` or `shared`: invalid UTF-8 replaced, so the outputs hold what they held when
+    /// these values were `String`s).
     ///
-    /// Why: a `String` per delivery line was a heap block made here, retained by the correlator on the other core
-    /// and freed by the publisher on a third thread (see `LineText`).
+    /// Why: a `String` per delivery line was a heap block made here (or a shared one looked up), retained by the
+    /// correlator on the other core and freed by the publisher on a third thread (see `LineText`).
     @inline(__always)
-    private func lineText(_ from: Int, _ to: Int) -> LineText {
+    private func lineText(_ from: Int, _ to: Int, repaired: (Int, Int) -> String) -> LineText {
         let start = b.base + from
         if let lines, ASCIIBytes.isASCII(UnsafeBufferPointer(start: start, count: to - from)) {
             return LineText(in: lines.buffer, start: start, count: to - from)
         }
-        return LineText(b.string(from, to))
+        return LineText(repaired(from, to))
     }
 
     /// The first ` with ` in `from..<to`: found by its `w` (rare) rather than its space (everywhere).

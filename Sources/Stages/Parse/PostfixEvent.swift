@@ -101,8 +101,12 @@ public struct PostfixEvent: Sendable, Equatable {
         private var storage: Storage
 
         public var recipient: String {
+            get { storage.fields.recipient.string }
+            set { storage = Storage(with(\.recipient, LineText(newValue))) }
+        }
+        /// `recipient` as stored: the line's bytes when it was parsed from a batch (see `LineText`).
+        var recipientText: LineText {
             _read { yield storage.fields.recipient }
-            set { storage = Storage(with(\.recipient, newValue)) }
         }
         public var origRecipient: String? {
             _read { yield storage.fields.origRecipient }
@@ -195,7 +199,7 @@ public struct PostfixEvent: Sendable, Equatable {
                     queuedAs: String? = nil) {
             storage = Storage(
                 Fields(
-                    recipient: recipient, origRecipient: origRecipient, relay: relay, dsn: dsn,
+                    recipient: LineText(recipient), origRecipient: origRecipient, relay: relay, dsn: dsn,
                     response: response.map(LineText.init), queuedAs: queuedAs, rare: Rare.holding(delays: delays, remoteHost: remoteHost), delay: delay,
                     connUse: connUse, replyCode: replyCode, status: status))
         }
@@ -231,12 +235,12 @@ public struct PostfixEvent: Sendable, Equatable {
         /// written by the parser and read again by the correlator on the other core, for every delivery line.
         /// (A test keeps the size at most 176.)
         struct Fields {
-            var recipient: String
+            /// `recipient` and `response` are the bytes of the line when they are valid UTF-8 as they are (see
+            /// `LineText`): 16 bytes each, as the `String`s were.
+            var recipient: LineText
             var origRecipient: String? = nil
             var relay: String? = nil
             var dsn: String? = nil
-            /// The bytes of the line when they are valid UTF-8 as they are (see `LineText`): 16 bytes as the
-            /// `String` was.
             var response: LineText? = nil
             var queuedAs: String? = nil
             /// `delays` and `remoteHost` when they are not held as `delaysBytes` and `remoteHostInResponse`

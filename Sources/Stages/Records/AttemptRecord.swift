@@ -1,12 +1,13 @@
 import Pipeline
 
 /// One row of the `attempts` dataset: one delivery attempt for one recipient, deferrals included.
-public struct AttemptRecord: Sendable, Equatable, Codable {
+public struct AttemptRecord: Sendable, Equatable, Codable, DeliveryTexts {
     public var host: String
     public var queueId: String
     public var hash: String?
     public var app: String
-    public var recipient: String
+    /// `recipient` as stored (see `DeliveryTexts`).
+    public var recipientText: LineText
     public var recipientDomain: String
     /// Microseconds since the Unix epoch, UTC.
     public var attemptedAt: Int64
@@ -14,20 +15,16 @@ public struct AttemptRecord: Sendable, Equatable, Codable {
     public var status: String
     public var dsn: String?
     public var relay: String?
-    /// `response` as stored: from a delivery line, the line's bytes in its batch's buffer (see `LineText`).
-    var responseText: LineText?
+    /// `response` as stored (see `DeliveryTexts`).
+    public var responseText: LineText?
     public var delaySeconds: Double?
     public var category: String
 
-    /// The server's reply as logged.
-    public var response: String? {
-        get { responseText?.string }
-        set { responseText = newValue.map(LineText.init) }
-    }
-
-    /// The stored properties, `responseText` under the name `response`.
+    /// The stored properties, the texts under the names of their strings.
     enum CodingKeys: String, CodingKey {
-        case host, queueId, hash, app, recipient, recipientDomain, attemptedAt, status, dsn, relay
+        case host, queueId, hash, app
+        case recipientText = "recipient"
+        case recipientDomain, attemptedAt, status, dsn, relay
         case responseText = "response"
         case delaySeconds, category
     }
@@ -45,7 +42,7 @@ extension AttemptRecord {
                 recipientDomain: String, attemptedAt: Int64, status: String, dsn: String?, relay: String?,
                 response: String?, category: String, delaySeconds: Double?) {
         self.init(
-            host: host, queueId: queueId, hash: hash, app: app, recipient: recipient,
+            host: host, queueId: queueId, hash: hash, app: app, recipientText: LineText(recipient),
             recipientDomain: recipientDomain, attemptedAt: attemptedAt, status: status, dsn: dsn, relay: relay,
             responseText: response.map(LineText.init), delaySeconds: delaySeconds, category: category)
     }

@@ -4,7 +4,7 @@ import Pipeline
 ///
 /// Field names follow the contract's column names (camelCase here, snake_case in Parquet).
 /// Times are microseconds since the Unix epoch, UTC.
-public struct DeliveryRecord: Sendable, Equatable, Codable {
+public struct DeliveryRecord: Sendable, Equatable, Codable, DeliveryTexts {
     public var host: String
     public var queueId: String
     public var messageId: String?
@@ -12,7 +12,8 @@ public struct DeliveryRecord: Sendable, Equatable, Codable {
     public var app: String
     /// Envelope sender; `""` for bounces (`from=<>`), nil when never seen (logs that start mid-flight).
     public var sender: String?
-    public var recipient: String
+    /// `recipient` as stored (see `DeliveryTexts`).
+    public var recipientText: LineText
     public var origRecipient: String?
     /// Lower-cased domain of `recipient` (`""` when it has none).
     public var recipientDomain: String
@@ -20,8 +21,8 @@ public struct DeliveryRecord: Sendable, Equatable, Codable {
     public var status: String
     public var dsn: String?
     public var relay: String?
-    /// `response` as stored: from a delivery line, the line's bytes in its batch's buffer (see `LineText`).
-    var responseText: LineText?
+    /// `response` as stored (see `DeliveryTexts`).
+    public var responseText: LineText?
     /// Bounce category; `delivered` for sent mail.
     public var category: String
     public var receivedAt: Int64
@@ -30,15 +31,11 @@ public struct DeliveryRecord: Sendable, Equatable, Codable {
     public var size: Int64?
     public var attempts: Int32
 
-    /// The server's reply as logged.
-    public var response: String? {
-        get { responseText?.string }
-        set { responseText = newValue.map(LineText.init) }
-    }
-
-    /// The stored properties, `responseText` under the name `response`.
+    /// The stored properties, the texts under the names of their strings.
     enum CodingKeys: String, CodingKey {
-        case host, queueId, messageId, hash, app, sender, recipient, origRecipient, recipientDomain, status, dsn
+        case host, queueId, messageId, hash, app, sender
+        case recipientText = "recipient"
+        case origRecipient, recipientDomain, status, dsn
         case relay
         case responseText = "response"
         case category, receivedAt, finishedAt, delaySeconds, size, attempts
@@ -59,9 +56,8 @@ extension DeliveryRecord {
                 delaySeconds: Double, attempts: Int32, size: Int64?) {
         self.init(
             host: host, queueId: queueId, messageId: messageId, hash: hash, app: app, sender: sender,
-            recipient: recipient, origRecipient: origRecipient, recipientDomain: recipientDomain, status: status,
-            dsn: dsn, relay: relay, responseText: response.map(LineText.init), category: category,
-            receivedAt: receivedAt,
-            finishedAt: finishedAt, delaySeconds: delaySeconds, size: size, attempts: attempts)
+            recipientText: LineText(recipient), origRecipient: origRecipient, recipientDomain: recipientDomain,
+            status: status, dsn: dsn, relay: relay, responseText: response.map(LineText.init), category: category,
+            receivedAt: receivedAt, finishedAt: finishedAt, delaySeconds: delaySeconds, size: size, attempts: attempts)
     }
 }

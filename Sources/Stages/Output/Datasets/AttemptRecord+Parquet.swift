@@ -28,7 +28,7 @@ extension AttemptRecord: ParquetRecord {
         t.append(rows, \.queueId, at: 1)
         t.append(rows, \.hash, at: 2)
         t.append(rows, \.app, at: 3)
-        t.append(rows, \.recipient, at: 4)
+        t.append(rows, \.recipientText, at: 4)
         t.append(rows, \.recipientDomain, at: 5)
         t.append(rows, \.attemptedAt, at: 6)
         t.append(rows, \.status, at: 7)

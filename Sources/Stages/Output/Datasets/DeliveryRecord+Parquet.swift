@@ -36,7 +36,7 @@ extension DeliveryRecord: ParquetRecord {
         t.append(rows, \.hash, at: 3)
         t.append(rows, \.app, at: 4)
         t.append(rows, \.sender, at: 5)
-        t.append(rows, \.recipient, at: 6)
+        t.append(rows, \.recipientText, at: 6)
         t.append(rows, \.origRecipient, at: 7)
         t.append(rows, \.recipientDomain, at: 8)
         t.append(rows, \.status, at: 9)

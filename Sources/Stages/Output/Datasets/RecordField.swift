@@ -142,7 +142,18 @@ extension String: StringFieldText, StringObjectFieldValue {
     }
 }
 
-extension LineText: StringFieldText {
+extension LineText: StringFieldText, StringFieldValue {
+    @inline(__always)
+    var utf8CountIfPresent: Int? { count }
+
+    /// Copies the bytes and leaves the text empty (`removeAll()`): its buffer's reference count drops when the
+    /// row is dropped, not here.
+    @inline(__always)
+    mutating func moveBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        defer { removeAll() }
+        return copyBytes(to: destination)
+    }
+
     @inline(__always)
     var utf8Count: Int { count }
 
@@ -152,8 +163,9 @@ extension LineText: StringFieldText {
         return count
     }
 
-    /// The text's bytes, in its buffer: `Optional<LineText>`'s first word is the buffer object (0 for nil), read
-    /// without a retain. (Its reference count is one line for a whole batch's texts, in cache already.)
+    /// The text's bytes, in its buffer (the value may be a `LineText` or an `Optional<LineText>`: both hold the
+    /// buffer object in their first word, 0 for nil). (Its reference count is one line for a whole batch's texts,
+    /// in cache already.)
     @inline(__always)
     static func prefetch(_ value: UnsafeRawPointer) {
         value.withMemoryRebound(to: LineText?.self, capacity: 1) { text in

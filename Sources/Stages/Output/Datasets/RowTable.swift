@@ -172,10 +172,12 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         }
     }
 
-    /// Appends the text field `path` of each of `rows` to the plain column `column`, copying the bytes from
-    /// their batch's buffer and dropping the texts (see `LineText`).
+    /// Appends the text field `path` (`LineText`, `LineText?`) of each of `rows` to the plain column `column`,
+    /// copying the bytes from their batch's buffer (see `LineText`).
     @inline(__always)
-    mutating func append(_ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, LineText?>, at column: Int) {
+    mutating func append<V: StringFieldValue>(
+        _ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, V>, at column: Int
+    ) {
         precondition(dictionaries[column] == nil, "a text field goes to a plain column")
         plain[column].append(RecordField(rows, path))
     }
