@@ -54,8 +54,9 @@ extension Mailstats {
                                 var counters = ParseCounters()
                                 var text: [UInt8] = []
                                 // One memo per batch, as `run` parses, so that `--stats` times the parsing a run
-                                // does (a memo per line resolves every stamp and shares no strings).
-                                var memo = ParseMemo()
+                                // does (a memo per line resolves every stamp and shares no strings; without the
+                                // batch's buffer, responses and recipients are copied, see `LineText`).
+                                var memo = ParseMemo(lines: batch.buffer)
                                 batch.forEachLine { _, line in
                                     let event = parser.parse(line, memo: &memo)
                                     counters.record(event)
