@@ -66,7 +66,7 @@ struct CorrelatorOwnedEventTests {
         let (_, correlator) = try Correlator.run(events)
         let message = try #require(correlator.state.messages.first)
         #expect(message.sender == "local@example.net")
-        #expect(message.hash == "app-first")
+        #expect(message.hash?.string == "app-first")
         #expect(message.headerRecipient == "two@example.org")
     }
 }

@@ -1,3 +1,4 @@
+import Pipeline
 import Stages
 
 /// Builds `PostfixEvent`s for correlator tests, as the parser would from real lines (times in seconds after a base).
@@ -28,7 +29,7 @@ enum TestLog {
     }
 
     static func messageId(_ s: Double, _ qid: String, _ id: String, host: String = "mx1") -> PostfixEvent {
-        event(s, qid, "cleanup", .messageId(id), host: host)
+        event(s, qid, "cleanup", .messageId(LineText(id)), host: host)
     }
 
     static func header(

@@ -1,3 +1,4 @@
+import Pipeline
 import Testing
 
 @testable import Stages
@@ -7,16 +8,16 @@ struct LastAnswerTests {
     /// Nothing is stored at first; a stored answer comes back for the same bytes only, and a new key replaces it.
     @Test func givesTheStoredAnswerForTheSameBytesOnly() {
         var last = LastAnswer<String?>()
-        let hash = "basecamp-1f2e3d4c5b6a79880123456789abcdef"
+        let hash = LineText("basecamp-1f2e3d4c5b6a79880123456789abcdef")
         #expect(last.stored(for: hash) == nil)
         last.store("basecamp", for: hash)
         // Equal bytes in another buffer: reused.
-        #expect(last.stored(for: String(decoding: Array(hash.utf8), as: UTF8.self)) == .some("basecamp"))
-        #expect(last.stored(for: "basecamp-ffff") == nil)
-        #expect(last.stored(for: "") == nil)
+        #expect(last.stored(for: LineText(String(decoding: Array(hash.string.utf8), as: UTF8.self))) == .some("basecamp"))
+        #expect(last.stored(for: LineText("basecamp-ffff")) == nil)
+        #expect(last.stored(for: LineText("")) == nil)
         // A nil answer is an answer too.
-        last.store(nil, for: "no-separator-here")
-        #expect(last.stored(for: "no-separator-here") == .some(nil))
+        last.store(nil, for: LineText("no-separator-here"))
+        #expect(last.stored(for: LineText("no-separator-here")) == .some(nil))
         #expect(last.stored(for: hash) == nil)
     }
 
@@ -26,9 +27,9 @@ struct LastAnswerTests {
         let composed = "X-Caf\u{E9}-Hash"
         let decomposed = "X-Cafe\u{301}-Hash"
         #expect(composed == decomposed)
-        last.store(true, for: composed)
-        #expect(last.stored(for: composed) == true)
-        #expect(last.stored(for: decomposed) == nil)
+        last.store(true, for: LineText(composed))
+        #expect(last.stored(for: LineText(composed)) == true)
+        #expect(last.stored(for: LineText(decomposed)) == nil)
     }
 
     /// Through the correlator: interleaved records of messages whose hashes name different applications (and

@@ -1,3 +1,4 @@
+import Pipeline
 import Testing
 
 @testable import Stages
@@ -123,7 +124,7 @@ import Testing
         #expect(parent.pointee.firstSeen == 1)
         #expect(table[slot: 0].isPlaceholder)
         var stored = MessageState(host: "mail", queueId: "PARENT1", time: 7)
-        stored.hash = String(repeating: "h", count: 40)
+        stored.hash = LineText(String(repeating: "h", count: 40))
         table[slot: 0] = stored
         table.moveIn(from: parent, to: 0)
         #expect(table[slot: 0].firstSeen == 1)

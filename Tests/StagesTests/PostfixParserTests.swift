@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import Stages
 import Testing
 
@@ -171,16 +172,16 @@ let parseCases: [ParseCase] = [
     // cleanup
     ParseCase(
         h + "postfix/cleanup[1211]: 3F2A1B2C3D: message-id=<20261129192024.3F2A1B2C3D@mail.example.com>",
-        "postfix/cleanup", "cleanup", "3F2A1B2C3D", .messageId("20261129192024.3F2A1B2C3D@mail.example.com")),
+        "postfix/cleanup", "cleanup", "3F2A1B2C3D", .messageId(LineText("20261129192024.3F2A1B2C3D@mail.example.com"))),
     ParseCase(
         h + "postfix/cleanup[1211]: 3F2A1B2C3D: message-id=<>", "postfix/cleanup", "cleanup", "3F2A1B2C3D",
-        .messageId("")),
+        .messageId(LineText(""))),
     ParseCase(
         h + "postfix/cleanup[1211]: 3F2A1B2C3D: message-id=abc123@host.example", "postfix/cleanup", "cleanup",
-        "3F2A1B2C3D", .messageId("abc123@host.example")),
+        "3F2A1B2C3D", .messageId(LineText("abc123@host.example"))),
     ParseCase(
         h + "postfix/cleanup[1211]: 3F2A1B2C3D: message-id==?utf-8?B?PGFiY0BleGFtcGxlLmNvbT4=?=",
-        "postfix/cleanup", "cleanup", "3F2A1B2C3D", .messageId("=?utf-8?B?PGFiY0BleGFtcGxlLmNvbT4=?=")),
+        "postfix/cleanup", "cleanup", "3F2A1B2C3D", .messageId(LineText("=?utf-8?B?PGFiY0BleGFtcGxlLmNvbT4=?="))),
     ParseCase(
         h
             + "postfix/cleanup[1211]: 3F2A1B2C3D: info: header X-Mailstats-Hash: basecamp-1f2e3d4c from mx.example.net[203.0.113.7]; from=<a@example.net> to=<b@example.com> proto=ESMTP helo=<mx.example.net>",
@@ -674,7 +675,7 @@ let parseCases: [ParseCase] = [
         #expect(PostfixEvent.Kind.unparsed(line: "").label == "unparsed")
         #expect(PostfixEvent.Kind.unparsed(line: "").labelIndex == 17)
         #expect(PostfixEvent.Kind.otherProgram.label == "other_program")
-        #expect(PostfixEvent.Kind.messageId("").label == "message_id")
+        #expect(PostfixEvent.Kind.messageId(LineText("")).label == "message_id")
         #expect(Set(PostfixEvent.Kind.labels).count == PostfixEvent.Kind.labels.count)
     }
 }

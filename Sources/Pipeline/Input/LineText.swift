@@ -9,8 +9,8 @@
 ///
 /// A strong reference, so that a text is safe wherever it is kept: the buffer goes back to its pool only when the
 /// batch and its last text are gone (the publisher copies the bytes into a column and drops the record within
-/// a few batches). Values kept long (a deferred recipient's last response) should still be made a `String`, so
-/// that they do not hold a 1 MiB buffer for a few bytes.
+/// a few batches). Values kept long should not hold a 1 MiB buffer for a few bytes: a deferred recipient's last
+/// response is made a `String`, a message's hash and Message-ID are copied into a `TextArena`'s small chunks.
 ///
 /// The bytes are valid UTF-8 (the maker checks: `init(in:start:count:)` takes the caller's word), so `string`
 /// gives back exactly these bytes, and a column written from the bytes holds what it held from the `String`.
@@ -24,8 +24,7 @@ public struct LineText: Sendable {
     @inlinable @inline(__always)
     public init(in owner: LineBytes, start: UnsafeRawPointer, count: Int) {
         let offset = start - UnsafeRawPointer(owner.base)
-        // Against the capacity (a constant): `count` is a variable of a class, whose read is checked for
-        // exclusive access at run time.
+        // Against the capacity (a constant): `count` is a variable, which an arena's chunk changes as it fills.
         precondition(offset >= 0 && count >= 0 && offset + count <= owner.capacity, "text outside its buffer")
         self.init(owner: owner, offset: UInt32(truncatingIfNeeded: offset), count: UInt32(truncatingIfNeeded: count))
     }
@@ -44,6 +43,9 @@ public struct LineText: Sendable {
         self.init(owner: owner, offset: 0, count: UInt32(owner.count))
     }
 
+    /// The empty text (one shared buffer of its own).
+    public static let empty = LineText("")
+
     /// The number of UTF-8 bytes.
     @inlinable public var count: Int { Int(length) }
 
@@ -54,6 +56,14 @@ public struct LineText: Sendable {
     @inlinable @inline(__always)
     public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try withExtendedLifetime(owner) { try body(UnsafeRawBufferPointer(start: start, count: count)) }
+    }
+
+    /// Whether `other` has exactly these bytes (not `==`: canonically equivalent texts may have other bytes).
+    @inlinable
+    public func hasBytes(of other: LineText) -> Bool {
+        guard count == other.count else { return false }
+        guard owner !== other.owner || offset != other.offset else { return true }
+        return count == 0 || withBytes { a in other.withBytes { b in shortEqual(a.baseAddress!, b.baseAddress!, count) } }
     }
 
     /// Makes the text empty, still holding its buffer (until it is dropped): how a column takes a text's bytes

@@ -55,7 +55,8 @@ extension Correlator {
         case .messageId(let id):
             guard let key = messageIndex(for: event, birth: .messageId) else { return }
             // Moved in (see `.client`); `sawBirth` notes the news as `update` does.
-            if messages[slot: key].messageId == nil { messages[slot: key].messageId = id }
+            // Copied out of the batch's buffer, as the hash is (see `header`).
+            if messages[slot: key].messageId == nil { messages[slot: key].messageId = keptTexts.keep(id) }
             messages[slot: key].sawBirth(at: event.time)
             noteOriginal(key)
         case .queued(let sender, let size, _):
@@ -112,11 +113,8 @@ extension Correlator {
         // assigned: an assignment of an optional string compiled to a call of `Optional`'s generic value witness
         // (~120 instructions), where a swap is a few moves.
         if messages[slot: key].sender == nil { swap(&messages[slot: key].sender, &header.sender) }
-        if messages[slot: key].hash == nil {
-            var value = ""
-            swap(&value, &header.value)
-            messages[slot: key].hash = value
-        }
+        // Copied out of the batch's buffer (see `TextArena`): the message may wait for days.
+        if messages[slot: key].hash == nil { messages[slot: key].hash = keptTexts.keep(header.valueText) }
         if header.recipient != nil { swap(&messages[slot: key].headerRecipient, &header.recipient) }
         noteOriginal(key)
     }
@@ -189,11 +187,13 @@ extension Correlator {
         // the generic `Optional` witnesses here (+50 M instructions on the 100 MB family).
         let message = MessageState(host: interner.intern(event.host), queueId: queueId, time: event.time)
         if let lookup, lookup.found == nil {
-            lastSlot = messages.insert(message, at: lookup)
+            // Moved in (`consume`): since the message holds texts (`LineText?`), the compiler otherwise copied it
+            // through its generic value witness (a retain per field) and destroyed the original.
+            lastSlot = messages.insert(consume message, at: lookup)
         } else {
             // A new life of a queue id: the message takes its slot (`set` would find that slot again).
             lastSlot = index!
-            messages[slot: lastSlot] = message
+            messages[slot: lastSlot] = consume message
         }
         return lastSlot
     }

@@ -95,7 +95,7 @@ extension Correlator {
         // The response passes through as the line's bytes (`LineText`): no string is made for it here.
         func attempt(of m: MessageState) -> AttemptRecord {
             AttemptRecord(
-                host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
+                host: m.host, queueId: m.queueId, hashText: identity.hash, app: identity.app,
                 recipientText: delivery.recipientText, recipientDomain: domain, attemptedAt: time,
                 status: status, dsn: delivery.dsn, relay: delivery.relay, responseText: delivery.responseText,
                 delaySeconds: delivery.delay, category: category)
@@ -206,7 +206,7 @@ extension Correlator {
             let (address, response) = (LineText(recipient.recipient), recipient.lastResponse.map(LineText.init))
             output.attempts.append(
                 AttemptRecord(
-                    host: m.host, queueId: m.queueId, hash: identity.hash, app: identity.app,
+                    host: m.host, queueId: m.queueId, hashText: identity.hash, app: identity.app,
                     recipientText: address, recipientDomain: domain,
                     attemptedAt: event.time, status: "expired", dsn: recipient.lastDSN, relay: recipient.lastRelay,
                     responseText: response, delaySeconds: age ?? recipient.lastDelay, category: "expired"))

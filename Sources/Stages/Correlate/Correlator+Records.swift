@@ -6,7 +6,7 @@ extension Correlator {
     /// Notifications (sender `<>` or linked) are app `notification`, with the original's hash when linked, so
     /// that bounces never inflate an application's totals. Otherwise: the tracking header's value (else the
     /// Message-ID pattern's capture), the app rule on it, else the sender map, else `unknown`.
-    func identity(of m: MessageState) -> (hash: String?, app: String) {
+    func identity(of m: MessageState) -> (hash: LineText?, app: String) {
         var apps = LastAnswer<String?>()
         return Self.identity(of: m, compiled: compiled, apps: &apps) { String(decoding: $0, as: UTF8.self) }
     }
@@ -19,14 +19,14 @@ extension Correlator {
     /// Why the `.prefix` rule skips `lastApp`: most messages have one recipient, so the hash differs from the
     /// last record's about every other time, and each miss stored the new hash and application (a retain of a
     /// string the parsing thread made, and releases of the last ones).
-    mutating func recordIdentity(of m: MessageState) -> (hash: String?, app: String) {
+    mutating func recordIdentity(of m: MessageState) -> (hash: LineText?, app: String) {
         Self.identity(of: m, compiled: compiled, apps: &lastApp, names: &recentStrings)
     }
 
     static func identity(
         of m: MessageState, compiled: CompiledCorrelatorConfig, apps: inout LastAnswer<String?>,
         names: inout RecentStrings
-    ) -> (hash: String?, app: String) {
+    ) -> (hash: LineText?, app: String) {
         identity(of: m, compiled: compiled, apps: &apps) { names.string($0) }
     }
 
@@ -36,13 +36,13 @@ extension Correlator {
     static func identity(
         of m: MessageState, compiled: CompiledCorrelatorConfig, apps: inout LastAnswer<String?>,
         making make: (UnsafeBufferPointer<UInt8>) -> String
-    ) -> (hash: String?, app: String) {
+    ) -> (hash: LineText?, app: String) {
         // `isEmpty`, not `== ""`: the same answer (no other string is canonically equivalent to the empty one),
         // without a call to the general comparison for every sender that is not empty.
         if m.flags.contains(.notification) || m.sender?.isEmpty == true { return (m.linkedHash, "notification") }
         var hash = m.hash
         if hash == nil, let messageId = m.messageId, let pattern = compiled.messageIdRegex {
-            hash = pattern.firstCapture(in: messageId)
+            hash = pattern.firstCapture(in: messageId.string).map(LineText.init)
         }
         // Plain calls, not `hash.flatMap(compiled.app(fromHash:))`: a method reference copies the whole config.
         var app: String?
@@ -52,7 +52,7 @@ extension Correlator {
             } else if let known = apps.stored(for: hash) {
                 app = known
             } else {
-                app = compiled.app(fromHash: hash)
+                app = compiled.app(fromHash: hash.string)
                 apps.store(app, for: hash)
             }
         }
@@ -67,7 +67,7 @@ extension Correlator {
     /// borrowed parameter was copied into the record and the caller's value released (a retain and a release
     /// per string, about 40 instructions each, on every final outcome).
     mutating func emitDelivery(
-        _ m: MessageState, identity: consuming (hash: String?, app: String), recipient: consuming LineText,
+        _ m: MessageState, identity: consuming (hash: LineText?, app: String), recipient: consuming LineText,
         recipientDomain: consuming String, origRecipient: consuming String?, status: consuming String,
         dsn: consuming String?, relay: consuming String?, response: consuming LineText?, category: consuming String,
         finishedAt: Int64, delay: Double, attempts: Int32
@@ -82,7 +82,7 @@ extension Correlator {
     /// The delivery record `emitDelivery` appends (the strings taken owned, for the same reason).
     @inline(__always)
     static func deliveryRecord(
-        _ m: MessageState, identity: consuming (hash: String?, app: String), recipient: consuming LineText,
+        _ m: MessageState, identity: consuming (hash: LineText?, app: String), recipient: consuming LineText,
         recipientDomain: consuming String, origRecipient: consuming String?, status: consuming String,
         dsn: consuming String?, relay: consuming String?, response: consuming LineText?, category: consuming String,
         finishedAt: Int64, delay: Double, attempts: Int32
@@ -94,7 +94,7 @@ extension Correlator {
         var delay = delay
         if m.flags.contains(.child) { delay = max(delay, Double(finishedAt - receivedAt) / 1_000_000) }
         return DeliveryRecord(
-            host: m.host, queueId: m.queueId, messageId: m.messageId, hash: identity.hash, app: identity.app,
+            host: m.host, queueId: m.queueId, messageIdText: m.messageId, hashText: identity.hash, app: identity.app,
             sender: m.sender, recipientText: recipient, origRecipient: origRecipient,
             recipientDomain: recipientDomain, status: status, dsn: dsn, relay: relay, responseText: response,
             category: category, receivedAt: receivedAt, finishedAt: finishedAt, delaySeconds: delay,

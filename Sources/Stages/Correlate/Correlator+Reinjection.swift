@@ -1,3 +1,5 @@
+import Pipeline
+
 extension Correlator {
     /// A message's Message-ID on its host, what a copy re-injected by a local content filter shares with the
     /// original, as a 64-bit hash of both.
@@ -6,7 +8,7 @@ extension Correlator {
     /// lookup and insert (twice per tracked message), which cost about 1% of a whole run. Every hit is checked
     /// against the strings themselves (`isOriginal`), so a collision can only cost an index entry, never borrow
     /// a wrong identity.
-    static func originalKey(host: String, messageId: String) -> UInt64 {
+    static func originalKey(host: String, messageId: LineText) -> UInt64 {
         MessageTable.hash(messageId, then: host)
     }
 
@@ -19,7 +21,7 @@ extension Correlator {
     /// copy then has no hash of its own (header checks are usually off on the re-injection port). Its
     /// Message-ID is the original's, and that finds it.
     mutating func noteOriginal(_ slot: MessageIndex) {
-        guard messages[slot: slot].hash != nil, let id = messages[slot: slot].messageId, !id.isEmpty else { return }
+        guard messages[slot: slot].hash != nil, let id = messages[slot: slot].messageId, id.count > 0 else { return }
         let host = messages[slot: slot].host
         let key = Self.originalKey(host: host, messageId: id)
         // One probe for the lookup and the store.
@@ -39,7 +41,7 @@ extension Correlator {
     /// earlier on the same host and is still in flight.
     func reinjectedOriginal(of m: MessageState, slot: MessageIndex) -> MessageIndex? {
         guard m.hash == nil, m.linkedHash == nil, !m.flags.contains(.notification), !m.flags.contains(.child),
-            let id = m.messageId, !id.isEmpty, Self.isLoopback(client: m.client)
+            let id = m.messageId, id.count > 0, Self.isLoopback(client: m.client)
         else { return nil }
         guard let found = originals[Self.originalKey(host: m.host, messageId: id)], found != slot,
             isOriginal(found, host: m.host, messageId: id),
@@ -48,9 +50,9 @@ extension Correlator {
         return found
     }
 
-    private func isOriginal(_ slot: MessageIndex, host: String, messageId: String) -> Bool {
-        slot < messages.count && messages[slot: slot].hash != nil && messages[slot: slot].messageId == messageId
-            && messages[slot: slot].host == host
+    private func isOriginal(_ slot: MessageIndex, host: String, messageId: LineText) -> Bool {
+        slot < messages.count && messages[slot: slot].hash != nil
+            && messages[slot: slot].messageId?.isEqual(to: messageId) == true && messages[slot: slot].host == host
     }
 
     /// `host[127.x.x.x]`, `host[::1]` (as smtpd logs `client=`): a client on this machine.

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// Follows Postfix messages across lines, files and runs, and turns them into delivery, attempt and reject records.
 ///
 /// Feed it events in log order with `consume(_:)`, collect records with `takeOutput()`, and at the end of a run
@@ -38,6 +40,8 @@ public struct Correlator: Sendable {
     /// The application of the last tracking hash a record carried (see `recordIdentity(of:)`); not part of the
     /// state (it only saves time).
     var lastApp = LastAnswer<String?>()
+    /// Where the messages' hashes are kept (see `TextArena`); not part of the state (the texts are).
+    var keptTexts = TextArena()
     /// Recipients' domains and applications made recently, given out again (see `RecentStrings`); not part of the
     /// state (it only saves time).
     var recentStrings = RecentStrings()

@@ -180,38 +180,48 @@ struct CompiledCorrelatorConfig: Sendable {
     @inline(__always)
     func appByPrefix(of hash: String, making make: (UnsafeBufferPointer<UInt8>) -> String) -> String?? {
         guard bytewisePrefixSeparator, let needle = prefixSeparator else { return nil }
-        return Self.asciiPrefix(of: hash, before: needle, making: make)
+        let answer: String??? = hash.utf8.withContiguousStorageIfAvailable {
+            Self.asciiPrefix(of: $0, before: needle, making: make)
+        }
+        return answer ?? nil
     }
 
-    /// The `.prefix` rule's answer from `hash`'s contiguous bytes: the same first occurrence and the same text
+    /// `appByPrefix(of:making:)` for a hash kept as a text (a message's, see `MessageState.hash`).
+    @inline(__always)
+    func appByPrefix(of hash: LineText, making make: (UnsafeBufferPointer<UInt8>) -> String) -> String?? {
+        guard bytewisePrefixSeparator, let needle = prefixSeparator else { return nil }
+        // The bytes at hand, not through `withBytes`: its closure was not inlined. `hash` holds its buffer.
+        let bytes = UnsafeBufferPointer(start: hash.start.assumingMemoryBound(to: UInt8.self), count: hash.count)
+        return withExtendedLifetime(hash) { Self.asciiPrefix(of: bytes, before: needle, making: make) }
+    }
+
+    /// The `.prefix` rule's answer from a hash's bytes: the same first occurrence and the same text
     /// before it as the general path, without its generic index walk and slicing (most of `app(fromHash:)`).
     /// Nil (then the general path runs) when the byte before the separator is not ASCII: only then could the
     /// separator start inside a character (after a prepended mark), where cutting the `String` differs.
     @inline(__always)
     private static func asciiPrefix(
-        of hash: String, before needle: [UInt8], making make: (UnsafeBufferPointer<UInt8>) -> String
+        of bytes: UnsafeBufferPointer<UInt8>, before needle: [UInt8],
+        making make: (UnsafeBufferPointer<UInt8>) -> String
     ) -> String?? {
-        let answer: String??? = hash.utf8.withContiguousStorageIfAvailable { bytes -> String?? in
-            let count = bytes.count
-            let length = needle.count
-            guard count >= length else { return .some(nil) }
-            let first = needle[0]
-            var index = 0
-            while index <= count - length {
-                if bytes[index] == first {
-                    var matched = 1
-                    while matched < length && bytes[index + matched] == needle[matched] { matched += 1 }
-                    if matched == length {
-                        if index == 0 { return .some(nil) }
-                        guard bytes[index - 1] < 0x80 else { return nil }
-                        return .some(make(UnsafeBufferPointer(rebasing: bytes[..<index])))
-                    }
+        let count = bytes.count
+        let length = needle.count
+        guard count >= length else { return .some(nil) }
+        let first = needle[0]
+        var index = 0
+        while index <= count - length {
+            if bytes[index] == first {
+                var matched = 1
+                while matched < length && bytes[index + matched] == needle[matched] { matched += 1 }
+                if matched == length {
+                    if index == 0 { return .some(nil) }
+                    guard bytes[index - 1] < 0x80 else { return nil }
+                    return .some(make(UnsafeBufferPointer(rebasing: bytes[..<index])))
                 }
-                index += 1
             }
-            return .some(nil)
+            index += 1
         }
-        return answer ?? nil
+        return .some(nil)
     }
 
     /// The application the sender map gives for an envelope sender: full address first, then its domain.

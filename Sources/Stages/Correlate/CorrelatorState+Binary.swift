@@ -111,11 +111,11 @@ struct BinaryStateWriter {
             signed(bit == 4 ? value : value - m.firstSeen)
         }
         string(m.client)
-        string(m.messageId)
-        string(m.hash)
+        string(m.messageId?.string)
+        string(m.hash?.string)
         string(m.sender)
         string(m.headerRecipient)
-        string(m.linkedHash)
+        string(m.linkedHash?.string)
         unsigned(UInt64(m.recipients.count))
         for r in m.recipients {
             string(r.recipient)
@@ -216,11 +216,11 @@ struct BinaryStateReader {
         m.removedAt = optionals[3]
         m.size = optionals[4]
         m.client = try string()
-        m.messageId = try string()
-        m.hash = try string()
+        m.messageId = try string().map(LineText.init)
+        m.hash = try string().map(LineText.init)
         m.sender = try string()
         m.headerRecipient = try string()
-        m.linkedHash = try string()
+        m.linkedHash = try string().map(LineText.init)
         let recipientCount = try count()
         m.recipients.reserveCapacity(recipientCount)
         for _ in 0..<recipientCount {

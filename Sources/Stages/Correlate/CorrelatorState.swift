@@ -1,3 +1,5 @@
+import Pipeline
+
 /// Everything the correlator remembers between runs: the messages still in flight, and recently finished ones
 /// kept for a few minutes so that late lines (a notification link, a line logged out of order) still find them.
 ///
@@ -75,15 +77,16 @@ struct MessageState: Sendable, Codable, Equatable {
     /// When `removed` (or a whole-message reject/discard) was seen; the state is then kept only for late lines.
     var removedAt: Int64?
     var client: String?
-    var messageId: String?
-    /// The tracking header's value.
-    var hash: String?
+    /// Kept in the correlator's `TextArena`, as `hash`.
+    var messageId: LineText?
+    /// The tracking header's value: its bytes in the correlator's `TextArena` (a message's records carry it).
+    var hash: LineText?
     var sender: String?
     var size: Int64?
     /// The one recipient the tracking header line names (used for `postsuper -d` of never-attempted mail).
     var headerRecipient: String?
     /// For notifications: the original message's hash.
-    var linkedHash: String?
+    var linkedHash: LineText?
     var recipients: [RecipientState] = []
 
     init(host: String, queueId: String, time: Int64) {

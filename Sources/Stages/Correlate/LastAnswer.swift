@@ -11,21 +11,21 @@ import Pipeline
 /// The key is compared by bytes, not with `==` (canonical equivalence), so an answer is only reused for input
 /// with exactly the bytes it was computed from: the same as computing it.
 struct LastAnswer<Answer: Sendable>: Sendable {
-    private var key: String?
+    private var key: LineText?
     private var answer: Answer?
 
     init() {}
 
     /// The answer stored for a key with exactly `key`'s bytes, if the last key had them.
     @inline(__always)
-    func stored(for key: String) -> Answer? {
-        guard let last = self.key, let answer, sameUTF8(last, key) else { return nil }
+    func stored(for key: LineText) -> Answer? {
+        guard let last = self.key, let answer, last.hasBytes(of: key) else { return nil }
         return answer
     }
 
     /// Remembers `answer` as the one for `key` (instead of the last).
     @inline(__always)
-    mutating func store(_ answer: Answer, for key: String) {
+    mutating func store(_ answer: Answer, for key: LineText) {
         self.key = key
         self.answer = answer
     }

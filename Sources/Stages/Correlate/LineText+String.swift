@@ -20,4 +20,17 @@ extension LineText {
         if let answer, let known = answer { return known }
         return self.string == string
     }
+
+    /// `other.string == string` (canonical equivalence), by the bytes when they answer, as `isEqual(to:)` for a
+    /// string.
+    func isEqual(to other: LineText) -> Bool {
+        if hasBytes(of: other) { return true }
+        let ascii = withBytes { a in
+            other.withBytes { b in
+                ASCIIBytes.isASCII(a.assumingMemoryBound(to: UInt8.self))
+                    && ASCIIBytes.isASCII(b.assumingMemoryBound(to: UInt8.self))
+            }
+        }
+        return ascii ? false : string == other.string
+    }
 }

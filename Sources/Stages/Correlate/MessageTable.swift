@@ -84,7 +84,7 @@ struct MessageTable: Sendable {
     mutating func insert(_ message: __owned MessageState, at lookup: Lookup) -> Int {
         precondition(lookup.found == nil, "MessageTable.insert: the key is already present")
         let slot = slots.count
-        slots.append(message)
+        slots.append(consume message)
         hashes.append(lookup.hash)
         index.insert(slot, hash: lookup.hash, at: lookup.bucket) { hashes[$0] }
         return slot
@@ -105,11 +105,11 @@ struct MessageTable: Sendable {
         let hash = Self.hash(host: message.host, queueId: message.queueId)
         let probe = slot(host: message.host, queueId: message.queueId, hash: hash)
         if let found = probe.found {
-            slots[found] = message
+            slots[found] = consume message
             return found
         }
         let slot = slots.count
-        slots.append(message)
+        slots.append(consume message)
         hashes.append(hash)
         index.insert(slot, hash: hash, at: probe.bucket) { hashes[$0] }
         return slot
@@ -193,6 +193,12 @@ struct MessageTable: Sendable {
     @inline(__always)
     static func hash(_ first: String, then second: String) -> UInt64 {
         ByteFold.finalize(fold(second, into: fold(first, into: ByteFold.seed)))
+    }
+
+    /// `hash(_:then:)` for a first value that is a text (a message's Message-ID): the same bytes, the same hash.
+    @inline(__always)
+    static func hash(_ first: LineText, then second: String) -> UInt64 {
+        ByteFold.finalize(fold(second, into: first.withBytes { ByteFold.fold($0, into: ByteFold.seed) }))
     }
 
     @inline(__always)

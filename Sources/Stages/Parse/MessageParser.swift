@@ -603,14 +603,15 @@ struct MessageParser {
         return .pickup(uid: uid.map { Int32(truncatingIfNeeded: $0.value) }, sender: address(at: from + 5).value)
     }
 
-    /// cleanup `message-id=<id>`; also `<>`, bare ids and RFC 2047-encoded ones, kept as logged.
+    /// cleanup `message-id=<id>`; also `<>`, bare ids and RFC 2047-encoded ones, kept as logged (a text: the
+    /// correlator keeps it for the message's records, see `TextArena`).
     private func messageId(at p: Int) -> PostfixEvent.Kind {
         var last = end
         while last > p, b[last - 1] == UInt8(ascii: " ") { last -= 1 }
         if last - p >= 2, b[p] == UInt8(ascii: "<"), b[last - 1] == UInt8(ascii: ">") {
-            return .messageId(b.string(p + 1, last - 1))
+            return .messageId(lineText(p + 1, last - 1) { b.string($0, $1) })
         }
-        return .messageId(b.string(p, last))
+        return .messageId(lineText(p, last) { b.string($0, $1) })
     }
 
     private func notification(_ type: PostfixEvent.NotificationType, _ p: Int) -> PostfixEvent.Kind {
@@ -694,7 +695,8 @@ struct MessageParser {
                 return .header(
                     PostfixEvent.Header(
                         action: action, name: shared(nameStart, nameEnd),
-                        value: b.string(valueStart, valueEnd), sender: sender, recipient: recipient))
+                        valueText: lineText(valueStart, valueEnd) { b.string($0, $1) }, sender: sender,
+                        recipient: recipient))
             }
             return .cleanupAction(
                 PostfixEvent.CleanupAction(

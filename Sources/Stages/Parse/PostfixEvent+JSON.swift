@@ -22,7 +22,8 @@ extension PostfixEvent {
         case .pickup(let uid, let sender):
             json.field("uid", uid.map(Int64.init))
             json.field("sender", sender)
-        case .messageId(let id):
+        case .messageId(let text):
+            let id = text.string
             json.field("message_id", id)
         case .header(let header):
             json.field("action", header.action)

@@ -32,7 +32,7 @@ public struct PostfixEvent: Sendable, Equatable {
         /// pickup `QID: uid=N from=<s>`: a locally submitted message is born.
         case pickup(uid: Int32?, sender: String)
         /// cleanup `QID: message-id=<...>`; the value without angle brackets, `""` when empty.
-        case messageId(String)
+        case messageId(LineText)
         /// cleanup `QID: info|warning: header NAME: VALUE from ...; from=<s> to=<r>`.
         case header(Header)
         /// cleanup `QID: reject|discard|hold|redirect|...: header|body ...` (milter and header/body checks).
@@ -70,9 +70,16 @@ public struct PostfixEvent: Sendable, Equatable {
         /// `info` or `warning` (the header_checks action that logged it).
         public var action: String
         public var name: String
-        public var value: String
+        /// `value` as stored: the line's bytes when they are ASCII (see `LineText`); the tracking header's value
+        /// is a message's hash, which the correlator keeps (`TextArena`) and passes to its records.
+        var valueText: LineText
         public var sender: String?
         public var recipient: String?
+
+        public var value: String {
+            get { valueText.string }
+            set { valueText = LineText(newValue) }
+        }
     }
 
     /// A cleanup action line's fields in an object the correlator can empty (see `MovablePayload`).
@@ -369,9 +376,19 @@ extension PostfixEvent {
 // their own): an initializer setting the fields one by one built them in a temporary and copied them into the
 // object, a retain and a release per string on the parsing thread.
 
+extension PostfixEvent.HeaderFields {
+    public init(action: String, name: String, value: String, sender: String?, recipient: String?) {
+        self.init(action: action, name: name, valueText: LineText(value), sender: sender, recipient: recipient)
+    }
+}
+
 extension MovablePayload where Fields == PostfixEvent.HeaderFields {
     public init(action: String, name: String, value: String, sender: String?, recipient: String?) {
         self.init(Fields(action: action, name: name, value: value, sender: sender, recipient: recipient))
+    }
+
+    init(action: String, name: String, valueText: LineText, sender: String?, recipient: String?) {
+        self.init(Fields(action: action, name: name, valueText: valueText, sender: sender, recipient: recipient))
     }
 }
 
@@ -401,7 +418,7 @@ extension PostfixEvent.Kind {
     mutating func takeHeader() -> PostfixEvent.HeaderFields {
         guard case .header(var payload) = self else { preconditionFailure("not a header line") }
         self = .noise
-        return payload.take(leaving: .init(action: "", name: "", value: "", sender: nil, recipient: nil))
+        return payload.take(leaving: .init(action: "", name: "", valueText: .empty, sender: nil, recipient: nil))
     }
 
     /// A cleanup action line's fields, as `takeHeader()` takes a header's. The kind must be a `.cleanupAction`.

@@ -4,7 +4,8 @@ import Pipeline
 public struct AttemptRecord: Sendable, Equatable, Codable, DeliveryTexts {
     public var host: String
     public var queueId: String
-    public var hash: String?
+    /// `hash` as stored (see `DeliveryTexts`).
+    public var hashText: LineText?
     public var app: String
     /// `recipient` as stored (see `DeliveryTexts`).
     public var recipientText: LineText
@@ -22,7 +23,9 @@ public struct AttemptRecord: Sendable, Equatable, Codable, DeliveryTexts {
 
     /// The stored properties, the texts under the names of their strings.
     enum CodingKeys: String, CodingKey {
-        case host, queueId, hash, app
+        case host, queueId
+        case hashText = "hash"
+        case app
         case recipientText = "recipient"
         case recipientDomain, attemptedAt, status, dsn, relay
         case responseText = "response"
@@ -42,7 +45,8 @@ extension AttemptRecord {
                 recipientDomain: String, attemptedAt: Int64, status: String, dsn: String?, relay: String?,
                 response: String?, category: String, delaySeconds: Double?) {
         self.init(
-            host: host, queueId: queueId, hash: hash, app: app, recipientText: LineText(recipient),
+            host: host, queueId: queueId, hashText: hash.map(LineText.init), app: app,
+            recipientText: LineText(recipient),
             recipientDomain: recipientDomain, attemptedAt: attemptedAt, status: status, dsn: dsn, relay: relay,
             responseText: response.map(LineText.init), delaySeconds: delaySeconds, category: category)
     }

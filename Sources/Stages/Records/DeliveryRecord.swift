@@ -7,8 +7,10 @@ import Pipeline
 public struct DeliveryRecord: Sendable, Equatable, Codable, DeliveryTexts {
     public var host: String
     public var queueId: String
-    public var messageId: String?
-    public var hash: String?
+    /// `messageId` as stored: the message's text, as `hashText` (see `DeliveryTexts`).
+    public var messageIdText: LineText?
+    /// `hash` as stored (see `DeliveryTexts`).
+    public var hashText: LineText?
     public var app: String
     /// Envelope sender; `""` for bounces (`from=<>`), nil when never seen (logs that start mid-flight).
     public var sender: String?
@@ -33,12 +35,21 @@ public struct DeliveryRecord: Sendable, Equatable, Codable, DeliveryTexts {
 
     /// The stored properties, the texts under the names of their strings.
     enum CodingKeys: String, CodingKey {
-        case host, queueId, messageId, hash, app, sender
+        case host, queueId
+        case messageIdText = "messageId"
+        case hashText = "hash"
+        case app, sender
         case recipientText = "recipient"
         case origRecipient, recipientDomain, status, dsn
         case relay
         case responseText = "response"
         case category, receivedAt, finishedAt, delaySeconds, size, attempts
+    }
+
+    /// The message's Message-ID as logged (without its angle brackets).
+    public var messageId: String? {
+        get { messageIdText?.string }
+        set { messageIdText = newValue.map(LineText.init) }
     }
 }
 
@@ -55,7 +66,9 @@ extension DeliveryRecord {
                 relay: String?, response: String?, category: String, receivedAt: Int64, finishedAt: Int64,
                 delaySeconds: Double, attempts: Int32, size: Int64?) {
         self.init(
-            host: host, queueId: queueId, messageId: messageId, hash: hash, app: app, sender: sender,
+            host: host, queueId: queueId, messageIdText: messageId.map(LineText.init),
+            hashText: hash.map(LineText.init), app: app,
+            sender: sender,
             recipientText: LineText(recipient), origRecipient: origRecipient, recipientDomain: recipientDomain,
             status: status, dsn: dsn, relay: relay, responseText: response.map(LineText.init), category: category,
             receivedAt: receivedAt, finishedAt: finishedAt, delaySeconds: delaySeconds, size: size, attempts: attempts)

@@ -26,7 +26,7 @@ extension AttemptRecord: ParquetRecord {
     public static func append(_ rows: UnsafeMutableBufferPointer<AttemptRecord>, to t: inout RowTable<AttemptRecord>) {
         t.append(rows, \.host, at: 0)
         t.append(rows, \.queueId, at: 1)
-        t.append(rows, \.hash, at: 2)
+        t.append(rows, \.hashText, at: 2)
         t.append(rows, \.app, at: 3)
         t.append(rows, \.recipientText, at: 4)
         t.append(rows, \.recipientDomain, at: 5)

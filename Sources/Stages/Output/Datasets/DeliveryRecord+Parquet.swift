@@ -32,8 +32,8 @@ extension DeliveryRecord: ParquetRecord {
     public static func append(_ rows: UnsafeMutableBufferPointer<DeliveryRecord>, to t: inout RowTable<DeliveryRecord>) {
         t.append(rows, \.host, at: 0)
         t.append(rows, \.queueId, at: 1)
-        t.append(rows, \.messageId, at: 2)
-        t.append(rows, \.hash, at: 3)
+        t.append(rows, \.messageIdText, at: 2)
+        t.append(rows, \.hashText, at: 3)
         t.append(rows, \.app, at: 4)
         t.append(rows, \.sender, at: 5)
         t.append(rows, \.recipientText, at: 6)

@@ -1,0 +1,147 @@
+import Foundation
+import Pipeline
+import Testing
+
+@testable import Stages
+
+/// A message's tracking hash and Message-ID are parsed as texts into their batch, kept by the correlator in its
+/// `TextArena` (small chunks of its own, so that a waiting message does not hold a batch's buffer) and passed to
+/// the message's records as texts: they must read as the strings they replaced wherever they go.
+@Suite struct TextArenaTests {
+    static let header =
+        "Nov 28 06:25:06 mail postfix/cleanup[32233]: F401F1944D7E: info: header X-Mailstats-Hash: hey-82d0feff1019d6f6d3cdd919fcf82c9f from local; from=<bounces+17267@hey.example> to=<pamela_tan1975@lakedelta.nl>"
+    static let messageId =
+        "Nov 28 06:25:06 mail postfix/cleanup[32233]: F401F1944D7E: message-id=<20261128062506.c5f7b6366f97@hey.example>"
+
+    /// Texts fill a chunk one after another, a new chunk starts when the next does not fit, and a text longer
+    /// than a chunk gets a buffer of its own; each reads back as its string.
+    @Test func textsFillChunksOneAfterAnother() {
+        var arena = TextArena()
+        let value = String(repeating: "h", count: 100)
+        let kept = (0..<25).map { arena.keep(LineText("\($0)-" + value)) }
+        for (index, text) in kept.enumerated() { #expect(text.string == "\(index)-" + value) }
+        let perChunk = TextArena.chunkBytes / kept[0].count
+        #expect(kept[0].owner === kept[perChunk - 1].owner)
+        #expect(kept[perChunk - 1].start == kept[0].start + (perChunk - 1) * kept[0].count)
+        #expect(kept[perChunk].owner !== kept[0].owner)
+        let long = String(repeating: "x", count: TextArena.chunkBytes + 1)
+        let own = arena.keep(long)
+        #expect(own.string == long && own.owner !== kept.last!.owner)
+        #expect(arena.keep("").string == "")
+        // The chunk in use goes on after the long text.
+        #expect(arena.keep("after").owner === kept.last!.owner)
+    }
+
+    /// Two copies of an arena (a copied correlator) go on filling the same chunk one after the other: neither
+    /// writes over the other's bytes.
+    @Test func copiesOfAnArenaDoNotWriteOverEachOther() {
+        var first = TextArena()
+        let a = first.keep("first-a")
+        var second = first
+        let b = second.keep("second-b")
+        let c = first.keep("first-c")
+        #expect(a.string == "first-a" && b.string == "second-b" && c.string == "first-c")
+        #expect(b.owner === c.owner && b.start != c.start)
+    }
+
+    /// The hash and Message-ID refer into the batch when parsed, and the correlator keeps copies in its own
+    /// chunks: they outlive the batch, and the message's records carry the kept texts.
+    @Test func keptTextsOutliveTheirBatch() throws {
+        var correlator = try Correlator()
+        var parsedOwners: [LineBytes] = []
+        do {
+            let batch = try LineTextTests.batch([Array(Self.messageId.utf8), Array(Self.header.utf8)])
+            ParsedBatch(batch: batch, parser: ParsedBatchTests.parser).events.drain { event in
+                switch event.kind {
+                case .messageId(let id): parsedOwners.append(id.owner)
+                case .header(let header): parsedOwners.append(header.fields.valueText.owner)
+                default: break
+                }
+                correlator.consume(event)
+            }
+            #expect(parsedOwners.count == 2 && parsedOwners.allSatisfy { $0 === batch.buffer })
+        }
+        let message = try #require(correlator.state.messages.first)
+        #expect(message.hash?.string == "hey-82d0feff1019d6f6d3cdd919fcf82c9f")
+        #expect(message.messageId?.string == "20261128062506.c5f7b6366f97@hey.example")
+        #expect(message.hash?.owner !== parsedOwners[0] && message.messageId?.owner === message.hash?.owner)
+        correlator.consume(
+            ParsedBatchTests.parser.parse(
+                "Nov 28 06:25:07 mail postfix/smtp[2]: F401F1944D7E: to=<pamela_tan1975@lakedelta.nl>, relay=mx.lakedelta.nl[192.0.2.1]:25, delay=1, delays=0.1/0/0.4/0.5, dsn=2.0.0, status=sent (250 ok)"))
+        let output = correlator.takeOutput()
+        let delivery = try #require(output.deliveries.first)
+        let attempt = try #require(output.attempts.first)
+        #expect(delivery.hash == "hey-82d0feff1019d6f6d3cdd919fcf82c9f" && delivery.app == "hey")
+        #expect(delivery.messageId == "20261128062506.c5f7b6366f97@hey.example")
+        #expect(delivery.hashText?.owner === message.hash?.owner && attempt.hashText?.owner === message.hash?.owner)
+        #expect(attempt.hash == delivery.hash)
+    }
+
+    /// Values that are not ASCII are the repaired strings the parser made for them (invalid UTF-8 replaced),
+    /// kept as such.
+    @Test func nonASCIIValuesAreKeptAsTheirRepairedStrings() throws {
+        let header = Self.header.replacingOccurrences(of: "hey-82d0", with: "hey-\u{E9}\u{1}")
+        var headerLine = Array(header.utf8)
+        let at = try #require(headerLine.firstIndex(of: 1))
+        headerLine[at] = 0xFF
+        let id = Self.messageId.replacingOccurrences(of: "c5f7b", with: "J\u{F6}rg")
+        let batch = try LineTextTests.batch([Array(id.utf8), headerLine])
+        var correlator = try Correlator()
+        ParsedBatch(batch: batch, parser: ParsedBatchTests.parser).events.drain { correlator.consume($0) }
+        let message = try #require(correlator.state.messages.first)
+        #expect(message.hash?.string == "hey-\u{E9}\u{FFFD}feff1019d6f6d3cdd919fcf82c9f")
+        #expect(message.messageId?.string == "20261128062506.J\u{F6}rg6366f97@hey.example")
+        // The state written and read back holds the same values.
+        let state = try CorrelatorState(serialized: correlator.state.serialized())
+        #expect(state.messages.first?.hash == message.hash && state.messages.first?.messageId == message.messageId)
+    }
+
+    /// A record whose hash and Message-ID are kept texts equals the one built from strings, and encodes them
+    /// under their names as strings.
+    @Test func recordsWithKeptTextsCompareAndEncodeAsStrings() throws {
+        var arena = TextArena()
+        var record = DeliveryRecord(
+            host: "mail", queueId: "Q1", messageId: "id@app", hash: "basecamp-1", app: "basecamp", sender: "s@x.org",
+            recipient: "r@y.org", origRecipient: nil, recipientDomain: "y.org", status: "sent", dsn: "2.0.0",
+            relay: nil, response: "250 ok", category: "delivered", receivedAt: 1, finishedAt: 2, delaySeconds: 1,
+            attempts: 1, size: nil)
+        var kept = record
+        kept.hashText = arena.keep(LineText("basecamp-1"))
+        kept.messageIdText = arena.keep(LineText("id@app"))
+        #expect(kept == record)
+        let json = String(decoding: try JSONEncoder().encode(kept), as: UTF8.self)
+        #expect(json.contains(#""hash":"basecamp-1""#) && json.contains(#""messageId":"id@app""#))
+        #expect(try JSONDecoder().decode(DeliveryRecord.self, from: Data(json.utf8)) == record)
+        record.hash = "basecamp-2"
+        #expect(kept != record)
+        let attempt = AttemptRecord(
+            host: "mail", queueId: "Q1", hash: nil, app: "unknown", recipient: "r@y.org", recipientDomain: "y.org",
+            attemptedAt: 1, status: "sent", dsn: nil, relay: nil, response: nil, category: "delivered",
+            delaySeconds: nil)
+        let decoded = try JSONDecoder().decode(AttemptRecord.self, from: try JSONEncoder().encode(attempt))
+        #expect(decoded == attempt && decoded.hash == nil)
+    }
+
+    /// A dictionary column of texts: rows holding the same kept text, or another text of the same bytes, get one
+    /// id (the first by the text's own words, the other by its bytes); nil rows get -1.
+    @Test func aDictionaryColumnOfTextsGivesOneIdPerValue() {
+        var arena = TextArena()
+        let first = arena.keep(LineText("hey-1"))
+        let second = arena.keep(LineText("basecamp-2"))
+        let texts: [LineText?] = [first, first, nil, second, LineText("hey-1"), second, first, LineText("")]
+        var rows = texts.map { text -> AttemptRecord in
+            var record = AttemptRecord(
+                host: "mail", queueId: "Q", hash: nil, app: "a", recipient: "r@y.org", recipientDomain: "y.org",
+                attemptedAt: 1, status: "sent", dsn: nil, relay: nil, response: nil, category: "delivered",
+                delaySeconds: nil)
+            record.hashText = text
+            return record
+        }
+        var column = DictionaryColumn(column: ParquetColumn("hash", .string, optional: true))
+        rows.withUnsafeMutableBufferPointer { column.append(RecordField($0, \.hashText)) }
+        #expect(column.ids == [0, 0, -1, 1, 0, 1, 0, 2])
+        #expect(column.entries.strings() == ["hey-1", "basecamp-2", ""])
+        // The rows' texts were moved out.
+        #expect(rows.allSatisfy { $0.hashText == nil })
+    }
+}
