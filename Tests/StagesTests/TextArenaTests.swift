@@ -77,6 +77,32 @@ import Testing
         #expect(attempt.hash == delivery.hash)
     }
 
+    /// A sweep copies the texts of the messages it keeps into a fresh arena: a deferred message no longer holds
+    /// the chunk it was born in (with the finished messages' bytes), and its texts read as before.
+    @Test func aSweepPacksTheKeptMessagesTexts() throws {
+        typealias L = TestLog
+        var events: [PostfixEvent] = []
+        for (index, qid) in ["DONE000001", "WAIT000001", "DONE000002"].enumerated() {
+            let s = Double(index)
+            events += [L.client(s, qid), L.messageId(s, qid, "\(qid)@app"), L.header(s, qid, "hey-\(qid)"), L.queued(s, qid)]
+        }
+        events += [
+            L.delivery(10, "DONE000001", to: "a@example.org", .sent, delay: 1), L.removed(10, "DONE000001"),
+            L.delivery(10, "WAIT000001", to: "b@example.org", .deferred, delay: 1, response: "try later"),
+            L.delivery(10, "DONE000002", to: "c@example.org", .sent, delay: 1), L.removed(10, "DONE000002"),
+        ]
+        var (_, correlator) = try Correlator.run(events)
+        let born = try #require(correlator.state.messages.first { $0.queueId == "WAIT000001" }?.hash?.owner)
+        correlator.sweep(now: TestLog.time(1_000))
+        let messages = correlator.state.messages
+        #expect(messages.map(\.queueId) == ["WAIT000001"])
+        let kept = try #require(messages.first)
+        #expect(kept.hash?.string == "hey-WAIT000001" && kept.messageId?.string == "WAIT000001@app")
+        #expect(kept.hash?.owner !== born && kept.messageId?.owner === kept.hash?.owner)
+        // The arena goes on in the fresh chunk.
+        #expect(correlator.keptTexts.keep(LineText("next")).owner === kept.hash?.owner)
+    }
+
     /// Values that are not ASCII are the repaired strings the parser made for them (invalid UTF-8 replaced),
     /// kept as such.
     @Test func nonASCIIValuesAreKeptAsTheirRepairedStrings() throws {

@@ -226,6 +226,7 @@ extension Correlator {
             return now - removedAt <= Self.finishedKeep
         }
         sweepThreshold = max(Self.minimumSweepThreshold, messages.count * 2)
+        repackKeptTexts()
         rebuildOriginals()
     }
 }

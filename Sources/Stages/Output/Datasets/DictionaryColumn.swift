@@ -272,7 +272,8 @@ struct DictionaryColumn: Sendable {
 /// interns every value longer than 15 bytes (`StringInterner`), so the rows of a day repeat the same few
 /// buffers (relays, senders, applications) and small strings (hosts, statuses, DSNs, most domains). Found
 /// here, a value costs two word compares: no byte read through the `String` API (a retain and release),
-/// no hash of its bytes, no `memcmp` against the entry.
+/// no hash of its bytes, no `memcmp` against the entry. A text (`LineText`: a message's hash and Message-ID,
+/// held by each of its records) is keyed the same way by its buffer and place (see `DictionaryKey`).
 ///
 /// Why this is exact: the cache holds every string it has a key of (`held`), so a buffer whose address is
 /// in a key stays alive and unchanged (a shared buffer is never mutated in place) and no other text can
