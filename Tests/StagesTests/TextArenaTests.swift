@@ -147,27 +147,4 @@ import Testing
         let decoded = try JSONDecoder().decode(AttemptRecord.self, from: try JSONEncoder().encode(attempt))
         #expect(decoded == attempt && decoded.hash == nil)
     }
-
-    /// A dictionary column of texts: rows holding the same kept text, or another text of the same bytes, get one
-    /// id (the first by the text's own words, the other by its bytes); nil rows get -1.
-    @Test func aDictionaryColumnOfTextsGivesOneIdPerValue() {
-        var arena = TextArena()
-        let first = arena.keep(LineText("hey-1"))
-        let second = arena.keep(LineText("basecamp-2"))
-        let texts: [LineText?] = [first, first, nil, second, LineText("hey-1"), second, first, LineText("")]
-        var rows = texts.map { text -> AttemptRecord in
-            var record = AttemptRecord(
-                host: "mail", queueId: "Q", hash: nil, app: "a", recipient: "r@y.org", recipientDomain: "y.org",
-                attemptedAt: 1, status: "sent", dsn: nil, relay: nil, response: nil, category: "delivered",
-                delaySeconds: nil)
-            record.hashText = text
-            return record
-        }
-        var column = DictionaryColumn(column: ParquetColumn("hash", .string, optional: true))
-        rows.withUnsafeMutableBufferPointer { column.append(RecordField($0, \.hashText)) }
-        #expect(column.ids == [0, 0, -1, 1, 0, 1, 0, 2])
-        #expect(column.entries.strings() == ["hey-1", "basecamp-2", ""])
-        // The rows' texts were moved out.
-        #expect(rows.allSatisfy { $0.hashText == nil })
-    }
 }

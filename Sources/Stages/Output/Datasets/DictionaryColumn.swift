@@ -145,7 +145,7 @@ struct DictionaryColumn: Sendable {
         _ field: RecordField<V>, from start: Int, ids: UnsafeMutableBufferPointer<Int32>
     ) {
         let batch = Self.missBatch
-        withUnsafeTemporaryAllocation(of: V.Key.self, capacity: batch) { values in
+        withUnsafeTemporaryAllocation(of: String.self, capacity: batch) { values in
             withUnsafeTemporaryAllocation(of: MissedRow.self, capacity: batch) { rows in
                 var next = 0
                 while next < field.count {
@@ -190,18 +190,18 @@ struct DictionaryColumn: Sendable {
         var guess = -1
     }
 
-    /// `ByteFold.hash` of the value's bytes when they are contiguous (native and small strings, texts), in a
-    /// function of its own so that a string is borrowed as it is (see `internAndRemember`).
+    /// `ByteFold.hash` of the string's bytes when they are contiguous (native and small strings), in a function
+    /// of its own so that the string is borrowed as it is (see `internAndRemember`).
     @inline(never)
-    private static func contiguousHash<Key: DictionaryKey>(of value: Key) -> UInt64? {
-        value.withContiguousUTF8 { ByteFold.hash(UnsafeRawBufferPointer($0)) }
+    private static func contiguousHash(of value: String) -> UInt64? {
+        value.utf8.withContiguousStorageIfAvailable { ByteFold.hash(UnsafeRawBufferPointer($0)) }
     }
 
     /// `internAndRemember` for a row of `internMisses`: its guess taken when its bytes equal the value's, its
     /// hash not computed again.
-    private mutating func internAndRemember<Key: DictionaryKey>(_ value: Key, _ missed: MissedRow) -> Int32 {
+    private mutating func internAndRemember(_ value: String, _ missed: MissedRow) -> Int32 {
         guard let hash = missed.hash else { return internAndRemember(value) }
-        let id = value.withContiguousUTF8 { bytes -> Int32 in
+        let id = value.utf8.withContiguousStorageIfAvailable { bytes -> Int32 in
             if missed.guess >= 0 && entryEquals(missed.guess, UnsafeRawBufferPointer(bytes)) {
                 lastId = Int32(missed.guess)
                 return lastId
@@ -213,17 +213,17 @@ struct DictionaryColumn: Sendable {
     }
 
     /// The id of a value `recent` does not know, which it then remembers.
-    private mutating func internAndRemember<Key: DictionaryKey>(_ value: Key) -> Int32 {
+    private mutating func internAndRemember(_ value: String) -> Int32 {
         // Borrow the bytes in place (native and small strings are contiguous); others are copied once, in a
         // function of their own (inline, that path made the compiler retain and release every string).
-        let id = value.withContiguousUTF8 { intern($0) } ?? internNonContiguous(value)
+        let id = value.utf8.withContiguousStorageIfAvailable { intern($0) } ?? internNonContiguous(value)
         recent.remember(value, id: id)
         return id
     }
 
     @inline(never)
-    private mutating func internNonContiguous<Key: DictionaryKey>(_ value: Key) -> Int32 {
-        value.utf8Bytes.withUnsafeBufferPointer { intern($0) }
+    private mutating func internNonContiguous(_ value: String) -> Int32 {
+        Array(value.utf8).withUnsafeBufferPointer { intern($0) }
     }
 
     /// The id of the value `bytes`, added to `entries` when new.
@@ -272,8 +272,7 @@ struct DictionaryColumn: Sendable {
 /// interns every value longer than 15 bytes (`StringInterner`), so the rows of a day repeat the same few
 /// buffers (relays, senders, applications) and small strings (hosts, statuses, DSNs, most domains). Found
 /// here, a value costs two word compares: no byte read through the `String` API (a retain and release),
-/// no hash of its bytes, no `memcmp` against the entry. A text (`LineText`: a message's hash and Message-ID,
-/// held by each of its records) is keyed the same way by its buffer and place (see `DictionaryKey`).
+/// no hash of its bytes, no `memcmp` against the entry.
 ///
 /// Why this is exact: the cache holds every string it has a key of (`held`), so a buffer whose address is
 /// in a key stays alive and unchanged (a shared buffer is never mutated in place) and no other text can
@@ -295,8 +294,6 @@ struct RecentStringIds {
     private var keys: [(low: UInt64, high: UInt64, id: Int32)]
     /// The strings whose words are in `keys`, which keeps their buffers alive.
     private var held: [String]
-    /// The same for a column of texts (`LineText`, see `DictionaryKey`): one slot each, made at the first.
-    private var heldTexts: [LineText?] = []
 
     /// Empty slots of the default size, shared (copied on the first `remember`): a table made only to be
     /// swapped out or dropped (see `DayTablesRecycler`) allocates none of its own.
@@ -379,70 +376,10 @@ struct RecentStringIds {
     }
 
     @inline(__always)
-    mutating func remember<Key: DictionaryKey>(_ value: Key, id: Int32) {
-        let (low, high) = value.recentWords
+    mutating func remember(_ value: String, id: Int32) {
+        let (low, high) = Self.words(value)
         let slot = slot(low, high)
         keys[slot] = (low, high, id)
-        Key.hold(value, at: slot, in: &self)
-    }
-
-    /// Keeps the string whose words slot `slot` holds.
-    @inline(__always)
-    mutating func hold(_ value: String, at slot: Int) {
         held[slot] = value
     }
-
-    /// Keeps the text whose words slot `slot` holds.
-    @inline(__always)
-    mutating func hold(_ value: LineText, at slot: Int) {
-        if heldTexts.isEmpty { heldTexts = Array(repeating: nil, count: keys.count) }
-        heldTexts[slot] = value
-    }
-}
-
-/// A value a dictionary column interns (`String`, `LineText`), looked up first in `RecentStringIds` by its own
-/// 16 bytes.
-///
-/// Why texts too: a message's hash is a text kept by the correlator (see `TextArena`), which every record of the
-/// message holds: the same owner and offset, so its words identify it as a shared string's do (the held text
-/// keeps its chunk alive, and a chunk's bytes never change once a text refers to them).
-protocol DictionaryKey {
-    /// Calls `body` with the UTF-8 bytes when they are contiguous; nil otherwise.
-    func withContiguousUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R?
-    /// A copy of the UTF-8 bytes (for values whose bytes are not contiguous).
-    var utf8Bytes: [UInt8] { get }
-    /// The value's own 16 bytes.
-    var recentWords: (UInt64, UInt64) { get }
-    /// Keeps `value` alive in `recent`'s slot `slot`, whose key is its words.
-    static func hold(_ value: Self, at slot: Int, in recent: inout RecentStringIds)
-}
-
-extension String: DictionaryKey {
-    @inline(__always)
-    func withContiguousUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
-        try utf8.withContiguousStorageIfAvailable(body)
-    }
-
-    var utf8Bytes: [UInt8] { Array(utf8) }
-
-    @inline(__always)
-    var recentWords: (UInt64, UInt64) { unsafeBitCast(self, to: (UInt64, UInt64).self) }
-
-    @inline(__always)
-    static func hold(_ value: String, at slot: Int, in recent: inout RecentStringIds) { recent.hold(value, at: slot) }
-}
-
-extension LineText: DictionaryKey {
-    @inline(__always)
-    func withContiguousUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
-        try withBytes { try body($0.assumingMemoryBound(to: UInt8.self)) }
-    }
-
-    var utf8Bytes: [UInt8] { withBytes { Array($0) } }
-
-    @inline(__always)
-    var recentWords: (UInt64, UInt64) { unsafeBitCast(self, to: (UInt64, UInt64).self) }
-
-    @inline(__always)
-    static func hold(_ value: LineText, at slot: Int, in recent: inout RecentStringIds) { recent.hold(value, at: slot) }
 }

@@ -61,9 +61,9 @@ extension RecordField where Value: StringObjectFieldValue {
         UnsafeRawPointer(pointer(i)).load(as: (UInt64, UInt64).self)
     }
 
-    /// The value of row `i`, moved out (see `take`).
+    /// The string of row `i`, moved out (see `take`).
     @inline(__always)
-    func take(_ i: Int) -> Value.Key? { pointer(i).pointee.takeKey() }
+    func take(_ i: Int) -> String? { pointer(i).pointee.takeString() }
 }
 
 /// A value a string column's record field holds (`String`, `LineText`), alone (REQUIRED) or as an Optional.
@@ -90,12 +90,11 @@ protocol StringFieldValue {
     static func prefetch(_ value: UnsafeRawPointer)
 }
 
-/// The types a dictionary column's record field has: `String` (REQUIRED), `String?` and `LineText?` (OPTIONAL),
-/// whose two words the column's recent-value table reads (`RecordField.words(at:)`).
+/// The types a dictionary column's record field has: `String` (REQUIRED) and `String?` (OPTIONAL), whose two
+/// words the column's recent-value table reads (`RecordField.words(at:)`).
 protocol StringObjectFieldValue: StringFieldValue {
-    associatedtype Key: DictionaryKey
     /// The value, leaving `""` or nil in its place (a move: no retain).
-    mutating func takeKey() -> Key?
+    mutating func takeString() -> String?
 }
 
 extension String: StringFieldText, StringObjectFieldValue {
@@ -106,7 +105,7 @@ extension String: StringFieldText, StringObjectFieldValue {
     var utf8CountIfPresent: Int? { utf8.count }
 
     @inline(__always)
-    mutating func takeKey() -> String? { Stages.take(&self) }
+    mutating func takeString() -> String? { Stages.take(&self) }
 
     @inline(__always)
     mutating func moveBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int {
@@ -191,13 +190,9 @@ extension Optional: StringFieldValue where Wrapped: StringFieldText {
     static func prefetch(_ value: UnsafeRawPointer) { Wrapped.prefetch(value) }
 }
 
-extension Optional: StringObjectFieldValue where Wrapped: DictionaryKey & StringFieldText {
+extension Optional: StringObjectFieldValue where Wrapped == String {
     @inline(__always)
-    mutating func takeKey() -> Wrapped? {
-        var taken: Wrapped?
-        swap(&self, &taken)
-        return taken
-    }
+    mutating func takeString() -> String? { Stages.take(&self) }
 }
 
 /// A number type a numeric column stores, and the column buffer's array that holds it.
