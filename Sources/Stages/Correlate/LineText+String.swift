@@ -1,21 +1,13 @@
 import Pipeline
 
 extension LineText {
-    /// `string == self.string`, without making the `String` when the bytes answer: equal bytes are equal
-    /// strings, and other bytes are other strings when both are ASCII (an ASCII string is canonically equivalent
-    /// to itself only; a non-ASCII one may be to an ASCII one, as the Kelvin sign is to `K`).
+    /// `string == self.string`, without making the `String` when the bytes answer (see `bytesTell`).
     ///
     /// Why: the correlator compares a delivery line's recipient (a text) with the recipients a message has
     /// pending (strings), on every line of a message with any.
     func isEqual(to string: String) -> Bool {
         let answer: Bool?? = withBytes { bytes in
-            string.utf8.withContiguousStorageIfAvailable { x -> Bool? in
-                if x.count == bytes.count && (x.isEmpty || shortEqual(x.baseAddress!, bytes.baseAddress!, x.count)) {
-                    return true
-                }
-                let y = bytes.assumingMemoryBound(to: UInt8.self)
-                return ASCIIBytes.isASCII(x) && ASCIIBytes.isASCII(y) ? false : nil
-            }
+            string.utf8.withContiguousStorageIfAvailable { Self.bytesTell($0, bytes.assumingMemoryBound(to: UInt8.self)) }
         }
         if let answer, let known = answer { return known }
         return self.string == string
@@ -25,12 +17,19 @@ extension LineText {
     /// string.
     func isEqual(to other: LineText) -> Bool {
         if hasBytes(of: other) { return true }
-        let ascii = withBytes { a in
-            other.withBytes { b in
-                ASCIIBytes.isASCII(a.assumingMemoryBound(to: UInt8.self))
-                    && ASCIIBytes.isASCII(b.assumingMemoryBound(to: UInt8.self))
-            }
+        let answer = withBytes { a in
+            other.withBytes { b in Self.bytesTell(a.assumingMemoryBound(to: UInt8.self), b.assumingMemoryBound(to: UInt8.self)) }
         }
-        return ascii ? false : string == other.string
+        return answer ?? (string == other.string)
+    }
+
+    /// Whether the strings of UTF-8 bytes `a` and `b` are equal, when the bytes tell; nil when only `String`'s
+    /// `==` can. Equal bytes are equal strings, and other bytes are other strings when both are ASCII (an ASCII
+    /// string is canonically equivalent to itself only; a non-ASCII one may be to an ASCII one, as the Kelvin
+    /// sign is to `K`).
+    @inline(__always)
+    private static func bytesTell(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if a.count == b.count && (a.isEmpty || shortEqual(a.baseAddress!, b.baseAddress!, a.count)) { return true }
+        return ASCIIBytes.isASCII(a) && ASCIIBytes.isASCII(b) ? false : nil
     }
 }
