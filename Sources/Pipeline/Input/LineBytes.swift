@@ -28,12 +28,10 @@ public final class LineBytes: @unchecked Sendable {
     }
 
     /// A buffer of its own holding a copy of `bytes` (not pooled: it is freed with this object).
-    init(copying bytes: UnsafeRawBufferPointer) {
-        capacity = bytes.count
-        count = bytes.count
-        base = UnsafeMutableRawPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
+    convenience init(copying bytes: UnsafeRawBufferPointer) {
+        self.init(ownCapacity: bytes.count)
         if let source = bytes.baseAddress, !bytes.isEmpty { base.copyMemory(from: source, byteCount: bytes.count) }
-        pooled = false
+        count = bytes.count
     }
 
     /// An empty buffer of its own of `capacity` bytes, filled by its maker (`TextArena`; not pooled).
