@@ -130,14 +130,15 @@ struct CorrelatorOutputArraysTests {
         for _ in 0..<3 {
             var arrays = RecordArrays()
             arrays.deliveries = (0..<100).map { Self.delivery("r\($0)@example.org") }
-            arrays.attempts.reserveCapacity(50)
+            arrays.finalAttempts = arrays.deliveries.map { _ in FinalAttempt(delaySeconds: 1, isRow: true, deferralsBefore: 0) }
+            arrays.deferrals.reserveCapacity(50)
             pool.give(&arrays)
             #expect(arrays.deliveries.isEmpty && arrays.deliveries.capacity == 0)
         }
         #expect(pool.idleCount == 2)
         let reused = try #require(pool.take())
-        #expect(reused.deliveries.isEmpty && reused.attempts.isEmpty && reused.rejects.isEmpty)
-        #expect(reused.deliveries.capacity >= 100 && reused.attempts.capacity >= 50)
+        #expect(reused.deliveries.isEmpty && reused.finalAttempts.isEmpty && reused.deferrals.isEmpty && reused.rejects.isEmpty)
+        #expect(reused.deliveries.capacity >= 100 && reused.finalAttempts.capacity >= 100 && reused.deferrals.capacity >= 50)
         #expect(pool.idleCount == 1)
     }
 

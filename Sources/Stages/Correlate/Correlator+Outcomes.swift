@@ -90,18 +90,15 @@ extension Correlator {
         case .expired: category = "expired"
         }
         let identity = recordIdentity(of: m)
-        // Once for both records of a final outcome.
         let domain = recordDomain(of: delivery.recipientText)
-        // The response passes through as the line's bytes (`LineText`): no string is made for it here.
-        func attempt(of m: MessageState) -> AttemptRecord {
-            AttemptRecord(
-                host: m.host, queueId: m.queueId, hashText: identity.hash, app: identity.app,
-                recipientText: delivery.recipientText, recipientDomain: domain, attemptedAt: time,
-                status: status, dsn: delivery.dsn, relay: delivery.relay, responseText: delivery.responseText,
-                delaySeconds: delivery.delay, category: category)
-        }
         guard delivery.status != .deferred else {
-            output.attempts.append(attempt(of: m))
+            // The response passes through as the line's bytes (`LineText`): no string is made for it here.
+            output.deferrals.append(
+                AttemptRecord(
+                    host: m.host, queueId: m.queueId, hashText: identity.hash, app: identity.app,
+                    recipientText: delivery.recipientText, recipientDomain: domain, attemptedAt: time,
+                    status: status, dsn: delivery.dsn, relay: delivery.relay, responseText: delivery.responseText,
+                    delaySeconds: delivery.delay, category: category))
             let index: Int
             if let found {
                 index = found
@@ -124,19 +121,16 @@ extension Correlator {
             let pending = m.recipients.remove(at: found)
             if origRecipient == nil { origRecipient = pending.origRecipient }
         }
-        // Both records built one after the other, then appended: a value the two share (host, queue id, hash,
-        // recipient, dsn, relay, response, …) is then retained once for both (`swift_bridgeObjectRetain_n`), where
-        // building and appending one record, then the other, retained each value twice with calls in between.
-        let attemptRecord = attempt(of: m)
+        // One record for the outcome and its final attempt, whose row is the delivery's with the line's delay
+        // (see `FinalAttempt`).
         let deliveryRecord = Self.deliveryRecord(
             m, identity: identity, recipient: delivery.recipientText, recipientDomain: domain,
             origRecipient: origRecipient, status: status,
             dsn: delivery.dsn, relay: delivery.relay, response: delivery.responseText, category: category,
             finishedAt: time, delay: delivery.delay ?? 0, attempts: attempts)
-        // Moved in (`consume`): without it the compiler copied each record (a retain of each of its strings) and
+        // Moved in (`consume`): without it the compiler copied the record (a retain of each of its strings) and
         // destroyed the original, once the records held a text (`LineText`).
-        output.attempts.append(consume attemptRecord)
-        output.deliveries.append(consume deliveryRecord)
+        output.appendOutcome(consume deliveryRecord, isAttempt: true, attemptDelay: delivery.delay)
         // Cleanup bounces what it rejected itself: that message never reaches the queue manager.
         if event.service == "cleanup" && m.removedAt == nil { m.removedAt = time }
     }
@@ -203,19 +197,13 @@ extension Correlator {
         let age = m.age(at: event.time)
         for recipient in m.recipients where !recipient.done {
             let domain = recordDomain(of: recipient.recipient)
-            let (address, response) = (LineText(recipient.recipient), recipient.lastResponse.map(LineText.init))
-            output.attempts.append(
-                AttemptRecord(
-                    host: m.host, queueId: m.queueId, hashText: identity.hash, app: identity.app,
-                    recipientText: address, recipientDomain: domain,
-                    attemptedAt: event.time, status: "expired", dsn: recipient.lastDSN, relay: recipient.lastRelay,
-                    responseText: response, delaySeconds: age ?? recipient.lastDelay, category: "expired"))
+            // The expiry is the recipient's final attempt too (see `FinalAttempt`), delayed by the message's age.
             emitDelivery(
-                m, identity: identity, recipient: address, recipientDomain: domain,
+                m, identity: identity, recipient: LineText(recipient.recipient), recipientDomain: domain,
                 origRecipient: recipient.origRecipient, status: "expired", dsn: recipient.lastDSN,
-                relay: recipient.lastRelay, response: response, category: "expired",
+                relay: recipient.lastRelay, response: recipient.lastResponse.map(LineText.init), category: "expired",
                 finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,
-                attempts: recipient.attempts)
+                attempts: recipient.attempts, isAttempt: true, attemptDelay: age ?? recipient.lastDelay)
         }
         m.recipients.removeAll()
     }
@@ -245,7 +233,7 @@ extension Correlator {
                 origRecipient: recipient.origRecipient, status: "removed", dsn: recipient.lastDSN,
                 relay: recipient.lastRelay, response: recipient.lastResponse.map(LineText.init), category: "removed",
                 finishedAt: event.time, delay: age ?? recipient.lastDelay ?? 0,
-                attempts: recipient.attempts)
+                attempts: recipient.attempts, isAttempt: false, attemptDelay: nil)
         }
         m.recipients.removeAll()
     }

@@ -60,23 +60,25 @@ extension Correlator {
         return (hash, app ?? "unknown")
     }
 
-    /// Appends a delivery record of `m`.
+    /// Appends a delivery record of `m` and, `isAttempt`, its final attempt with the delay `attemptDelay` (see
+    /// `FinalAttempt`).
     ///
     /// The strings are taken owned (`consuming`): the record keeps them, and a caller's last use of a value
-    /// (the identity, the domain and category it also put in an attempt record) is then moved in, where a
+    /// (the identity, the domain, the response) is then moved in, where a
     /// borrowed parameter was copied into the record and the caller's value released (a retain and a release
     /// per string, about 40 instructions each, on every final outcome).
     mutating func emitDelivery(
         _ m: MessageState, identity: consuming (hash: LineText?, app: String), recipient: consuming LineText,
         recipientDomain: consuming String, origRecipient: consuming String?, status: consuming String,
         dsn: consuming String?, relay: consuming String?, response: consuming LineText?, category: consuming String,
-        finishedAt: Int64, delay: Double, attempts: Int32
+        finishedAt: Int64, delay: Double, attempts: Int32, isAttempt: Bool, attemptDelay: Double?
     ) {
-        output.deliveries.append(
+        output.appendOutcome(
             Self.deliveryRecord(
                 m, identity: identity, recipient: recipient, recipientDomain: recipientDomain,
                 origRecipient: origRecipient, status: status, dsn: dsn, relay: relay, response: response,
-                category: category, finishedAt: finishedAt, delay: delay, attempts: attempts))
+                category: category, finishedAt: finishedAt, delay: delay, attempts: attempts),
+            isAttempt: isAttempt, attemptDelay: attemptDelay)
     }
 
     /// The delivery record `emitDelivery` appends (the strings taken owned, for the same reason).

@@ -113,7 +113,8 @@ public struct Correlator: Sendable {
     public mutating func takeOutput() -> CorrelatorOutput {
         var next = RecordArrays.pool.take() ?? RecordArrays()
         next.deliveries.reserveCapacity(Self.room(after: output.deliveries.count))
-        next.attempts.reserveCapacity(Self.room(after: output.attempts.count))
+        next.finalAttempts.reserveCapacity(Self.room(after: output.finalAttempts.count))
+        next.deferrals.reserveCapacity(Self.room(after: output.deferrals.count))
         next.rejects.reserveCapacity(Self.room(after: output.rejects.count))
         swap(&next, &output)
         return CorrelatorOutput(taking: &next)

@@ -62,10 +62,10 @@ struct DayBuffers {
     /// - Complexity: O(n) in the records (their bytes are copied into columns once), plus the flushes.
     mutating func add(_ output: consuming CorrelatorOutput) -> [Flush] {
         adoptRecycledTables()
-        buffered += output.deliveries.count + output.attempts.count + output.rejects.count
+        buffered += output.deliveries.count + output.attemptCount + output.rejects.count
         var current: (day: Int64, tables: DayTables)?
-        addRuns(&output.deliveries, to: \.deliveries, current: &current)
-        addRuns(&output.attempts, to: \.attempts, current: &current)
+        addOutcomes(of: &output, current: &current)
+        addRuns(&output.deferrals, to: \.attempts, current: &current)
         addRuns(&output.rejects, to: \.rejects, current: &current)
         output.recycleArrays()
         if let current { days[current.day] = current.tables }
@@ -84,15 +84,49 @@ struct DayBuffers {
         current: inout (day: Int64, tables: DayTables)?
     ) {
         records.withUnsafeMutableBufferPointer { rows in
-            var start = 0
-            while start < rows.count {
-                let day = calendar.dayNumber(ofMicros: rows[start].partitionTime)
-                var end = start + 1
-                while end < rows.count && calendar.dayNumber(ofMicros: rows[end].partitionTime) == day { end += 1 }
-                if day != current?.day { switchDay(&current, to: day) }
-                current!.tables[keyPath: table].append(movingFrom: UnsafeMutableBufferPointer(rebasing: rows[start..<end]))
-                start = end
+            forEachDayRun(of: rows, current: &current) { tables, run in
+                tables[keyPath: table].append(movingFrom: UnsafeMutableBufferPointer(rebasing: rows[run]))
             }
+        }
+    }
+
+    /// Appends the final outcomes of `output` to their days' tables: each delivery's row, and the attempt row
+    /// of each that has one (`finalAttempts`, see `FinalAttempt`), on the delivery's day (its `attempted_at`
+    /// is the delivery's `finished_at`).
+    ///
+    /// The attempts' rows take their order after the deferrals of earlier batches and before this batch's
+    /// (`add` appends those next), where they used to come among the batch's deferrals in emission order: the
+    /// files are the same, since rows are written sorted on their columns, ties by row index, and a deferral
+    /// never ties with a final attempt (their statuses differ); the two kinds keep their order among themselves.
+    private mutating func addOutcomes(
+        of output: inout CorrelatorOutput, current: inout (day: Int64, tables: DayTables)?
+    ) {
+        precondition(output.deliveries.count == output.finalAttempts.count, "one final attempt per delivery")
+        output.deliveries.withUnsafeMutableBufferPointer { rows in
+            output.finalAttempts.withUnsafeMutableBufferPointer { finals in
+                forEachDayRun(of: rows, current: &current) { tables, run in
+                    tables.appendOutcomes(
+                        UnsafeMutableBufferPointer(rebasing: rows[run]),
+                        finals: UnsafeMutableBufferPointer(rebasing: finals[run]))
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with the tables of each run of consecutive same-day `rows` in turn, and the run.
+    @inline(__always)
+    private mutating func forEachDayRun<R: ParquetRecord>(
+        of rows: UnsafeMutableBufferPointer<R>, current: inout (day: Int64, tables: DayTables)?,
+        _ body: (inout DayTables, Range<Int>) -> Void
+    ) {
+        var start = 0
+        while start < rows.count {
+            let day = calendar.dayNumber(ofMicros: rows[start].partitionTime)
+            var end = start + 1
+            while end < rows.count && calendar.dayNumber(ofMicros: rows[end].partitionTime) == day { end += 1 }
+            if day != current?.day { switchDay(&current, to: day) }
+            body(&current!.tables, start..<end)
+            start = end
         }
     }
 
@@ -179,8 +213,21 @@ struct DayTables: Sendable {
     var deliveries = RowTable<DeliveryRecord>()
     var attempts = RowTable<AttemptRecord>()
     var rejects = RowTable<RejectRecord>()
+    /// Per attempts column, the deliveries' dictionary ids → the attempts' ids of the same values, for the
+    /// final attempts copied from the deliveries' rows (see `appendOutcomes(_:finals:)`).
+    var finalAttemptIds: [[Int32]] = []
 
     var count: Int { deliveries.count + attempts.count + rejects.count }
+
+    /// Appends one day's final outcomes: the deliveries' rows (moved out of `rows`), then the attempt row of
+    /// each that has one (`finals`), copied from the delivery's row just appended (see `FinalAttempt`).
+    mutating func appendOutcomes(
+        _ rows: UnsafeMutableBufferPointer<DeliveryRecord>, finals: UnsafeMutableBufferPointer<FinalAttempt>
+    ) {
+        let first = deliveries.count
+        deliveries.append(movingFrom: rows)
+        attempts.append(finalAttempts: finals, ofRows: first..<deliveries.count, in: deliveries, idMaps: &finalAttemptIds)
+    }
 
     struct Shape: Sendable {
         var deliveries = RowTable<DeliveryRecord>.Shape()

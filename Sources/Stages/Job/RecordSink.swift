@@ -33,7 +33,7 @@ struct RecordSink {
     mutating func add(_ output: consuming CorrelatorOutput) throws {
         guard !output.isEmpty else { return }
         deliveries += output.deliveries.count
-        attempts += output.attempts.count
+        attempts += output.attemptCount
         rejects += output.rejects.count
         try publisher.accept(output)
     }

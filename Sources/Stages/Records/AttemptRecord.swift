@@ -51,3 +51,15 @@ extension AttemptRecord {
             responseText: response.map(LineText.init), delaySeconds: delaySeconds, category: category)
     }
 }
+
+extension AttemptRecord {
+    /// The attempt row of a final outcome (see `FinalAttempt`): the delivery's fields, `attempted_at` its
+    /// `finished_at`, and the attempt's own delay.
+    public init(finalOf delivery: DeliveryRecord, delaySeconds: Double?) {
+        self.init(
+            host: delivery.host, queueId: delivery.queueId, hashText: delivery.hashText, app: delivery.app,
+            recipientText: delivery.recipientText, recipientDomain: delivery.recipientDomain,
+            attemptedAt: delivery.finishedAt, status: delivery.status, dsn: delivery.dsn, relay: delivery.relay,
+            responseText: delivery.responseText, delaySeconds: delaySeconds, category: delivery.category)
+    }
+}

@@ -89,3 +89,51 @@ extension AttemptRecord: ParquetRecord {
 
     public static let sortColumns = ["hash", "recipient", "attempted_at", "host", "queue_id", "status", "response", "delay_s"]
 }
+
+extension AttemptRecord {
+    /// For each column of the schema, the deliveries column a final attempt's row takes its values from (see
+    /// `FinalAttempt`): the one of the same name, `finished_at` for `attempted_at`, and none (nil) for
+    /// `delay_s`, the attempt's own.
+    static let deliveryColumns: [Int?] = parquetSchema.columns.map { column in
+        guard column.name != "delay_s" else { return nil }
+        let name = column.name == "attempted_at" ? "finished_at" : column.name
+        guard let source = DeliveryRecord.parquetSchema.index(of: name) else {
+            preconditionFailure("deliveries have no column \(name)")
+        }
+        return source
+    }
+}
+
+extension RowTable where R == AttemptRecord {
+    /// Appends the final attempts of the rows `rows` of `deliveries` (`finals[k]` is that of row
+    /// `rows.lowerBound + k`), those that are rows: each column copied from the deliveries' column
+    /// (`AttemptRecord.deliveryColumns`), a run of consecutive rows at a time, the delay from `finals`.
+    /// - Parameter idMaps: per column, the deliveries' dictionary ids → these (see
+    ///   `DictionaryColumn.append(rows:of:idMap:)`); kept with the two tables (`DayTables`).
+    mutating func append(
+        finalAttempts finals: UnsafeMutableBufferPointer<FinalAttempt>, ofRows rows: Range<Int>,
+        in deliveries: RowTable<DeliveryRecord>, idMaps: inout [[Int32]]
+    ) {
+        precondition(finals.count == rows.count)
+        let sources = AttemptRecord.deliveryColumns
+        if idMaps.count < sources.count { idMaps = Array(repeating: [], count: sources.count) }
+        var start = 0
+        while start < finals.count {
+            guard finals[start].isRow else {
+                start += 1
+                continue
+            }
+            var end = start + 1
+            while end < finals.count && finals[end].isRow { end += 1 }
+            let run = (rows.lowerBound + start)..<(rows.lowerBound + end)
+            for (column, source) in sources.enumerated() {
+                if let source {
+                    append(rows: run, of: deliveries, column: source, at: column, idMap: &idMaps[column])
+                } else {
+                    append(RecordField(UnsafeMutableBufferPointer(rebasing: finals[start..<end]), \.delaySeconds), at: column)
+                }
+            }
+            start = end
+        }
+    }
+}

@@ -116,6 +116,46 @@ struct DictionaryColumn: Sendable {
         internMisses(field, from: start)
     }
 
+    /// Appends the rows `rows` of `other`: each row's id here of its value there (-1 for null), through `idMap`
+    /// (`other`'s id → the id here, -1 not known yet), which grows with `other`'s values and learns each one
+    /// the first time it is seen (interned by its bytes).
+    ///
+    /// Why: a final attempt's row is its delivery's (see `FinalAttempt`); the attempts table then costs an array
+    /// read per row and column, where each value was the record's own string, looked up by its words.
+    mutating func append(rows: Range<Int>, of other: DictionaryColumn, idMap: inout [Int32]) {
+        precondition(rows.upperBound <= other.count)
+        let known = other.entries.valueCount
+        if idMap.count < known { idMap.append(contentsOf: repeatElement(-1, count: known - idMap.count)) }
+        var ownIds: [Int32] = []
+        swap(&ownIds, &ids)
+        defer { swap(&ownIds, &ids) }
+        ParquetColumnBuffer.reserve(&ownIds, adding: rows.count)
+        other.ids.withUnsafeBufferPointer { source in
+            idMap.withUnsafeMutableBufferPointer { map in
+                ownIds.appendUninitialized(rows.count) { out in
+                    for k in 0..<rows.count {
+                        let id = source[rows.lowerBound + k]
+                        guard id >= 0 else {
+                            out[k] = -1
+                            continue
+                        }
+                        if map[Int(id)] < 0 { map[Int(id)] = intern(entry: Int(id), of: other.entries) }
+                        out[k] = map[Int(id)]
+                    }
+                    return rows.count
+                }
+            }
+        }
+    }
+
+    /// The id of entry `entry` of `values` (another column's distinct values), added here when new.
+    @inline(never)
+    private mutating func intern(entry: Int, of values: ParquetColumnBuffer) -> Int32 {
+        let start = values.stringOffsets[entry]
+        let end = values.stringOffsets[entry + 1]
+        return values.stringBytes.withUnsafeBufferPointer { intern(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
+
     /// How many misses `internMisses` takes through each of its stages at once.
     private static let missBatch = 64
 

@@ -190,6 +190,25 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         plain[column].append(RecordField(rows, path))
     }
 
+    /// Appends the number field of each row of `field` to the plain column `column` (a field of rows of another
+    /// type than `R`: a final attempt's delay, see `FinalAttempt`).
+    @inline(__always)
+    mutating func append<V: NumberFieldValue>(_ field: RecordField<V>, at column: Int) {
+        plain[column].append(field)
+    }
+
+    /// Appends the rows `rows` of `other`'s column `source` as column `column`: both plain columns of one kind,
+    /// or both dictionary columns, whose ids go through `idMap` (see `DictionaryColumn.append(rows:of:idMap:)`).
+    mutating func append<S>(rows: Range<Int>, of other: RowTable<S>, column source: Int, at column: Int, idMap: inout [Int32]) {
+        if dictionaries[column] != nil {
+            guard let values = other.dictionaries[source] else { preconditionFailure("a dictionary column from a plain one") }
+            dictionaries[column]!.append(rows: rows, of: values, idMap: &idMap)
+        } else {
+            precondition(other.dictionaries[source] == nil, "a plain column from a dictionary one")
+            plain[column].append(rows: rows, of: other.plain[source])
+        }
+    }
+
     /// Appends the rows of a file read back (`ParquetFileReader.readAll()`), matching columns by name, so a
     /// file whose columns are in another order still lines up.
     /// - Throws: `.format` when the file lacks a column of the schema or has it with another type.

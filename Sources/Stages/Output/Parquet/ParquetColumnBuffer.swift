@@ -327,3 +327,68 @@ extension ParquetColumnBuffer {
         if needed > array.capacity { array.reserveCapacity(Swift.max(needed, 4 * array.capacity)) }
     }
 }
+
+// MARK: - Rows of another column (a final attempt's row from its delivery's, see `FinalAttempt`)
+
+extension ParquetColumnBuffer {
+    /// Appends the rows `rows` of `other` (same kind and nullability), which lie near its end: the position of
+    /// their values is found by counting the present rows from `rows.lowerBound` to the end.
+    ///
+    /// Why: a final attempt's row is its delivery's, appended to the deliveries' table just before; its bytes
+    /// and numbers are copied from there in blocks, where they were moved out of a record of their own.
+    /// - Complexity: O(rows from `rows.lowerBound` to `other`'s end + the bytes copied).
+    mutating func append(rows: Range<Int>, of other: ParquetColumnBuffer) {
+        precondition(kind == other.kind && isOptional == other.isOptional)
+        precondition(rows.upperBound <= other.rowCount)
+        guard !rows.isEmpty else { return }
+        var values = rows
+        if isOptional {
+            let (within, after) = other.definitionLevels.withUnsafeBufferPointer { levels in
+                (Self.present(levels[rows]), Self.present(levels[rows.upperBound...]))
+            }
+            let end = other.valueCount - after
+            values = (end - within)..<end
+            Self.reserve(&definitionLevels, adding: rows.count)
+            definitionLevels.append(contentsOf: other.definitionLevels[rows])
+        }
+        rowCount += rows.count
+        nullCount += rows.count - values.count
+        switch kind {
+        case .string: appendStrings(values, of: other)
+        case .int32: Self.append(values, of: other.int32Values, to: &int32Values)
+        case .int64, .timestampMicros: Self.append(values, of: other.int64Values, to: &int64Values)
+        case .double: Self.append(values, of: other.doubleValues, to: &doubleValues)
+        case .boolean: Self.append(values, of: other.boolValues, to: &boolValues)
+        }
+    }
+
+    /// The present rows among `levels` (1 present, 0 null).
+    private static func present(_ levels: Slice<UnsafeBufferPointer<UInt8>>) -> Int {
+        var count = 0
+        for level in levels { count &+= Int(level) }
+        return count
+    }
+
+    private static func append<T>(_ values: Range<Int>, of source: [T], to array: inout [T]) {
+        reserve(&array, adding: values.count)
+        array.append(contentsOf: source[values])
+    }
+
+    /// The strings `values` (positions among the present values) of `other`: their bytes in one block, their
+    /// offsets moved to this column's end.
+    private mutating func appendStrings(_ values: Range<Int>, of other: ParquetColumnBuffer) {
+        guard !values.isEmpty else { return }
+        let first = other.stringOffsets[values.lowerBound]
+        let last = other.stringOffsets[values.upperBound]
+        let shift = stringBytes.count - first
+        Self.reserve(&stringBytes, adding: last - first)
+        stringBytes.append(contentsOf: other.stringBytes[first..<last])
+        Self.reserve(&stringOffsets, adding: values.count)
+        other.stringOffsets.withUnsafeBufferPointer { offsets in
+            stringOffsets.appendUninitialized(values.count) { out in
+                for k in 0..<values.count { out[k] = offsets[values.lowerBound + 1 + k] &+ shift }
+                return values.count
+            }
+        }
+    }
+}
