@@ -57,7 +57,8 @@ struct DayBuffers {
     ///
     /// Each run of consecutive records of one day goes to its table in one call, which appends it column by
     /// column and moves the strings out of the records (see `ParquetRecord.append(_:to:)`); what is left of
-    /// the records is destroyed, and the emptied arrays go back to the correlator (`recycleArrays()`).
+    /// the records is destroyed, and the emptied arrays go back to the correlator (`recycleArrays()`). A final
+    /// outcome's attempt row is copied from its delivery's row once that is in the table (see `FinalAttempt`).
     /// - Returns: the days to publish now, oldest first.
     /// - Complexity: O(n) in the records (their bytes are copied into columns once), plus the flushes.
     mutating func add(_ output: consuming CorrelatorOutput) -> [Flush] {
