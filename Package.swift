@@ -1,6 +1,24 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// Profile-guided optimisation of release builds: the compiler lays out branches and weighs inlining by the
+/// counts in `pgo/mailstats.profdata`, recorded by `scripts/refresh-pgo-profile.sh` from an instrumented build
+/// running `mailstats run` over a generated log family (README, "Development", says when to refresh it). Only our
+/// own targets, and only `-c release`: debug builds and `swift test` never see it. `MAILSTATS_PGO` chooses:
+/// unset, the committed profile; `off`, none; `generate`, the instrumented build the script records with; a path,
+/// that profile. `-static-func-full-module-prefix=false` names private functions in the profile by their object
+/// file's name alone, not its path, so a clone in another directory finds them.
+let pgo = Context.environment["MAILSTATS_PGO"] ?? "\(Context.packageDirectory)/pgo/mailstats.profdata"
+let pgoNames = ["-Xllvm", "-static-func-full-module-prefix=false"]
+let pgoSwiftSettings: [SwiftSetting] = switch pgo {
+case "off": []
+case "generate": [.unsafeFlags(["-Xfrontend", "-ir-profile-generate"] + pgoNames, .when(configuration: .release))]
+default: [.unsafeFlags(["-Xfrontend", "-ir-profile-use=\(pgo)"] + pgoNames, .when(configuration: .release))]
+}
+/// The instrumented build links the profile runtime, which writes the counts when the process exits.
+let pgoLinkerSettings: [LinkerSetting] =
+    pgo == "generate" ? [.unsafeFlags(["-profile-generate"], .when(configuration: .release))] : []
+
 let package = Package(
     name: "mailstats",
     platforms: [.macOS(.v15)],
@@ -26,7 +44,8 @@ let package = Package(
             dependencies: [
                 "CZlib",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: pgoSwiftSettings
         ),
         .target(
             name: "Stages",
@@ -34,7 +53,8 @@ let package = Package(
                 "Pipeline",
                 "CZlib",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: pgoSwiftSettings
         ),
         .executableTarget(
             name: "mailstats",
@@ -43,7 +63,9 @@ let package = Package(
                 "Stages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: pgoSwiftSettings,
+            linkerSettings: pgoLinkerSettings
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "CZlib", "TestSupport"]),
