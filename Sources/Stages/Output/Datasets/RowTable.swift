@@ -187,11 +187,11 @@ public struct RowTable<R: ParquetRecord>: Sendable {
     mutating func append<V: NumberFieldValue>(
         _ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, V>, at column: Int
     ) {
-        plain[column].append(RecordField(rows, path))
+        append(RecordField(rows, path), at: column)
     }
 
-    /// Appends the number field of each row of `field` to the plain column `column` (a field of rows of another
-    /// type than `R`: a final attempt's delay, see `FinalAttempt`).
+    /// Appends the number field of each row of `field` to the plain column `column`: a field of `R`'s rows
+    /// (above), or of rows of another type (a final attempt's delay, see `FinalAttempt`).
     @inline(__always)
     mutating func append<V: NumberFieldValue>(_ field: RecordField<V>, at column: Int) {
         plain[column].append(field)
