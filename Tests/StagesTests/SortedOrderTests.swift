@@ -74,6 +74,80 @@ import Testing
         }
     }
 
+    /// Leading values in stretches of neighbours, as a message's rows come, for `ColumnSorter.sortByStretches`:
+    /// one value in several stretches apart, long strings that agree on their first 16 bytes (or on all but
+    /// the last) next to each other and apart, strings shorter than 8 bytes, non-ASCII and zero bytes, nulls,
+    /// and "", against the reference sort of the rows by `precedes`.
+    @Test(arguments: [1, 2, 3, 4, 5])
+    func deliveriesWithHashesInStretchesFollowPrecedes(seed: UInt64) {
+        var generator = RecordGenerator(seed: seed)
+        let long = "basecamp-0123456789abcdef"
+        let hashes: [String?] = [
+            nil, "", "h", "hey-1", "\0", "é", long, long + "0", long + "1", long + "10", long + "\0",
+            String(long.dropLast()) + "e", String(long.dropLast()) + "é", "billing-0123456", "billing-01234567",
+        ] + Self.edgeStrings + (0..<30).map { "digest-\(String($0 * 7919, radix: 16))-0123456789abcdef" }
+        for count in [2, 3, 17, 300, 2000] {
+            for kinds in [1, 2, 5, hashes.count] {
+                let choices = Array(hashes.prefix(kinds))
+                var rows: [DeliveryRecord] = []
+                while rows.count < count {
+                    let hash = generator.pick(choices)
+                    for _ in 0..<min(count - rows.count, generator.int(1..<6)) {
+                        var row = generator.delivery()
+                        row.hash = hash
+                        row.recipient = generator.pick(["r1", "r2", long, long + "1"])
+                        row.finishedAt = Int64(generator.int(0..<2))
+                        rows.append(row)
+                    }
+                }
+                let expected = Array(rows.indices).sorted { precedesOrFirst(rows, $0, $1) }
+                #expect(DeliveryRecord.sortedOrder(rows) == expected, "\(count) rows of \(kinds) hashes")
+            }
+        }
+    }
+
+    /// Stretches whose leading values tie on their entries only: long strings that differ in their last byte,
+    /// alternating row by row and in stretches, so that a stretch must end inside a run of equal entries and a
+    /// value's stretches must be told apart from another's with the same entry.
+    @Test func longStringsThatDifferAfterTheKeySplitStretches() {
+        let base = String(repeating: "k", count: 16)
+        let values = [base + "b", base + "a", base + "ab", base + "a\0", base + "a"]
+        var rows: [AttemptRecord] = []
+        var generator = RecordGenerator(seed: 7)
+        for i in 0..<400 {
+            var row = generator.attempt()
+            row.hash = i < 200 ? values[i % values.count] : values[(i / 7) % values.count]
+            row.recipient = generator.pick(["same", base + "r"])
+            row.attemptedAt = Int64(generator.int(0..<3))
+            rows.append(row)
+        }
+        let expected = Array(rows.indices).sorted { precedesOrFirst(rows, $0, $1) }
+        #expect(AttemptRecord.sortedOrder(rows) == expected)
+    }
+
+    /// A leading number column (rejects' time) in stretches of equal times, sorted, reversed and shuffled, and
+    /// one value only: stretches of one row each, and one stretch of all rows.
+    @Test func rejectsInStretchesOfEqualTimesFollowPrecedes() {
+        var generator = RecordGenerator(seed: 3)
+        var rows: [RejectRecord] = []
+        while rows.count < 500 {
+            let time = Int64(generator.int(-3..<40))
+            for _ in 0..<generator.int(1..<5) {
+                var row = generator.reject()
+                row.rejectedAt = time
+                row.host = generator.pick(["mx1", "mx2"])
+                row.client = generator.pick([nil, "", "c"])
+                rows.append(row)
+            }
+        }
+        let byTime = rows.sorted { $0.rejectedAt < $1.rejectedAt }
+        var oneTime = rows
+        for i in oneTime.indices { oneTime[i].rejectedAt = 5 }
+        for input in [rows, byTime, Array(byTime.reversed()), oneTime] {
+            #expect(RejectRecord.sortedOrder(input) == Array(input.indices).sorted { precedesOrFirst(input, $0, $1) })
+        }
+    }
+
     /// `precedes`, ties by index: the total order `sortedOrder` gives.
     func precedesOrFirst<R: ParquetRecord>(_ rows: [R], _ i: Int, _ j: Int) -> Bool {
         if R.precedes(rows[i], rows[j]) { return true }

@@ -6,15 +6,17 @@ extension RowTable {
     /// Row indices in `R.sortColumns` order (nulls first, strings by their UTF-8 bytes, ties by row index so
     /// equal input always gives the same file), the order `R.precedes` describes for records.
     ///
-    /// How: column by column, most significant first. All rows are sorted by the leading column's `SortEntry`
-    /// (words that order like the values, then the row index); each run of rows that tie on that column is
-    /// then sorted the same way by the next column, and so on. A comparison is therefore a few word compares
+    /// How: column by column, most significant first. The stretches of adjacent rows holding one value of the
+    /// leading column are sorted by that column's `SortEntry` (words that order like the values, then the
+    /// first row; see `ColumnSorter.sortByStretches`); each run of rows that tie on that column is then sorted
+    /// the same way by the next column, row by row, and so on. A comparison is therefore a few word compares
     /// on a flat array, never a call through the columns: the sort with a closure that broke ties by reading
     /// the columns (`memcmp` on every tie of the leading hash, then the next columns) was about 4% of a run.
     /// Only strings longer than 16 bytes that agree on their first 16 read their bytes, within their run.
     ///
     /// Why on columns: comparing records would copy them (a retain and release per string field).
-    /// - Complexity: O(n log n) word comparisons for the leading column, then sorts of the tied runs.
+    /// - Complexity: O(s log s) word comparisons for the s stretches of the leading column, then sorts of the
+    ///   tied runs.
     /// - Parameter index: `rowIndex()`, when the caller needs it too (it is computed once per table).
     public func sortedOrder(index: RowIndex? = nil) -> [Int] {
         let index = index ?? rowIndex()
@@ -30,7 +32,7 @@ extension RowTable {
         precondition(count <= Int(Int32.max), "table too large to sort")
         SortScratch.shared.withEntries(count) { entries in
             let sorter = ColumnSorter(columns: columns, entries: entries)
-            order.withUnsafeMutableBufferPointer { sorter.sort($0, 0..<count, from: 0) }
+            order.withUnsafeMutableBufferPointer { sorter.sortByStretches($0) }
         }
         return order
     }
@@ -162,7 +164,7 @@ struct ColumnSorter {
     /// Rows whose strings share their first 16 bytes and are longer: ordered by the bytes (then row), then
     /// each group of equal strings by the next columns. Mostly they are one string (a message's hash on each
     /// of its rows), which one comparison per row settles.
-    private func sortLongStrings(
+    func sortLongStrings(
         _ order: UnsafeMutableBufferPointer<Int>, _ range: Range<Int>, by sortColumn: SortColumn, from column: Int
     ) {
         if sortColumn.allSameLongString(UnsafeBufferPointer(rebasing: order[range])) {
@@ -188,7 +190,7 @@ struct ColumnSorter {
     /// (most runs are a message's few rows). Entries are distinct (the row decides), so partitions shrink
     /// strictly; the median of three keeps sorted input (rejects come in time order) balanced, and past 64
     /// levels of partitioning (balanced ones need about 20), the standard library's sort takes over.
-    private static func sort(_ run: UnsafeMutableBufferPointer<SortEntry>, depth: Int = 0) {
+    static func sort(_ run: UnsafeMutableBufferPointer<SortEntry>, depth: Int = 0) {
         var low = 0
         var high = run.count
         var depth = depth
@@ -370,6 +372,57 @@ final class SortColumn {
                 }
                 return true
             }
+        }
+    }
+
+    /// Calls `body` with each stretch of adjacent rows holding one value, first to last, and the entry of its
+    /// first row. `entries[k]` is row k's entry; `body` may overwrite the entries before the stretch's end.
+    ///
+    /// A row whose entry is the same as the stretch's first row's holds the same value, unless both are strings
+    /// longer than 16 bytes: those have their lengths and other bytes compared (`shortEqual`), in place.
+    func forEachStretch(_ entries: UnsafeBufferPointer<SortEntry>, _ body: (Range<Int>, SortEntry) -> Void) {
+        guard column.kind == .string else {
+            forEachStretch(entries, body) { _, _ in true }
+            return
+        }
+        column.stringOffsets.withUnsafeBufferPointer { offsets in
+            column.stringBytes.withUnsafeBytes { bytes in
+                let base = bytes.baseAddress!
+                func sameString(_ v: Int, _ w: Int) -> Bool {
+                    let start = offsets[v] + SortEntry.keyBytes
+                    let otherStart = offsets[w] + SortEntry.keyBytes
+                    let count = offsets[v + 1] - start
+                    return offsets[w + 1] - otherStart == count && shortEqual(base + start, base + otherStart, count)
+                }
+                guard let dense else {
+                    forEachStretch(entries, body) { sameString($0, $1) }
+                    return
+                }
+                dense.withUnsafeBufferPointer { dense in
+                    forEachStretch(entries, body) { sameString(Int(dense[$0]), Int(dense[$1])) }
+                }
+            }
+        }
+    }
+
+    /// - Parameter sameLongString: whether two rows whose entries are the same and whose strings are longer
+    ///   than 16 bytes hold the same string.
+    @inline(__always)
+    private func forEachStretch(
+        _ entries: UnsafeBufferPointer<SortEntry>, _ body: (Range<Int>, SortEntry) -> Void,
+        sameLongString: (Int, Int) -> Bool
+    ) {
+        var start = 0
+        while start < entries.count {
+            let first = entries[start]
+            var end = start + 1
+            if first.tail == SortEntry.longString {
+                while end < entries.count && entries[end].sameKey(first) && sameLongString(start, end) { end += 1 }
+            } else {
+                while end < entries.count && entries[end].sameKey(first) { end += 1 }
+            }
+            body(start..<end, first)
+            start = end
         }
     }
 
