@@ -107,16 +107,15 @@ extension AttemptRecord {
 extension RowTable where R == AttemptRecord {
     /// Appends the final attempts of the rows `rows` of `deliveries` (`finals[k]` is that of row
     /// `rows.lowerBound + k`), those that are rows: each column copied from the deliveries' column
-    /// (`AttemptRecord.deliveryColumns`), a run of consecutive rows at a time, the delay from `finals`.
-    /// - Parameter idMaps: per column, the deliveries' dictionary ids → these (see
-    ///   `DictionaryColumn.append(rows:of:idMap:)`); kept with the two tables (`DayTables`).
+    /// (`AttemptRecord.deliveryColumns`), a run of consecutive rows at a time, the delay from `finals`. The
+    /// dictionary columns' ids are copied as they are: they must be in the deliveries' values (see
+    /// `swapDictionaryValues(with:)`).
     mutating func append(
         finalAttempts finals: UnsafeMutableBufferPointer<FinalAttempt>, ofRows rows: Range<Int>,
-        in deliveries: RowTable<DeliveryRecord>, idMaps: inout [[Int32]]
+        in deliveries: RowTable<DeliveryRecord>
     ) {
         precondition(finals.count == rows.count)
         let sources = AttemptRecord.deliveryColumns
-        if idMaps.count < sources.count { idMaps = Array(repeating: [], count: sources.count) }
         var start = 0
         while start < finals.count {
             guard finals[start].isRow else {
@@ -128,7 +127,7 @@ extension RowTable where R == AttemptRecord {
             let run = (rows.lowerBound + start)..<(rows.lowerBound + end)
             for (column, source) in sources.enumerated() {
                 if let source {
-                    append(rows: run, of: deliveries, column: source, at: column, idMap: &idMaps[column])
+                    append(rows: run, of: deliveries, column: source, at: column)
                 } else {
                     append(RecordField(UnsafeMutableBufferPointer(rebasing: finals[start..<end]), \.delaySeconds), at: column)
                 }
@@ -136,4 +135,27 @@ extension RowTable where R == AttemptRecord {
             start = end
         }
     }
+
+    /// Swaps the values of each dictionary column with those of the deliveries' column it is copied from
+    /// (`AttemptRecord.deliveryColumns`), each keeping its ids; calling it again swaps them back. Between the
+    /// two calls, rows appended here intern their values among the deliveries' (see `DayTables`).
+    mutating func swapDictionaryValues(with deliveries: inout RowTable<DeliveryRecord>) {
+        for (column, source) in AttemptRecord.deliveryColumns.enumerated() where AttemptRecord.isDictionaryColumn[column] {
+            swapDictionaryValues(column, with: &deliveries, column: source!)
+        }
+    }
+
+    /// Gives each dictionary column the values of the deliveries' column it is copied from, keeping its ids (see
+    /// `DictionaryColumn.shareValues(of:)`): once the day's rows are all in, so that the table can be written
+    /// and summed up on its own.
+    mutating func shareDictionaryValues(of deliveries: RowTable<DeliveryRecord>) {
+        for (column, source) in AttemptRecord.deliveryColumns.enumerated() where AttemptRecord.isDictionaryColumn[column] {
+            shareDictionaryValues(column, of: deliveries, column: source!)
+        }
+    }
+}
+
+extension AttemptRecord {
+    /// Per column of the schema, whether it is one of `dictionaryColumns`.
+    static let isDictionaryColumn: [Bool] = parquetSchema.columns.map { dictionaryColumns.contains($0.name) }
 }

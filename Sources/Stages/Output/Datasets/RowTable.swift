@@ -197,16 +197,33 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         plain[column].append(field)
     }
 
-    /// Appends the rows `rows` of `other`'s column `source` as column `column`: both plain columns of one kind,
-    /// or both dictionary columns, whose ids go through `idMap` (see `DictionaryColumn.append(rows:of:idMap:)`).
-    mutating func append<S>(rows: Range<Int>, of other: RowTable<S>, column source: Int, at column: Int, idMap: inout [Int32]) {
+    /// Appends the rows `rows` of `other`'s column `source` as column `column`: both plain columns of one kind
+    /// (values copied), or both dictionary columns whose values this table's column shares with `other`'s
+    /// (ids copied, see `DictionaryColumn.appendIds(ofRows:of:)`).
+    mutating func append<S>(rows: Range<Int>, of other: RowTable<S>, column source: Int, at column: Int) {
         if dictionaries[column] != nil {
             guard let values = other.dictionaries[source] else { preconditionFailure("a dictionary column from a plain one") }
-            dictionaries[column]!.append(rows: rows, of: values, idMap: &idMap)
+            dictionaries[column]!.appendIds(ofRows: rows, of: values)
         } else {
             precondition(other.dictionaries[source] == nil, "a plain column from a dictionary one")
             plain[column].append(rows: rows, of: other.plain[source])
         }
+    }
+
+    /// Swaps the values of dictionary column `column` with those of `other`'s dictionary column `source`, each
+    /// keeping its ids (see `DictionaryColumn.swapValues(with:)`).
+    mutating func swapDictionaryValues<S>(_ column: Int, with other: inout RowTable<S>, column source: Int) {
+        precondition(dictionaries[column] != nil && other.dictionaries[source] != nil, "not two dictionary columns")
+        dictionaries[column]!.swapValues(with: &other.dictionaries[source]!)
+    }
+
+    /// Gives dictionary column `column` the values of `other`'s dictionary column `source`, keeping its ids (see
+    /// `DictionaryColumn.shareValues(of:)`).
+    mutating func shareDictionaryValues<S>(_ column: Int, of other: RowTable<S>, column source: Int) {
+        guard let values = other.dictionaries[source], dictionaries[column] != nil else {
+            preconditionFailure("not two dictionary columns")
+        }
+        dictionaries[column]!.shareValues(of: values)
     }
 
     /// Appends the rows of a file read back (`ParquetFileReader.readAll()`), matching columns by name, so a
