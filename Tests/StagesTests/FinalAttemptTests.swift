@@ -102,9 +102,9 @@ import Testing
         #expect(final == separate)
     }
 
-    /// The day's deliveries and attempts share their dictionary columns' values (`DayTables.appendDeferrals`), so
-    /// the deliveries' columns hold values only deferrals have: the files written and the day summary must still
-    /// be those of tables made of each table's own rows.
+    /// The day's deliveries and attempts share the values of their dictionary and text columns
+    /// (`DayTables.appendOutcomes`), so each table's columns hold values only the other's rows have: the files
+    /// written and the day summary must still be those of tables made of each table's own rows.
     @Test func sharedDictionaryValuesWriteTheFilesAndSummaryOfEachTablesOwnRows() throws {
         let root = try makeTemporaryDirectory("shared-dictionaries")
         defer { try? FileManager.default.removeItem(atPath: root) }

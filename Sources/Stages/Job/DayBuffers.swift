@@ -66,7 +66,7 @@ struct DayBuffers {
         buffered += output.deliveries.count + output.attemptCount + output.rejects.count
         var current: (day: Int64, tables: DayTables)?
         addOutcomes(of: &output, current: &current)
-        addRuns(&output.deferrals, current: &current) { $0.appendDeferrals($1) }
+        addRuns(&output.deferrals, current: &current) { $0.attempts.append(movingFrom: $1) }
         addRuns(&output.rejects, current: &current) { $0.rejects.append(movingFrom: $1) }
         output.recycleArrays()
         if let current { days[current.day] = current.tables }
@@ -201,7 +201,7 @@ struct DayBuffers {
         var tables = days.removeValue(forKey: dayNumber) ?? DayTables()
         buffered -= tables.count
         lastShape = tables.shape
-        tables.completeAttempts()
+        tables.completeDeliveries()
         let name = "\(partPrefix)-\(String(repeating: "0", count: max(0, 6 - String(sequence).count)))\(sequence)"
         sequence += 1
         return Flush(
@@ -221,34 +221,33 @@ struct DayTables: Sendable {
     /// Appends one day's final outcomes: the deliveries' rows (moved out of `rows`), then the attempt row of
     /// each that has one (`finals`), copied from the delivery's row just appended (see `FinalAttempt`).
     ///
-    /// The attempts' dictionary columns keep their ids in the deliveries' values (the two tables share them
-    /// until the day is flushed, see `appendDeferrals(_:)`), so a final attempt's ids are its delivery's.
+    /// The two tables keep the values of the columns a final attempt takes from its delivery (dictionary
+    /// columns and texts, `AttemptRecord.sharedColumns`) in one place, the attempts' columns, which the
+    /// deliveries' borrow while their rows are appended: a final attempt's ids are then its delivery's, copied
+    /// as they are, where each dictionary value went through a per-day id map and each text was copied.
+    ///
+    /// Why the attempts' columns hold them: when a written day's tables are given back for reuse
+    /// (`DayTablesRecycler`), the deliveries' table goes first, while the attempts' still share the values,
+    /// so only the attempts' table can keep their pages (see `ParquetColumnBuffer.removeAllKeepingPages()`).
+    ///
+    /// Each table's columns then hold values that only the other's rows have, which no reader sees: the writer,
+    /// the sort and the day summaries go by the rows' ids (a chunk's dictionary is that of its rows' ids, a
+    /// summary adds the rows' counts per id, and an entry no row has counts nothing).
     mutating func appendOutcomes(
         _ rows: UnsafeMutableBufferPointer<DeliveryRecord>, finals: UnsafeMutableBufferPointer<FinalAttempt>
     ) {
         let first = deliveries.count
+        attempts.swapSharedValues(with: &deliveries)
         deliveries.append(movingFrom: rows)
+        attempts.swapSharedValues(with: &deliveries)
         attempts.append(finalAttempts: finals, ofRows: first..<deliveries.count, in: deliveries)
     }
 
-    /// Appends deferrals' rows (moved out of `rows`), their dictionary values interned among the deliveries'
-    /// (lent to the attempts' columns meanwhile, see `RowTable.swapDictionaryValues(with:)`).
-    ///
-    /// Why one set of values for both tables: final attempts then take their delivery's ids as they are
-    /// (`appendOutcomes(_:finals:)`). The deliveries' columns hold values that only deferrals have, which no
-    /// reader sees: the writer and the day summaries go by the ids of the rows (a chunk's dictionary is that
-    /// of its rows' ids, a summary adds the rows' counts per id, and an entry no row has counts nothing).
-    mutating func appendDeferrals(_ rows: UnsafeMutableBufferPointer<AttemptRecord>) {
-        attempts.swapDictionaryValues(with: &deliveries)
-        attempts.append(movingFrom: rows)
-        attempts.swapDictionaryValues(with: &deliveries)
-    }
-
-    /// Gives the attempts' dictionary columns the deliveries' values their ids are in (a reference to the
-    /// arrays, nothing copied), so that each table can be written and summed up on its own: once no row is
-    /// to come (`DayBuffers.flush`).
-    mutating func completeAttempts() {
-        attempts.shareDictionaryValues(of: deliveries)
+    /// Gives the deliveries' shared columns (see `appendOutcomes(_:finals:)`) the attempts' values their ids
+    /// are in (a reference to the arrays, nothing copied), so that each table can be written and summed up on
+    /// its own: once no row is to come (`DayBuffers.flush`).
+    mutating func completeDeliveries() {
+        attempts.shareValues(with: &deliveries)
     }
 
     struct Shape: Sendable {

@@ -87,6 +87,8 @@ extension AttemptRecord: ParquetRecord {
 
     public static let dictionaryColumns: Set<String> = ["host", "app", "recipient_domain", "status", "dsn", "relay", "category"]
 
+    public static let textColumns: Set<String> = ["hash", "recipient", "response"]
+
     public static let sortColumns = ["hash", "recipient", "attempted_at", "host", "queue_id", "status", "response", "delay_s"]
 }
 
@@ -108,8 +110,8 @@ extension RowTable where R == AttemptRecord {
     /// Appends the final attempts of the rows `rows` of `deliveries` (`finals[k]` is that of row
     /// `rows.lowerBound + k`), those that are rows: each column copied from the deliveries' column
     /// (`AttemptRecord.deliveryColumns`), a run of consecutive rows at a time, the delay from `finals`. The
-    /// dictionary columns' ids are copied as they are: they must be in the deliveries' values (see
-    /// `swapDictionaryValues(with:)`).
+    /// dictionary and text columns' ids are copied as they are: the deliveries' must be in this table's
+    /// values (see `swapSharedValues(with:)`).
     mutating func append(
         finalAttempts finals: UnsafeMutableBufferPointer<FinalAttempt>, ofRows rows: Range<Int>,
         in deliveries: RowTable<DeliveryRecord>
@@ -136,26 +138,41 @@ extension RowTable where R == AttemptRecord {
         }
     }
 
-    /// Swaps the values of each dictionary column with those of the deliveries' column it is copied from
-    /// (`AttemptRecord.deliveryColumns`), each keeping its ids; calling it again swaps them back. Between the
-    /// two calls, rows appended here intern their values among the deliveries' (see `DayTables`).
-    mutating func swapDictionaryValues(with deliveries: inout RowTable<DeliveryRecord>) {
-        for (column, source) in AttemptRecord.deliveryColumns.enumerated() where AttemptRecord.isDictionaryColumn[column] {
-            swapDictionaryValues(column, with: &deliveries, column: source!)
+    /// Swaps the values of each dictionary and text column with those of the deliveries' column it is copied
+    /// from (`AttemptRecord.deliveryColumns`), each keeping its ids; calling it again swaps them back. Between
+    /// the two calls, rows appended to the deliveries put their values among the attempts' (see `DayTables`).
+    mutating func swapSharedValues(with deliveries: inout RowTable<DeliveryRecord>) {
+        for (column, source) in AttemptRecord.sharedColumns {
+            if dictionaries[column] != nil {
+                swapDictionaryValues(column, with: &deliveries, column: source)
+            } else {
+                swapTextValues(column, with: &deliveries, column: source)
+            }
         }
     }
 
-    /// Gives each dictionary column the values of the deliveries' column it is copied from, keeping its ids (see
-    /// `DictionaryColumn.shareValues(of:)`): once the day's rows are all in, so that the table can be written
-    /// and summed up on its own.
-    mutating func shareDictionaryValues(of deliveries: RowTable<DeliveryRecord>) {
-        for (column, source) in AttemptRecord.deliveryColumns.enumerated() where AttemptRecord.isDictionaryColumn[column] {
-            shareDictionaryValues(column, of: deliveries, column: source!)
+    /// Gives each of the deliveries' dictionary and text columns that this table's take their rows from the
+    /// values of this table's, which their ids are in (a reference to the arrays, nothing copied): once the
+    /// day's rows are all in, so that each table can be written and summed up on its own.
+    func shareValues(with deliveries: inout RowTable<DeliveryRecord>) {
+        for (column, source) in AttemptRecord.sharedColumns {
+            if dictionaries[column] != nil {
+                deliveries.shareDictionaryValues(source, of: self, column: column)
+            } else {
+                deliveries.shareTextValues(source, of: self, column: column)
+            }
         }
     }
 }
 
 extension AttemptRecord {
-    /// Per column of the schema, whether it is one of `dictionaryColumns`.
-    static let isDictionaryColumn: [Bool] = parquetSchema.columns.map { dictionaryColumns.contains($0.name) }
+    /// The dictionary and text columns, each with the deliveries' column a final attempt's row takes its
+    /// values from (`deliveryColumns`): the columns whose values the two tables of a day share (`DayTables`).
+    static let sharedColumns: [(column: Int, source: Int)] = parquetSchema.columns.indices.compactMap { column in
+        let name = parquetSchema.columns[column].name
+        guard dictionaryColumns.contains(name) || textColumns.contains(name), let source = deliveryColumns[column] else {
+            return nil
+        }
+        return (column, source)
+    }
 }

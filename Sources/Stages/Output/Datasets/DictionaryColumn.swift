@@ -68,10 +68,7 @@ struct DictionaryColumn: Sendable {
     /// come then fill pages already in memory. `spare` is left holding this column's old ids (or, when it had
     /// no room, its own). The values, index and cache stay this column's.
     mutating func moveIds(into spare: inout DictionaryColumn, expectingRows rows: Int) {
-        precondition(spare.ids.isEmpty)
-        guard spare.ids.capacity >= Swift.max(rows, ids.count) else { return }
-        spare.ids.append(contentsOf: ids)
-        swap(&ids, &spare.ids)
+        ids.moveElements(into: &spare.ids, expecting: rows)
     }
 
     /// Room for `rows` ids, whatever the column holds.
@@ -124,9 +121,7 @@ struct DictionaryColumn: Sendable {
     /// deliveries', where each row's id went through a per-day map and each value was interned a second time
     /// into a dictionary of the attempts' own (0.5% of a run's instructions).
     mutating func appendIds(ofRows rows: Range<Int>, of other: DictionaryColumn) {
-        precondition(rows.upperBound <= other.count)
-        ParquetColumnBuffer.reserve(&ids, adding: rows.count)
-        ids.append(contentsOf: other.ids[rows])
+        ids.append(rows, of: other.ids)
     }
 
     /// Swaps the values (entries, their index and caches) with `other`'s, each column keeping its own ids:
