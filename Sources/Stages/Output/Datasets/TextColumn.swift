@@ -38,16 +38,22 @@ struct TextColumn: Sendable {
         appendIds(ofValueRows: first..<values.rowCount, firstValue: next)
     }
 
-    /// The positions of the rows `rows` of `values`, whose first present value is value `firstValue`.
+    /// The positions of the rows `rows` of `values`, whose first present value is value `firstValue`, written
+    /// through a pointer into room made for them (appending a range of numbers took the generic sequence
+    /// copy, an element at a time).
     private mutating func appendIds(ofValueRows rows: Range<Int>, firstValue: Int) {
         ParquetColumnBuffer.reserve(&ids, adding: rows.count)
+        let first = Int32(firstValue)
         guard values.isOptional else {
-            ids.append(contentsOf: Int32(firstValue)..<Int32(firstValue + rows.count))
+            ids.appendUninitialized(rows.count) { out in
+                for k in 0..<rows.count { out[k] = first &+ Int32(truncatingIfNeeded: k) }
+                return rows.count
+            }
             return
         }
         values.definitionLevels.withUnsafeBufferPointer { levels in
             ids.appendUninitialized(rows.count) { out in
-                RowIndex.positions(of: UnsafeBufferPointer(rebasing: levels[rows]), from: Int32(firstValue), into: out)
+                RowIndex.positions(of: UnsafeBufferPointer(rebasing: levels[rows]), from: first, into: out)
                 return rows.count
             }
         }
