@@ -5,8 +5,9 @@
 /// Why: a final attempt's row holds its delivery's texts (see `FinalAttempt`), and its hash, recipient and
 /// response were copied a second time, the response being the largest column of both tables. The day's
 /// deliveries and attempts now keep these columns' values in one buffer (`DayTables`): a final attempt costs
-/// an id per column, and its texts' bytes no longer fill fresh pages of the attempts' table (on the 1 GB bench
-/// those copies took 15% of the run's page faults).
+/// an id per column, and its texts' bytes no longer fill fresh pages of the attempts' table. On the 1 GB bench
+/// the copies of final attempts' texts took 15% of the run's page faults (`perf record -e page-faults`);
+/// shared, the run has 176-181 K minor faults instead of 202-205 K and a peak RSS of 182 MB instead of 208-213.
 ///
 /// The writer and the sort read such a column as values picked by row (`RowTable.values(_:_:)`), as they
 /// read an OPTIONAL column through its `RowIndex`.
