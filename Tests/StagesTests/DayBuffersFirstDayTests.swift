@@ -24,9 +24,14 @@ import Testing
         #expect(try tables.attempts.records() == attempts)
         // 3,000 of 5,000 rows were deliveries: room for 24,000 of them, in every column.
         let recipient = try #require(DeliveryRecord.parquetSchema.index(of: "recipient"))
-        let bytesPerRow = Double(tables.deliveries.plain[recipient].stringBytes.count) / 3_500
-        #expect(tables.deliveries.plain[recipient].stringOffsets.capacity >= 24_000)
-        #expect(Double(tables.deliveries.plain[recipient].stringBytes.capacity) >= 0.9 * bytesPerRow * 24_000)
+        #expect(tables.deliveries.texts[recipient]!.ids.capacity >= 24_000)
+        // The recipients of both tables are the attempts' column's values (see `DayTables`): room for 40,000.
+        let values = tables.deliveries.valueBuffer(recipient)
+        #expect(values == tables.attempts.valueBuffer(try #require(AttemptRecord.parquetSchema.index(of: "recipient"))))
+        #expect(values.rowCount == 5_500)
+        let bytesPerRow = Double(values.stringBytes.count) / 5_500
+        #expect(values.stringOffsets.capacity >= 40_000)
+        #expect(Double(values.stringBytes.capacity) >= 0.9 * bytesPerRow * 40_000)
         let size = try #require(DeliveryRecord.parquetSchema.index(of: "size"))
         #expect(tables.deliveries.plain[size].definitionLevels.capacity >= 24_000)
         #expect(tables.deliveries.plain[size].int64Values.capacity >= 24_000)
@@ -39,13 +44,16 @@ import Testing
         var generator = RecordGenerator(seed: 5)
         let rows = (0..<200).map { _ in generator.delivery() }
         var table = RowTable(rows)
-        let bytes = table.plain.map(\.stringBytes.count)
+        let bytes = table.plain.indices.map { table.valueBuffer($0).stringBytes.count }
         table.reserve(growingTo: 2_000)
         #expect(try table.records() == rows)
-        for (i, column) in table.plain.enumerated() where table.dictionaries[i] == nil {
+        for i in table.plain.indices where table.dictionaries[i] == nil {
+            let column = table.valueBuffer(i)
             #expect(column.stringBytes.capacity >= bytes[i] * 10, "\(DeliveryRecord.parquetSchema.columns[i].name)")
             if column.isOptional { #expect(column.definitionLevels.capacity >= 2_000) }
         }
+        #expect(table.texts.compactMap { $0 }.count == 3)
+        #expect(table.texts.compactMap { $0 }.allSatisfy { $0.ids.capacity >= 2_000 })
         #expect(table.dictionaries.compactMap { $0 }.allSatisfy { $0.ids.capacity >= 2_000 })
     }
 }

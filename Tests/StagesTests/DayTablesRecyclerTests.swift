@@ -9,6 +9,7 @@ import Testing
 @Suite struct DayTablesRecyclerTests {
     static let response = DeliveryRecord.parquetSchema.index(of: "response")!
     static let finishedAt = DeliveryRecord.parquetSchema.index(of: "finished_at")!
+    static let attemptResponse = AttemptRecord.parquetSchema.index(of: "response")!
 
     /// Where the bytes of a column's strings are stored.
     static func storage(_ column: ParquetColumnBuffer) -> UnsafePointer<UInt8>? {
@@ -21,8 +22,8 @@ import Testing
         let rest = (0..<300).map { _ in generator.delivery() }
         var spare = RowTable((0..<700).map { _ in generator.delivery() })
         spare.removeAllKeepingPages()
-        #expect(spare.isEmpty && spare.plain[Self.response].stringBytes.capacity > 0)
-        let spareBytes = Self.storage(spare.plain[Self.response])
+        #expect(spare.isEmpty && spare.valueBuffer(Self.response).stringBytes.capacity > 0)
+        let spareBytes = Self.storage(spare.valueBuffer(Self.response))
 
         let host = DeliveryRecord.parquetSchema.index(of: "host")!
         #expect(spare.dictionaries[host]!.ids.isEmpty && spare.dictionaries[host]!.entries.valueCount == 0)
@@ -30,18 +31,19 @@ import Testing
         let spareIds = spare.dictionaries[host]!.ids.withUnsafeBufferPointer { $0.baseAddress }
 
         var table = RowTable(first)
-        let ownBytes = Self.storage(table.plain[Self.response])
+        let ownBytes = Self.storage(table.valueBuffer(Self.response))
         table.moveValues(into: &spare, expecting: RowTable(first + rest).shape)
         for record in rest { table.append(record) }
 
-        #expect(Self.storage(table.plain[Self.response]) == spareBytes)
-        #expect(Self.storage(spare.plain[Self.response]) == ownBytes)
+        #expect(Self.storage(table.valueBuffer(Self.response)) == spareBytes)
+        #expect(Self.storage(spare.valueBuffer(Self.response)) == ownBytes)
         // A dictionary column's ids continue in the written table's array too.
         #expect(table.dictionaries[host]!.ids.withUnsafeBufferPointer { $0.baseAddress } == spareIds)
         #expect(try table.records() == first + rest)
         let direct = RowTable(first + rest)
         for i in table.plain.indices where table.dictionaries[i] == nil {
-            #expect(table.plain[i] == direct.plain[i], "\(DeliveryRecord.parquetSchema.columns[i].name)")
+            #expect(table.valueBuffer(i) == direct.valueBuffer(i), "\(DeliveryRecord.parquetSchema.columns[i].name)")
+            #expect(table.texts[i]?.ids == direct.texts[i]?.ids)
         }
     }
 
@@ -52,11 +54,11 @@ import Testing
         spare.removeAllKeepingPages()
         var table = RowTable(Array(records[..<200]))
         let response = AttemptRecord.parquetSchema.index(of: "response")!
-        let ownBytes = Self.storage(table.plain[response])
+        let ownBytes = Self.storage(table.valueBuffer(response))
         table.moveValues(into: &spare, expecting: RowTable(records).shape)
         for record in records[200...] { table.append(record) }
-        #expect(table.plain[response].rowCount == 400)
-        #expect(Self.storage(spare.plain[response]) != ownBytes)
+        #expect(table.valueBuffer(response).rowCount == 400)
+        #expect(Self.storage(spare.valueBuffer(response)) != ownBytes)
         #expect(try table.records() == records)
     }
 
@@ -90,10 +92,11 @@ import Testing
     }
 
     /// Four days of records in batches into `DayBuffers`; with `recycling`, each flushed table is given back
-    /// as the publisher gives it back once written. Also returns how many flushed tables used the string
-    /// storage of a table given back before (by the finish times: a day has as many rows as the one before,
-    /// so that column fits the arrays of the day before).
-    static func publish(recycling: Bool) throws -> (flushes: [Published], reused: Int) {
+    /// as the publisher gives it back once written. Also returns how many flushed tables used the storage of
+    /// a table given back before (by the finish times: a day has as many rows as the one before, so that
+    /// column fits the arrays of the day before), and how many used the response bytes of a day before (the
+    /// values of both tables, kept by the attempts' table, see `DayTables`).
+    static func publish(recycling: Bool) throws -> (flushes: [Published], reused: Int, textsReused: Int) {
         let utc = TimeZone(identifier: "UTC")!
         var buffers = DayBuffers(partPrefix: "t", flushRows: 900, timeZone: utc)
         let recycler = DayTablesRecycler()
@@ -101,7 +104,8 @@ import Testing
         var generator = RecordGenerator(seed: 13)
         var flushes: [Published] = []
         var givenBack = Set<UnsafePointer<Int64>?>()
-        var reused = 0
+        var textsGivenBack = Set<UnsafePointer<UInt8>?>()
+        var (reused, textsReused) = (0, 0)
         // Takes the flush as the publisher does: the only reference to its tables (else emptying them could
         // not keep their arrays).
         func take(_ flush: inout DayBuffers.Flush) throws {
@@ -111,8 +115,13 @@ import Testing
                     attempts: try flush.tables.attempts.records(), rejects: try flush.tables.rejects.records()))
             let times = flush.tables.deliveries.plain[finishedAt].int64Values.withUnsafeBufferPointer { $0.baseAddress }
             if givenBack.contains(times) { reused += 1 }
+            let texts = Self.storage(flush.tables.attempts.valueBuffer(Self.attemptResponse))
+            // One buffer for both tables' responses, not a copy.
+            #expect(Self.storage(flush.tables.deliveries.valueBuffer(Self.response)) == texts)
+            if textsGivenBack.contains(texts) { textsReused += 1 }
             guard recycling else { return }
             givenBack.insert(times)
+            textsGivenBack.insert(texts)
             recycler.giveBack(&flush.tables.deliveries, as: \.deliveries)
             recycler.giveBack(&flush.tables.attempts, as: \.attempts)
             recycler.giveBack(&flush.tables.rejects, as: \.rejects)
@@ -137,7 +146,7 @@ import Testing
             var flush = drained.removeFirst()
             try take(&flush)
         }
-        return (flushes, reused)
+        return (flushes, reused, textsReused)
     }
 
     @Test func dayBuffersFlushTheSameRowsWithRecycling() throws {
@@ -146,7 +155,8 @@ import Testing
         #expect(plain.flushes.map(\.day) == ["2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24"])
         #expect(recycled.flushes == plain.flushes)
         // The days after the first continued in the arrays of the day written before them.
-        #expect(plain.reused == 0)
+        #expect(plain.reused == 0 && plain.textsReused == 0)
         #expect(recycled.reused >= 2)
+        #expect(recycled.textsReused >= 2)
     }
 }

@@ -102,6 +102,45 @@ import Testing
         #expect(final == separate)
     }
 
+    /// The day's deliveries and attempts share the values of their dictionary and text columns
+    /// (`DayTables.appendOutcomes`), so each table's columns hold values only the other's rows have: the files
+    /// written and the day summary must still be those of tables made of each table's own rows.
+    @Test func sharedDictionaryValuesWriteTheFilesAndSummaryOfEachTablesOwnRows() throws {
+        let root = try makeTemporaryDirectory("shared-dictionaries")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let zone = TimeZone(identifier: "UTC")!
+        let (shared, own) = (DatasetStore(root: root + "/shared", timeZone: zone), DatasetStore(root: root + "/own", timeZone: zone))
+        var deferralOnlyValues = 0
+        try Self.eachFlush(of: Self.batches()) { flush in
+            let deliveries = try flush.tables.deliveries.records()
+            let attempts = try flush.tables.attempts.records()
+            let ownTables = DayTables(
+                deliveries: RowTable(deliveries), attempts: RowTable(attempts), rejects: RowTable(try flush.tables.rejects.records()))
+            for name in ["host", "recipient_domain", "relay"] {
+                deferralOnlyValues += flush.tables.deliveries.dictionaryColumn(name).entries.valueCount
+                    - ownTables.deliveries.dictionaryColumn(name).entries.valueCount
+            }
+            for (store, tables) in [(shared, flush.tables), (own, ownTables)] {
+                try store.publish(tables.deliveries, day: flush.day, partName: flush.partName)
+                try store.publish(tables.attempts, day: flush.day, partName: flush.partName)
+            }
+            func summary(_ tables: DayTables) -> DaySummary {
+                var builder = DaySummaryBuilder(day: flush.day, timeZone: zone, topDomains: 5)
+                builder.add(tables)
+                return builder.build(inFlight: 0, unparsedLines: 0, generatedAt: SummaryFixture.generatedAt)
+            }
+            #expect(summary(flush.tables) == summary(ownTables))
+        }
+        #expect(deferralOnlyValues > 0)
+        let files = DatasetStoreTests.parquetFiles(under: root + "/own")
+        #expect(files.count >= 8)
+        #expect(DatasetStoreTests.parquetFiles(under: root + "/shared") == files)
+        for file in files {
+            let written = try #require(FileManager.default.contents(atPath: root + "/shared/" + file))
+            #expect(written == FileManager.default.contents(atPath: root + "/own/" + file), "\(file)")
+        }
+    }
+
     /// What a flush holds: its deliveries in table order, its attempts in the order they are written (sorted
     /// on their columns) as records and as the columns written.
     struct Published: Equatable {
@@ -158,13 +197,20 @@ import Testing
 
     /// Every flush of `batches` through `DayBuffers`, written tables given back for reuse as a run does.
     static func publish(_ batches: [CorrelatorOutput]) throws -> [Published] {
+        var published: [Published] = []
+        try eachFlush(of: batches) { published.append(try Published($0)) }
+        return published
+    }
+
+    /// Calls `body` with each flush of `batches` through `DayBuffers`, then gives its tables back for reuse as a
+    /// run does.
+    static func eachFlush(of batches: [CorrelatorOutput], _ body: (DayBuffers.Flush) throws -> Void) throws {
         var buffers = DayBuffers(partPrefix: "t", flushRows: 500, timeZone: TimeZone(identifier: "UTC")!)
         let recycler = DayTablesRecycler()
         buffers.recycler = recycler
-        var published: [Published] = []
         func take(_ flushes: [DayBuffers.Flush]) throws {
             for var flush in flushes {
-                published.append(try Published(flush))
+                try body(flush)
                 // The only reference given back, as the publisher does.
                 recycler.giveBack(&flush.tables.deliveries, as: \.deliveries)
                 recycler.giveBack(&flush.tables.attempts, as: \.attempts)
@@ -173,6 +219,5 @@ import Testing
         }
         for batch in batches { try take(buffers.add(batch)) }
         try take(buffers.drain())
-        return published
     }
 }

@@ -34,7 +34,8 @@ import Testing
                 #expect(dictionary.ids == oneByOne.dictionaries[i]!.ids, "\(R.parquetSchema.columns[i].name)")
                 #expect(dictionary.entries == oneByOne.dictionaries[i]!.entries)
             } else {
-                #expect(runs.plain[i] == oneByOne.plain[i], "\(R.parquetSchema.columns[i].name)")
+                #expect(runs.valueBuffer(i) == oneByOne.valueBuffer(i), "\(R.parquetSchema.columns[i].name)")
+                #expect(runs.texts[i]?.ids == oneByOne.texts[i]?.ids, "\(R.parquetSchema.columns[i].name)")
             }
         }
     }

@@ -66,8 +66,8 @@ struct DayBuffers {
         buffered += output.deliveries.count + output.attemptCount + output.rejects.count
         var current: (day: Int64, tables: DayTables)?
         addOutcomes(of: &output, current: &current)
-        addRuns(&output.deferrals, to: \.attempts, current: &current)
-        addRuns(&output.rejects, to: \.rejects, current: &current)
+        addRuns(&output.deferrals, current: &current) { $0.attempts.append(movingFrom: $1) }
+        addRuns(&output.rejects, current: &current) { $0.rejects.append(movingFrom: $1) }
         output.recycleArrays()
         if let current { days[current.day] = current.tables }
         sizeFirstDays()
@@ -78,15 +78,15 @@ struct DayBuffers {
         return flushes
     }
 
-    /// Appends `records` to their days' `table`, a run of consecutive same-day records at a time (the key path
-    /// is resolved once per run, not per record).
+    /// Appends `records` to their days' tables through `append`, a run of consecutive same-day records at a
+    /// time.
     private mutating func addRuns<R: ParquetRecord>(
-        _ records: inout [R], to table: WritableKeyPath<DayTables, RowTable<R>>,
-        current: inout (day: Int64, tables: DayTables)?
+        _ records: inout [R], current: inout (day: Int64, tables: DayTables)?,
+        _ append: (inout DayTables, UnsafeMutableBufferPointer<R>) -> Void
     ) {
         records.withUnsafeMutableBufferPointer { rows in
             forEachDayRun(of: rows, current: &current) { tables, run in
-                tables[keyPath: table].append(movingFrom: UnsafeMutableBufferPointer(rebasing: rows[run]))
+                append(&tables, UnsafeMutableBufferPointer(rebasing: rows[run]))
             }
         }
     }
@@ -198,9 +198,10 @@ struct DayBuffers {
     }
 
     private mutating func flush(day dayNumber: Int64) -> Flush {
-        let tables = days.removeValue(forKey: dayNumber) ?? DayTables()
+        var tables = days.removeValue(forKey: dayNumber) ?? DayTables()
         buffered -= tables.count
         lastShape = tables.shape
+        tables.completeDeliveries()
         let name = "\(partPrefix)-\(String(repeating: "0", count: max(0, 6 - String(sequence).count)))\(sequence)"
         sequence += 1
         return Flush(
@@ -214,20 +215,39 @@ struct DayTables: Sendable {
     var deliveries = RowTable<DeliveryRecord>()
     var attempts = RowTable<AttemptRecord>()
     var rejects = RowTable<RejectRecord>()
-    /// Per attempts column, the deliveries' dictionary ids → the attempts' ids of the same values, for the
-    /// final attempts copied from the deliveries' rows (see `appendOutcomes(_:finals:)`).
-    var finalAttemptIds: [[Int32]] = []
 
     var count: Int { deliveries.count + attempts.count + rejects.count }
 
     /// Appends one day's final outcomes: the deliveries' rows (moved out of `rows`), then the attempt row of
     /// each that has one (`finals`), copied from the delivery's row just appended (see `FinalAttempt`).
+    ///
+    /// The two tables keep the values of the columns a final attempt takes from its delivery (dictionary
+    /// columns and texts, `AttemptRecord.sharedColumns`) in one place, the attempts' columns, which the
+    /// deliveries' borrow while their rows are appended: a final attempt's ids are then its delivery's, copied
+    /// as they are, where each dictionary value went through a per-day id map and each text was copied.
+    ///
+    /// Why the attempts' columns hold them: when a written day's tables are given back for reuse
+    /// (`DayTablesRecycler`), the deliveries' table goes first, while the attempts' still share the values,
+    /// so only the attempts' table can keep their pages (see `ParquetColumnBuffer.removeAllKeepingPages()`).
+    ///
+    /// Each table's columns then hold values that only the other's rows have, which no reader sees: the writer,
+    /// the sort and the day summaries go by the rows' ids (a chunk's dictionary is that of its rows' ids, a
+    /// summary adds the rows' counts per id, and an entry no row has counts nothing).
     mutating func appendOutcomes(
         _ rows: UnsafeMutableBufferPointer<DeliveryRecord>, finals: UnsafeMutableBufferPointer<FinalAttempt>
     ) {
         let first = deliveries.count
+        attempts.swapSharedValues(with: &deliveries)
         deliveries.append(movingFrom: rows)
-        attempts.append(finalAttempts: finals, ofRows: first..<deliveries.count, in: deliveries, idMaps: &finalAttemptIds)
+        attempts.swapSharedValues(with: &deliveries)
+        attempts.append(finalAttempts: finals, ofRows: first..<deliveries.count, in: deliveries)
+    }
+
+    /// Gives the deliveries' shared columns (see `appendOutcomes(_:finals:)`) the attempts' values their ids
+    /// are in (a reference to the arrays, nothing copied), so that each table can be written and summed up on
+    /// its own: once no row is to come (`DayBuffers.flush`).
+    mutating func completeDeliveries() {
+        attempts.shareValues(with: &deliveries)
     }
 
     struct Shape: Sendable {

@@ -5,7 +5,8 @@
 /// Why: the two records of a final outcome shared all their strings and texts, so the second one cost a retain
 /// per field on the correlator's core and a release per field on the publisher's (on lines that cross cores),
 /// and its bytes were copied into columns a second time. `DayBuffers` now copies the attempt row's columns
-/// from the delivery's row in the day's table (`RowTable.append(finalAttempts:ofRows:in:idMaps:)`).
+/// from the delivery's row in the day's table (`RowTable.append(finalAttempts:ofRows:in:)`; the dictionary and
+/// text columns' ids as they are, the two tables sharing those columns' values, see `DayTables`).
 ///
 /// What differs between the two rows is the delay only: the attempt's is the line's `delay=` (nil when it has
 /// none; for an expiry, the message's age), the delivery's is that or 0, and for a hand-off child at least the

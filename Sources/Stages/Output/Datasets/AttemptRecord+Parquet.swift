@@ -87,6 +87,8 @@ extension AttemptRecord: ParquetRecord {
 
     public static let dictionaryColumns: Set<String> = ["host", "app", "recipient_domain", "status", "dsn", "relay", "category"]
 
+    public static let textColumns: Set<String> = ["hash", "recipient", "response"]
+
     public static let sortColumns = ["hash", "recipient", "attempted_at", "host", "queue_id", "status", "response", "delay_s"]
 }
 
@@ -107,16 +109,15 @@ extension AttemptRecord {
 extension RowTable where R == AttemptRecord {
     /// Appends the final attempts of the rows `rows` of `deliveries` (`finals[k]` is that of row
     /// `rows.lowerBound + k`), those that are rows: each column copied from the deliveries' column
-    /// (`AttemptRecord.deliveryColumns`), a run of consecutive rows at a time, the delay from `finals`.
-    /// - Parameter idMaps: per column, the deliveries' dictionary ids → these (see
-    ///   `DictionaryColumn.append(rows:of:idMap:)`); kept with the two tables (`DayTables`).
+    /// (`AttemptRecord.deliveryColumns`), a run of consecutive rows at a time, the delay from `finals`. The
+    /// dictionary and text columns' ids are copied as they are: the deliveries' must be in this table's
+    /// values (see `swapSharedValues(with:)`).
     mutating func append(
         finalAttempts finals: UnsafeMutableBufferPointer<FinalAttempt>, ofRows rows: Range<Int>,
-        in deliveries: RowTable<DeliveryRecord>, idMaps: inout [[Int32]]
+        in deliveries: RowTable<DeliveryRecord>
     ) {
         precondition(finals.count == rows.count)
         let sources = AttemptRecord.deliveryColumns
-        if idMaps.count < sources.count { idMaps = Array(repeating: [], count: sources.count) }
         var start = 0
         while start < finals.count {
             guard finals[start].isRow else {
@@ -128,12 +129,50 @@ extension RowTable where R == AttemptRecord {
             let run = (rows.lowerBound + start)..<(rows.lowerBound + end)
             for (column, source) in sources.enumerated() {
                 if let source {
-                    append(rows: run, of: deliveries, column: source, at: column, idMap: &idMaps[column])
+                    append(rows: run, of: deliveries, column: source, at: column)
                 } else {
                     append(RecordField(UnsafeMutableBufferPointer(rebasing: finals[start..<end]), \.delaySeconds), at: column)
                 }
             }
             start = end
         }
+    }
+
+    /// Swaps the values of each dictionary and text column with those of the deliveries' column it is copied
+    /// from (`AttemptRecord.deliveryColumns`), each keeping its ids; calling it again swaps them back. Between
+    /// the two calls, rows appended to the deliveries put their values among the attempts' (see `DayTables`).
+    mutating func swapSharedValues(with deliveries: inout RowTable<DeliveryRecord>) {
+        for (column, source) in AttemptRecord.sharedColumns {
+            if dictionaries[column] != nil {
+                swapDictionaryValues(column, with: &deliveries, column: source)
+            } else {
+                swapTextValues(column, with: &deliveries, column: source)
+            }
+        }
+    }
+
+    /// Gives each of the deliveries' dictionary and text columns that this table's take their rows from the
+    /// values of this table's, which their ids are in (a reference to the arrays, nothing copied): once the
+    /// day's rows are all in, so that each table can be written and summed up on its own.
+    func shareValues(with deliveries: inout RowTable<DeliveryRecord>) {
+        for (column, source) in AttemptRecord.sharedColumns {
+            if dictionaries[column] != nil {
+                deliveries.shareDictionaryValues(source, of: self, column: column)
+            } else {
+                deliveries.shareTextValues(source, of: self, column: column)
+            }
+        }
+    }
+}
+
+extension AttemptRecord {
+    /// The dictionary and text columns, each with the deliveries' column a final attempt's row takes its
+    /// values from (`deliveryColumns`): the columns whose values the two tables of a day share (`DayTables`).
+    static let sharedColumns: [(column: Int, source: Int)] = parquetSchema.columns.indices.compactMap { column in
+        let name = parquetSchema.columns[column].name
+        guard dictionaryColumns.contains(name) || textColumns.contains(name), let source = deliveryColumns[column] else {
+            return nil
+        }
+        return (column, source)
     }
 }

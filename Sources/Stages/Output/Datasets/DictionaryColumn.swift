@@ -68,10 +68,7 @@ struct DictionaryColumn: Sendable {
     /// come then fill pages already in memory. `spare` is left holding this column's old ids (or, when it had
     /// no room, its own). The values, index and cache stay this column's.
     mutating func moveIds(into spare: inout DictionaryColumn, expectingRows rows: Int) {
-        precondition(spare.ids.isEmpty)
-        guard spare.ids.capacity >= Swift.max(rows, ids.count) else { return }
-        spare.ids.append(contentsOf: ids)
-        swap(&ids, &spare.ids)
+        ids.moveElements(into: &spare.ids, expecting: rows)
     }
 
     /// Room for `rows` ids, whatever the column holds.
@@ -116,44 +113,35 @@ struct DictionaryColumn: Sendable {
         internMisses(field, from: start)
     }
 
-    /// Appends the rows `rows` of `other`: each row's id here of its value there (-1 for null), through `idMap`
-    /// (`other`'s id → the id here, -1 not known yet), which grows with `other`'s values and learns each one
-    /// the first time it is seen (interned by its bytes).
+    /// Appends the ids of the rows `rows` of `other` as they are: `other` and this column hold their ids in one
+    /// set of values (see `swapValues(with:)`), so an id names the same value in both.
     ///
-    /// Why: a final attempt's row is its delivery's (see `FinalAttempt`); the attempts table then costs an array
-    /// read per row and column, where each value was the record's own string, looked up by its words.
-    mutating func append(rows: Range<Int>, of other: DictionaryColumn, idMap: inout [Int32]) {
-        precondition(rows.upperBound <= other.count)
-        let known = other.entries.valueCount
-        if idMap.count < known { idMap.append(contentsOf: repeatElement(-1, count: known - idMap.count)) }
-        var ownIds: [Int32] = []
-        swap(&ownIds, &ids)
-        defer { swap(&ownIds, &ids) }
-        ParquetColumnBuffer.reserve(&ownIds, adding: rows.count)
-        other.ids.withUnsafeBufferPointer { source in
-            idMap.withUnsafeMutableBufferPointer { map in
-                ownIds.appendUninitialized(rows.count) { out in
-                    for k in 0..<rows.count {
-                        let id = source[rows.lowerBound + k]
-                        guard id >= 0 else {
-                            out[k] = -1
-                            continue
-                        }
-                        if map[Int(id)] < 0 { map[Int(id)] = intern(entry: Int(id), of: other.entries) }
-                        out[k] = map[Int(id)]
-                    }
-                    return rows.count
-                }
-            }
-        }
+    /// Why: a final attempt's row is its delivery's (see `FinalAttempt`), and the day's deliveries and attempts
+    /// share their dictionary columns' values (`DayTables`): the attempts' ids are then a block copy of the
+    /// deliveries', where each row's id went through a per-day map and each value was interned a second time
+    /// into a dictionary of the attempts' own (0.5% of a run's instructions).
+    mutating func appendIds(ofRows rows: Range<Int>, of other: DictionaryColumn) {
+        ids.append(rows, of: other.ids)
     }
 
-    /// The id of entry `entry` of `values` (another column's distinct values), added here when new.
-    @inline(never)
-    private mutating func intern(entry: Int, of values: ParquetColumnBuffer) -> Int32 {
-        let start = values.stringOffsets[entry]
-        let end = values.stringOffsets[entry + 1]
-        return values.stringBytes.withUnsafeBufferPointer { intern(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    /// Swaps the values (entries, their index and caches) with `other`'s, each column keeping its own ids:
+    /// calling it again swaps them back.
+    ///
+    /// Why: so that two columns of one day, each with its own rows, can take turns appending to one set of
+    /// values (see `DayTables`), without a copy of the values and without a second reference to their arrays
+    /// (which would make the next append copy each one).
+    mutating func swapValues(with other: inout DictionaryColumn) {
+        swap(&ids, &other.ids)
+        swap(&self, &other)
+    }
+
+    /// Takes `other`'s values (a reference to its arrays, nothing copied), keeping its own ids: for a column
+    /// whose ids are in `other`'s values (see `swapValues(with:)`) and is no longer appended to, so that it can
+    /// be written and summed up on its own.
+    mutating func shareValues(of other: DictionaryColumn) {
+        var shared = other
+        swap(&shared.ids, &ids)
+        self = shared
     }
 
     /// How many misses `internMisses` takes through each of its stages at once.

@@ -25,6 +25,9 @@ public protocol ParquetRecord: Sendable, Equatable {
     /// String columns with few distinct values per day (hosts, applications, statuses, relays), which a
     /// `RowTable` keeps as ids into their distinct values.
     static var dictionaryColumns: Set<String> { get }
+    /// String columns that a `RowTable` keeps as each row's position among values that the column of another
+    /// table may share (`TextColumn`): the texts of a final outcome's delivery and attempt rows.
+    static var textColumns: Set<String> { get }
     /// Rebuilds rows from columns read back (matched by name, so column order in the file does not matter).
     static func records(from columns: [ParquetColumnBuffer], schema: ParquetSchema, path: String) throws -> [Self]
     /// The order rows are written in, on records: hash, then recipient for deliveries and attempts, time for
@@ -37,6 +40,8 @@ public protocol ParquetRecord: Sendable, Equatable {
 }
 
 extension ParquetRecord {
+    public static var textColumns: Set<String> { [] }
+
     /// Fills one buffer per schema column from `rows`, in their order.
     public static func makeColumns(_ rows: ArraySlice<Self>) -> [ParquetColumnBuffer] {
         RowTable(rows).columns

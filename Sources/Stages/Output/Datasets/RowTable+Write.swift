@@ -20,7 +20,7 @@ extension RowTable {
                     values: dictionary.entries, rows: order, valueOfRow: dictionary.ids, distinctValues: true)
             }
             return ParquetChunkRows(
-                values: plain[i], rows: order, valueOfRow: index.dense[i], equalValuesAdjacent: i == leading)
+                values: valueBuffer(i), rows: order, valueOfRow: index.dense[i], equalValuesAdjacent: i == leading)
         }
     }
 }

@@ -18,41 +18,54 @@ import Pipeline
 /// let firstGroup = table.gather(order[0..<min(order.count, 65_536)])
 /// ```
 public struct RowTable<R: ParquetRecord>: Sendable {
-    /// One per schema column; empty for the dictionary columns.
+    /// One per schema column; empty for the dictionary and text columns.
     private(set) var plain: [ParquetColumnBuffer]
     /// Non-nil for the dictionary columns.
     private(set) var dictionaries: [DictionaryColumn?]
+    /// Non-nil for the text columns (`R.textColumns`).
+    private(set) var texts: [TextColumn?]
 
     public init(reservingCapacity capacity: Int = 0) {
-        let dictionaryColumns = R.dictionaryColumns
+        let (dictionaryColumns, textColumns) = (R.dictionaryColumns, R.textColumns)
         plain = R.parquetSchema.columns.map {
-            ParquetColumnBuffer(column: $0, reservingCapacity: dictionaryColumns.contains($0.name) ? 0 : capacity)
+            let isPlain = !dictionaryColumns.contains($0.name) && !textColumns.contains($0.name)
+            return ParquetColumnBuffer(column: $0, reservingCapacity: isPlain ? capacity : 0)
         }
         dictionaries = R.parquetSchema.columns.map {
             dictionaryColumns.contains($0.name) ? DictionaryColumn(column: $0) : nil
         }
+        texts = R.parquetSchema.columns.map {
+            textColumns.contains($0.name) ? TextColumn(column: $0, reservingCapacity: capacity) : nil
+        }
     }
 
-    /// The sizes a table reached: rows, the string bytes of each column (plain columns only), and the
-    /// distinct values of each column (dictionary columns only).
+    /// The sizes a table reached: rows, the string bytes of each column (plain and text columns), the
+    /// distinct values of each column (dictionary columns only), and the rows of each column's buffer of
+    /// values (a text column's count the rows of every table appending to it, see `TextColumn`).
     public struct Shape: Sendable {
         var rows = 0
         var stringBytes: [Int] = []
         var dictionaryEntries: [Int] = []
+        var valueRows: [Int] = []
 
         /// Every size times `factor`.
         func scaled(by factor: Double) -> Shape {
-            Shape(
-                rows: Int(Double(rows) * factor), stringBytes: stringBytes.map { Int(Double($0) * factor) },
-                dictionaryEntries: dictionaryEntries.map { Int(Double($0) * factor) })
+            func scaled(_ count: Int) -> Int { Int(Double(count) * factor) }
+            return Shape(
+                rows: scaled(rows), stringBytes: stringBytes.map(scaled), dictionaryEntries: dictionaryEntries.map(scaled),
+                valueRows: valueRows.map(scaled))
         }
     }
 
     public var shape: Shape {
         Shape(
-            rows: count, stringBytes: plain.map(\.stringBytes.count),
-            dictionaryEntries: dictionaries.map { $0?.entries.valueCount ?? 0 })
+            rows: count, stringBytes: plain.indices.map { valueBuffer($0).stringBytes.count },
+            dictionaryEntries: dictionaries.map { $0?.entries.valueCount ?? 0 },
+            valueRows: plain.indices.map { valueBuffer($0).rowCount })
     }
+
+    /// The buffer holding the values of plain or text column `i` (empty for a dictionary column).
+    func valueBuffer(_ i: Int) -> ParquetColumnBuffer { texts[i]?.values ?? plain[i] }
 
     /// A table with room for `shape` (rows, ids, string bytes and dictionary indexes), so that filling it to about that size
     /// never grows an array: each growth copies the column and faults in fresh pages (large arrays are
@@ -68,26 +81,35 @@ public struct RowTable<R: ParquetRecord>: Sendable {
     mutating func reserve(_ shape: Shape) {
         precondition(isEmpty, "reserve is for an empty table")
         for i in plain.indices {
+            let bytes = i < shape.stringBytes.count ? shape.stringBytes[i] : 0
             if dictionaries[i] != nil {
                 let entries = i < shape.dictionaryEntries.count ? shape.dictionaryEntries[i] : 0
                 dictionaries[i]!.reserveCapacity(shape.rows, entries: entries)
+            } else if texts[i] != nil {
+                let valueRows = i < shape.valueRows.count ? shape.valueRows[i] : shape.rows
+                texts[i]!.reserve(rows: shape.rows, valueRows: valueRows, stringBytes: bytes)
             } else {
-                plain[i].reserveRows(shape.rows, stringBytes: i < shape.stringBytes.count ? shape.stringBytes[i] : 0)
+                plain[i].reserveRows(shape.rows, stringBytes: bytes)
             }
         }
     }
 
-    /// Makes room for `rows` rows in every column, each string column's bytes scaled from its bytes per row so
-    /// far; a dictionary column gets room for its ids only (see `DayBuffers.sizeFirstDays()`).
+    /// Makes room for `rows` rows in every column, each string column's bytes (and a text column's rows of
+    /// values) scaled from its own per row so far; a dictionary column gets room for its ids only (see
+    /// `DayBuffers.sizeFirstDays()`).
     mutating func reserve(growingTo rows: Int) {
         let count = self.count
         guard count > 0, rows > count else { return }
+        let factor = Double(rows) / Double(count)
+        func scaled(_ size: Int) -> Int { Int((Double(size) * factor).rounded(.up)) }
         for i in plain.indices {
             if dictionaries[i] != nil {
                 dictionaries[i]!.reserveIds(rows)
+            } else if let text = texts[i] {
+                texts[i]!.reserve(
+                    rows: rows, valueRows: scaled(text.values.rowCount), stringBytes: scaled(text.values.stringBytes.count))
             } else {
-                let bytes = Double(plain[i].stringBytes.count) * Double(rows) / Double(count)
-                plain[i].reserveRows(rows, stringBytes: Int(bytes.rounded(.up)))
+                plain[i].reserveRows(rows, stringBytes: scaled(plain[i].stringBytes.count))
             }
         }
     }
@@ -98,6 +120,8 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         for i in plain.indices {
             if dictionaries[i] != nil {
                 dictionaries[i]!.removeAllKeepingPages(column: R.parquetSchema.columns[i])
+            } else if texts[i] != nil {
+                texts[i]!.removeAllKeepingPages()
             } else {
                 plain[i].removeAllKeepingPages()
             }
@@ -111,10 +135,13 @@ public struct RowTable<R: ParquetRecord>: Sendable {
     /// those this table gave up, to be dropped.
     mutating func moveValues(into spare: inout RowTable, expecting shape: Shape) {
         for i in plain.indices {
+            let bytes = i < shape.stringBytes.count ? shape.stringBytes[i] : 0
             if dictionaries[i] != nil {
                 dictionaries[i]!.moveIds(into: &spare.dictionaries[i]!, expectingRows: shape.rows)
+            } else if texts[i] != nil {
+                let valueRows = i < shape.valueRows.count ? shape.valueRows[i] : shape.rows
+                texts[i]!.moveValues(into: &spare.texts[i]!, expectingRows: shape.rows, valueRows: valueRows, stringBytes: bytes)
             } else {
-                let bytes = i < shape.stringBytes.count ? shape.stringBytes[i] : 0
                 plain[i].moveValues(into: &spare.plain[i], expectingRows: shape.rows, stringBytes: bytes)
             }
         }
@@ -126,7 +153,10 @@ public struct RowTable<R: ParquetRecord>: Sendable {
     }
 
     /// The number of rows.
-    public var count: Int { dictionaries.first.flatMap { $0?.count } ?? plain.first?.rowCount ?? 0 }
+    public var count: Int {
+        guard !plain.isEmpty else { return 0 }
+        return dictionaries[0]?.count ?? texts[0]?.count ?? plain[0].rowCount
+    }
     public var isEmpty: Bool { count == 0 }
 
     /// - Complexity: O(1) amortised: each plain string's bytes are copied once, each dictionary value hashed once.
@@ -172,14 +202,18 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         }
     }
 
-    /// Appends the text field `path` (`LineText`, `LineText?`) of each of `rows` to the plain column `column`,
-    /// copying the bytes from their batch's buffer (see `LineText`).
+    /// Appends the text field `path` (`LineText`, `LineText?`) of each of `rows` to the plain or text column
+    /// `column`, copying the bytes from their batch's buffer (see `LineText`).
     @inline(__always)
     mutating func append<V: StringFieldValue>(
         _ rows: UnsafeMutableBufferPointer<R>, _ path: WritableKeyPath<R, V>, at column: Int
     ) {
-        precondition(dictionaries[column] == nil, "a text field goes to a plain column")
-        plain[column].append(RecordField(rows, path))
+        precondition(dictionaries[column] == nil, "a text field goes to a plain or text column")
+        if texts[column] != nil {
+            texts[column]!.append(RecordField(rows, path))
+        } else {
+            plain[column].append(RecordField(rows, path))
+        }
     }
 
     /// Appends the number field `path` of each of `rows` to the plain column `column`.
@@ -197,16 +231,50 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         plain[column].append(field)
     }
 
-    /// Appends the rows `rows` of `other`'s column `source` as column `column`: both plain columns of one kind,
-    /// or both dictionary columns, whose ids go through `idMap` (see `DictionaryColumn.append(rows:of:idMap:)`).
-    mutating func append<S>(rows: Range<Int>, of other: RowTable<S>, column source: Int, at column: Int, idMap: inout [Int32]) {
+    /// Appends the rows `rows` of `other`'s column `source` as column `column`: both plain columns of one kind
+    /// (values copied), or both dictionary or both text columns whose values this table's column shares with
+    /// `other`'s (ids copied, see `DictionaryColumn.appendIds(ofRows:of:)`, `TextColumn.appendIds(ofRows:of:)`).
+    mutating func append<S>(rows: Range<Int>, of other: RowTable<S>, column source: Int, at column: Int) {
         if dictionaries[column] != nil {
-            guard let values = other.dictionaries[source] else { preconditionFailure("a dictionary column from a plain one") }
-            dictionaries[column]!.append(rows: rows, of: values, idMap: &idMap)
+            guard let values = other.dictionaries[source] else { preconditionFailure("a dictionary column from another kind") }
+            dictionaries[column]!.appendIds(ofRows: rows, of: values)
+        } else if texts[column] != nil {
+            guard let values = other.texts[source] else { preconditionFailure("a text column from another kind") }
+            texts[column]!.appendIds(ofRows: rows, of: values)
         } else {
-            precondition(other.dictionaries[source] == nil, "a plain column from a dictionary one")
+            precondition(other.dictionaries[source] == nil && other.texts[source] == nil, "a plain column from another kind")
             plain[column].append(rows: rows, of: other.plain[source])
         }
+    }
+
+    /// Swaps the values of text column `column` with those of `other`'s text column `source`, each keeping
+    /// its ids (see `TextColumn.swapValues(with:)`).
+    mutating func swapTextValues<S>(_ column: Int, with other: inout RowTable<S>, column source: Int) {
+        precondition(texts[column] != nil && other.texts[source] != nil, "not two text columns")
+        texts[column]!.swapValues(with: &other.texts[source]!)
+    }
+
+    /// Gives text column `column` the values of `other`'s text column `source`, keeping its ids (see
+    /// `TextColumn.shareValues(of:)`).
+    mutating func shareTextValues<S>(_ column: Int, of other: RowTable<S>, column source: Int) {
+        guard let values = other.texts[source], texts[column] != nil else { preconditionFailure("not two text columns") }
+        texts[column]!.shareValues(of: values)
+    }
+
+    /// Swaps the values of dictionary column `column` with those of `other`'s dictionary column `source`, each
+    /// keeping its ids (see `DictionaryColumn.swapValues(with:)`).
+    mutating func swapDictionaryValues<S>(_ column: Int, with other: inout RowTable<S>, column source: Int) {
+        precondition(dictionaries[column] != nil && other.dictionaries[source] != nil, "not two dictionary columns")
+        dictionaries[column]!.swapValues(with: &other.dictionaries[source]!)
+    }
+
+    /// Gives dictionary column `column` the values of `other`'s dictionary column `source`, keeping its ids (see
+    /// `DictionaryColumn.shareValues(of:)`).
+    mutating func shareDictionaryValues<S>(_ column: Int, of other: RowTable<S>, column source: Int) {
+        guard let values = other.dictionaries[source], dictionaries[column] != nil else {
+            preconditionFailure("not two dictionary columns")
+        }
+        dictionaries[column]!.shareValues(of: values)
     }
 
     /// Appends the rows of a file read back (`ParquetFileReader.readAll()`), matching columns by name, so a
@@ -228,21 +296,23 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         for i in plain.indices {
             if dictionaries[i] != nil {
                 for value in matched[i].strings() { dictionaries[i]!.append(value) }
+            } else if texts[i] != nil {
+                texts[i]!.append(contentsOf: matched[i])
             } else {
                 plain[i].append(contentsOf: matched[i])
             }
         }
     }
 
-    /// The row → value position maps that `gather` needs, computed once for all row groups of a table.
+    /// The row → value position maps that `gather` needs, computed once for all row groups of a table: the ids
+    /// of the dictionary and text columns, and for the plain OPTIONAL columns computed from their levels.
     public func rowIndex() -> RowIndex {
-        let index = RowIndex(plain)
-        return RowIndex(dense: plain.indices.map { dictionaries[$0]?.ids ?? index.dense[$0] })
+        RowIndex(dense: plain.indices.map { dictionaries[$0]?.ids ?? texts[$0]?.ids ?? RowIndex.dense(of: plain[$0]) })
     }
 
     /// The values of column `i` and each row's position among them (nil: row i is value i).
     func values(_ i: Int, _ index: RowIndex) -> (ParquetColumnBuffer, [Int32]?) {
-        (dictionaries[i]?.entries ?? plain[i], index.dense[i])
+        (dictionaries[i]?.entries ?? valueBuffer(i), index.dense[i])
     }
 
     /// The ids and distinct values of the dictionary column `name`: the day summaries count by id and look
@@ -254,9 +324,9 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         return column
     }
 
-    /// The values of the plain (non-dictionary) column `name`.
+    /// The values of the plain (non-dictionary, non-text) column `name`.
     func plainColumn(_ name: String) -> ParquetColumnBuffer {
-        guard let i = R.parquetSchema.index(of: name), dictionaries[i] == nil else {
+        guard let i = R.parquetSchema.index(of: name), dictionaries[i] == nil, texts[i] == nil else {
             preconditionFailure("\(name) is not a plain column of \(R.datasetName)")
         }
         return plain[i]
@@ -292,20 +362,30 @@ public struct RowIndex: Sendable {
     }
 
     public init(_ columns: [ParquetColumnBuffer]) {
-        dense = columns.map { column -> [Int32]? in
-            guard column.isOptional else { return nil }
-            // One pass, no branch per row: a present row (level 1) gets `next | 0`, a null `next | -1`.
-            return column.definitionLevels.withUnsafeBufferPointer { levels in
-                [Int32](unsafeUninitializedCapacity: levels.count) { out, initialized in
-                    var next: Int32 = 0
-                    for row in 0..<levels.count {
-                        let present = Int32(levels[row])
-                        out[row] = next | (present &- 1)
-                        next &+= present
-                    }
-                    initialized = levels.count
-                }
+        dense = columns.map(Self.dense(of:))
+    }
+
+    /// The positions of `column`'s rows among its values (-1 null), nil for a REQUIRED column.
+    static func dense(of column: ParquetColumnBuffer) -> [Int32]? {
+        guard column.isOptional else { return nil }
+        return column.definitionLevels.withUnsafeBufferPointer { levels in
+            [Int32](unsafeUninitializedCapacity: levels.count) { out, initialized in
+                if let base = out.baseAddress { positions(of: levels, from: 0, into: base) }
+                initialized = levels.count
             }
+        }
+    }
+
+    /// The position among the values of each row of `levels` (1 present, 0 null), the first present being
+    /// value `first`, into `out` (-1 for a null).
+    @inline(__always)
+    static func positions(of levels: UnsafeBufferPointer<UInt8>, from first: Int32, into out: UnsafeMutablePointer<Int32>) {
+        // One pass, no branch per row: a present row (level 1) gets `next | 0`, a null `next | -1`.
+        var next = first
+        for row in 0..<levels.count {
+            let present = Int32(levels[row])
+            out[row] = next | (present &- 1)
+            next &+= present
         }
     }
 }
