@@ -71,7 +71,7 @@ extension Correlator {
                 m.queuedAt = min(m.queuedAt ?? event.time, event.time)
             }
         case .removed:
-            if event.service == "postsuper" {
+            if event.isService("postsuper") {
                 postsuperRemove(event)
             } else if let key = messageIndex(for: event, birth: .none) {
                 update(key, at: event.time) { m in if m.removedAt == nil { m.removedAt = event.time } }

@@ -46,7 +46,10 @@ extension Correlator {
         // A recipient seen for the first time is added to the message only if it stays pending (a deferral): most
         // lines are a new recipient's final outcome, and building, appending and removing its state cost an
         // array allocation and a copy of its strings each time.
-        let found = m.pendingIndex(of: delivery.recipientText, orig: delivery.origRecipient)
+        // Asked only when the message has recipients pending (most have none): the call copied the whole message
+        // (240 bytes) first, on every delivery line.
+        let found =
+            m.recipients.isEmpty ? nil : m.pendingIndex(of: delivery.recipientText, orig: delivery.origRecipient)
         if let found, m.recipients[found].origRecipient == nil {
             m.recipients[found].origRecipient = delivery.origRecipient
         }
@@ -135,7 +138,7 @@ extension Correlator {
         // destroyed the original, once the records held a text (`LineText`).
         output.appendOutcome(consume deliveryRecord, isAttempt: true, attemptDelay: delivery.delay)
         // Cleanup bounces what it rejected itself: that message never reaches the queue manager.
-        if event.service == "cleanup" && m.removedAt == nil { m.removedAt = time }
+        if event.isService("cleanup") && m.removedAt == nil { m.removedAt = time }
     }
 
     /// Passes a message on to the queue id it continues under (content filter, alias expansion).
@@ -291,7 +294,7 @@ extension Correlator {
         var bouncedByCleanup = false
         if let key = messageIndex(for: event, birth: .none) {
             // cleanup (header/body checks, non-SMTP milters) refuses a whole message, as does a reject after DATA.
-            let fromCleanup = event.service == "cleanup"
+            let fromCleanup = event.isService("cleanup")
             let wholeMessage = fromCleanup || ["DATA", "END-OF-MESSAGE", "BDAT"].contains(reject.stage.uppercased())
             update(key, at: event.time) { m in
                 if client == nil { client = m.client }
