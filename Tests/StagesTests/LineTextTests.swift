@@ -92,6 +92,24 @@ import Testing
         #expect(correlator.recordDomain(of: parsed[0].recipientText) == Correlator.domain(of: parsed[0].recipient))
     }
 
+    /// `bytesAtHand` are the text's own bytes, as `withBytes` gives them: for a text inside a batch (not at its
+    /// buffer's start), a text of its own, and an empty one; and a recipient in a batch gets its domain from them.
+    @Test func bytesAtHandAreTheTextsBytes() throws {
+        let batch = try Self.batch([Array("first line".utf8), Array(Self.delivery.utf8)])
+        let recipient = try #require(Self.deliveries(of: batch).first).recipientText
+        #expect(recipient.owner === batch.buffer)
+        for text in [recipient, LineText("own bytes"), LineText("")] {
+            let expected = text.withBytes { Array($0) }
+            #expect(withExtendedLifetime(text) { Array(text.bytesAtHand) } == expected)
+            #expect(text.bytesAtHand.count == text.count)
+        }
+        #expect(Array(recipient.bytesAtHand) == Array("rwhite22@lake21.fr".utf8))
+        var correlator = try Correlator()
+        #expect(correlator.recordDomain(of: recipient) == "lake21.fr")
+        // Twice: the second answer comes from the table of recent strings.
+        #expect(correlator.recordDomain(of: recipient) == "lake21.fr")
+    }
+
     /// A text equals a string as the text's string does (`==`: canonical equivalence), whether the bytes answer
     /// or not.
     @Test func aTextComparesWithAStringAsItsString() {

@@ -71,7 +71,7 @@ extension Correlator {
                 m.queuedAt = min(m.queuedAt ?? event.time, event.time)
             }
         case .removed:
-            if event.service == "postsuper" {
+            if event.isService("postsuper") {
                 postsuperRemove(event)
             } else if let key = messageIndex(for: event, birth: .none) {
                 update(key, at: event.time) { m in if m.removedAt == nil { m.removedAt = event.time } }
@@ -148,7 +148,16 @@ extension Correlator {
     /// and the message's fields are read in place (copying a `MessageState` out would cost a retain per string it
     /// holds).
     mutating func messageIndex(for event: PostfixEvent, birth: Birth) -> MessageIndex? {
-        guard let queueId = event.queueId else { return nil }
+        // The queue id borrowed from the event, not bound (`guard let` copied it: a retain and a release, calls
+        // even for a queue id held inline, on every line with one).
+        guard event.queueId != nil else { return nil }
+        return messageIndex(for: event, queueId: event.queueId!, birth: birth)
+    }
+
+    /// `messageIndex(for:birth:)` for the event's queue id `queueId`.
+    private mutating func messageIndex(for event: PostfixEvent, queueId: borrowing String, birth: Birth)
+        -> MessageIndex?
+    {
         // The hint first (no hashing); else one lookup, which a new message's insertion reuses. The key's two
         // strings are passed as they are, not as a `MessageKey` (which copies them).
         var lookup: MessageTable.Lookup?
@@ -185,7 +194,7 @@ extension Correlator {
         // The host through the interner (a host over 15 bytes is one `String` per parsed batch). Short hosts, most
         // of them, come straight back; passing `event.host` as it is made the compiler copy the queue id through
         // the generic `Optional` witnesses here (+50 M instructions on the 100 MB family).
-        let message = MessageState(host: interner.intern(event.host), queueId: queueId, time: event.time)
+        let message = MessageState(host: interner.intern(event.host), queueId: copy queueId, time: event.time)
         if let lookup, lookup.found == nil {
             // Moved in (`consume`): since the message holds texts (`LineText?`), the compiler otherwise copied it
             // through its generic value witness (a retain per field) and destroyed the original.

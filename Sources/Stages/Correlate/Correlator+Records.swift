@@ -118,9 +118,8 @@ extension Correlator {
 
     /// `recordDomain(of:)` for an address that is a text (a delivery line's recipient).
     mutating func recordDomain(of address: LineText) -> String {
-        let fast = address.withBytes { bytes in
-            Self.lowerCaseDomain(of: bytes.assumingMemoryBound(to: UInt8.self)) { recentStrings.string($0) }
-        }
+        let bytes = address.bytesAtHand
+        let fast = withExtendedLifetime(address) { Self.lowerCaseDomain(of: bytes) { recentStrings.string($0) } }
         return fast ?? Self.domain(of: address.string)
     }
 

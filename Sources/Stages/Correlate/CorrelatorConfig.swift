@@ -85,7 +85,10 @@ struct SendableRegex: @unchecked Sendable {
 }
 
 /// The configuration with its patterns compiled and its maps lower-cased, built once per correlator.
-struct CompiledCorrelatorConfig: Sendable {
+///
+/// A class (it never changes after `init`): as a struct of 176 bytes it was copied whole to be passed to its
+/// methods from the correlator's per-line paths (the correlator is changed in the same calls).
+final class CompiledCorrelatorConfig: Sendable {
     let config: CorrelatorConfig
     let headerName: String
     let appRegex: SendableRegex?
@@ -190,8 +193,8 @@ struct CompiledCorrelatorConfig: Sendable {
     @inline(__always)
     func appByPrefix(of hash: LineText, making make: (UnsafeBufferPointer<UInt8>) -> String) -> String?? {
         guard bytewisePrefixSeparator, let needle = prefixSeparator else { return nil }
-        // The bytes at hand, not through `withBytes`: its closure was not inlined. `hash` holds its buffer.
-        let bytes = UnsafeBufferPointer(start: hash.start.assumingMemoryBound(to: UInt8.self), count: hash.count)
+        // The bytes at hand, not through `withBytes` (see `bytesAtHand`). `hash` holds its buffer.
+        let bytes = hash.bytesAtHand
         return withExtendedLifetime(hash) { Self.asciiPrefix(of: bytes, before: needle, making: make) }
     }
 

@@ -1,6 +1,15 @@
 import Pipeline
 
 extension LineText {
+    /// The bytes at hand, for a caller that keeps the text alive across their use (`withExtendedLifetime(text)`).
+    ///
+    /// Why not `withBytes`: on the correlator's per-line paths its closure was compiled as a function of its own
+    /// (a call, and the captured state passed through memory), not inlined into the caller.
+    @inline(__always)
+    var bytesAtHand: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: count)
+    }
+
     /// `string == self.string`, without making the `String` when the bytes answer (see `bytesTell`).
     ///
     /// Why: the correlator compares a delivery line's recipient (a text) with the recipients a message has
