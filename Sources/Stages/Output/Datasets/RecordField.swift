@@ -52,6 +52,12 @@ extension RecordField where Value: StringFieldValue {
     func moveBytes(_ i: Int, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         pointer(i).pointee.moveBytes(to: destination)
     }
+
+    /// Moves row `i`'s value out and drops it, copying nothing.
+    @inline(__always)
+    func drop(_ i: Int) {
+        pointer(i).pointee.drop()
+    }
 }
 
 extension RecordField where Value: StringObjectFieldValue {
@@ -86,6 +92,8 @@ protocol StringFieldValue {
     /// Moves the value out (leaving `""` or nil), copies its UTF-8 bytes to `destination` and drops it.
     /// - Returns: the number of bytes copied (0 for nil).
     mutating func moveBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int
+    /// Moves the value out (leaving `""` or nil) and drops it.
+    mutating func drop()
     /// `StringFieldText.prefetch`.
     static func prefetch(_ value: UnsafeRawPointer)
 }
@@ -111,6 +119,9 @@ extension String: StringFieldText, StringObjectFieldValue {
     mutating func moveBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int {
         Stages.take(&self).copyBytes(to: destination)
     }
+
+    @inline(__always)
+    mutating func drop() { _ = Stages.take(&self) }
 
     /// Why not inlined: inline, the compiler retained and released each string around the borrow of its bytes
     /// (two atomic operations on its header per string); a parameter is borrowed as it is. The bytes go through
@@ -155,6 +166,9 @@ extension LineText: StringFieldText, StringFieldValue {
     }
 
     @inline(__always)
+    mutating func drop() { removeAll() }
+
+    @inline(__always)
     var utf8Count: Int { count }
 
     @inline(__always)
@@ -185,6 +199,9 @@ extension Optional: StringFieldValue where Wrapped: StringFieldText {
         swap(&self, &taken)
         return taken?.copyBytes(to: destination) ?? 0
     }
+
+    @inline(__always)
+    mutating func drop() { self = nil }
 
     @inline(__always)
     static func prefetch(_ value: UnsafeRawPointer) { Wrapped.prefetch(value) }
