@@ -79,6 +79,8 @@ protocol StringFieldText {
     /// Copies the UTF-8 bytes to `destination`.
     /// - Returns: the number of bytes copied.
     func copyBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int
+    /// Leaves the value empty (`""`, or a text of no bytes that still holds its buffer until it is dropped).
+    mutating func empty()
     /// Asks for the lines that copying the value at `value` (a field, perhaps a nil Optional of this type)
     /// reads and that dropping it writes, from its bit pattern alone (no retain).
     static func prefetch(_ value: UnsafeRawPointer)
@@ -122,6 +124,9 @@ extension String: StringFieldText, StringObjectFieldValue {
 
     @inline(__always)
     mutating func drop() { _ = Stages.take(&self) }
+
+    @inline(__always)
+    mutating func empty() { drop() }
 
     /// Why not inlined: inline, the compiler retained and released each string around the borrow of its bytes
     /// (two atomic operations on its header per string); a parameter is borrowed as it is. The bytes go through
@@ -169,6 +174,9 @@ extension LineText: StringFieldText, StringFieldValue {
     mutating func drop() { removeAll() }
 
     @inline(__always)
+    mutating func empty() { removeAll() }
+
+    @inline(__always)
     var utf8Count: Int { count }
 
     @inline(__always)
@@ -200,8 +208,11 @@ extension Optional: StringFieldValue where Wrapped: StringFieldText {
         return taken?.copyBytes(to: destination) ?? 0
     }
 
+    /// Empties the value in place rather than dropping it (a text's buffer is released with its row, once).
     @inline(__always)
-    mutating func drop() { self = nil }
+    mutating func drop() {
+        if self != nil { self!.empty() }
+    }
 
     @inline(__always)
     static func prefetch(_ value: UnsafeRawPointer) { Wrapped.prefetch(value) }
