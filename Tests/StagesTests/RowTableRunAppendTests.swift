@@ -29,13 +29,17 @@ import Testing
         let oneByOne = RowTable(records)
         #expect(runs.count == records.count)
         #expect(try runs.records() == records)
+        let (runsColumns, oneByOneColumns) = (runs.columns, oneByOne.columns)
         for i in R.parquetSchema.columns.indices {
             if let dictionary = runs.dictionaries[i] {
                 #expect(dictionary.ids == oneByOne.dictionaries[i]!.ids, "\(R.parquetSchema.columns[i].name)")
                 #expect(dictionary.entries == oneByOne.dictionaries[i]!.entries)
+            } else if runs.texts[i] != nil {
+                // A run keeps a value that a row repeats from the row before once (see `TextColumnRepeatsTests`),
+                // which rows appended one by one never do: each row reads the same value.
+                #expect(runsColumns[i] == oneByOneColumns[i], "\(R.parquetSchema.columns[i].name)")
             } else {
                 #expect(runs.valueBuffer(i) == oneByOne.valueBuffer(i), "\(R.parquetSchema.columns[i].name)")
-                #expect(runs.texts[i]?.ids == oneByOne.texts[i]?.ids, "\(R.parquetSchema.columns[i].name)")
             }
         }
     }

@@ -16,7 +16,7 @@ extension DaySummaryBuilder {
         let domain = table.dictionaryColumn("recipient_domain")
         let status = table.dictionaryColumn("status")
         let category = table.dictionaryColumn("category")
-        let queueId = table.plainColumn("queue_id")
+        let queueId = table.textColumn("queue_id")
         let receivedAt = table.plainColumn("received_at").int64Values
         let finishedAt = table.plainColumn("finished_at").int64Values
         let delay = table.plainColumn("delay_s").doubleValues
@@ -36,20 +36,32 @@ extension DaySummaryBuilder {
         var categoryCounts = [Int](repeating: 0, count: isNotification.count * categoryCount)
         var domains = DomainCounts(domainCount: domainCount)
 
-        queueId.stringBytes.withUnsafeBytes { queueBytes in
+        let (queueValues, queueIds) = (queueId.values, queueId.ids)
+        // The message of the row before: a row of the same message (the same queue id's position, host and
+        // `received_at`: a message's rows share their queue id's value, see `TextColumn`) has its key, and in
+        // the same application its key is in that application's set already (and so in the overall one).
+        var previous = (queueId: Int32(-1), host: Int32(-1), receivedAt: Int64(0), app: -1, message: UInt64(0))
+        queueValues.stringBytes.withUnsafeBytes { queueBytes in
             categoryCounts.withUnsafeMutableBufferPointer { categoryCounts in
                 sections.accumulators.withUnsafeMutableBufferPointer { accumulators in
                     for row in 0..<table.count {
                         let a = Int(app.ids[row])
                         let kind = statusKinds[Int(status.ids[row])]
                         let hour = hours.hour(ofMicroseconds: finishedAt[row])
-                        let message = DistinctMessageKey.key(
-                            hostSeed: hostSeeds[Int(host.ids[row])],
-                            queueId: UnsafeRawBufferPointer(
-                                rebasing: queueBytes[queueId.stringOffsets[row]..<queueId.stringOffsets[row + 1]]),
-                            receivedAt: receivedAt[row])
+                        let (q, h, received) = (queueIds[row], host.ids[row], receivedAt[row])
+                        let sameMessage = q == previous.queueId && h == previous.host && received == previous.receivedAt
+                        let message =
+                            sameMessage
+                            ? previous.message
+                            : DistinctMessageKey.key(
+                                hostSeed: hostSeeds[Int(h)],
+                                queueId: UnsafeRawBufferPointer(
+                                    rebasing: queueBytes[
+                                        queueValues.stringOffsets[Int(q)]..<queueValues.stringOffsets[Int(q) + 1]]),
+                                receivedAt: received)
                         let milliseconds = DelayHistogram.milliseconds(seconds: delay[row])
-                        let newInApp = accumulators[a].messages.insert(message)
+                        let newInApp = sameMessage && a == previous.app ? false : accumulators[a].messages.insert(message)
+                        previous = (q, h, received, a, message)
                         if let milliseconds { accumulators[a].delays.record(milliseconds: milliseconds) }
                         if !isNotification[a] {
                             // A key the application's set held is in the overall set already (see `messages`).

@@ -87,7 +87,7 @@ extension AttemptRecord: ParquetRecord {
 
     public static let dictionaryColumns: Set<String> = ["host", "app", "recipient_domain", "status", "dsn", "relay", "category"]
 
-    public static let textColumns: Set<String> = ["hash", "recipient", "response"]
+    public static let textColumns: Set<String> = ["queue_id", "hash", "recipient", "response"]
 
     public static let sortColumns = ["hash", "recipient", "attempted_at", "host", "queue_id", "status", "response", "delay_s"]
 }

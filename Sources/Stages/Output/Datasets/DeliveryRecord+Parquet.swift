@@ -111,8 +111,9 @@ extension DeliveryRecord: ParquetRecord {
 
     public static let dictionaryColumns: Set<String> = ["host", "app", "sender", "recipient_domain", "status", "dsn", "relay", "category"]
 
-    /// The texts a final attempt's row shares with its delivery's (see `AttemptRecord.sharedColumns`).
-    public static let textColumns: Set<String> = ["hash", "recipient", "response"]
+    /// The texts a final attempt's row shares with its delivery's (see `AttemptRecord.sharedColumns`), and the
+    /// Message-ID, which a message's rows repeat (see `TextColumn.append(_:)`).
+    public static let textColumns: Set<String> = ["queue_id", "message_id", "hash", "recipient", "response"]
 
     public static let sortColumns = ["hash", "recipient", "finished_at", "host", "queue_id", "status", "received_at", "response", "message_id", "orig_recipient"]
 }

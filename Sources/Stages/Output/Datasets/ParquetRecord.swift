@@ -26,7 +26,8 @@ public protocol ParquetRecord: Sendable, Equatable {
     /// `RowTable` keeps as ids into their distinct values.
     static var dictionaryColumns: Set<String> { get }
     /// String columns that a `RowTable` keeps as each row's position among values that the column of another
-    /// table may share (`TextColumn`): the texts of a final outcome's delivery and attempt rows.
+    /// table may share (`TextColumn`): the texts of a final outcome's delivery and attempt rows, and those a
+    /// message's rows repeat.
     static var textColumns: Set<String> { get }
     /// Rebuilds rows from columns read back (matched by name, so column order in the file does not matter).
     static func records(from columns: [ParquetColumnBuffer], schema: ParquetSchema, path: String) throws -> [Self]

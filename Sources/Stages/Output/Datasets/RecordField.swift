@@ -52,6 +52,12 @@ extension RecordField where Value: StringFieldValue {
     func moveBytes(_ i: Int, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         pointer(i).pointee.moveBytes(to: destination)
     }
+
+    /// Moves row `i`'s value out and drops it, copying nothing.
+    @inline(__always)
+    func drop(_ i: Int) {
+        pointer(i).pointee.drop()
+    }
 }
 
 extension RecordField where Value: StringObjectFieldValue {
@@ -73,6 +79,8 @@ protocol StringFieldText {
     /// Copies the UTF-8 bytes to `destination`.
     /// - Returns: the number of bytes copied.
     func copyBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int
+    /// Leaves the value empty (`""`, or a text of no bytes that still holds its buffer until it is dropped).
+    mutating func empty()
     /// Asks for the lines that copying the value at `value` (a field, perhaps a nil Optional of this type)
     /// reads and that dropping it writes, from its bit pattern alone (no retain).
     static func prefetch(_ value: UnsafeRawPointer)
@@ -86,6 +94,8 @@ protocol StringFieldValue {
     /// Moves the value out (leaving `""` or nil), copies its UTF-8 bytes to `destination` and drops it.
     /// - Returns: the number of bytes copied (0 for nil).
     mutating func moveBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int
+    /// Moves the value out (leaving `""` or nil) and drops it.
+    mutating func drop()
     /// `StringFieldText.prefetch`.
     static func prefetch(_ value: UnsafeRawPointer)
 }
@@ -111,6 +121,12 @@ extension String: StringFieldText, StringObjectFieldValue {
     mutating func moveBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int {
         Stages.take(&self).copyBytes(to: destination)
     }
+
+    @inline(__always)
+    mutating func drop() { _ = Stages.take(&self) }
+
+    @inline(__always)
+    mutating func empty() { drop() }
 
     /// Why not inlined: inline, the compiler retained and released each string around the borrow of its bytes
     /// (two atomic operations on its header per string); a parameter is borrowed as it is. The bytes go through
@@ -155,6 +171,12 @@ extension LineText: StringFieldText, StringFieldValue {
     }
 
     @inline(__always)
+    mutating func drop() { removeAll() }
+
+    @inline(__always)
+    mutating func empty() { removeAll() }
+
+    @inline(__always)
     var utf8Count: Int { count }
 
     @inline(__always)
@@ -184,6 +206,12 @@ extension Optional: StringFieldValue where Wrapped: StringFieldText {
         var taken: Wrapped?
         swap(&self, &taken)
         return taken?.copyBytes(to: destination) ?? 0
+    }
+
+    /// Empties the value in place rather than dropping it (a text's buffer is released with its row, once).
+    @inline(__always)
+    mutating func drop() {
+        if self != nil { self!.empty() }
     }
 
     @inline(__always)

@@ -306,9 +306,12 @@ final class SortColumn {
             return
         }
         dense.withUnsafeBufferPointer { dense in
+            // A row at the value of the row before it (a text column's repeat, see `TextColumn.append(_:)`)
+            // takes that row's words without reading the value again.
+            var (last, a, b, tail): (Int32, UInt64, UInt64, UInt32) = (-1, 0, 0, 0)
             for k in 0..<rows.count {
-                let v = Int(dense[rows[k]])
-                let (a, b, tail) = v >= 0 ? words(v) : (0, 0, 0)
+                let v = dense[rows[k]]
+                if v != last { (last, (a, b, tail)) = (v, v >= 0 ? words(Int(v)) : (0, 0, 0)) }
                 entries[k] = SortEntry(a: a, b: b, tail: tail, row: Int32(truncatingIfNeeded: rows[k]))
             }
         }
@@ -364,6 +367,8 @@ final class SortColumn {
                 let count = offsets[first + 1] - start
                 for k in 1..<rows.count {
                     let v = value(rows[k])
+                    // The same position: the same string (rows sharing a text's value, see `TextColumn`).
+                    if v == first { continue }
                     let otherStart = offsets[v] + SortEntry.keyBytes
                     guard offsets[v + 1] - otherStart == count else { return false }
                     if count > 0 && !shortEqual(bytes.baseAddress! + start, bytes.baseAddress! + otherStart, count) {
@@ -389,6 +394,8 @@ final class SortColumn {
             column.stringBytes.withUnsafeBytes { bytes in
                 let base = bytes.baseAddress!
                 func sameString(_ v: Int, _ w: Int) -> Bool {
+                    // The same position: the same string (rows sharing a text's value, see `TextColumn`).
+                    if v == w { return true }
                     let start = offsets[v] + SortEntry.keyBytes
                     let otherStart = offsets[w] + SortEntry.keyBytes
                     let count = offsets[v + 1] - start
@@ -430,6 +437,7 @@ final class SortColumn {
     func compareStrings(_ i: Int, _ j: Int) -> Int {
         let a = value(i)
         let b = value(j)
+        if a == b { return 0 }
         let offsets = column.stringOffsets
         let aStart = offsets[a], aCount = offsets[a + 1] - aStart
         let bStart = offsets[b], bCount = offsets[b + 1] - bStart

@@ -197,6 +197,8 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         let field = RecordField(rows, path)
         if dictionaries[column] != nil {
             dictionaries[column]!.append(field)
+        } else if texts[column] != nil {
+            texts[column]!.append(field)
         } else {
             plain[column].append(field)
         }
@@ -320,6 +322,14 @@ public struct RowTable<R: ParquetRecord>: Sendable {
     func dictionaryColumn(_ name: String) -> DictionaryColumn {
         guard let i = R.parquetSchema.index(of: name), let column = dictionaries[i] else {
             preconditionFailure("\(name) is not a dictionary column of \(R.datasetName)")
+        }
+        return column
+    }
+
+    /// The ids and values of the text column `name`.
+    func textColumn(_ name: String) -> TextColumn {
+        guard let i = R.parquetSchema.index(of: name), let column = texts[i] else {
+            preconditionFailure("\(name) is not a text column of \(R.datasetName)")
         }
         return column
     }

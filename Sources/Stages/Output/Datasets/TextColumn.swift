@@ -9,6 +9,11 @@
 /// the copies of final attempts' texts took 15% of the run's page faults (`perf record -e page-faults`);
 /// shared, the run has 176-181 K minor faults instead of 202-205 K and a peak RSS of 182 MB instead of 208-213.
 ///
+/// A row that repeats the value of the row before it (a message's rows share its hash, queue id and
+/// Message-ID) takes that row's position instead of a copy (see `ParquetColumnBuffer.appendKeepingRepeatsOnce`):
+/// two rows at one position hold one value, which the sort, the writer's chunk dictionaries and the day summaries
+/// then know without reading it. (Two positions may still hold equal values.)
+///
 /// The writer and the sort read such a column as values picked by row (`RowTable.values(_:_:)`), as they
 /// read an OPTIONAL column through its `RowIndex`.
 struct TextColumn: Sendable {
@@ -24,12 +29,11 @@ struct TextColumn: Sendable {
 
     var count: Int { ids.count }
 
-    /// Appends row i's text for each row of `field` to the values (see `ParquetColumnBuffer.append(_:)`), and
+    /// Appends row i's text for each row of `field` to the values, but a row repeating the value of the row
+    /// before it, which takes that row's position (see `ParquetColumnBuffer.appendKeepingRepeatsOnce`), and
     /// its position there.
     mutating func append<V: StringFieldValue>(_ field: RecordField<V>) {
-        let (first, next) = (values.rowCount, values.valueCount)
-        values.append(field)
-        appendIds(ofValueRows: first..<values.rowCount, firstValue: next)
+        values.appendKeepingRepeatsOnce(field, ids: &ids)
     }
 
     /// Appends all rows of `other` (a column of the same kind and nullability, read back from a file).

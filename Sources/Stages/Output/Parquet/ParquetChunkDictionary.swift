@@ -162,12 +162,21 @@ struct ParquetChunkDictionary: Sendable {
                     positions.withUnsafeBufferPointer { positions in
                         var previousStart = 0
                         var previousLength = -1
+                        var previous = -1
                         for k in 0..<n {
                             if k == 8192 { inSample = entries.count }
+                            let p = Int(positions[k])
+                            // The position of the value before: the same value (rows sharing a text's value, see
+                            // `TextColumn`), nothing to read.
+                            if p == previous {
+                                indicesOut[k] = UInt32(truncatingIfNeeded: entries.count - 1)
+                                initialized = k + 1
+                                continue
+                            }
+                            previous = p
                             // Rows in sort order are scattered over the table's column.
                             Prefetch.scatteredString(
                                 after: k, count: n, positions: positions, offsets: offsets, bytes: raw.baseAddress)
-                            let p = Int(positions[k])
                             let start = offsets[p]
                             let length = offsets[p + 1] - start
                             if length != previousLength

@@ -79,9 +79,16 @@ struct StringDictionaryBuilder {
                         var previousStart = 0
                         var previousLength = -1
                         var previousIndex: UInt32 = 0
+                        var previous = -1
                         for i in 0..<n {
                             if i == 8192 { entriesInSample = builder.count }
                             let p = Int(positions[i])
+                            // The same position: the same value (rows sharing a text's value, see `TextColumn`).
+                            if p == previous {
+                                out[i] = previousIndex
+                                continue
+                            }
+                            previous = p
                             let start = off[p]
                             let length = off[p + 1] - start
                             if length == previousLength
@@ -153,11 +160,15 @@ struct StringDictionaryBuilder {
         return bytes.withUnsafeBytes { raw in
             offsets.withUnsafeBufferPointer { offsets in
                 positions.withUnsafeBufferPointer { positions in
+                    var previous = -1
                     for k in 0..<n {
+                        let p = Int(positions[k])
+                        // The same position as the value before: the same sketch, counted already.
+                        if p == previous { continue }
+                        previous = p
                         // The values of a day table's column in sort order are scattered over it.
                         Prefetch.scatteredString(
                             after: k, count: n, positions: positions, offsets: offsets, bytes: raw.baseAddress)
-                        let p = Int(positions[k])
                         let start = offsets[p]
                         let length = offsets[p + 1] - start
                         let sketch = Self.sketch(raw.baseAddress.map { $0 + start }, length)
