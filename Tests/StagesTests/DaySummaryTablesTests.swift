@@ -63,6 +63,30 @@ import Testing
         }
     }
 
+    /// Hundreds of domains, not only the top three: many (application, domain) pairs per table, so that the
+    /// pairs' counters grow several times, and each pair's counts must land in its own domain.
+    @Test func everyDomainCountsTheSameFromTables() {
+        var generator = RecordGenerator(seed: 7)
+        let day = SummaryFixture.dayStart
+        let d = (0..<2000).map { _ in generator.delivery(day: day) }
+        let a = (0..<1500).map { _ in generator.attempt(day: day) }
+        let zone = TimeZone(identifier: "UTC")!
+        let expected = DaySummaryBuilder.build(
+            day: "2026-11-29", timeZone: zone, deliveries: d, attempts: a, rejects: [], inFlight: 0,
+            unparsedLines: 0, generatedAt: SummaryFixture.generatedAt, topDomains: 400)
+        #expect(expected.overall.domains.count == 400)
+        for parts in [1, 3] {
+            var builder = DaySummaryBuilder(day: "2026-11-29", timeZone: zone, topDomains: 400)
+            for part in 0..<parts {
+                func slice<T>(_ rows: [T]) -> [T] { rows.indices.filter { $0 % parts == part }.map { rows[$0] } }
+                builder.add(
+                    DayTables(deliveries: RowTable(slice(d)), attempts: RowTable(slice(a)), rejects: RowTable([])))
+            }
+            let found = builder.build(inFlight: 0, unparsedLines: 0, generatedAt: SummaryFixture.generatedAt)
+            #expect(found == expected)
+        }
+    }
+
     @Test func addingATableToASealedBuilderClearsExact() {
         let (d, a, r) = SummaryFixture.records()
         var builder = DaySummaryBuilder(day: "2026-11-29", timeZone: SummaryFixture.berlin)
