@@ -143,11 +143,7 @@ extension RowTable where R == AttemptRecord {
     /// the two calls, rows appended to the deliveries put their values among the attempts' (see `DayTables`).
     mutating func swapSharedValues(with deliveries: inout RowTable<DeliveryRecord>) {
         for (column, source) in AttemptRecord.sharedColumns {
-            if dictionaries[column] != nil {
-                swapDictionaryValues(column, with: &deliveries, column: source)
-            } else {
-                swapTextValues(column, with: &deliveries, column: source)
-            }
+            swapValues(ofColumn: column, with: &deliveries, column: source)
         }
     }
 
@@ -156,11 +152,7 @@ extension RowTable where R == AttemptRecord {
     /// day's rows are all in, so that each table can be written and summed up on its own.
     func shareValues(with deliveries: inout RowTable<DeliveryRecord>) {
         for (column, source) in AttemptRecord.sharedColumns {
-            if dictionaries[column] != nil {
-                deliveries.shareDictionaryValues(source, of: self, column: column)
-            } else {
-                deliveries.shareTextValues(source, of: self, column: column)
-            }
+            deliveries.shareValues(ofColumn: source, from: self, column: column)
         }
     }
 }

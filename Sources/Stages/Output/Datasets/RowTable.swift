@@ -249,34 +249,28 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         }
     }
 
-    /// Swaps the values of text column `column` with those of `other`'s text column `source`, each keeping
-    /// its ids (see `TextColumn.swapValues(with:)`).
-    mutating func swapTextValues<S>(_ column: Int, with other: inout RowTable<S>, column source: Int) {
-        precondition(texts[column] != nil && other.texts[source] != nil, "not two text columns")
-        texts[column]!.swapValues(with: &other.texts[source]!)
-    }
-
-    /// Gives text column `column` the values of `other`'s text column `source`, keeping its ids (see
-    /// `TextColumn.shareValues(of:)`).
-    mutating func shareTextValues<S>(_ column: Int, of other: RowTable<S>, column source: Int) {
-        guard let values = other.texts[source], texts[column] != nil else { preconditionFailure("not two text columns") }
-        texts[column]!.shareValues(of: values)
-    }
-
-    /// Swaps the values of dictionary column `column` with those of `other`'s dictionary column `source`, each
-    /// keeping its ids (see `DictionaryColumn.swapValues(with:)`).
-    mutating func swapDictionaryValues<S>(_ column: Int, with other: inout RowTable<S>, column source: Int) {
-        precondition(dictionaries[column] != nil && other.dictionaries[source] != nil, "not two dictionary columns")
-        dictionaries[column]!.swapValues(with: &other.dictionaries[source]!)
-    }
-
-    /// Gives dictionary column `column` the values of `other`'s dictionary column `source`, keeping its ids (see
-    /// `DictionaryColumn.shareValues(of:)`).
-    mutating func shareDictionaryValues<S>(_ column: Int, of other: RowTable<S>, column source: Int) {
-        guard let values = other.dictionaries[source], dictionaries[column] != nil else {
-            preconditionFailure("not two dictionary columns")
+    /// Swaps the values of dictionary or text column `column` with those of `other`'s column `source`, of the
+    /// same kind, each keeping its ids (see `DictionaryColumn.swapValues(with:)`, `TextColumn.swapValues(with:)`).
+    mutating func swapValues<S>(ofColumn column: Int, with other: inout RowTable<S>, column source: Int) {
+        if dictionaries[column] != nil {
+            guard other.dictionaries[source] != nil else { preconditionFailure("a dictionary column with another kind") }
+            dictionaries[column]!.swapValues(with: &other.dictionaries[source]!)
+        } else {
+            guard texts[column] != nil, other.texts[source] != nil else { preconditionFailure("not two text columns") }
+            texts[column]!.swapValues(with: &other.texts[source]!)
         }
-        dictionaries[column]!.shareValues(of: values)
+    }
+
+    /// Gives dictionary or text column `column` the values of `other`'s column `source`, of the same kind,
+    /// keeping its ids (see `DictionaryColumn.shareValues(of:)`, `TextColumn.shareValues(of:)`).
+    mutating func shareValues<S>(ofColumn column: Int, from other: RowTable<S>, column source: Int) {
+        if dictionaries[column] != nil {
+            guard let values = other.dictionaries[source] else { preconditionFailure("a dictionary column with another kind") }
+            dictionaries[column]!.shareValues(of: values)
+        } else {
+            guard texts[column] != nil, let values = other.texts[source] else { preconditionFailure("not two text columns") }
+            texts[column]!.shareValues(of: values)
+        }
     }
 
     /// Appends the rows of a file read back (`ParquetFileReader.readAll()`), matching columns by name, so a
