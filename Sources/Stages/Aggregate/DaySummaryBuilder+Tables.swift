@@ -212,11 +212,7 @@ extension DaySummaryBuilder {
     static func names(_ column: DictionaryColumn) -> [String] {
         let entries = column.entries
         precondition(entries.valueCount == entries.rowCount, "a dictionary column's values are never null")
-        return entries.stringBytes.withUnsafeBufferPointer { bytes in
-            (0..<entries.valueCount).map { i in
-                String(decoding: bytes[entries.stringOffsets[i]..<entries.stringOffsets[i + 1]], as: UTF8.self)
-            }
-        }
+        return entries.stringValues()
     }
 
     /// Per host id, `DistinctMessageKey.hostSeed` of its name.

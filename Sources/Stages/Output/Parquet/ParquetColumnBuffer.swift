@@ -149,7 +149,10 @@ public struct ParquetColumnBuffer: Sendable, Equatable {
     }
 
     /// One value per row (nil for nulls).
-    public func strings() -> [String?] {
+    public func strings() -> [String?] { rows(stringValues()) }
+
+    /// The present strings, in order (nulls have none), as `int64Values` holds the present numbers.
+    public func stringValues() -> [String] {
         var dense: [String] = []
         dense.reserveCapacity(valueCount)
         stringBytes.withUnsafeBufferPointer { bytes in
@@ -157,7 +160,7 @@ public struct ParquetColumnBuffer: Sendable, Equatable {
                 dense.append(String(decoding: bytes[stringOffsets[i]..<stringOffsets[i + 1]], as: UTF8.self))
             }
         }
-        return rows(dense)
+        return dense
     }
 
     public func int32s() -> [Int32?] { rows(int32Values) }
