@@ -94,7 +94,9 @@ protocol StringFieldValue {
     /// Moves the value out (leaving `""` or nil), copies its UTF-8 bytes to `destination` and drops it.
     /// - Returns: the number of bytes copied (0 for nil).
     mutating func moveBytes(to destination: UnsafeMutablePointer<UInt8>) -> Int
-    /// Moves the value out (leaving `""` or nil) and drops it.
+    /// Leaves the value with no bytes to copy: a `String` or text moved out and dropped (leaving `""` or an
+    /// empty text), an Optional's wrapped value emptied in place (it stays non-nil, and what is left of it is
+    /// released once, with its row).
     mutating func drop()
     /// `StringFieldText.prefetch`.
     static func prefetch(_ value: UnsafeRawPointer)
