@@ -15,11 +15,38 @@ extension DaySummary {
 
     /// The pretty-printed, deterministic JSON of the summary (UTF-8, ends with a newline).
     public func jsonBytes() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(16_384)
-        Self.write(jsonNode(), indent: 0, into: &out)
-        out.append(UInt8(ascii: "\n"))
-        return out
+        // About 90 KB for a day of ten applications: room for that at once rather than growing to it.
+        var json = SummaryJSONWriter(capacity: 32_768 + 8_192 * apps.count)
+        json.beginObject()
+        json.key("day")
+        json.string(day)
+        json.key("timezone")
+        json.string(timezone)
+        json.key("generated_at")
+        json.string(generatedAt)
+        if let app {
+            json.key("app")
+            json.string(app)
+        }
+        overall.writeFields(into: &json)
+        json.key("apps")
+        json.beginObject()
+        for (name, section) in apps.sorted(by: { $0.key < $1.key }) {
+            json.key(name)
+            section.write(into: &json)
+        }
+        json.endObject()
+        if let notifications {
+            json.key("notifications")
+            notifications.write(into: &json)
+        }
+        json.member("unparsed_lines", unparsedLines)
+        json.key("unparsed_by_program")
+        Self.writeCounts(unparsedByProgram, into: &json)
+        json.endObject()
+        var bytes = json.bytes
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 
     /// Reads a summary written by `jsonBytes()` (extra keys are ignored, so older readers accept newer files).
@@ -32,95 +59,16 @@ extension DaySummary {
         }
     }
 
-    // MARK: - Building the tree
-
-    /// A JSON value whose objects keep their keys in the order given.
-    indirect enum Node {
-        case object([(String, Node)])
-        /// An object written on one line (`{"hour": 0, "sent": 8, …}`): keeps 24 hourly buckets readable.
-        case inlineObject([(String, Node)])
-        case array([Node])
-        case string(String)
-        case int(Int)
-        case double(Double, decimals: Int)
-        case null
-    }
-
-    func jsonNode() -> Node {
-        var fields: [(String, Node)] = [
-            ("day", .string(day)),
-            ("timezone", .string(timezone)),
-            ("generated_at", .string(generatedAt)),
-        ]
-        if let app { fields.append(("app", .string(app))) }
-        fields += overall.jsonFields()
-        fields.append(
-            ("apps", .object(apps.sorted { $0.key < $1.key }.map { ($0.key, .object($0.value.jsonFields())) })))
-        if let notifications { fields.append(("notifications", .object(notifications.jsonFields()))) }
-        fields.append(("unparsed_lines", .int(unparsedLines)))
-        fields.append(("unparsed_by_program", Self.countsNode(unparsedByProgram)))
-        return .object(fields)
-    }
-
-    static func countsNode(_ counts: [String: Int]) -> Node {
-        .object(counts.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
-    }
-
-    static func rateNode(_ value: Double?) -> Node {
-        value.map { .double($0, decimals: rateDecimals) } ?? .null
-    }
-
-    static func delayNode(_ value: Double?) -> Node {
-        value.map { .double($0, decimals: delayDecimals) } ?? .null
-    }
-
     // MARK: - Writing
 
-    static func write(_ node: Node, indent: Int, into out: inout [UInt8]) {
-        switch node {
-        case .object(let fields):
-            guard !fields.isEmpty else { return out.append(contentsOf: "{}".utf8) }
-            out.append(UInt8(ascii: "{"))
-            for (index, (key, value)) in fields.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                newline(indent + 1, into: &out)
-                writeString(key, into: &out)
-                colon(into: &out)
-                write(value, indent: indent + 1, into: &out)
-            }
-            newline(indent, into: &out)
-            out.append(UInt8(ascii: "}"))
-        case .inlineObject(let fields):
-            out.append(UInt8(ascii: "{"))
-            for (index, (key, value)) in fields.enumerated() {
-                if index > 0 {
-                    out.append(UInt8(ascii: ","))
-                    out.append(UInt8(ascii: " "))
-                }
-                writeString(key, into: &out)
-                colon(into: &out)
-                write(value, indent: indent, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        case .array(let items):
-            guard !items.isEmpty else { return out.append(contentsOf: "[]".utf8) }
-            out.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                newline(indent + 1, into: &out)
-                write(item, indent: indent + 1, into: &out)
-            }
-            newline(indent, into: &out)
-            out.append(UInt8(ascii: "]"))
-        case .string(let text):
-            writeString(text, into: &out)
-        case .int(let value):
-            writeInt(value, into: &out)
-        case .double(let value, let decimals):
-            out.append(contentsOf: formatNumber(value, decimals: decimals).utf8)
-        case .null:
-            out.append(contentsOf: "null".utf8)
+    /// An object of counts by name, sorted by name.
+    static func writeCounts(_ counts: [String: Int], into json: inout SummaryJSONWriter) {
+        json.beginObject()
+        for (name, count) in counts.sorted(by: { $0.key < $1.key }) {
+            json.key(name)
+            json.int(count)
         }
+        json.endObject()
     }
 
     /// `value` rounded half away from zero to `decimals`, in the shortest form that reads back as the same
@@ -133,141 +81,124 @@ extension DaySummary {
         return rounded == 0 ? "0.0" : "\(rounded)"
     }
 
-    /// `": "` after a key, as two bytes (appending a literal's UTF-8 view goes through a generic copy).
-    @inline(__always)
-    private static func colon(into out: inout [UInt8]) {
-        out.append(UInt8(ascii: ":"))
-        out.append(UInt8(ascii: " "))
-    }
-
     /// The decimal digits of `value` (with a `-` when negative), as `String(value)` spells them, written in
     /// place: most of a summary's values are counts, and `String(value)` made a string for each.
     static func writeInt(_ value: Int, into out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
+        let sign = value < 0 ? 1 : 0
         var magnitude = value.magnitude
-        // 20 digits hold any UInt64; filled from the end.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = 20
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        // Written through a pointer into room for them, from the last digit back.
+        out.appendUninitialized(sign + digits) { text in
+            if sign == 1 { text[0] = UInt8(ascii: "-") }
+            var at = sign + digits
             repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+                at -= 1
+                text[at] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
+            return sign + digits
         }
-    }
-
-    private static func newline(_ indent: Int, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\n"))
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
-    }
-
-    private static func writeString(_ text: String, into out: inout [UInt8]) {
-        // Lower-case hex digits, computed (an array of them here was allocated on every string written).
-        func hex(_ value: UInt8) -> UInt8 { value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10 }
-        out.append(UInt8(ascii: "\""))
-        // Most strings (keys, domains, application names) need no escape: their bytes go in with one copy
-        // rather than byte by byte (about 30 instructions a byte, the largest cost of writing a summary).
-        let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
-            else { return false }
-            out.append(contentsOf: bytes)
-            return true
-        }
-        if copied == true {
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
-            case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
-            case UInt8(ascii: "\r"): out.append(contentsOf: "\\r".utf8)
-            case UInt8(ascii: "\t"): out.append(contentsOf: "\\t".utf8)
-            case 0..<0x20:
-                out.append(contentsOf: "\\u00".utf8)
-                out.append(hex(byte >> 4))
-                out.append(hex(byte & 0x0F))
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }
 
 extension DaySummary.Section {
-    /// The section's keys, in the order they are written (the top level of a summary uses the same).
-    func jsonFields() -> [(String, DaySummary.Node)] {
-        [
-            ("totals", totals.jsonNode()),
-            ("delay_s", delay.jsonNode()),
-            ("domains", .array(domains.map { $0.jsonNode() })),
-            ("categories", DaySummary.countsNode(categories)),
-            ("deferred_categories", DaySummary.countsNode(deferredCategories)),
-            ("hourly", .array(hourly.map { $0.jsonNode() })),
-        ]
+    /// The section as an object.
+    func write(into json: inout SummaryJSONWriter) {
+        json.beginObject()
+        writeFields(into: &json)
+        json.endObject()
+    }
+
+    /// The section's keys, in the order they are written, into the open object (the top level of a summary
+    /// uses the same).
+    func writeFields(into json: inout SummaryJSONWriter) {
+        json.key("totals")
+        totals.write(into: &json)
+        json.key("delay_s")
+        delay.write(into: &json)
+        json.key("domains")
+        json.array(domains) { domain, json in domain.write(into: &json) }
+        json.key("categories")
+        DaySummary.writeCounts(categories, into: &json)
+        json.key("deferred_categories")
+        DaySummary.writeCounts(deferredCategories, into: &json)
+        json.key("hourly")
+        json.array(hourly) { hour, json in hour.write(into: &json) }
     }
 }
 
 extension DaySummary.Totals {
-    func jsonNode() -> DaySummary.Node {
-        var fields: [(String, DaySummary.Node)] = [
-            ("messages", .int(messages)),
-            ("recipients", .int(recipients)),
-            ("sent", .int(sent)),
-            ("bounced", .int(bounced)),
-            ("expired", .int(expired)),
-            ("removed", .int(removed)),
-            ("deferred_attempts", .int(deferredAttempts)),
-        ]
-        if let rejected { fields.append(("rejected", .int(rejected))) }
-        fields.append(("in_flight", inFlight.map { .int($0) } ?? .null))
-        fields.append(("acceptance_rate", DaySummary.rateNode(acceptanceRate)))
-        return .object(fields)
+    func write(into json: inout SummaryJSONWriter) {
+        json.beginObject()
+        json.member("messages", messages)
+        json.outcomeMembers(
+            recipients: recipients, sent: sent, bounced: bounced, expired: expired, removed: removed,
+            deferredAttempts: deferredAttempts)
+        if let rejected { json.member("rejected", rejected) }
+        json.key("in_flight")
+        if let inFlight { json.int(inFlight) } else { json.null() }
+        json.member("acceptance_rate", acceptanceRate, decimals: DaySummary.rateDecimals)
+        json.endObject()
     }
 }
 
 extension DaySummary.Delays {
-    func jsonNode() -> DaySummary.Node {
-        .object([
-            ("p50", DaySummary.delayNode(p50)),
-            ("p90", DaySummary.delayNode(p90)),
-            ("p95", DaySummary.delayNode(p95)),
-            ("p99", DaySummary.delayNode(p99)),
-            ("max", DaySummary.delayNode(max)),
-        ])
+    func write(into json: inout SummaryJSONWriter) {
+        json.beginObject()
+        json.member("p50", p50, decimals: DaySummary.delayDecimals)
+        json.member("p90", p90, decimals: DaySummary.delayDecimals)
+        json.member("p95", p95, decimals: DaySummary.delayDecimals)
+        json.member("p99", p99, decimals: DaySummary.delayDecimals)
+        json.member("max", max, decimals: DaySummary.delayDecimals)
+        json.endObject()
     }
 }
 
 extension DaySummary.Domain {
-    func jsonNode() -> DaySummary.Node {
-        .object([
-            ("domain", .string(domain)),
-            ("recipients", .int(recipients)),
-            ("sent", .int(sent)),
-            ("bounced", .int(bounced)),
-            ("expired", .int(expired)),
-            ("removed", .int(removed)),
-            ("deferred_attempts", .int(deferredAttempts)),
-            ("acceptance_rate", DaySummary.rateNode(acceptanceRate)),
-            ("bounce_rate", DaySummary.rateNode(bounceRate)),
-        ])
+    func write(into json: inout SummaryJSONWriter) {
+        json.beginObject()
+        json.key("domain")
+        json.string(domain)
+        json.outcomeMembers(
+            recipients: recipients, sent: sent, bounced: bounced, expired: expired, removed: removed,
+            deferredAttempts: deferredAttempts)
+        json.member("acceptance_rate", acceptanceRate, decimals: DaySummary.rateDecimals)
+        json.member("bounce_rate", bounceRate, decimals: DaySummary.rateDecimals)
+        json.endObject()
     }
 }
 
 extension DaySummary.Hour {
-    func jsonNode() -> DaySummary.Node {
-        var fields: [(String, DaySummary.Node)] = [
-            ("hour", .int(hour)),
-            ("sent", .int(sent)),
-            ("bounced", .int(bounced)),
-            ("expired", .int(expired)),
-            ("removed", .int(removed)),
-            ("deferred", .int(deferred)),
-        ]
-        if let rejected { fields.append(("rejected", .int(rejected))) }
-        return .inlineObject(fields)
+    /// On one line: 24 of them stay readable.
+    func write(into json: inout SummaryJSONWriter) {
+        json.beginObject(inline: true)
+        json.member("hour", hour)
+        json.member("sent", sent)
+        json.member("bounced", bounced)
+        json.member("expired", expired)
+        json.member("removed", removed)
+        json.member("deferred", deferred)
+        if let rejected { json.member("rejected", rejected) }
+        json.endObject()
+    }
+}
+
+extension SummaryJSONWriter {
+    /// The counts a section's totals and a domain both have, in the order both write them.
+    fileprivate mutating func outcomeMembers(
+        recipients: Int, sent: Int, bounced: Int, expired: Int, removed: Int, deferredAttempts: Int
+    ) {
+        member("recipients", recipients)
+        member("sent", sent)
+        member("bounced", bounced)
+        member("expired", expired)
+        member("removed", removed)
+        member("deferred_attempts", deferredAttempts)
     }
 }
 
