@@ -9,21 +9,26 @@
 /// and the library can only answer them by walking its ~19k counts from the start (`valueAtPercentile`, or its
 /// `recordedValues()` iterator at ~10 instructions a count): 3% of a run over the 100 MB bench family, where the
 /// per-day work weighs as much as in an hourly run. Its counts are not reachable from outside the library, so
-/// they are kept here, in the same layout, with one more level: the sum of every `blockSize` counts. A
-/// percentile then walks the few hundred block sums and the counts of one block. Recording is one more add, and
-/// the counts grow with the largest delay seen rather than being allocated for 37 hours up front (a new section,
-/// such as the notifications' one `takeSections` makes for every table, zeroed 155 KB before).
+/// they are kept here, in the same layout, in blocks of `blockSize` counts led by their sum. A percentile then
+/// walks the block sums and the counts of the blocks where a rank is reached. Recording is one more add.
+///
+/// Blocks are made when a value first lands in them, not for the whole range up to the largest value: delays are
+/// mostly seconds with a thin tail out to a day, so a section's counts covered 32 K indices (266 KB, zeroed) for
+/// the few hundred blocks that a day's delays touch (a section is made per application and day, and the zeroing
+/// was a third of a percent of the 100 MB run's instructions).
 ///
 /// The layout is the library's for 3 significant digits: values below 2048 have a count each (index = value);
 /// above, bucket `b` (values `[1024 << b, 2048 << b)`) has 1024 counts of `1 << b` values each, at indices
 /// `b × 1024 + (value >> b)`. `DelayHistogramTests` compares every percentile with the library's
 /// `valueAtPercentile` on the same values.
 struct DelayHistogram: Sendable {
-    /// The counts per index of the layout above, in blocks of `blockSize` counts, each block led by the sum of
-    /// its counts: index `i`'s count is at `(i / blockSize) * (blockSize + 1) + 1 + i % blockSize`, its block's sum
-    /// at `(i / blockSize) * (blockSize + 1)`. One array, so that a value is recorded with one bounds and
-    /// uniqueness check and both adds land on the same few cache lines. Grown to cover the largest value recorded.
-    private var entries: [UInt64] = []
+    /// For each block of `blockSize` indices (index `i` is in block `i >> blockShift`), where its sum and counts
+    /// start in `blocks`, -1 for a block no value landed in yet; as long as the largest block recorded.
+    private var directory: [Int32] = []
+    /// The blocks made so far, in the order they were first recorded in: each a sum, then its `blockSize`
+    /// counts. One array, so that a value is recorded with one bounds and uniqueness check and both adds land
+    /// on the same few cache lines.
+    private var blocks: [UInt64] = []
     private var total: UInt64 = 0
     /// The smallest value above 0 recorded (`UInt64.max` before one is).
     private var minNonZero = UInt64.max
@@ -31,10 +36,13 @@ struct DelayHistogram: Sendable {
     /// The percentiles taken by `seal()`, after which the counts are dropped.
     private var sealed: DaySummary.Delays?
 
-    /// Counts per block sum: 64 keeps both walks short (about 300 blocks for the 37 hours of 2^27 ms, then at
-    /// most 64 counts).
+    /// Counts per block: 64 keeps the walk short (a block sum skips 64 counts) and blocks few (about 300 for
+    /// the 37 hours of 2^27 ms).
     static let blockShift = 6
     static let blockSize = 1 << blockShift
+    /// The blocks made (for tests: only those values landed in).
+    var blockCount: Int { blocks.count / (Self.blockSize + 1) }
+
     /// Counts per bucket half (the library's `subBucketHalfCount` for 3 digits).
     static let halfBucket = 1024
 
@@ -82,23 +90,32 @@ struct DelayHistogram: Sendable {
     mutating func record(milliseconds: UInt64) {
         guard sealed == nil else { return }
         let index = Self.index(of: milliseconds)
-        let block = (index >> Self.blockShift) * (Self.blockSize + 1)
-        if block >= entries.count { grow(toCover: index) }
-        entries.withUnsafeMutableBufferPointer { entries in
-            entries[block] &+= 1
-            entries[block + 1 + (index & (Self.blockSize - 1))] &+= 1
+        let block = index >> Self.blockShift
+        var start = block < directory.count ? Int(directory[block]) : -1
+        if start < 0 { start = makeBlock(block) }
+        blocks.withUnsafeMutableBufferPointer { blocks in
+            blocks[start] &+= 1
+            blocks[start + 1 + (index & (Self.blockSize - 1))] &+= 1
         }
         total &+= 1
         if milliseconds > maxMilliseconds { maxMilliseconds = milliseconds }
         if milliseconds != 0 && milliseconds < minNonZero { minNonZero = milliseconds }
     }
 
-    /// Extends the counts to the end of `index`'s bucket, and at least doubles them (few growths per section).
-    private mutating func grow(toCover index: Int) {
-        let bucketEnd = (index / Self.halfBucket + 1) * Self.halfBucket
-        let counts = max(bucketEnd, 2 * Self.halfBucket, entries.count / (Self.blockSize + 1) * Self.blockSize * 2)
-        let size = counts / Self.blockSize * (Self.blockSize + 1)
-        entries.append(contentsOf: repeatElement(0, count: size - entries.count))
+    /// Makes block `block`, its sum and counts zero, at the end of `blocks`; extends the directory to it.
+    /// - Returns: where the block starts in `blocks`.
+    @inline(never)
+    private mutating func makeBlock(_ block: Int) -> Int {
+        if block >= directory.count {
+            directory.append(contentsOf: repeatElement(-1, count: block + 1 - directory.count))
+        }
+        let start = blocks.count
+        blocks.appendUninitialized(Self.blockSize + 1) { room in
+            room.initialize(repeating: 0, count: Self.blockSize + 1)
+            return Self.blockSize + 1
+        }
+        directory[block] = Int32(start)
+        return start
     }
 
     /// Keeps only the percentiles: for a day that gets no more rows. A value recorded afterwards is ignored
@@ -106,7 +123,8 @@ struct DelayHistogram: Sendable {
     mutating func seal() {
         guard sealed == nil else { return }
         sealed = delays()
-        entries = []
+        directory = []
+        blocks = []
     }
 
     /// The percentiles in seconds, all nil when nothing was recorded.
@@ -124,8 +142,8 @@ struct DelayHistogram: Sendable {
     ///
     /// `valueAtPercentile` takes the rank (percentile less one ulp, times the count, rounded up, at least 1) and
     /// answers the upper end of the first index whose running count reaches it, clamped to the recorded minimum
-    /// and maximum. Here the running count is taken by whole blocks up to the block where it reaches the rank,
-    /// then by the counts of that block: the same first index.
+    /// and maximum. Here the running count is taken by whole blocks, in index order, up to a block where it
+    /// reaches the next rank, then by the counts of that block: the same first index.
     /// - Parameter percentiles: ascending, each above 0 and below 100 (`valueAtPercentile` answers 0 and 100
     ///   from the minimum and maximum instead); something must have been recorded.
     func values(atPercentiles percentiles: (Double, Double, Double, Double)) -> (UInt64, UInt64, UInt64, UInt64) {
@@ -136,47 +154,35 @@ struct DelayHistogram: Sendable {
             let requested = min(max(percentile.nextDown, 0.0), 100.0)
             return max(1, UInt64(((requested * count) / 100.0).rounded(.up)))
         }
-        let ranks = (rank(percentiles.0), rank(percentiles.1), rank(percentiles.2), rank(percentiles.3))
-        precondition(ranks.0 <= ranks.1 && ranks.1 <= ranks.2 && ranks.2 <= ranks.3, "percentiles must ascend")
-        let low = entries[1] > 0 ? 0 : minNonZero
-        let high = maxMilliseconds
-        return entries.withUnsafeBufferPointer { entries in
-            // `next` is the index where the walk goes on and `running` the sum of the counts before it; the index
-            // last answered is `next - 1`, and `running` is then its running count.
-            var next = 0
-            var running: UInt64 = 0
-            /// Where index `i`'s count is.
-            func count(_ i: Int) -> UInt64 {
-                entries[(i >> Self.blockShift) * (Self.blockSize + 1) + 1 + (i & (Self.blockSize - 1))]
-            }
-            func value(atRank rank: UInt64) -> UInt64 {
-                if running < rank {
-                    // To the next block start by counts, then by whole blocks while they end below the rank, then
-                    // by counts to the index where the running count reaches it (one exists: every rank is at
-                    // most the total).
-                    var found = false
-                    while next & (Self.blockSize - 1) != 0 {
-                        running += count(next)
-                        next += 1
-                        if running >= rank {
-                            found = true
-                            break
-                        }
-                    }
-                    if !found {
-                        while running + entries[(next >> Self.blockShift) * (Self.blockSize + 1)] < rank {
-                            running += entries[(next >> Self.blockShift) * (Self.blockSize + 1)]
-                            next += Self.blockSize
-                        }
-                        repeat {
-                            running += count(next)
-                            next += 1
-                        } while running < rank
+        let ranks = [rank(percentiles.0), rank(percentiles.1), rank(percentiles.2), rank(percentiles.3)]
+        precondition(ranks[0] <= ranks[1] && ranks[1] <= ranks[2] && ranks[2] <= ranks[3], "percentiles must ascend")
+        let zeros = directory.first.map { $0 >= 0 ? blocks[Int($0) + 1] : 0 } ?? 0
+        let (low, high) = (zeros > 0 ? 0 : minNonZero, maxMilliseconds)
+        var values = [UInt64](repeating: 0, count: 4)
+        // `answered` ranks have their value; `running` is the sum of the counts before the block or index at hand.
+        var answered = 0
+        var running: UInt64 = 0
+        blocks.withUnsafeBufferPointer { blocks in
+            for (block, start) in directory.enumerated() where start >= 0 {
+                let start = Int(start)
+                // A block that ends below the next rank is skipped by its sum (every rank is at most the total,
+                // so the walk ends in a block).
+                guard running + blocks[start] >= ranks[answered] else {
+                    running += blocks[start]
+                    continue
+                }
+                for offset in 0..<Self.blockSize {
+                    running += blocks[start + 1 + offset]
+                    while answered < 4 && running >= ranks[answered] {
+                        let index = block << Self.blockShift + offset
+                        values[answered] = max(min(Self.highestValue(at: index), high), low)
+                        answered += 1
                     }
                 }
-                return max(min(Self.highestValue(at: next - 1), high), low)
+                if answered == 4 { break }
             }
-            return (value(atRank: ranks.0), value(atRank: ranks.1), value(atRank: ranks.2), value(atRank: ranks.3))
         }
+        precondition(answered == 4, "a rank beyond the total")
+        return (values[0], values[1], values[2], values[3])
     }
 }
