@@ -11,8 +11,8 @@ struct RecentStringsTests {
         var inputs: [[UInt8]] = [[], Array("a".utf8), Array("gmail.com".utf8), Array("exactly15bytes!".utf8),
                                  Array("a-much-longer-domain.example.co.uk".utf8), [0xFF, 0x61], [0x61, 0xC3],
                                  Array("caf\u{E9}.example".utf8), Array("cafe\u{301}.example".utf8)]
-        // Enough distinct values that many share an entry of the table (1,024 entries).
-        inputs += (0..<5_000).map { Array("host-\($0 % 2_500).example.net".utf8) }
+        // Enough distinct values that many share an entry of the table (8,192 entries).
+        inputs += (0..<40_000).map { Array("host-\($0 % 20_000).example.net".utf8) }
         for _ in 0..<2 {
             for bytes in inputs {
                 let made = bytes.withUnsafeBufferPointer { recent.string($0) }

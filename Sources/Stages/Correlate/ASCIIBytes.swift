@@ -13,6 +13,24 @@ enum ASCIIBytes {
         return flagged(UnsafeRawPointer(base), count: bytes.count, upperCase: false) == 0
     }
 
+    /// Whether the string of `bytes` equals (`==`, canonical equivalence) only the string of exactly these bytes:
+    /// ASCII without `K`, `;` and `` ` ``, the ASCII characters that a non-ASCII one is canonically equivalent to
+    /// (the Kelvin sign, the Greek question mark, U+1FEF). Then `==` with it is a compare of the bytes.
+    @inline(__always)
+    static func equalsOnlyItsBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let (kelvin, semicolon, graveAccent) = (
+            ByteLine.repeated(UInt8(ascii: "K")), ByteLine.repeated(UInt8(ascii: ";")),
+            ByteLine.repeated(UInt8(ascii: "`"))
+        )
+        // A non-ASCII byte flags itself; `zeroBytes` flags a byte equal to one of the three (and perhaps bytes
+        // above it, which cannot change an answer already "no").
+        return flagged(UnsafeRawPointer(base), count: bytes.count) { word in
+            word | ByteLine.zeroBytes(word ^ kelvin) | ByteLine.zeroBytes(word ^ semicolon)
+                | ByteLine.zeroBytes(word ^ graveAccent)
+        } == 0
+    }
+
     /// Whether every byte of `bytes` is ASCII and none is an upper-case letter (`A`-`Z`): then
     /// `lowercased()` would give the same bytes.
     @inline(__always)
@@ -27,9 +45,15 @@ enum ASCIIBytes {
     private static func flagged(_ start: UnsafeRawPointer, count: Int, upperCase: Bool) -> UInt64 {
         // A non-ASCII byte flags itself (its high bit); `inRange` flags the ASCII upper-case letters. A carry out
         // of a non-ASCII byte may mark a byte after it too, which cannot change an answer already "no".
-        @inline(__always) func flags(_ word: UInt64) -> UInt64 {
+        flagged(start, count: count) { word in
             upperCase ? word | ByteLine.inRange(word, UInt8(ascii: "A"), UInt8(ascii: "Z")) : word
         }
+    }
+
+    /// The high bits that `flags` sets in the words of the `count` bytes at `start` (each byte's flag in its
+    /// high bit; bytes zero-extended past the end must flag nothing), or-ed together: 0 when there is none.
+    @inline(__always)
+    private static func flagged(_ start: UnsafeRawPointer, count: Int, _ flags: (UInt64) -> UInt64) -> UInt64 {
         var result: UInt64 = 0
         if count >= 8 {
             var offset = 0

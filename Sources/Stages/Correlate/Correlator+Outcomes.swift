@@ -172,9 +172,11 @@ extension Correlator {
         child.flags.insert(.child)
         if parent.flags.contains(.notification) { child.flags.insert(.notification) }
         child.lastSeen = max(child.lastSeen, time)
-        if child.hash == nil { child.hash = parent.hash }
-        if child.linkedHash == nil { child.linkedHash = parent.linkedHash }
-        if child.messageId == nil { child.messageId = parent.messageId }
+        // The texts bound, then set: assigning the parent's optional as it is copied it through `Optional`'s
+        // generic value witness (about 150 instructions each).
+        if child.hash == nil, let hash = parent.hash { child.hash = hash }
+        if child.linkedHash == nil, let linkedHash = parent.linkedHash { child.linkedHash = linkedHash }
+        if child.messageId == nil, let messageId = parent.messageId { child.messageId = messageId }
         if child.sender == nil { child.sender = parent.sender }
         if child.size == nil { child.size = parent.size }
         if child.headerRecipient == nil { child.headerRecipient = parent.headerRecipient }
@@ -252,11 +254,14 @@ extension Correlator {
     /// removed: finished messages are kept `finishedKeep` for this.
     mutating func link(notification newQueueId: String, event: PostfixEvent) {
         guard let queueId = event.queueId else { return }
-        let original = existingMessage(host: event.host, queueId: queueId, at: event.time)
-        let hash = original.map { identity(of: $0).hash } ?? nil
-        let originalKey = MessageKey(host: event.host, queueId: queueId)
-        if original?.removedAt == nil, original != nil {
-            update(originalKey, at: event.time) { _ in }
+        // The original read in its slot: copied out (`MessageState?`), it cost a retain and a release per string
+        // it holds, and its identity's application a new `String`, for the hash alone.
+        var hash: LineText?
+        if let original = existingSlot(host: event.host, queueId: queueId, at: event.time) {
+            hash = Self.recordHash(of: messages[slot: original], compiled: compiled).hash
+            if messages[slot: original].removedAt == nil {
+                messages[slot: original].lastSeen = max(messages[slot: original].lastSeen, event.time)
+            }
         }
         let key = MessageKey(host: event.host, queueId: newQueueId)
         let slot: MessageIndex
@@ -265,7 +270,9 @@ extension Correlator {
                 if event.time - removedAt <= Self.finishedKeep {
                     // Already finished: remember the link anyway for lines that may still come within the grace.
                     messages[slot: existing].flags.insert(.notification)
-                    if messages[slot: existing].linkedHash == nil { messages[slot: existing].linkedHash = hash }
+                    if messages[slot: existing].linkedHash == nil, let hash {
+                        messages[slot: existing].linkedHash = hash
+                    }
                     return
                 }
                 messages[slot: existing] = MessageState(host: event.host, queueId: newQueueId, time: event.time)
@@ -275,7 +282,8 @@ extension Correlator {
             slot = messages.set(MessageState(host: event.host, queueId: newQueueId, time: event.time))
         }
         messages[slot: slot].flags.insert(.notification)
-        if messages[slot: slot].linkedHash == nil { messages[slot: slot].linkedHash = hash }
+        // Bound, then set (see `inherit`).
+        if messages[slot: slot].linkedHash == nil, let hash { messages[slot: slot].linkedHash = hash }
         messages[slot: slot].lastSeen = max(messages[slot: slot].lastSeen, event.time)
     }
 

@@ -37,13 +37,8 @@ extension Correlator {
         of m: MessageState, compiled: CompiledCorrelatorConfig, apps: inout LastAnswer<String?>,
         making make: (UnsafeBufferPointer<UInt8>) -> String
     ) -> (hash: LineText?, app: String) {
-        // `isEmpty`, not `== ""`: the same answer (no other string is canonically equivalent to the empty one),
-        // without a call to the general comparison for every sender that is not empty.
-        if m.flags.contains(.notification) || m.sender?.isEmpty == true { return (m.linkedHash, "notification") }
-        var hash = m.hash
-        if hash == nil, let messageId = m.messageId, let pattern = compiled.messageIdRegex {
-            hash = pattern.firstCapture(in: messageId.string).map(LineText.init)
-        }
+        let (hash, isNotification) = recordHash(of: m, compiled: compiled)
+        if isNotification { return (hash, "notification") }
         // Plain calls, not `hash.flatMap(compiled.app(fromHash:))`: a method reference copies the whole config.
         var app: String?
         if let hash {
@@ -58,6 +53,22 @@ extension Correlator {
         }
         if app == nil, let sender = m.sender { app = compiled.app(forSender: sender) }
         return (hash, app ?? "unknown")
+    }
+
+    /// The hash `identity(of:)` gives `m`'s records, and whether `m` is a notification (whose hash is the
+    /// original's, `linkedHash`).
+    @inline(__always)
+    static func recordHash(of m: MessageState, compiled: CompiledCorrelatorConfig) -> (
+        hash: LineText?, isNotification: Bool
+    ) {
+        // `isEmpty`, not `== ""`: the same answer (no other string is canonically equivalent to the empty one),
+        // without a call to the general comparison for every sender that is not empty.
+        if m.flags.contains(.notification) || m.sender?.isEmpty == true { return (m.linkedHash, true) }
+        var hash = m.hash
+        if hash == nil, let messageId = m.messageId, let pattern = compiled.messageIdRegex {
+            hash = pattern.firstCapture(in: messageId.string).map(LineText.init)
+        }
+        return (hash, false)
     }
 
     /// Appends a delivery record of `m` and, `isAttempt`, its final attempt with the delay `attemptDelay` (see

@@ -42,3 +42,14 @@ extension LineText {
         return ASCIIBytes.isASCII(a) && ASCIIBytes.isASCII(b) ? false : nil
     }
 }
+
+extension String {
+    /// Whether the string's UTF-8 bytes are `bytes` (not `==`, which is canonical equivalence).
+    @inline(__always)
+    func hasBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard utf8.count == bytes.count else { return false }
+        return utf8.withContiguousStorageIfAvailable {
+            $0.isEmpty || shortEqual($0.baseAddress!, bytes.baseAddress!, $0.count)
+        } ?? utf8.elementsEqual(bytes)
+    }
+}
