@@ -81,7 +81,7 @@ enum StringDictionaryBuilder {
     /// than the value before them cannot) and few of them repeat the position before them.
     ///
     /// Why: a text column whose rows share values (a message's rows share its queue id and message id, see
-    /// `TextColumn`) repeats a third of its positions and mostly keeps its dictionary (25 of 26 such chunks on
+    /// `TextColumn`) repeats a third of its positions and mostly keeps its dictionary (25 of the 27 such chunks on
     /// the 100 MB bench), so counting its sketches first was spent for nothing (about 11 M instructions there);
     /// hashing refuses a chunk at the same value as the sketches would or sooner (equal values have equal
     /// sketches). The nearly distinct columns (recipients, responses) repeat none and are refused by the
@@ -242,8 +242,12 @@ private struct ValueIndex {
         limit: Int, maxBytes: Int, _ added: inout Added
     ) {
         let base = bytes.baseAddress
-        var (count, byteCount, previous, previousEntry) = (added.count, added.bytes, added.previous, added.previousEntry)
-        defer { (added.count, added.bytes, added.previous, added.previousEntry) = (count, byteCount, previous, previousEntry) }
+        var (count, byteCount) = (added.count, added.bytes)
+        var (previous, previousEntry) = (added.previous, added.previousEntry)
+        defer {
+            (added.count, added.bytes) = (count, byteCount)
+            (added.previous, added.previousEntry) = (previous, previousEntry)
+        }
         for i in range {
             let p = Int(positions[i])
             // The same position: the same value (rows sharing a text's value, see `TextColumn`).
@@ -265,7 +269,9 @@ private struct ValueIndex {
                     let candidate = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) &- 1
                     let q = Int(entries[candidate])
                     let qStart = offsets[q]
-                    if offsets[q + 1] &- qStart == length && (length == 0 || shortEqual(base! + qStart, base! + start, length)) {
+                    if offsets[q + 1] &- qStart == length
+                        && (length == 0 || shortEqual(base! + qStart, base! + start, length))
+                    {
                         entry = candidate
                         break
                     }
