@@ -82,6 +82,86 @@ import Testing
         }
     }
 
+    /// Chunks whose rows share positions (a text column's rows repeating the value of the row before them, see
+    /// `TextColumn`): hashed without counting the sample's sketches first (`worthSketching`), they are decided
+    /// as the rules decide on the whole chunk, with the entries in order of first appearance, on both sides of
+    /// every rule; and a scratch kept from chunk to chunk gives what a fresh one gives, its slots all empty
+    /// after each chunk.
+    @Test func sharedPositionsDecideAsTheRules() {
+        var cases: [(name: String, values: [String], maxEntries: Int, maxBytes: Int)] = []
+        for n in [1, 2, 3, 100, 8192, 8193, 20_000] {
+            for distinct in [1, n / 2, n / 2 + 1, n] where distinct >= 1 {
+                cases.append(("\(n) values, \(distinct) distinct, cycling", (0..<n).map { "v\($0 % distinct)" },
+                              65_536, 1 << 20))
+            }
+        }
+        for sample in [4096, 4097] {
+            cases.append(("sample \(sample)", (0..<20_000).map { $0 < 8192 ? "s\($0 % sample)" : "s\($0 % 7)" },
+                          65_536, 1 << 20))
+        }
+        cases.append(("entry limit", (0..<1000).map { "e\($0 % 10)" }, 9, 1 << 20))
+        cases.append(("entry limit met", (0..<1000).map { "e\($0 % 10)" }, 10, 1 << 20))
+        cases.append(("byte limit", (0..<1000).map { "e\($0 % 10)" }, 65_536, 19))
+        cases.append(("byte limit met", (0..<1000).map { "e\($0 % 10)" }, 65_536, 20))
+        cases.append(("empty strings", (0..<50).map { $0 % 3 == 0 ? "" : "x\($0 % 7)" }, 65_536, 1 << 20))
+        var kept = ParquetChunkDictionary.Scratch()
+        for (name, values, maxEntries, maxBytes) in cases {
+            // Each value stored once per run of one to three rows: the rows of a run share its position.
+            var stored: [String] = []
+            var rows: [String] = []
+            var positions: [Int32] = []
+            for (k, value) in values.enumerated() {
+                stored.append(value)
+                for _ in 0...(k % 3) {
+                    rows.append(value)
+                    positions.append(Int32(stored.count - 1))
+                }
+            }
+            let (bytes, offsets) = Self.packed(stored)
+            #expect(
+                !positions.withUnsafeBufferPointer {
+                    StringDictionaryBuilder.worthSketching($0, sampleLimit: min(4096, max(1, $0.count / 2)))
+                }, "\(name)")
+            var fresh = ParquetChunkDictionary.Scratch()
+            let expected = StringDictionaryBuilder.build(
+                bytes: bytes, offsets: offsets, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes,
+                scratch: &fresh)
+            let built = StringDictionaryBuilder.build(
+                bytes: bytes, offsets: offsets, positions: positions, maxEntries: maxEntries, maxBytes: maxBytes,
+                scratch: &kept)
+            defer { kept.reclaim(built) }
+            #expect(kept.slots.allSatisfy { $0 == 0 } && fresh.slots.allSatisfy { $0 == 0 }, "\(name)")
+            #expect(built?.entries == expected?.entries && built?.indices == expected?.indices, "\(name)")
+            #expect((built != nil) == Self.expected(rows, maxEntries: maxEntries, maxBytes: maxBytes), "\(name)")
+            guard let built else { continue }
+            var firstSeen: [String] = []
+            var seen = Set<String>()
+            for value in rows where seen.insert(value).inserted { firstSeen.append(value) }
+            let entries = (0..<built.count).map { String(decoding: built.entry($0), as: UTF8.self) }
+            #expect(entries == firstSeen, "\(name)")
+            #expect(built.indices.map { entries[Int($0)] } == rows, "\(name)")
+            #expect(built.byteCount == firstSeen.reduce(0) { $0 + $1.utf8.count }, "\(name)")
+        }
+    }
+
+    /// The sample's sketches are counted for chunks whose first 8192 values are at new positions (nearly
+    /// distinct columns), not for chunks repeating a quarter of their positions, nor for chunks with too few
+    /// positions among the first 8192 values to break the sample's limit.
+    @Test func sketchesOnlyWhereTheyMayRefuse() {
+        func worth(_ positions: [Int32], _ limit: Int) -> Bool {
+            positions.withUnsafeBufferPointer { StringDictionaryBuilder.worthSketching($0, sampleLimit: limit) }
+        }
+        #expect(worth((0..<20_000).map { Int32($0) }, 4096))
+        #expect(worth((0..<100).map { Int32($0) }, 50))
+        // A fifth of the positions repeat the one before: still sketched.
+        #expect(worth((0..<20_000).map { Int32($0 - $0 / 5) }, 4096))
+        // A third repeat: hashed at once.
+        #expect(!worth((0..<20_000).map { Int32($0 - $0 / 3) }, 4096))
+        // 4096 new positions among the first 8192 cannot break a sample limit of 4096.
+        #expect(!worth((0..<20_000).map { Int32($0 / 2) }, 4096))
+        #expect(!worth([], 0) && !worth([7], 0))
+    }
+
     /// Sorted chunks (equal values adjacent, as the leading sort column's are): the dictionary found from runs
     /// of equal neighbours is the hashed one (entries, indices), and nil in the same cases, on both sides of
     /// every rule, with the values picked through scattered positions.

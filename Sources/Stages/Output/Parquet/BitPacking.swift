@@ -75,7 +75,7 @@ private func appendBitPackedGroups(count: Int, width: Int, into out: inout [UInt
             let shift = UInt64(width & 1) * 4
             while k < count {
                 let low = packedWord(at: k, count: 4, width: shiftPerValue, value)
-                let high = packedWord(at: k + 4, count: 4, width: shiftPerValue, value)
+                let high = packedWord(at: k &+ 4, count: 4, width: shiftPerValue, value)
                 raw.storeBytes(of: low.littleEndian, toByteOffset: p, as: UInt64.self)
                 // 4 × an odd width plus the 4 bits before it is at most 64: nothing is lost.
                 let second = high << shift | (shift == 0 ? 0 : low >> UInt64(8 * half))
@@ -94,7 +94,7 @@ private func packedWord(at k: Int, count: Int, width: UInt64, _ value: (Int) -> 
     var word: UInt64 = 0
     var shift: UInt64 = 0
     for j in 0..<count {
-        word |= value(k + j) &<< shift
+        word |= value(k &+ j) &<< shift
         shift &+= width
     }
     return word

@@ -38,6 +38,36 @@ struct ParquetChunkDictionary: Sendable {
         /// `ofDistinct`: each value's entry in the chunk being built, -1 for none; all -1 between chunks (each
         /// chunk sets back only the slots of its own entries).
         var entryOfValue: [Int32] = []
+        /// `StringDictionaryBuilder`'s index of a chunk's distinct values: all empty (0) between chunks, each
+        /// chunk emptying the slots it filled, whose numbers it keeps in `filledSlots`.
+        private(set) var slots: [UInt64] = []
+        private var filledSlots: [Int32] = []
+
+        /// At least `count` slots, all empty, and room for the slots of `entries` entries.
+        mutating func reserveSlots(_ count: Int, entries: Int) {
+            Self.grow(&slots, to: count)
+            Self.grow(&filledSlots, to: entries)
+        }
+
+        /// `array` with at least `count` elements, the new ones 0.
+        private static func grow<T: FixedWidthInteger & BitwiseCopyable>(_ array: inout [T], to count: Int) {
+            let missing = count - array.count
+            guard missing > 0 else { return }
+            array.appendUninitialized(missing) { room in
+                room.initialize(repeating: 0, count: missing)
+                return missing
+            }
+        }
+
+        /// Calls `body` with the slots and the room for the filled slots' numbers (see `reserveSlots`); `body`
+        /// leaves every slot empty.
+        mutating func withSlots<R>(
+            _ body: (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<Int32>) -> R
+        ) -> R {
+            slots.withUnsafeMutableBufferPointer { slots in
+                filledSlots.withUnsafeMutableBufferPointer { filled in body(slots.baseAddress!, filled.baseAddress!) }
+            }
+        }
 
         /// The indices array of `dictionary`, kept for the next chunk (the dictionary is dropped).
         mutating func reclaim(_ dictionary: consuming ParquetChunkDictionary?) {
@@ -101,18 +131,16 @@ struct ParquetChunkDictionary: Sendable {
             values.stringOffsets.withUnsafeBufferPointer { offsets in
                 scratch.entryOfValue.withUnsafeMutableBufferPointer { local in
                     positions.withUnsafeBufferPointer { positions in
-                        for (k, position) in positions.enumerated() {
-                            if k == 8192 { inSample = firstSeen.count }
-                            let id = Int(position)
-                            var l = local[id]
-                            if l < 0 {
-                                l = Int32(firstSeen.count)
-                                local[id] = l
-                                firstSeen.append(position)
-                                bytes += offsets[id + 1] - offsets[id]
-                            }
-                            indicesOut[k] = UInt32(l)
-                        }
+                        // The first 8192 values, then the rest: a check for the sample's end at every value was
+                        // a fifth of the loop.
+                        let sample = min(positions.count, 8192)
+                        mapDistinct(
+                            positions, 0..<sample, offsets: offsets, entryOfValue: local, into: indicesOut,
+                            firstSeen: &firstSeen, bytes: &bytes)
+                        inSample = firstSeen.count
+                        mapDistinct(
+                            positions, sample..<positions.count, offsets: offsets, entryOfValue: local,
+                            into: indicesOut, firstSeen: &firstSeen, bytes: &bytes)
                         // Back to all -1 for the next chunk: only this chunk's entries were set.
                         for id in firstSeen { local[Int(id)] = -1 }
                     }
@@ -131,6 +159,27 @@ struct ParquetChunkDictionary: Sendable {
         return ParquetChunkDictionary(
             bytes: values.stringBytes, offsets: values.stringOffsets, entries: firstSeen, byteCount: bytes,
             indices: indices)
+    }
+
+    /// `ofDistinct`'s loop over the values `range` of `positions`: each one's entry into `indices`, a value not
+    /// seen before (`entryOfValue` -1) becoming the next entry of `firstSeen`.
+    @inline(__always)
+    private static func mapDistinct(
+        _ positions: UnsafeBufferPointer<Int32>, _ range: Range<Int>, offsets: UnsafeBufferPointer<Int>,
+        entryOfValue: UnsafeMutableBufferPointer<Int32>, into indices: UnsafeMutablePointer<UInt32>,
+        firstSeen: inout [Int32], bytes: inout Int
+    ) {
+        for k in range {
+            let id = Int(positions[k])
+            var entry = entryOfValue[id]
+            if entry < 0 {
+                entry = Int32(truncatingIfNeeded: firstSeen.count)
+                entryOfValue[id] = entry
+                firstSeen.append(Int32(truncatingIfNeeded: id))
+                bytes += offsets[id + 1] - offsets[id]
+            }
+            indices[k] = UInt32(truncatingIfNeeded: entry)
+        }
     }
 
     /// The dictionary of the strings `positions` of `values` when equal strings among them are adjacent (the

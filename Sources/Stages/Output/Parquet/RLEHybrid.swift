@@ -100,7 +100,9 @@ enum RLEHybrid {
         bitWidth: Int, into out: inout [UInt8]
     ) {
         let whole = (end - start) / 8 * 8
-        appendBitPacked(count: whole, width: bitWidth, into: &out) { k in UInt64(values[start + k]) }
+        // Indices unchecked (`&+`): `appendBitPacked` asks only for `k < whole`, so `start + k < end`; checked, the
+        // additions were a third of a group's instructions.
+        appendBitPacked(count: whole, width: bitWidth, into: &out) { k in UInt64(values[start &+ k]) }
         if whole < groups * 8 {
             let tail = start + whole
             appendBitPacked(count: 8, width: bitWidth, into: &out) { k in tail + k < end ? UInt64(values[tail + k]) : 0 }

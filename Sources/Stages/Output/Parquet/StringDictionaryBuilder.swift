@@ -4,44 +4,16 @@ import Pipeline
 /// Maps the strings of one column chunk to dictionary indices, giving up early when the column turns out
 /// to have too many distinct values for a dictionary to pay off.
 ///
-/// An open-addressing table over byte slices avoids a `String` and a Swift `Dictionary` lookup per value,
-/// which would dominate the writer's cost. The hash reads 8 bytes at a time (a byte-wise FNV-1a showed in
-/// profiles); it only decides where entries sit in the table, never the dictionary's order (first seen), so
-/// the bytes written do not depend on it.
-struct StringDictionaryBuilder {
-    /// Where each distinct value's bytes are in the chunk's column, in first-seen order: the entries are read
-    /// where they are, never copied (see `ParquetChunkDictionary.entries`).
-    ///
-    /// Why not copied as they come: most chunks hashed here are refused (recipients, message ids, responses:
-    /// over half their values distinct), and copying each new value's bytes into a growing array (a generic
-    /// `append(contentsOf:)` per value) was a third of the cost of `insert`, spent on bytes thrown away.
-    ///
-    /// Each span keeps its value's hash: when the index doubles (a chunk past its first 8192 values can keep
-    /// up to half its values distinct), every entry is placed again by its hash, and hashing the entries'
-    /// bytes again there (read all over the column) was a fifth of the cost of `insert`.
-    private(set) var spans: [(start: Int, end: Int, hash: UInt64)] = []
-    /// Each distinct value's position among the column's strings, for the dictionary kept (see
-    /// `ParquetChunkDictionary.entries`).
-    private(set) var positions: [Int32] = []
-    /// The bytes of the distinct values together.
-    private(set) var byteCount = 0
-    /// Entry indices by the hash of their bytes.
-    private var index: HashSlots
-
-    init(expectedEntries: Int = 1024) {
-        index = HashSlots(expected: expectedEntries)
-        spans.reserveCapacity(expectedEntries)
-        positions.reserveCapacity(expectedEntries)
-    }
-
-    var count: Int { spans.count }
-
+/// An open-addressing index over the chunk's own bytes avoids a `String` and a Swift `Dictionary` lookup per
+/// value, which would dominate the writer's cost. The hash (`ByteFold`) only decides where entries sit in the
+/// index, never the dictionary's order (first seen), so the bytes written do not depend on it.
+enum StringDictionaryBuilder {
     /// The chunk dictionary of the values `offsets[p]..<offsets[p+1]` of `bytes` for each `p` of `positions`,
     /// in that order, or nil when `ParquetChunkDictionary.accepts` refuses one (too many or too large distinct
     /// values, where PLAIN plus gzip does as well at lower cost). Stops early once a rule that can only get
     /// worse is broken.
-    /// - Parameter scratch: gives the indices array (see `ParquetChunkDictionary.Scratch`), and takes it back
-    ///   when the chunk is refused.
+    /// - Parameter scratch: gives the indices array and the index's slots (see
+    ///   `ParquetChunkDictionary.Scratch`), and takes the indices back when the chunk is refused.
     static func build(
         bytes: [UInt8], offsets: [Int], positions: [Int32], maxEntries: Int, maxBytes: Int,
         scratch: inout ParquetChunkDictionary.Scratch
@@ -53,74 +25,78 @@ struct StringDictionaryBuilder {
         // `maxEntries`, or (chunks of more than 8192 values) more than 4096 distinct among the first 8192.
         let entryLimit = min(maxEntries, max(1, n / 2))
         let sampleLimit = n > 8192 ? min(entryLimit, 4096) : entryLimit
-        let sample = sampleSketches(
-            bytes: bytes, offsets: offsets, positions: positions, limit: sampleLimit, maxBytes: maxBytes)
-        if sample.refused { return nil }
-        // Room for the distinct values the sample's sketches showed (as many as the values, but for sketches
-        // that collide), scaled from the first 8192 values to the chunk's and at most one past the entry limit;
-        // else for one entry past the sample limit, so that a chunk refused there is refused without first
-        // growing (rehashing) the table. Why scaled: the chunks that reach this point with more than 8192
-        // values (a message's attempts, say, share its message id) grew the table and the entries' spans from
-        // the sample limit's size, twice and more per chunk, each growth zeroing or copying into fresh pages
-        // (about 8k of the 1 GB run's 190k page faults).
-        let expected = sample.distinct.map { min(entryLimit, $0 * n / min(n, 8192)) + 1 } ?? min(n, sampleLimit + 1)
-        var builder = StringDictionaryBuilder(expectedEntries: expected)
-        // Each value's index, written into uninitialized room (see `appendUninitialized`): every one is written
-        // unless the chunk is refused, and then the array is given back empty.
+        if positions.withUnsafeBufferPointer({ Self.worthSketching($0, sampleLimit: sampleLimit) })
+            && sampleSketches(
+                bytes: bytes, offsets: offsets, positions: positions, limit: sampleLimit, maxBytes: maxBytes
+            ).refused
+        {
+            return nil
+        }
+        // At most one entry past the entry limit (which refuses the chunk): the index never grows.
+        let maxCount = entryLimit + 1
+        var slotCount = 64
+        while slotCount < 2 * maxCount { slotCount <<= 1 }
+        scratch.reserveSlots(slotCount, entries: maxCount)
         var indices = scratch.takeIndices()
-        var entriesInSample: Int?
-        var ok = false
-        indices.appendUninitialized(n) { room in
-            let out = UnsafeMutableBufferPointer(start: room, count: n)
-            ok = bytes.withUnsafeBytes { raw -> Bool in
-                offsets.withUnsafeBufferPointer { off in
-                    positions.withUnsafeBufferPointer { positions in
-                        // Sorted rows often repeat the previous value: compare with it before hashing.
-                        var previousStart = 0
-                        var previousLength = -1
-                        var previousIndex: UInt32 = 0
-                        var previous = -1
-                        for i in 0..<n {
-                            if i == 8192 { entriesInSample = builder.count }
-                            let p = Int(positions[i])
-                            // The same position: the same value (rows sharing a text's value, see `TextColumn`).
-                            if p == previous {
-                                out[i] = previousIndex
-                                continue
-                            }
-                            previous = p
-                            let start = off[p]
-                            let length = off[p + 1] - start
-                            if length == previousLength
-                                && (length == 0
-                                    || shortEqual(raw.baseAddress! + start, raw.baseAddress! + previousStart, length))
-                            {
-                                out[i] = previousIndex
-                                continue
-                            }
-                            let index = builder.insert(start: start, end: start + length, position: p, in: raw)
-                            out[i] = index
-                            previousStart = start
-                            previousLength = length
-                            previousIndex = index
-                            if builder.count > (i < 8192 ? sampleLimit : entryLimit) || builder.byteCount > maxBytes {
-                                return false
+        var entries: [Int32] = []
+        var added = ValueIndex.Added(refused: true)
+        // Each value's index and each entry's position written into uninitialized room (see
+        // `appendUninitialized`): every index is written unless the chunk is refused, and then the arrays are
+        // given back empty.
+        indices.appendUninitialized(n) { indicesOut in
+            entries.appendUninitialized(maxCount) { entriesOut in
+                bytes.withUnsafeBytes { raw in
+                    offsets.withUnsafeBufferPointer { offsets in
+                        positions.withUnsafeBufferPointer { positions in
+                            scratch.withSlots { slots, filled in
+                                let index = ValueIndex(
+                                    slots: slots, mask: slotCount - 1, filled: filled, entries: entriesOut,
+                                    bytes: raw, offsets: offsets)
+                                added = index.add(
+                                    positions, into: indicesOut, sampleLimit: sampleLimit, entryLimit: entryLimit,
+                                    maxBytes: maxBytes)
+                                index.clear(added.count)
                             }
                         }
-                        return ParquetChunkDictionary.accepts(
-                            values: n, entries: builder.count, bytes: builder.byteCount,
-                            entriesInSample: entriesInSample ?? builder.count, maxEntries: maxEntries, maxBytes: maxBytes)
                     }
                 }
+                return added.refused ? 0 : added.count
             }
-            return ok ? n : 0
+            return added.refused ? 0 : n
         }
-        guard ok else {
+        guard !added.refused,
+            ParquetChunkDictionary.accepts(
+                values: n, entries: added.count, bytes: added.bytes, entriesInSample: added.inSample,
+                maxEntries: maxEntries, maxBytes: maxBytes)
+        else {
             scratch.indices = indices
             return nil
         }
         return ParquetChunkDictionary(
-            bytes: bytes, offsets: offsets, entries: builder.positions, byteCount: builder.byteCount, indices: indices)
+            bytes: bytes, offsets: offsets, entries: entries, byteCount: added.bytes, indices: indices)
+    }
+
+    /// Whether the sample's sketches (`sampleSketches`) are worth counting before the values are hashed: only
+    /// when the chunk's first 8192 values may break the sample's entry limit (fewer values at another position
+    /// than the value before them cannot) and few of them repeat the position before them.
+    ///
+    /// Why: a text column whose rows share values (a message's rows share its queue id and message id, see
+    /// `TextColumn`) repeats a third of its positions and mostly keeps its dictionary (25 of the 27 such chunks on
+    /// the 100 MB bench), so counting its sketches first was spent for nothing (about 11 M instructions there);
+    /// hashing refuses a chunk at the same value as the sketches would or sooner (equal values have equal
+    /// sketches). The nearly distinct columns (recipients, responses) repeat none and are refused by the
+    /// sketches, cheaper than hashing their whole values.
+    static func worthSketching(_ positions: UnsafeBufferPointer<Int32>, sampleLimit: Int) -> Bool {
+        let sample = min(positions.count, 8192)
+        guard sample > 1, let base = positions.baseAddress else { return false }
+        // Branch-free, so that the compiler compares a vector of positions at a time.
+        var repeats = 0
+        var i = 1
+        while i < sample {
+            repeats &+= base[i] == base[i &- 1] ? 1 : 0
+            i &+= 1
+        }
+        return sample - repeats > sampleLimit && repeats * 4 < sample
     }
 
     /// Whether the first 8192 values (or all, if fewer) break the entry `limit` or `maxBytes` of `build`,
@@ -130,10 +106,10 @@ struct StringDictionaryBuilder {
     /// value per distinct sketch add up to at most the distinct values' bytes. A rule the sketches break, the
     /// values break. False means only that the sketches did not show it: `build` then decides on the values.
     ///
-    /// Why: the plain string columns that reach `build` (queue ids, message ids, recipients, responses) are
-    /// nearly all distinct and refused at the 4097th distinct value, and hashing each whole value and keeping
-    /// its span there was most of `build`'s cost; a sketch is three loads and a multiply or two, and a slot
-    /// is one word.
+    /// Why: the plain string columns whose sample `build` sketches (recipients, responses, see
+    /// `adjacentRepeats`) are nearly all distinct and refused at the 4097th distinct value, and hashing each
+    /// whole value and keeping it there was most of `build`'s cost; a sketch is three loads and a multiply or
+    /// two, and a slot is one word.
     static func certainlyRefused(bytes: [UInt8], offsets: [Int], positions: [Int32], limit: Int, maxBytes: Int)
         -> Bool
     {
@@ -141,7 +117,7 @@ struct StringDictionaryBuilder {
     }
 
     /// `certainlyRefused`, and when not, the distinct sketches of the first 8192 values (of all values, for a
-    /// chunk of at most 8192), which `build` sizes its table by; nil when the sketches were not counted.
+    /// chunk of at most 8192), what the refusal counts; nil when the sketches were not counted.
     static func sampleSketches(bytes: [UInt8], offsets: [Int], positions: [Int32], limit: Int, maxBytes: Int)
         -> (refused: Bool, distinct: Int?)
     {
@@ -207,25 +183,120 @@ struct StringDictionaryBuilder {
         h ^= h >> 31
         return h == 0 ? 1 : h
     }
+}
 
-    /// The index of the value `raw[start..<end]` (the string at `position` of the column), adding it when new.
-    /// `raw` must be the same bytes on every call (the entries are read there).
-    mutating func insert(start: Int, end: Int, position: Int, in raw: UnsafeRawBufferPointer) -> UInt32 {
-        let value = UnsafeRawBufferPointer(rebasing: raw[start..<end])
-        let hash = ByteFold.hash(value)
-        let probe = spans.withUnsafeBufferPointer { spans in
-            index.find(hash) { entry in
-                let span = spans[entry]
-                return span.end - span.start == value.count
-                    && (value.isEmpty || shortEqual(raw.baseAddress! + span.start, value.baseAddress!, value.count))
-            }
+/// The index of a chunk's distinct values while `StringDictionaryBuilder.build` adds them: open addressing over
+/// slots a chunk builder keeps (`ParquetChunkDictionary.Scratch`), all empty between chunks. A slot is 0 when
+/// empty, else the upper 32 bits of its entry's hash above the entry number + 1 (as in `HashSlots`), so that
+/// a probe reads an entry's bytes only when 32 bits of the hash agree; linear probing, at most half full (the
+/// caller gives at least twice the slots of the entries there can be, so the index never grows).
+///
+/// Why not `HashSlots`: it keeps its slots in an array of its own, a fresh one per chunk whose pages were
+/// zeroed and faulted in for each chunk, and checks that array's uniqueness and room on every insert (about
+/// 40 of the 100 instructions a new entry cost).
+private struct ValueIndex {
+    /// The slots, `mask + 1` of them (a power of two).
+    let slots: UnsafeMutablePointer<UInt64>
+    let mask: Int
+    /// The slot each entry fills, to empty them after the chunk.
+    let filled: UnsafeMutablePointer<Int32>
+    /// Each entry's position among the strings, in order of first appearance.
+    let entries: UnsafeMutablePointer<Int32>
+    /// The strings: `bytes[offsets[p]..<offsets[p + 1]]` for position p.
+    let bytes: UnsafeRawBufferPointer
+    let offsets: UnsafeBufferPointer<Int>
+
+    struct Added {
+        /// The entries, their bytes, and how many came from the first 8192 values.
+        var count = 0
+        var bytes = 0
+        var inSample = 0
+        /// The entries broke a limit of `build` (the values after were not added).
+        var refused = false
+        /// The position of the last value added and its entry.
+        var previous = -1
+        var previousEntry: UInt32 = 0
+    }
+
+    /// Each of `positions`' values' entry into `indices`, adding the values not seen before as entries, until
+    /// the entries break `sampleLimit` (among the first 8192 values), `entryLimit` or `maxBytes`.
+    func add(
+        _ positions: UnsafeBufferPointer<Int32>, into indices: UnsafeMutablePointer<UInt32>, sampleLimit: Int,
+        entryLimit: Int, maxBytes: Int
+    ) -> Added {
+        let sample = min(positions.count, 8192)
+        var added = Added()
+        // In two parts, each with its limit, rather than checking for the sample's end at every value.
+        add(positions, 0..<sample, into: indices, limit: sampleLimit, maxBytes: maxBytes, &added)
+        added.inSample = added.count
+        if !added.refused {
+            add(positions, sample..<positions.count, into: indices, limit: entryLimit, maxBytes: maxBytes, &added)
         }
-        if let found = probe.entry { return UInt32(found) }
-        let entry = count
-        spans.append((start, end, hash))
-        positions.append(Int32(truncatingIfNeeded: position))
-        byteCount += value.count
-        index.insert(entry, hash: hash, at: probe.slot) { spans[$0].hash }
-        return UInt32(entry)
+        return added
+    }
+
+    /// `add` for the values `range` of `positions`, refusing past `limit` entries.
+    @inline(__always)
+    private func add(
+        _ positions: UnsafeBufferPointer<Int32>, _ range: Range<Int>, into indices: UnsafeMutablePointer<UInt32>,
+        limit: Int, maxBytes: Int, _ added: inout Added
+    ) {
+        let base = bytes.baseAddress
+        var (count, byteCount) = (added.count, added.bytes)
+        var (previous, previousEntry) = (added.previous, added.previousEntry)
+        defer {
+            (added.count, added.bytes) = (count, byteCount)
+            (added.previous, added.previousEntry) = (previous, previousEntry)
+        }
+        for i in range {
+            let p = Int(positions[i])
+            // The same position: the same value (rows sharing a text's value, see `TextColumn`).
+            if p == previous {
+                indices[i] = previousEntry
+                continue
+            }
+            previous = p
+            let start = offsets[p]
+            let length = offsets[p + 1] &- start
+            let hash = ByteFold.hash(UnsafeRawBufferPointer(start: base.map { $0 + start }, count: length))
+            let tag = hash & 0xFFFF_FFFF_0000_0000
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            var entry = -1
+            while true {
+                let word = slots[slot]
+                if word == 0 { break }
+                if word & 0xFFFF_FFFF_0000_0000 == tag {
+                    let candidate = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) &- 1
+                    let q = Int(entries[candidate])
+                    let qStart = offsets[q]
+                    if offsets[q + 1] &- qStart == length
+                        && (length == 0 || shortEqual(base! + qStart, base! + start, length))
+                    {
+                        entry = candidate
+                        break
+                    }
+                }
+                slot = (slot &+ 1) & mask
+            }
+            if entry < 0 {
+                entry = count
+                slots[slot] = tag | UInt64(truncatingIfNeeded: entry &+ 1)
+                filled[entry] = Int32(truncatingIfNeeded: slot)
+                entries[entry] = Int32(truncatingIfNeeded: p)
+                count = entry &+ 1
+                byteCount &+= length
+                if count > limit || byteCount > maxBytes {
+                    added.refused = true
+                    return
+                }
+            }
+            previousEntry = UInt32(truncatingIfNeeded: entry)
+            indices[i] = previousEntry
+        }
+    }
+
+    /// Empties the slots of the first `count` entries: the index is empty again.
+    func clear(_ count: Int) {
+        for entry in 0..<count { slots[Int(filled[entry])] = 0 }
     }
 }

@@ -52,8 +52,18 @@ struct StringExtremes {
         return prefix
     }
 
+    /// Called on equal prefixes: when both strings have 16 bytes or more (their first 8 then equal), their next
+    /// 8 bytes as big-endian words decide before `memcmp` is called.
+    ///
+    /// Why: many strings share their first 8 bytes (responses begin "250 2.0.0 "), and a `memcmp` call with the
+    /// registers it saves and restores was half the cost of the extremes of PLAIN string pages.
     private func compare(_ a: (start: Int, length: Int), _ b: (start: Int, length: Int)) -> Int {
         let common = min(a.length, b.length)
+        if common >= 16 {
+            let x = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: a.start + 8, as: UInt64.self))
+            let y = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: b.start + 8, as: UInt64.self))
+            if x != y { return x < y ? -1 : 1 }
+        }
         if common > 0 {
             let c = memcmp(raw.baseAddress! + a.start, raw.baseAddress! + b.start, common)
             if c != 0 { return Int(c) }
