@@ -21,15 +21,16 @@ func appendBitPacked(count: Int, width: Int, into out: inout [UInt8], _ value: (
         var p = 0
         var accumulator: UInt64 = 0
         var bits = 0
+        // Bit counts and offsets without overflow checks (`&+`): bits < 64, width ≤ 64, p ≤ bytes.
         for k in 0..<count {
             let v = value(k)
-            accumulator |= v << UInt64(bits)  // bits < 64 here
-            let total = bits + width
+            accumulator |= v &<< UInt64(bits)  // bits < 64 here
+            let total = bits &+ width
             if total >= 64 {
                 out.storeBytes(of: accumulator.littleEndian, toByteOffset: p, as: UInt64.self)
-                p += 8
-                accumulator = bits == 0 ? 0 : v >> UInt64(64 - bits)
-                bits = total - 64
+                p &+= 8
+                accumulator = bits == 0 ? 0 : v &>> UInt64(64 &- bits)
+                bits = total &- 64
             } else {
                 bits = total
             }

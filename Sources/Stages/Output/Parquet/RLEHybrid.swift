@@ -40,8 +40,8 @@ enum RLEHybrid {
             let start = i
             var groups = 0
             repeat {
-                i = min(i + 8, n)
-                groups += 1
+                i = min(i &+ 8, n)
+                groups &+= 1
             } while i < n && !startsRun(values, at: i)
             VarInt.append(UInt64(groups) << 1 | 1, to: &out)
             packGroups(values, from: start, to: i, groups: groups, bitWidth: bitWidth, into: &out)
@@ -52,7 +52,7 @@ enum RLEHybrid {
         -> Bool
     {
         // Most groups of mixed values differ at once: that is settled before the word compares.
-        i + 8 <= values.count && values[i + 1] == values[i] && runLength(values, from: i, to: i + 8) == 8
+        i &+ 8 <= values.count && values[i &+ 1] == values[i] && runLength(values, from: i, to: i &+ 8) == 8
     }
 
     /// How many values from `i` on (at least 1, up to `end`) equal `values[i]`.
@@ -74,22 +74,23 @@ enum RLEHybrid {
             let pattern = UInt64(first) &* (UInt64.max / (UInt64.max >> (64 - 8 * size)))
             let perWord = 8 / size
             let raw = UnsafeRawPointer(base)
-            // Four words per step while the run lasts (a step of 8 UInt32 indices, 32 levels), then one.
-            while k + 4 * perWord <= end {
-                let p = raw + k * size
+            // Four words per step while the run lasts (a step of 8 UInt32 indices, 32 levels), then one. Indices
+            // without overflow checks (`&+`): they stay below `end`.
+            while k &+ 4 &* perWord <= end {
+                let p = raw + k &* size
                 let differ = (p.loadUnaligned(as: UInt64.self) ^ pattern)
                     | (p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ pattern)
                     | (p.loadUnaligned(fromByteOffset: 16, as: UInt64.self) ^ pattern)
                     | (p.loadUnaligned(fromByteOffset: 24, as: UInt64.self) ^ pattern)
                 if differ != 0 { break }
-                k += 4 * perWord
+                k &+= 4 &* perWord
             }
-            while k + perWord <= end && raw.loadUnaligned(fromByteOffset: k * size, as: UInt64.self) == pattern {
-                k += perWord
+            while k &+ perWord <= end && raw.loadUnaligned(fromByteOffset: k &* size, as: UInt64.self) == pattern {
+                k &+= perWord
             }
         }
-        while k < end && values[k] == first { k += 1 }
-        return k - i
+        while k < end && values[k] == first { k &+= 1 }
+        return k &- i
     }
 
     /// Bit-packs `values[start..<end]` as `groups` groups of 8, the last one padded with zeros when the

@@ -149,11 +149,11 @@ enum StringDictionaryBuilder {
                         let length = offsets[p + 1] - start
                         let sketch = Self.sketch(raw.baseAddress.map { $0 + start }, length)
                         var slot = Int(truncatingIfNeeded: sketch >> 40) & mask
-                        while slots[slot] != 0 && slots[slot] != sketch { slot = (slot + 1) & mask }
+                        while slots[slot] != 0 && slots[slot] != sketch { slot = (slot &+ 1) & mask }
                         guard slots[slot] == 0 else { continue }
                         slots[slot] = sketch
-                        distinct += 1
-                        distinctBytes += length
+                        distinct &+= 1
+                        distinctBytes &+= length
                         if distinct > limit || distinctBytes > maxBytes { return (true, nil) }
                     }
                     return (false, distinct)
