@@ -112,3 +112,31 @@ struct PhraseMatcherTests {
         #expect(Self.fast(matcher, Array("".utf8)) == [false])
     }
 }
+
+/// Long texts: more noted positions than the matcher notes at once (128), at every offset, with the phrase to
+/// find before, among and after them, so that the walk resumes where it stopped and checks both positions of
+/// each pair it reads.
+@Suite("Phrase matcher, long texts")
+struct PhraseMatcherLongTextTests {
+    @Test func findsPhrasesAmongManyNotedPositions() {
+        let rules = PhraseMatcherTests.tablePhrases
+        let matcher = PhraseMatcher(rules: rules)
+        for lead in 0..<4 {
+            for filler in ["con", "conx ", "rec rep ", "mai"] {
+                for place in 0..<3 {
+                    var text = Array(repeating: UInt8(ascii: "q"), count: lead)
+                    let run = Array(Array(repeating: filler, count: 90).joined().utf8)
+                    let phrases: [[UInt8]] = [Array(" tls ".utf8), Array("spamhaus".utf8), Array("no mx".utf8)]
+                    switch place {
+                    case 0: text += phrases.joined() + run
+                    case 1: text += run + phrases[0] + run + phrases[1] + run + phrases[2]
+                    default: text += run + phrases.joined()
+                    }
+                    let expected = PhraseMatcherTests.naive(rules, text)
+                    #expect(expected.filter { $0 }.count >= 3)
+                    #expect(PhraseMatcherTests.fast(matcher, text) == expected, "\(lead) \(filler) \(place)")
+                }
+            }
+        }
+    }
+}

@@ -14,13 +14,46 @@ public struct BounceClassifier: Sendable {
     final class Tables: Sendable {
         /// Codes split into parts (also as bytes when ASCII), per rule.
         let compiled: [CompiledRule]
+        /// What the walk over the rules reads, per rule, as plain numbers (reading one retains nothing).
+        let heads: [RuleHead]
+        /// Every rule's ASCII code patterns packed, one rule's after the other (`RuleHead.patterns`).
+        let patterns: [PackedCodePattern]
         /// Every rule's phrases, as lower-cased bytes, found in one pass over a text.
         let phrases: PhraseMatcher
 
         init(compiled: [CompiledRule], phrases: PhraseMatcher) {
             self.compiled = compiled
+            var heads: [RuleHead] = []
+            var patterns: [PackedCodePattern] = []
+            for rule in compiled {
+                let start = patterns.count
+                patterns += rule.asciiCodes?.map(PackedCodePattern.init(parts:)) ?? []
+                heads.append(
+                    RuleHead(
+                        hasPhrases: rule.hasPhrases, hasClasses: !rule.classes.isEmpty,
+                        classMask: rule.classes.reduce(0) { (0..<64).contains($1) ? $0 | 1 << UInt64($1) : $0 },
+                        classesBeyondMask: rule.classes.contains { !(0..<64).contains($0) },
+                        hasCodes: !rule.codes.isEmpty, packedPatterns: rule.asciiCodes != nil,
+                        patterns: Int32(start)..<Int32(patterns.count)))
+            }
+            self.heads = heads
+            self.patterns = patterns
             self.phrases = phrases
         }
+    }
+
+    /// A rule's conditions as the walk over the rules reads them.
+    struct RuleHead: Sendable {
+        var hasPhrases: Bool
+        var hasClasses: Bool
+        /// Bit `c` for each class `c` of the rule in `0..<64` (reply classes are 2 to 5).
+        var classMask: UInt64
+        /// Whether a class lies outside `classMask` (then the rule's classes are read from `compiled`).
+        var classesBeyondMask: Bool
+        var hasCodes: Bool
+        /// Whether the rule's patterns are ASCII, so packed in `patterns` (else only the general path decides).
+        var packedPatterns: Bool
+        var patterns: Range<Int32>
     }
 
     struct CompiledRule: Sendable {
@@ -78,8 +111,9 @@ public struct BounceClassifier: Sendable {
         default: defaultHard = status == "deferred" ? false : (status == "bounced" ? true : nil)
         }
         // No array is built per call: the lower-cased text and the rules' phrase verdicts live in temporary
-        // (stack) buffers; the code's parts are ranges found in one walk as `split` found them; the rules are read
-        // in place (iterating the array copied each rule, three retains).
+        // (stack) buffers; the code is packed into words (`PackedCode`), or when it does not pack its parts are
+        // ranges found in one walk as `split` found them; the rules are read in place (iterating the array copied
+        // each rule, three retains).
         // Codes are digits and dots: `lowercased()` (a new string) only when there is something to lower.
         let code = dsn.map { Self.mayLowercase($0) ? $0.lowercased() : $0 } ?? ""
         let response = response ?? ""
@@ -92,16 +126,20 @@ public struct BounceClassifier: Sendable {
                 phraseFound.initialize(repeating: false)
                 tables.phrases.markRules(in: text, found: phraseFound)
                 let verdicts = UnsafeBufferPointer(phraseFound)
-                return Self.withCodeParts(of: code) { parts in
-                    let parts = dsn == nil ? nil : parts
-                    return tables.compiled.withUnsafeBufferPointer { rules in
-                        rules.indices.first {
-                            Self.matches(
-                                rules[$0], replyClass: replyClass, code: code, parts: parts,
-                                phraseFound: verdicts[$0])
+                let packed = dsn == nil ? nil : PackedCode(code)
+                guard dsn == nil || packed != nil else {
+                    return Self.withCodeParts(of: code) { parts in
+                        tables.compiled.withUnsafeBufferPointer { rules in
+                            rules.indices.first {
+                                Self.matches(
+                                    rules[$0], replyClass: replyClass, code: code, parts: parts,
+                                    phraseFound: verdicts[$0])
+                            }
                         }
                     }
                 }
+                return Self.firstMatch(
+                    tables, replyClass: replyClass, code: code, packed: packed, phraseFound: verdicts)
             }
         }
         if let index = found {
@@ -129,6 +167,46 @@ public struct BounceClassifier: Sendable {
         case "deferred": return 4
         case "bounced", "undeliverable": return 5
         default: return nil
+        }
+    }
+
+    /// The first rule that applies when the code packs or there is none (`packed` nil: no code, so every rule
+    /// with codes is turned down); `matches` on each rule, read from its `RuleHead`.
+    static func firstMatch(
+        _ tables: Tables, replyClass: Int?, code: String, packed: PackedCode?, phraseFound: UnsafeBufferPointer<Bool>
+    ) -> Int? {
+        tables.heads.withUnsafeBufferPointer { heads in
+            tables.patterns.withUnsafeBufferPointer { patterns in
+                for index in heads.indices {
+                    let head = heads[index]
+                    // As in `matches`: the phrase verdict first; the conditions are independent.
+                    if head.hasPhrases && !phraseFound[index] { continue }
+                    if head.hasClasses {
+                        guard let replyClass else { continue }
+                        if head.classesBeyondMask {
+                            guard tables.compiled[index].classes.contains(replyClass) else { continue }
+                        } else {
+                            guard (0..<64).contains(replyClass), head.classMask >> UInt64(replyClass) & 1 != 0 else {
+                                continue
+                            }
+                        }
+                    }
+                    if head.hasCodes {
+                        guard let packed else { continue }
+                        if head.packedPatterns {
+                            let range = Int(head.patterns.lowerBound)..<Int(head.patterns.upperBound)
+                            guard patterns[range].contains(where: { $0.matches(packed) }) else { continue }
+                        } else {
+                            // A non-ASCII pattern: only `String` equality decides (see `CodeParts.matchAny`).
+                            guard withCodeParts(of: code, { $0.matchAny(tables.compiled[index], code: code) }) else {
+                                continue
+                            }
+                        }
+                    }
+                    return index
+                }
+                return nil
+            }
         }
     }
 
@@ -205,6 +283,9 @@ public struct BounceClassifier: Sendable {
     static func codeMatches(pattern: String, code: String) -> Bool {
         let rule = compile(BounceRule(codes: [pattern], category: ""))
         let code = code.lowercased()
+        if let packed = PackedCode(code), let parts = rule.asciiCodes {
+            return parts.contains { PackedCodePattern(parts: $0).matches(packed) }
+        }
         return withCodeParts(of: code) { $0.matchAny(rule, code: code) }
     }
 
