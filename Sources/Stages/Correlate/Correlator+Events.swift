@@ -48,6 +48,7 @@ extension Correlator {
         // below, which would leave each object shared while its fields are read, so copied (see `takeHeader()`).
         // Tested with `if case`, not a `switch` over `kind`, whose value stays alive (a copy: the object shared
         // again) while the case's body runs.
+        if case .delivery = kind { return kind.withDeliveryFields { deliver(&$0, event: event) } }
         if case .header = kind { return header(kind.takeHeader(), event: event) }
         if case .reject = kind { return reject(kind.takeReject(), event: event) }
         if case .cleanupAction = kind { return cleanupAction(kind.takeCleanupAction(), event: event) }
@@ -102,13 +103,11 @@ extension Correlator {
             }
         case .expired(let sender):
             expire(event, sender: sender)
-        case .delivery(let delivery):
-            deliver(delivery, event: event)
         case .notification(_, let newQueueId):
             link(notification: newQueueId, event: event)
         case .skipped:
             if let key = messageIndex(for: event, birth: .none) { update(key, at: event.time) { _ in } }
-        case .header, .cleanupAction, .reject:
+        case .delivery, .header, .cleanupAction, .reject:
             break  // taken above
         case .connect, .disconnect, .warning, .noise, .unparsed, .otherProgram:
             break

@@ -3,10 +3,11 @@ import Pipeline
 extension Correlator {
     // MARK: Delivery lines
 
-    /// A `to=<r> … status=…` line: an attempt, a final outcome, or a hand-off to another queue id.
-    mutating func deliver(_ delivery: PostfixEvent.Delivery, event: PostfixEvent) {
+    /// A `to=<r> … status=…` line: an attempt, a final outcome, or a hand-off to another queue id. `delivery`
+    /// is the line's own (see `Kind.withDeliveryFields(_:)`): the values a record keeps are moved out of it.
+    mutating func deliver(_ delivery: inout PostfixEvent.Delivery.Fields, event: PostfixEvent) {
         guard let slot = messageIndex(for: event, birth: .none) else { return }
-        withMessage(at: slot) { $0.deliver(delivery, event: event, to: &$1, at: slot) }
+        withMessage(at: slot) { $0.deliver(&delivery, event: event, to: &$1, at: slot) }
     }
 
     /// Calls `body` with the message at `slot` moved out of the table (so that `body` can change it and the
@@ -26,9 +27,11 @@ extension Correlator {
         }
     }
 
-    /// `deliver(_:event:)` for the message `m`, taken out of `slot`.
+    /// `deliver(_:event:)` for the message `m`, taken out of `slot`; the values its record keeps are moved out
+    /// of `delivery` (`take()`, leaving nil: no reference count changed).
     private mutating func deliver(
-        _ delivery: PostfixEvent.Delivery, event: PostfixEvent, to m: inout MessageState, at slot: MessageIndex
+        _ delivery: inout PostfixEvent.Delivery.Fields, event: PostfixEvent, to m: inout MessageState,
+        at slot: MessageIndex
     ) {
         let time = event.time
         // A re-injected copy delivered before the hop line that names it: its identity comes from the original
@@ -48,8 +51,9 @@ extension Correlator {
         // array allocation and a copy of its strings each time.
         // Asked only when the message has recipients pending (most have none): the call copied the whole message
         // (240 bytes) first, on every delivery line.
-        let found =
-            m.recipients.isEmpty ? nil : m.pendingIndex(of: delivery.recipientText, orig: delivery.origRecipient)
+        // Moved out (`take()`, leaving nil), as the values the record keeps are below.
+        let recipient = delivery.recipient.take().unsafelyUnwrapped
+        let found = m.recipients.isEmpty ? nil : m.pendingIndex(of: recipient, orig: delivery.origRecipient)
         if let found, m.recipients[found].origRecipient == nil {
             m.recipients[found].origRecipient = delivery.origRecipient
         }
@@ -58,13 +62,13 @@ extension Correlator {
         // Tested in place (`!= nil`, the response borrowed): binding the queue id and mapping the response copied
         // both (a retain and a release each) for every `sent` line whose server says `queued as`, most of them.
         if delivery.status == .sent, delivery.queuedAs != nil {
-            let forwarded = Self.isForwardedAs(delivery.responseText)
+            let forwarded = Self.isForwardedAs(delivery.response)
             if forwarded || compiled.isLocalRelay(delivery.relay), let child = delivery.queuedAs {
                 let handed: RecipientState
                 if let found {
                     handed = m.recipients.remove(at: found)
                 } else {
-                    handed = RecipientState(recipient: delivery.recipientText.string, origRecipient: delivery.origRecipient)
+                    handed = RecipientState(recipient: recipient.string, origRecipient: delivery.origRecipient)
                 }
                 handOff(from: m, to: child, carrying: forwarded ? nil : handed, at: time)
                 return
@@ -85,7 +89,7 @@ extension Correlator {
         switch delivery.status {
         case .deferred, .bounced, .undeliverable:
             category = classifications.category(
-                of: classifier, dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.responseText,
+                of: classifier, dsn: delivery.dsn, replyCode: delivery.replyCode, response: delivery.response,
                 status: status)
         // What `classify` answers for these two statuses whatever the rest: not asked (a call and a string switch
         // for most lines).
@@ -93,21 +97,14 @@ extension Correlator {
         case .expired: category = "expired"
         }
         let (hash, app) = recordIdentity(of: m)
-        let domain = recordDomain(of: delivery.recipientText)
+        let domain = recordDomain(of: recipient)
         guard delivery.status != .deferred else {
-            // The response passes through as the line's bytes (`LineText`): no string is made for it here.
-            output.deferrals.append(
-                AttemptRecord(
-                    host: m.host, queueId: m.queueId, hashText: hash, app: app,
-                    recipientText: delivery.recipientText, recipientDomain: domain, attemptedAt: time,
-                    status: status, dsn: delivery.dsn, relay: delivery.relay, responseText: delivery.responseText,
-                    delaySeconds: delivery.delay, category: category))
+            // The recipient's state first, which keeps copies of the values the record then takes (moved).
             let index: Int
             if let found {
                 index = found
             } else {
-                m.recipients.append(
-                    RecipientState(recipient: delivery.recipientText.string, origRecipient: delivery.origRecipient))
+                m.recipients.append(RecipientState(recipient: recipient.string, origRecipient: delivery.origRecipient))
                 index = m.recipients.count - 1
             }
             m.recipients[index].attempts = attempts
@@ -116,10 +113,17 @@ extension Correlator {
             m.recipients[index].lastDSN = delivery.dsn
             m.recipients[index].lastRelay = delivery.relay
             // Kept across batches and runs: a string of its own, not the batch's buffer.
-            m.recipients[index].lastResponse = delivery.responseText.map(Self.truncated)
+            m.recipients[index].lastResponse = delivery.response.map(Self.truncated)
+            // The response passes through as the line's bytes (`LineText`): no string is made for it here.
+            output.deferrals.append(
+                AttemptRecord(
+                    host: m.host, queueId: m.queueId, hashText: hash, app: app, recipientText: recipient,
+                    recipientDomain: domain, attemptedAt: time, status: status, dsn: delivery.dsn.take(),
+                    relay: delivery.relay.take(), responseText: delivery.response.take(),
+                    delaySeconds: delivery.delay, category: category))
             return
         }
-        var origRecipient = delivery.origRecipient
+        var origRecipient = delivery.origRecipient.take()
         if let found {
             let pending = m.recipients.remove(at: found)
             if origRecipient == nil { origRecipient = pending.origRecipient }
@@ -130,9 +134,10 @@ extension Correlator {
         // released at the end (100 MB instructions -0.5%). The identity is taken apart for it: `consume identity`
         // of the tuple crashes Swift 6.3.1's SIL generation.
         let deliveryRecord = Self.deliveryRecord(
-            m, identity: (consume hash, consume app), recipient: delivery.recipientText,
+            m, identity: (consume hash, consume app), recipient: recipient,
             recipientDomain: consume domain, origRecipient: consume origRecipient, status: consume status,
-            dsn: delivery.dsn, relay: delivery.relay, response: delivery.responseText, category: consume category,
+            dsn: delivery.dsn.take(), relay: delivery.relay.take(), response: delivery.response.take(),
+            category: consume category,
             finishedAt: time, delay: delivery.delay ?? 0, attempts: attempts)
         // Moved in (`consume`): without it the compiler copied the record (a retain of each of its strings) and
         // destroyed the original, once the records held a text (`LineText`).
