@@ -3,8 +3,9 @@ extension ColumnSorter {
     /// column: a stretch is a run of adjacent rows that hold one value (a message's rows are neighbours in a
     /// day table and share its hash, the leading column of deliveries and attempts).
     ///
-    /// 1. In table order, each stretch is found: rows compared with the stretch's first in place, long strings
-    ///    to their last byte, so a stretch is one value.
+    /// 1. In table order, each stretch is found (`SortColumn.stretches(of:into:)`): a row at the position of the
+    ///    row before it is in its stretch, another is compared with the stretch's first by its words, long
+    ///    strings to their last byte, so a stretch is one value.
     /// 2. The stretches are sorted by their value's entry, then their first row (`StretchEntry`).
     /// 3. Each value's rows, stretch after stretch, go to `order`, and are sorted by the next columns. The
     ///    stretches of one entry are one value unless they are long strings: those are compared, the first row
@@ -22,13 +23,7 @@ extension ColumnSorter {
             return
         }
         let leading = columns[0]
-        leading.entries(of: UnsafeBufferPointer(order), into: entries.baseAddress!)
-        // A stretch's entry goes to `entries[stretches]`, at or before its first row, whose entry is read by then.
-        var stretches = 0
-        leading.forEachStretch(UnsafeBufferPointer(rebasing: entries[..<count])) { range, first in
-            entries[stretches] = StretchEntry.make(first, start: range.lowerBound, length: range.count)
-            stretches += 1
-        }
+        let stretches = leading.stretches(of: UnsafeBufferPointer(order), into: entries.baseAddress!)
         Self.sort(UnsafeMutableBufferPointer(rebasing: entries[..<stretches]))
         // From the last value to the first: the rows of stretches `s..<e` go to `order[start...]` with
         // start ≥ s (each stretch before has a row at least), so the sorts of those rows, which use
@@ -57,7 +52,8 @@ extension ColumnSorter {
                 }
             }
             if oneValue {
-                sort(order, start..<end, from: 1)
+                // One row (most values of a small table) is in its place.
+                if end - start > 1 { sort(order, start..<end, from: 1) }
             } else {
                 sortLongStrings(order, start..<end, by: leading, from: 0)
             }

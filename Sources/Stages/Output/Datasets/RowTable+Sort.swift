@@ -380,57 +380,77 @@ final class SortColumn {
         }
     }
 
-    /// Calls `body` with each stretch of adjacent rows holding one value, first to last, and the entry of its
-    /// first row. `entries[k]` is row k's entry; `body` may overwrite the entries before the stretch's end.
+    /// Writes the entry of each stretch of adjacent rows of the table holding one value (`StretchEntry`: the
+    /// value's entry, the stretch's first row and length), first to last, to `stretches`, and returns how
+    /// many. `stretches` has room for one per row; a stretch's entry is written at or before its first row.
     ///
-    /// A row whose entry is the same as the stretch's first row's holds the same value, unless both are strings
-    /// longer than 16 bytes: those have their lengths and other bytes compared (`shortEqual`), in place.
-    func forEachStretch(_ entries: UnsafeBufferPointer<SortEntry>, _ body: (Range<Int>, SortEntry) -> Void) {
+    /// A row at the position of the row before it holds its value (rows sharing a text's value, see
+    /// `TextColumn`): it extends the stretch without a look at the value. Another row whose words are the
+    /// stretch's holds its value, unless both are strings longer than 16 bytes: those have their lengths and
+    /// other bytes compared (`shortEqual`), in place.
+    ///
+    /// Why the words of a value only: filling every row's entry, then comparing it with the stretch's first,
+    /// read and wrote 24 bytes a row twice for rows (half of the deliveries') known to repeat the row before.
+    /// - Parameter table: the table's rows in table order, `0..<count`.
+    func stretches(of table: UnsafeBufferPointer<Int>, into stretches: UnsafeMutablePointer<SortEntry>) -> Int {
+        let count = table.count
         guard column.kind == .string else {
-            forEachStretch(entries, body) { _, _ in true }
-            return
+            // Numbers: each row's entry first (the stretch entries overwrite only the rows already read).
+            entries(of: table, into: stretches)
+            return Self.stretches(rows: count, into: stretches, value: { $0 }, sameLongString: { _, _ in true }) {
+                (stretches[$0].a, stretches[$0].b, stretches[$0].tail)
+            }
         }
-        column.stringOffsets.withUnsafeBufferPointer { offsets in
+        return column.stringOffsets.withUnsafeBufferPointer { offsets in
             column.stringBytes.withUnsafeBytes { bytes in
                 let base = bytes.baseAddress!
                 func sameString(_ v: Int, _ w: Int) -> Bool {
-                    // The same position: the same string (rows sharing a text's value, see `TextColumn`).
-                    if v == w { return true }
                     let start = offsets[v] + SortEntry.keyBytes
                     let otherStart = offsets[w] + SortEntry.keyBytes
                     let count = offsets[v + 1] - start
                     return offsets[w + 1] - otherStart == count && shortEqual(base + start, base + otherStart, count)
                 }
+                let words = { (v: Int) in Self.stringWords(offsets[v], offsets[v + 1], bytes) }
                 guard let dense else {
-                    forEachStretch(entries, body) { sameString($0, $1) }
-                    return
+                    return Self.stretches(rows: count, into: stretches, value: { $0 }, sameLongString: sameString, words: words)
                 }
-                dense.withUnsafeBufferPointer { dense in
-                    forEachStretch(entries, body) { sameString(Int(dense[$0]), Int(dense[$1])) }
+                return dense.withUnsafeBufferPointer { dense in
+                    Self.stretches(
+                        rows: count, into: stretches, value: { Int(dense[$0]) }, sameLongString: sameString, words: words)
                 }
             }
         }
     }
 
-    /// - Parameter sameLongString: whether two rows whose entries are the same and whose strings are longer
-    ///   than 16 bytes hold the same string.
+    /// - Parameters:
+    ///   - value: a row's value position (-1 null).
+    ///   - sameLongString: whether two value positions whose words are the same and whose strings are longer
+    ///     than 16 bytes hold the same string.
+    ///   - words: the words and tail of a value position.
     @inline(__always)
-    private func forEachStretch(
-        _ entries: UnsafeBufferPointer<SortEntry>, _ body: (Range<Int>, SortEntry) -> Void,
-        sameLongString: (Int, Int) -> Bool
-    ) {
-        var start = 0
-        while start < entries.count {
-            let first = entries[start]
-            var end = start + 1
-            if first.tail == SortEntry.longString {
-                while end < entries.count && entries[end].sameKey(first) && sameLongString(start, end) { end += 1 }
-            } else {
-                while end < entries.count && entries[end].sameKey(first) { end += 1 }
-            }
-            body(start..<end, first)
-            start = end
+    private static func stretches(
+        rows count: Int, into stretches: UnsafeMutablePointer<SortEntry>, value: (Int) -> Int,
+        sameLongString: (Int, Int) -> Bool, words: (Int) -> (UInt64, UInt64, UInt32)
+    ) -> Int {
+        guard count > 0 else { return 0 }
+        var written = 0
+        var (start, first) = (0, value(0))
+        var last = first
+        var key = first >= 0 ? words(first) : (0, 0, 0)
+        for row in 1..<count {
+            let v = value(row)
+            if v == last { continue }
+            last = v
+            let other = v >= 0 ? words(v) : (0, 0, 0)
+            if other == key && (key.2 != SortEntry.longString || sameLongString(first, v)) { continue }
+            stretches[written] = StretchEntry.make(
+                SortEntry(a: key.0, b: key.1, tail: key.2, row: 0), start: start, length: row - start)
+            written += 1
+            (start, first, key) = (row, v, other)
         }
+        stretches[written] = StretchEntry.make(
+            SortEntry(a: key.0, b: key.1, tail: key.2, row: 0), start: start, length: count - start)
+        return written + 1
     }
 
     /// -1, 0 or 1: the strings of two non-null rows by their UTF-8 bytes.
