@@ -23,18 +23,30 @@ public struct HashSlots: Sendable {
     @inlinable @inline(__always)
     public func find(_ hash: UInt64, where matches: (Int) -> Bool) -> (entry: Int?, slot: Int) {
         words.withUnsafeBufferPointer { words in
-            let mask = words.count - 1
-            let tag = Self.tag(hash)
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while true {
-                let word = words[slot]
-                if word == 0 { return (nil, slot) }
-                if Self.tag(word) == tag {
-                    let entry = Self.entry(word)
-                    if matches(entry) { return (entry, slot) }
-                }
-                slot = (slot + 1) & mask
+            Self.find(hash, in: words.baseAddress!, mask: words.count - 1, where: matches)
+        }
+    }
+
+    /// `find` over slots kept by the caller: `mask + 1` words (a power of two), laid out as this index lays
+    /// out its own (a new entry goes in with `word(_:_:)`).
+    ///
+    /// Why: an owner that fills and empties an index many times (a Parquet chunk's dictionary, once per
+    /// chunk) keeps one set of slots and empties only those it filled, rather than zeroing a fresh array each
+    /// time; it probes by the same scheme as every other index.
+    @inlinable @inline(__always)
+    public static func find(
+        _ hash: UInt64, in words: UnsafePointer<UInt64>, mask: Int, where matches: (Int) -> Bool
+    ) -> (entry: Int?, slot: Int) {
+        let tag = Self.tag(hash)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let word = words[slot]
+            if word == 0 { return (nil, slot) }
+            if Self.tag(word) == tag {
+                let entry = Self.entry(word)
+                if matches(entry) { return (entry, slot) }
             }
+            slot = (slot &+ 1) & mask
         }
     }
 
@@ -79,8 +91,8 @@ public struct HashSlots: Sendable {
 
     /// A slot's word: the hash's tag (its upper 32 bits) above the entry number + 1.
     @inlinable @inline(__always)
-    static func word(_ hash: UInt64, _ entry: Int) -> UInt64 {
-        tag(hash) | UInt64(entry + 1)
+    public static func word(_ hash: UInt64, _ entry: Int) -> UInt64 {
+        tag(hash) | UInt64(truncatingIfNeeded: entry &+ 1)
     }
 
     /// The upper 32 bits of a hash, or of a slot's word: what a probe compares before looking at an entry.

@@ -185,13 +185,12 @@ enum StringDictionaryBuilder {
     }
 }
 
-/// The index of a chunk's distinct values while `StringDictionaryBuilder.build` adds them: open addressing over
-/// slots a chunk builder keeps (`ParquetChunkDictionary.Scratch`), all empty between chunks. A slot is 0 when
-/// empty, else the upper 32 bits of its entry's hash above the entry number + 1 (as in `HashSlots`), so that
-/// a probe reads an entry's bytes only when 32 bits of the hash agree; linear probing, at most half full (the
-/// caller gives at least twice the slots of the entries there can be, so the index never grows).
+/// The index of a chunk's distinct values while `StringDictionaryBuilder.build` adds them: `HashSlots`' scheme
+/// (`HashSlots.find(_:in:mask:where:)`, `HashSlots.word`) over slots a chunk builder keeps
+/// (`ParquetChunkDictionary.Scratch`), all empty between chunks, at most half full (the caller gives at least
+/// twice the slots of the entries there can be, so the index never grows).
 ///
-/// Why not `HashSlots`: it keeps its slots in an array of its own, a fresh one per chunk whose pages were
+/// Why not a `HashSlots` value: it keeps its slots in an array of its own, a fresh one per chunk whose pages were
 /// zeroed and faulted in for each chunk, and checks that array's uniqueness and room on every insert (about
 /// 40 of the 100 instructions a new entry cost).
 private struct ValueIndex {
@@ -259,28 +258,16 @@ private struct ValueIndex {
             let start = offsets[p]
             let length = offsets[p + 1] &- start
             let hash = ByteFold.hash(UnsafeRawBufferPointer(start: base.map { $0 + start }, count: length))
-            let tag = hash & 0xFFFF_FFFF_0000_0000
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            var entry = -1
-            while true {
-                let word = slots[slot]
-                if word == 0 { break }
-                if word & 0xFFFF_FFFF_0000_0000 == tag {
-                    let candidate = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) &- 1
-                    let q = Int(entries[candidate])
-                    let qStart = offsets[q]
-                    if offsets[q + 1] &- qStart == length
-                        && (length == 0 || shortEqual(base! + qStart, base! + start, length))
-                    {
-                        entry = candidate
-                        break
-                    }
-                }
-                slot = (slot &+ 1) & mask
+            let (found, slot) = HashSlots.find(hash, in: slots, mask: mask) { candidate in
+                let q = Int(entries[candidate])
+                let qStart = offsets[q]
+                return offsets[q + 1] &- qStart == length
+                    && (length == 0 || shortEqual(base! + qStart, base! + start, length))
             }
+            var entry = found ?? -1
             if entry < 0 {
                 entry = count
-                slots[slot] = tag | UInt64(truncatingIfNeeded: entry &+ 1)
+                slots[slot] = HashSlots.word(hash, entry)
                 filled[entry] = Int32(truncatingIfNeeded: slot)
                 entries[entry] = Int32(truncatingIfNeeded: p)
                 count = entry &+ 1
