@@ -126,20 +126,18 @@ public struct BounceClassifier: Sendable {
                 phraseFound.initialize(repeating: false)
                 tables.phrases.markRules(in: text, found: phraseFound)
                 let verdicts = UnsafeBufferPointer(phraseFound)
-                let packed = dsn == nil ? nil : PackedCode(code)
-                guard dsn == nil || packed != nil else {
-                    return Self.withCodeParts(of: code) { parts in
-                        tables.compiled.withUnsafeBufferPointer { rules in
-                            rules.indices.first {
-                                Self.matches(
-                                    rules[$0], replyClass: replyClass, code: code, parts: parts,
-                                    phraseFound: verdicts[$0])
-                            }
-                        }
-                    }
+                // The code packed into words when it packs, else its parts; no code turns down every rule with codes.
+                guard dsn != nil else {
+                    return Self.firstMatch(tables, replyClass: replyClass, code: code, form: nil, phraseFound: verdicts)
                 }
-                return Self.firstMatch(
-                    tables, replyClass: replyClass, code: code, packed: packed, phraseFound: verdicts)
+                if let packed = PackedCode(code) {
+                    return Self.firstMatch(
+                        tables, replyClass: replyClass, code: code, form: .packed(packed), phraseFound: verdicts)
+                }
+                return Self.withCodeParts(of: code) { parts in
+                    Self.firstMatch(
+                        tables, replyClass: replyClass, code: code, form: .parts(parts), phraseFound: verdicts)
+                }
             }
         }
         if let index = found {
@@ -170,16 +168,25 @@ public struct BounceClassifier: Sendable {
         }
     }
 
-    /// The first rule that applies when the code packs or there is none (`packed` nil: no code, so every rule
-    /// with codes is turned down); `matches` on each rule, read from its `RuleHead`.
+    /// A code as the walk over the rules compares it with their patterns.
+    enum CodeForm {
+        /// Packed into words (`PackedCode`): compared with the rules' packed patterns by masks.
+        case packed(PackedCode)
+        /// A code that does not pack (a part too long, too many parts, not ASCII): its parts.
+        case parts(CodeParts)
+    }
+
+    /// The first rule that applies: the phrase verdict, then the reply class, then the code (`form`; nil when
+    /// there is no code, which turns down every rule with codes), each rule read from its `RuleHead`. The three
+    /// conditions are independent, so their order does not change the answer; the phrase verdict goes first
+    /// because it is one flag and turns down most rules (those with phrases, of which a text holds few).
     static func firstMatch(
-        _ tables: Tables, replyClass: Int?, code: String, packed: PackedCode?, phraseFound: UnsafeBufferPointer<Bool>
+        _ tables: Tables, replyClass: Int?, code: String, form: CodeForm?, phraseFound: UnsafeBufferPointer<Bool>
     ) -> Int? {
         tables.heads.withUnsafeBufferPointer { heads in
             tables.patterns.withUnsafeBufferPointer { patterns in
                 for index in heads.indices {
                     let head = heads[index]
-                    // As in `matches`: the phrase verdict first; the conditions are independent.
                     if head.hasPhrases && !phraseFound[index] { continue }
                     if head.hasClasses {
                         guard let replyClass else { continue }
@@ -192,15 +199,19 @@ public struct BounceClassifier: Sendable {
                         }
                     }
                     if head.hasCodes {
-                        guard let packed else { continue }
-                        if head.packedPatterns {
+                        switch form {
+                        case nil:
+                            continue
+                        case .packed(let packed) where head.packedPatterns:
                             let range = Int(head.patterns.lowerBound)..<Int(head.patterns.upperBound)
                             guard patterns[range].contains(where: { $0.matches(packed) }) else { continue }
-                        } else {
+                        case .packed:
                             // A non-ASCII pattern: only `String` equality decides (see `CodeParts.matchAny`).
                             guard withCodeParts(of: code, { $0.matchAny(tables.compiled[index], code: code) }) else {
                                 continue
                             }
+                        case .parts(let parts):
+                            guard parts.matchAny(tables.compiled[index], code: code) else { continue }
                         }
                     }
                     return index
@@ -208,24 +219,6 @@ public struct BounceClassifier: Sendable {
                 return nil
             }
         }
-    }
-
-    /// Whether `rule` applies; `code` is the lower-cased enhanced status code, `phraseFound` whether one of the
-    /// rule's phrases is in the text.
-    static func matches(
-        _ rule: CompiledRule, replyClass: Int?, code: String, parts: CodeParts?, phraseFound: Bool
-    ) -> Bool {
-        // The phrase verdict first: one flag, and it turns down most rules of the table (those with phrases, of
-        // which a text holds few) before their classes and code patterns are looked at. The three conditions are
-        // independent, so their order does not change the answer.
-        if rule.hasPhrases && !phraseFound { return false }
-        if !rule.classes.isEmpty {
-            guard let replyClass, rule.classes.contains(replyClass) else { return false }
-        }
-        if !rule.codes.isEmpty {
-            guard let parts, parts.matchAny(rule, code: code) else { return false }
-        }
-        return true
     }
 
     /// A code's parts, as `split(separator: ".", omittingEmptySubsequences: false)` gives them: byte ranges of an
