@@ -11,6 +11,7 @@ extension DaySummaryBuilder {
     public mutating func add(deliveries table: RowTable<DeliveryRecord>) {
         guard !table.isEmpty else { return }
         if isSealed { isExact = false }
+        mergePendingDomains()
         let host = table.dictionaryColumn("host")
         let app = table.dictionaryColumn("app")
         let domain = table.dictionaryColumn("recipient_domain")
@@ -79,7 +80,29 @@ extension DaySummaryBuilder {
         addOutcomes(outcomes, sections: &sections)
         mergeCategoryCounts(categoryCounts, names: Self.names(category), into: \.categories,
                             sections: &sections)
-        domains.merge(into: &sections, overall: &overall, names: Self.names(domain))
+        if mayKeepDomainsPending(sections, names: domain.entries) {
+            pendingDomains = PendingDomains(
+                names: domain.entries, apps: sections.names, isNotification: sections.isNotification, counts: domains)
+        } else {
+            domains.merge(into: &sections, overall: &overall, names: Self.names(domain))
+        }
+        putBack(sections)
+    }
+
+    /// Whether the domain counts of a table counting in `sections` (taken out) may stay by id
+    /// (`PendingDomains`): no counts wait already, and neither those sections nor the overall one has domains
+    /// in its tally (a day's first table; not after `seal()`, which leaves the top domains there).
+    private func mayKeepDomainsPending(_ sections: TableSections, names: ParquetColumnBuffer) -> Bool {
+        pendingDomains == nil && overall.domains.isEmpty && sections.accumulators.allSatisfy { $0.domains.isEmpty }
+            && PendingDomains.accepts(names)
+    }
+
+    /// Merges the domain counts kept by id (`PendingDomains`) into the sections' tallies: before anything else
+    /// counts in them.
+    mutating func mergePendingDomains() {
+        guard let pending = pendingDomains.take() else { return }
+        var sections = takeSections(names: pending.apps)
+        pending.counts.merge(into: &sections, overall: &overall, names: pending.names.stringValues())
         putBack(sections)
     }
 
@@ -94,10 +117,19 @@ extension DaySummaryBuilder {
         let category = table.dictionaryColumn("category")
         let attemptedAt = table.plainColumn("attempted_at").int64Values
 
-        var sections = takeSections(app)
+        // The day's deliveries' domain counts waiting by the same ids take the deferrals too; by other ids, they
+        // are merged first.
+        let appNames = Self.names(app)
+        if let kept = pendingDomains, !kept.countsByTheSameIds(names: domain.entries, apps: appNames) {
+            mergePendingDomains()
+        }
+        var pending = pendingDomains.take()
+        var sections = takeSections(names: appNames)
         let categoryCount = category.entries.valueCount
         var categoryCounts = [Int](repeating: 0, count: sections.accumulators.count * categoryCount)
-        var domains = DomainCounts(domainCount: domain.entries.valueCount)
+        var domains = pending?.counts ?? DomainCounts(domainCount: domain.entries.valueCount)
+        // Dropped there, so that `domains` holds its arrays alone (counting into them copies nothing).
+        pending?.counts = DomainCounts(domainCount: 0)
         for row in 0..<table.count where status.ids[row] == Int32(deferred) {
             let a = Int(app.ids[row])
             let hour = hours.hour(ofMicroseconds: attemptedAt[row])
@@ -113,7 +145,12 @@ extension DaySummaryBuilder {
 
         mergeCategoryCounts(categoryCounts, names: Self.names(category),
                             into: \.deferredCategories, sections: &sections)
-        domains.merge(into: &sections, overall: &overall, names: Self.names(domain))
+        if var pending {
+            pending.counts = domains
+            pendingDomains = pending
+        } else {
+            domains.merge(into: &sections, overall: &overall, names: Self.names(domain))
+        }
         putBack(sections)
     }
 
@@ -167,7 +204,10 @@ extension DaySummaryBuilder {
     }
 
     private mutating func takeSections(_ app: DictionaryColumn) -> TableSections {
-        let names = Self.names(app)
+        takeSections(names: Self.names(app))
+    }
+
+    private mutating func takeSections(names: [String]) -> TableSections {
         let isNotification = names.map { $0 == DaySummary.notificationApp }
         var accumulators: [Accumulator] = []
         accumulators.reserveCapacity(names.count)
@@ -282,6 +322,16 @@ extension DaySummaryBuilder {
         @inline(__always)
         mutating func countDeferral(app: Int, domain: Int) {
             counts[slot(app: app, domain: domain) * 6 + 5] += 1
+        }
+
+        /// Calls `body` with each pair's application id, domain id and six counters, in the order first counted.
+        func forEachPair(_ body: (Int, Int, UnsafeBufferPointer<Int>) -> Void) {
+            counts.withUnsafeBufferPointer { counts in
+                for (index, key) in keys.enumerated() {
+                    let (a, d) = key.quotientAndRemainder(dividingBy: domainCount)
+                    body(a, d, UnsafeBufferPointer(rebasing: counts[(index * 6)..<(index * 6 + 6)]))
+                }
+            }
         }
 
         func merge(into sections: inout TableSections, overall: inout Accumulator, names: [String]) {

@@ -25,6 +25,8 @@ public struct DaySummaryBuilder: Sendable {
     var overall = Accumulator()
     var apps: [String: Accumulator] = [:]
     var notifications = Accumulator()
+    /// Domain counts of the day's tables not yet merged into the sections' tallies (see `PendingDomains`).
+    var pendingDomains: PendingDomains?
     var rejected = 0
     var rejectedHourly = [Int](repeating: 0, count: 24)
     var hours: HourCache
@@ -51,6 +53,15 @@ public struct DaySummaryBuilder: Sendable {
     public mutating func seal() {
         guard !isSealed else { return }
         isSealed = true
+        // The sections the waiting counts are for have empty tallies: their top domains go there.
+        if let pending = pendingDomains.take() {
+            let ranked = pending.ranked(limit: topDomains)
+            overall.domains = DomainTally(ranked.overall)
+            for (a, name) in pending.apps.enumerated() {
+                let top = DomainTally(ranked.apps[a])
+                if pending.isNotification[a] { notifications.domains = top } else { apps[name, default: Accumulator()].domains = top }
+            }
+        }
         overall.seal(topDomains: topDomains)
         notifications.seal(topDomains: topDomains)
         for name in apps.keys { apps[name]!.seal(topDomains: topDomains) }
@@ -60,6 +71,7 @@ public struct DaySummaryBuilder: Sendable {
     /// - Complexity: O(n), one set insertion and a few dictionary updates per record.
     public mutating func add(deliveries: some Sequence<DeliveryRecord>) {
         if isSealed { isExact = false }
+        mergePendingDomains()
         for record in deliveries {
             let hour = hours.hour(ofMicroseconds: record.finishedAt)
             let message = DistinctMessageKey.key(host: record.host, queueId: record.queueId, receivedAt: record.receivedAt)
@@ -73,6 +85,7 @@ public struct DaySummaryBuilder: Sendable {
     /// - Complexity: O(n).
     public mutating func add(attempts: some Sequence<AttemptRecord>) {
         if isSealed { isExact = false }
+        mergePendingDomains()
         for record in attempts where record.status == "deferred" {
             let hour = hours.hour(ofMicroseconds: record.attemptedAt)
             updateSections(of: record.app) { $0.addDeferral(record, hour: hour) }
@@ -112,18 +125,28 @@ public struct DaySummaryBuilder: Sendable {
     public func build(inFlight: Int, inFlightByApp: [String: Int]? = nil, unparsedLines: Int,
                       unparsedByProgram: [String: Int] = [:], generatedAt: Date) -> DaySummary {
         func appInFlight(_ name: String) -> Int? { inFlightByApp.map { $0[name] ?? 0 } }
-        var top = overall.section(topDomains: topDomains, inFlight: inFlight)
+        // Every section's top domains from the counts kept by id, in one pass over them.
+        let ranked = pendingDomains?.ranked(limit: topDomains)
+        /// The top domains of a section from the counts kept by id, when it has some there (its tally is empty).
+        func pendingTop(app name: String?) -> [DaySummary.Domain]? {
+            guard let pending = pendingDomains, let ranked else { return nil }
+            guard let name else { return ranked.overall }
+            return pending.apps.firstIndex(of: name).map { ranked.apps[$0] }
+        }
+        var top = overall.section(topDomains: topDomains, inFlight: inFlight, domains: pendingTop(app: nil))
         top.totals.rejected = rejected
         for hour in 0..<24 { top.hourly[hour].rejected = rejectedHourly[hour] }
         var sections: [String: DaySummary.Section] = [:]
         for (name, accumulator) in apps {
-            sections[name] = accumulator.section(topDomains: topDomains, inFlight: appInFlight(name))
+            sections[name] = accumulator.section(
+                topDomains: topDomains, inFlight: appInFlight(name), domains: pendingTop(app: name))
         }
         return DaySummary(
             day: day, timezone: Self.zoneName(timeZone),
             generatedAt: Self.isoTimestamp(generatedAt, in: timeZone), overall: top, apps: sections,
             notifications: notifications.section(
-                topDomains: topDomains, inFlight: appInFlight(DaySummary.notificationApp)),
+                topDomains: topDomains, inFlight: appInFlight(DaySummary.notificationApp),
+                domains: pendingTop(app: DaySummary.notificationApp)),
             unparsedLines: unparsedLines, unparsedByProgram: unparsedByProgram)
     }
 
@@ -230,22 +253,28 @@ extension DaySummaryBuilder {
             guard limit > 0 else { return [] }
             var best: [DaySummary.Domain] = []
             best.reserveCapacity(min(limit, domains.count) + 1)
-            for domain in domains.domains {
-                if best.count == limit, !Self.ranksBefore(domain, best[limit - 1]) { continue }
-                var position = best.count
-                while position > 0 && Self.ranksBefore(domain, best[position - 1]) { position -= 1 }
-                best.insert(domain, at: position)
-                if best.count > limit { best.removeLast() }
-            }
+            for domain in domains.domains { Self.keep(domain, in: &best, limit: limit) }
             return best
         }
 
-        func section(topDomains: Int, inFlight: Int?) -> DaySummary.Section {
+        /// Puts `domain` in its place among `best` (the first `limit` by `ranksBefore` of the domains offered so
+        /// far, in that order) if it ranks among them.
+        @inline(__always)
+        static func keep(_ domain: DaySummary.Domain, in best: inout [DaySummary.Domain], limit: Int) {
+            if best.count == limit, !ranksBefore(domain, best[limit - 1]) { return }
+            var position = best.count
+            while position > 0 && ranksBefore(domain, best[position - 1]) { position -= 1 }
+            best.insert(domain, at: position)
+            if best.count > limit { best.removeLast() }
+        }
+
+        /// - Parameter domains: the section's top domains when they come from elsewhere (`PendingDomains`).
+        func section(topDomains: Int, inFlight: Int?, domains: [DaySummary.Domain]? = nil) -> DaySummary.Section {
             var totals = self.totals
             totals.messages = sealedMessages + messages.count
             totals.inFlight = inFlight
             return DaySummary.Section(
-                totals: totals, delay: delays.delays(), domains: rankedDomains(limit: topDomains),
+                totals: totals, delay: delays.delays(), domains: domains ?? rankedDomains(limit: topDomains),
                 categories: categories, deferredCategories: deferredCategories, hourly: hourly)
         }
     }
