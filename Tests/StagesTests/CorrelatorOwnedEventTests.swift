@@ -2,7 +2,7 @@ import Testing
 
 @testable import Stages
 
-/// The run's path hands each event to the correlator owned (`EventBuffer.drain` into `consume(taking:)`), which
+/// The run's path hands each event to the correlator to end (`EventBuffer.drainInPlace` into `consume(takingAt:)`), which
 /// moves the values it keeps out of the event; tests and other callers lend events (`consume(_:)`). Both must
 /// correlate alike, and the moves must not lose a value the old copies kept.
 @Suite("Correlator with owned events")
@@ -18,7 +18,7 @@ struct CorrelatorOwnedEventTests {
         let buffer = EventBuffer(capacity: events.count)
         for event in events { buffer.append(event) }
         var owned = try Correlator()
-        buffer.drain { owned.consume(taking: $0) }
+        buffer.drainInPlace { owned.consume(takingAt: $0) }
         let lentOutput = lent.takeOutput()
         #expect(!lentOutput.deliveries.isEmpty && !lentOutput.attempts.isEmpty && !lentOutput.rejects.isEmpty)
         #expect(owned.takeOutput() == lentOutput)

@@ -195,7 +195,7 @@ extension Correlator {
     // MARK: Whole-message outcomes
 
     /// qmgr `status=expired, returned to sender`: every recipient still pending has expired.
-    /// `sender` is the line's `from=` (the event's own payload, which `consume(taking:)` has moved out).
+    /// `sender` is the line's `from=` (the event's own payload, which `consume(takingAt:)` has moved out).
     mutating func expire(_ event: PostfixEvent, sender: String) {
         guard let slot = messageIndex(for: event, birth: .none) else { return }
         withMessage(at: slot) { $0.expire(&$1, event: event, sender: sender) }

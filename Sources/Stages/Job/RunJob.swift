@@ -66,7 +66,7 @@ public struct RunJob: Sendable {
                         let day = time > 0 ? store.day(ofMicros: time) : today
                         unparsedThisRun[day, default: 0] += 1
                     }
-                    parsed.events.drain { correlator.consume(taking: $0) }
+                    parsed.events.drainInPlace { correlator.consume(takingAt: $0) }
                     try sink.add(correlator.takeOutput())
                     CrashPoint.reach("after-batch")
                 })
