@@ -70,7 +70,7 @@ extension Correlator {
                 } else {
                     handed = RecipientState(recipient: recipient.string, origRecipient: delivery.origRecipient)
                 }
-                handOff(from: m, to: child, carrying: forwarded ? nil : handed, at: time)
+                handOff(from: m, to: child, carrying: forwarded ? nil : consume handed, at: time)
                 return
             }
         }
@@ -151,7 +151,7 @@ extension Correlator {
     /// The child inherits what its own lines usually lack (hash, sender, Message-ID, arrival, notification link)
     /// and, for a content-filter hop, the recipient with the attempts made so far.
     mutating func handOff(
-        from parent: MessageState, to childQueueId: String, carrying recipient: RecipientState?,
+        from parent: MessageState, to childQueueId: String, carrying recipient: consuming RecipientState?,
         at time: Int64
     ) {
         // A hand-off to the message's own queue id: the parent (out of its slot now) is put back over the child.
@@ -168,11 +168,14 @@ extension Correlator {
         } else {
             slot = messages.set(MessageState(host: parent.host, queueId: childQueueId, time: time))
         }
-        Self.inherit(into: &messages[slot: slot], from: parent, carrying: recipient, at: time)
+        Self.inherit(into: &messages[slot: slot], from: parent, carrying: consume recipient, at: time)
     }
 
+    /// `recipient` is taken owned (`consuming`): borrowed, it was copied to be appended (a retain per string) and
+    /// the caller's released.
     static func inherit(
-        into child: inout MessageState, from parent: MessageState, carrying recipient: RecipientState?, at time: Int64
+        into child: inout MessageState, from parent: MessageState, carrying recipient: consuming RecipientState?,
+        at time: Int64
     ) {
         child.flags.insert(.child)
         if parent.flags.contains(.notification) { child.flags.insert(.notification) }
@@ -182,11 +185,13 @@ extension Correlator {
         if child.hash == nil, let hash = parent.hash { child.hash = hash }
         if child.linkedHash == nil, let linkedHash = parent.linkedHash { child.linkedHash = linkedHash }
         if child.messageId == nil, let messageId = parent.messageId { child.messageId = messageId }
-        if child.sender == nil { child.sender = parent.sender }
+        if child.sender == nil, let sender = parent.sender { child.sender = sender }
         if child.size == nil { child.size = parent.size }
-        if child.headerRecipient == nil { child.headerRecipient = parent.headerRecipient }
+        if child.headerRecipient == nil, let recipient = parent.headerRecipient { child.headerRecipient = recipient }
         if let arrival = parent.effectiveReceivedAt { child.receivedAt = min(child.receivedAt ?? arrival, arrival) }
-        if var recipient, child.pendingIndex(of: recipient.recipient, orig: recipient.origRecipient) == nil {
+        if var recipient = consume recipient,
+            child.pendingIndex(of: recipient.recipient, orig: recipient.origRecipient) == nil
+        {
             recipient.done = false
             child.recipients.append(recipient)
         }
