@@ -167,29 +167,33 @@ extension Correlator {
     /// At most one hash lookup (a new message goes where that lookup found nothing, not hashed and probed again),
     /// and the message's fields are read in place (copying a `MessageState` out would cost a retain per string it
     /// holds).
+    ///
+    /// Inlined, and the event's fields passed on: an event passed as it is was copied (113 bytes) into a
+    /// temporary for the call, once per line.
+    @inline(__always)
     mutating func messageIndex(for event: PostfixEvent, birth: Birth) -> MessageIndex? {
         // The queue id borrowed from the event, not bound (`guard let` copied it: a retain and a release, calls
         // even for a queue id held inline, on every line with one).
         guard event.queueId != nil else { return nil }
-        return messageIndex(for: event, queueId: event.queueId!, birth: birth)
+        return messageIndex(host: event.host, queueId: event.queueId!, time: event.time, birth: birth)
     }
 
-    /// `messageIndex(for:birth:)` for the event's queue id `queueId`.
-    private mutating func messageIndex(for event: PostfixEvent, queueId: borrowing String, birth: Birth)
-        -> MessageIndex?
-    {
+    /// `messageIndex(for:birth:)` for a line of `host`, `queueId` and `time`.
+    private mutating func messageIndex(
+        host: borrowing String, queueId: borrowing String, time: Int64, birth: Birth
+    ) -> MessageIndex? {
         // The hint first (no hashing); else one lookup, which a new message's insertion reuses. The key's two
         // strings are passed as they are, not as a `MessageKey` (which copies them).
         var lookup: MessageTable.Lookup?
-        var index = messages.hinted(host: event.host, queueId: queueId, hint: lastSlot)
+        var index = messages.hinted(host: host, queueId: queueId, hint: lastSlot)
         if index == nil {
-            lookup = messages.lookup(host: event.host, queueId: queueId)
+            lookup = messages.lookup(host: host, queueId: queueId)
             index = lookup?.found
         }
         if let index {
             lastSlot = index
             if let removedAt = messages[slot: index].removedAt {
-                let late = event.time - removedAt <= Self.lateLineGrace
+                let late = time - removedAt <= Self.lateLineGrace
                 switch birth {
                 case .start: break
                 case .messageId: if late && messages[slot: index].messageId == nil { return index }
@@ -212,9 +216,9 @@ extension Correlator {
             }
         }
         // The host through the interner (a host over 15 bytes is one `String` per parsed batch). Short hosts, most
-        // of them, come straight back; passing `event.host` as it is made the compiler copy the queue id through
+        // of them, come straight back; passing the host as it is made the compiler copy the queue id through
         // the generic `Optional` witnesses here (+50 M instructions on the 100 MB family).
-        let message = MessageState(host: interner.intern(event.host), queueId: copy queueId, time: event.time)
+        let message = MessageState(host: interner.intern(host), queueId: copy queueId, time: time)
         if let lookup, lookup.found == nil {
             // Moved in (`consume`): since the message holds texts (`LineText?`), the compiler otherwise copied it
             // through its generic value witness (a retain per field) and destroyed the original.
