@@ -115,7 +115,7 @@ extension Correlator {
             // Kept across batches and runs: a string of its own, not the batch's buffer.
             m.recipients[index].lastResponse = delivery.response.map(Self.truncated)
             // The response passes through as the line's bytes (`LineText`): no string is made for it here.
-            output.deferrals.append(
+            output.appendDeferral(
                 AttemptRecord(
                     host: m.host, queueId: m.queueId, hashText: hash, app: app, recipientText: recipient,
                     recipientDomain: domain, attemptedAt: time, status: status, dsn: delivery.dsn.take(),
