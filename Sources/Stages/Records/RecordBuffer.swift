@@ -36,16 +36,22 @@ final class RecordBuffer<Record>: @unchecked Sendable {
 
     var isEmpty: Bool { count == 0 }
 
-    /// Room for `minimumCapacity` records in all (records already held are moved, bitwise).
+    /// Room for `minimumCapacity` records in all (records already held are moved, bitwise), and an eighth more.
+    ///
+    /// Why more: a buffer kept in the pool is reused for a later batch, which is often a little larger (see
+    /// `Correlator.takeRecords()`), and each that did not fit reallocated into fresh pages to fault in. An
+    /// array's capacity is all its allocator's block holds, up to an eighth more than asked for (the size classes
+    /// of large blocks); with room for exactly the records asked for, a 1 GB run had 4% more minor faults.
     func reserveCapacity(_ minimumCapacity: Int) {
         guard minimumCapacity > capacity else { return }
-        let grown = UnsafeMutablePointer<Record>.allocate(capacity: minimumCapacity)
+        let room = minimumCapacity + minimumCapacity / 8
+        let grown = UnsafeMutablePointer<Record>.allocate(capacity: room)
         if let base {
             grown.moveInitialize(from: base, count: count)
             base.deallocate()
         }
         base = grown
-        capacity = minimumCapacity
+        capacity = room
     }
 
     @inline(__always)
