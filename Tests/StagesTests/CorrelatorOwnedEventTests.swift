@@ -2,7 +2,7 @@ import Testing
 
 @testable import Stages
 
-/// The run's path hands each event to the correlator owned (`EventBuffer.drain` into `consume(taking:)`), which
+/// The run's path hands each event to the correlator to end (`EventBuffer.drainInPlace` into `consume(takingAt:)`), which
 /// moves the values it keeps out of the event; tests and other callers lend events (`consume(_:)`). Both must
 /// correlate alike, and the moves must not lose a value the old copies kept.
 @Suite("Correlator with owned events")
@@ -18,7 +18,7 @@ struct CorrelatorOwnedEventTests {
         let buffer = EventBuffer(capacity: events.count)
         for event in events { buffer.append(event) }
         var owned = try Correlator()
-        buffer.drain { owned.consume(taking: $0) }
+        buffer.drainInPlace { owned.consume(takingAt: $0) }
         let lentOutput = lent.takeOutput()
         #expect(!lentOutput.deliveries.isEmpty && !lentOutput.attempts.isEmpty && !lentOutput.rejects.isEmpty)
         #expect(owned.takeOutput() == lentOutput)
@@ -87,8 +87,9 @@ struct ClassificationMemoKeyTests {
     }
 }
 
-/// `CorrelatorOutput` is a plain value whose consumer gives its emptied arrays back to a pool
-/// (`recycleArrays()`), from which the correlator takes the next batch's.
+/// `CorrelatorOutput` is a plain value; the run takes the records in buffers (`Correlator.takeRecords()`), whose
+/// consumer gives them back emptied to a pool (`RecordArrays.pool`), from which the correlator takes the next
+/// batch's.
 @Suite("Correlator output arrays")
 struct CorrelatorOutputArraysTests {
     static func delivery(_ recipient: String) -> DeliveryRecord {
@@ -120,7 +121,8 @@ struct CorrelatorOutputArraysTests {
         #expect(appended.attempts.isEmpty && !appended.isEmpty)
     }
 
-    /// The pool keeps emptied arrays with their capacity, up to its limit, and nothing without capacity.
+    /// The pool keeps emptied buffers and arrays with their capacity, up to its limit, and nothing without
+    /// capacity.
     @Test func thePoolKeepsEmptiedArraysUpToItsLimit() throws {
         let pool = RecordArrayPool(limit: 2)
         #expect(pool.take() == nil)
@@ -129,11 +131,14 @@ struct CorrelatorOutputArraysTests {
         #expect(pool.idleCount == 0)
         for _ in 0..<3 {
             var arrays = RecordArrays()
-            arrays.deliveries = (0..<100).map { Self.delivery("r\($0)@example.org") }
-            arrays.finalAttempts = arrays.deliveries.map { _ in FinalAttempt(delaySeconds: 1, isRow: true, deferralsBefore: 0) }
+            for index in 0..<100 {
+                arrays.appendOutcome(Self.delivery("r\(index)@example.org"), isAttempt: true, attemptDelay: 1)
+            }
             arrays.deferrals.reserveCapacity(50)
+            let given = arrays.deliveries
             pool.give(&arrays)
             #expect(arrays.deliveries.isEmpty && arrays.deliveries.capacity == 0)
+            #expect(given.isEmpty && given.capacity >= 100)
         }
         #expect(pool.idleCount == 2)
         let reused = try #require(pool.take())
@@ -142,19 +147,38 @@ struct CorrelatorOutputArraysTests {
         #expect(pool.idleCount == 1)
     }
 
-    /// Batches taken one after another, each emptied by its consumer as the publisher does, carry exactly
-    /// their own records (arrays reused from the pool start empty).
+    /// Batches taken one after another, each consumed as the publisher does (the records' values moved into day
+    /// tables, what is left ended, the buffers given back), carry exactly their own records (buffers reused
+    /// from the pool start empty).
     @Test func reusedArraysCarryOnlyTheirBatchsRecords() throws {
         var correlator = try Correlator()
         var recipients: [[String]] = []
+        var tables = DayTables()
         for batch in 0..<6 {
             let qid = "BATCH0000\(batch)"
             correlator.consume(contentsOf: TestLog.simpleMessage(Double(batch * 10), qid, hash: "app-\(batch)"))
-            let output = correlator.takeOutput()
-            recipients.append(output.deliveries.map(\.queueId))
-            // Given back, as the publisher does once it has moved the records out.
-            output.recycleArrays()
+            var records = correlator.takeRecords()
+            recipients.append(records.deliveries.records.map(\.queueId))
+            records.deliveries.withUnsafeMutableBufferPointer { rows in
+                records.finalAttempts.withUnsafeMutableBufferPointer { tables.appendOutcomes(rows, finals: $0) }
+            }
+            records.deliveries.endAll()
+            RecordArrays.pool.give(&records)
         }
         #expect(recipients == (0..<6).map { ["BATCH0000\($0)"] })
+        #expect(tables.deliveries.count == 6)
+    }
+
+    /// A copy of the records shares their buffers; appending to either gives it buffers of its own first, so
+    /// that neither sees the other's records.
+    @Test func copiedRecordsAreCopiedOnAppend() {
+        var original = RecordArrays()
+        original.appendOutcome(Self.delivery("a@example.org"), isAttempt: true, attemptDelay: nil)
+        var copy = original
+        copy.appendOutcome(Self.delivery("b@example.org"), isAttempt: false, attemptDelay: nil)
+        original.appendDeferral(AttemptRecord(finalOf: Self.delivery("c@example.org"), delaySeconds: 1))
+        #expect(original.deliveries.records.map(\.recipient) == ["a@example.org"])
+        #expect(copy.deliveries.records.map(\.recipient) == ["a@example.org", "b@example.org"])
+        #expect(original.deferrals.count == 1 && copy.deferrals.isEmpty)
     }
 }

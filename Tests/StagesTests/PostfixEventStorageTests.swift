@@ -2,7 +2,7 @@ import Testing
 
 @testable import Stages
 
-/// `Correlator.consume(taking:)` ends an event's life without its destroy when the event holds no heap object
+/// `Correlator.consume(takingAt:)` ends an event's life without its destroy when the event holds no heap object
 /// (`PostfixEvent.holdsNoStorage`): a wrong "no storage" would leak the strings the event holds, so the answer is
 /// checked for each way a string is held.
 @Suite("PostfixEvent storage")
@@ -72,7 +72,9 @@ struct PostfixEventStorageTests {
         var lent = try Correlator()
         for event in events { lent.consume(event) }
         var owned = try Correlator()
-        for event in events { owned.consume(taking: event) }
+        let buffer = EventBuffer(capacity: events.count)
+        for event in events { buffer.append(event) }
+        buffer.drainInPlace { owned.consume(takingAt: $0) }
         let output = owned.takeOutput()
         #expect(output.deliveries.map(\.host) == [host])
         #expect(output == lent.takeOutput())

@@ -70,7 +70,7 @@ extension Correlator {
                 } else {
                     handed = RecipientState(recipient: recipient.string, origRecipient: delivery.origRecipient)
                 }
-                handOff(from: m, to: child, carrying: forwarded ? nil : handed, at: time)
+                handOff(from: m, to: child, carrying: forwarded ? nil : consume handed, at: time)
                 return
             }
         }
@@ -115,7 +115,7 @@ extension Correlator {
             // Kept across batches and runs: a string of its own, not the batch's buffer.
             m.recipients[index].lastResponse = delivery.response.map(Self.truncated)
             // The response passes through as the line's bytes (`LineText`): no string is made for it here.
-            output.deferrals.append(
+            output.appendDeferral(
                 AttemptRecord(
                     host: m.host, queueId: m.queueId, hashText: hash, app: app, recipientText: recipient,
                     recipientDomain: domain, attemptedAt: time, status: status, dsn: delivery.dsn.take(),
@@ -151,7 +151,7 @@ extension Correlator {
     /// The child inherits what its own lines usually lack (hash, sender, Message-ID, arrival, notification link)
     /// and, for a content-filter hop, the recipient with the attempts made so far.
     mutating func handOff(
-        from parent: MessageState, to childQueueId: String, carrying recipient: RecipientState?,
+        from parent: MessageState, to childQueueId: String, carrying recipient: consuming RecipientState?,
         at time: Int64
     ) {
         // A hand-off to the message's own queue id: the parent (out of its slot now) is put back over the child.
@@ -168,11 +168,14 @@ extension Correlator {
         } else {
             slot = messages.set(MessageState(host: parent.host, queueId: childQueueId, time: time))
         }
-        Self.inherit(into: &messages[slot: slot], from: parent, carrying: recipient, at: time)
+        Self.inherit(into: &messages[slot: slot], from: parent, carrying: consume recipient, at: time)
     }
 
+    /// `recipient` is taken owned (`consuming`): borrowed, it was copied to be appended (a retain per string) and
+    /// the caller's released.
     static func inherit(
-        into child: inout MessageState, from parent: MessageState, carrying recipient: RecipientState?, at time: Int64
+        into child: inout MessageState, from parent: MessageState, carrying recipient: consuming RecipientState?,
+        at time: Int64
     ) {
         child.flags.insert(.child)
         if parent.flags.contains(.notification) { child.flags.insert(.notification) }
@@ -182,11 +185,13 @@ extension Correlator {
         if child.hash == nil, let hash = parent.hash { child.hash = hash }
         if child.linkedHash == nil, let linkedHash = parent.linkedHash { child.linkedHash = linkedHash }
         if child.messageId == nil, let messageId = parent.messageId { child.messageId = messageId }
-        if child.sender == nil { child.sender = parent.sender }
+        if child.sender == nil, let sender = parent.sender { child.sender = sender }
         if child.size == nil { child.size = parent.size }
-        if child.headerRecipient == nil { child.headerRecipient = parent.headerRecipient }
+        if child.headerRecipient == nil, let recipient = parent.headerRecipient { child.headerRecipient = recipient }
         if let arrival = parent.effectiveReceivedAt { child.receivedAt = min(child.receivedAt ?? arrival, arrival) }
-        if var recipient, child.pendingIndex(of: recipient.recipient, orig: recipient.origRecipient) == nil {
+        if var recipient = consume recipient,
+            child.pendingIndex(of: recipient.recipient, orig: recipient.origRecipient) == nil
+        {
             recipient.done = false
             child.recipients.append(recipient)
         }
@@ -195,7 +200,7 @@ extension Correlator {
     // MARK: Whole-message outcomes
 
     /// qmgr `status=expired, returned to sender`: every recipient still pending has expired.
-    /// `sender` is the line's `from=` (the event's own payload, which `consume(taking:)` has moved out).
+    /// `sender` is the line's `from=` (the event's own payload, which `consume(takingAt:)` has moved out).
     mutating func expire(_ event: PostfixEvent, sender: String) {
         guard let slot = messageIndex(for: event, birth: .none) else { return }
         withMessage(at: slot) { $0.expire(&$1, event: event, sender: sender) }

@@ -31,7 +31,7 @@ public struct Correlator: Sendable {
     var latestEventTime: Int64
     /// Table size at which finished messages are next swept out.
     var sweepThreshold = Correlator.minimumSweepThreshold
-    /// The records emitted since the last `takeOutput()`.
+    /// The records emitted since the last `takeOutput()` or `takeRecords()`.
     var output = RecordArrays()
     var stats = CorrelatorRunStats()
     /// Shares messages' host names between messages (see `StringInterner`); not part of the state (it only saves
@@ -102,22 +102,29 @@ public struct Correlator: Sendable {
     }
 
     /// Returns the records emitted since the last call and forgets them.
-    ///
-    /// The next arrays are those of a batch already published when there are (`RecordArrays.pool`, see
-    /// `CorrelatorOutput.recycleArrays()`): their pages are in memory. They start with room for a quarter more records than
-    /// these held: batches are alike, and arrays grown from empty were reallocated and their records moved
-    /// several times in every batch. The quarter is for the batches a little larger than the one before (every
-    /// other one): room for exactly as many made each of those double its arrays, copying every record and
-    /// touching fresh pages (2% of the correlator's time). Room never used costs no memory: its pages are never
-    /// touched.
     public mutating func takeOutput() -> CorrelatorOutput {
+        var records = takeRecords()
+        let output = CorrelatorOutput(taking: &records)
+        RecordArrays.pool.give(&records)
+        return output
+    }
+
+    /// `takeOutput()` for the run, which hands the records on in their buffers (see `RecordArrays`).
+    ///
+    /// The next buffers are those of a batch already published when there are (`RecordArrays.pool`): their
+    /// pages are in memory. They start with room for a quarter more records than these held: batches are alike,
+    /// and arrays grown from empty were reallocated and their records moved several times in every batch. The
+    /// quarter is for the batches a little larger than the one before (every other one): room for exactly as
+    /// many made each of those double its arrays, copying every record and touching fresh pages (2% of the
+    /// correlator's time). Room never used costs no memory: its pages are never touched.
+    mutating func takeRecords() -> RecordArrays {
         var next = RecordArrays.pool.take() ?? RecordArrays()
         next.deliveries.reserveCapacity(Self.room(after: output.deliveries.count))
         next.finalAttempts.reserveCapacity(Self.room(after: output.finalAttempts.count))
         next.deferrals.reserveCapacity(Self.room(after: output.deferrals.count))
         next.rejects.reserveCapacity(Self.room(after: output.rejects.count))
         swap(&next, &output)
-        return CorrelatorOutput(taking: &next)
+        return next
     }
 
     /// The room the next batch's array gets after one that held `count` records.

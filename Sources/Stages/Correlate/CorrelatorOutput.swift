@@ -34,31 +34,15 @@ public struct CorrelatorOutput: Sendable, Equatable {
         self.rejects = rejects
     }
 
-    /// The records of `arrays`, moved in (`arrays` is left empty, without capacity).
-    init(taking arrays: inout RecordArrays) {
-        var taken = RecordArrays()
-        swap(&taken, &arrays)
+    /// The records of `records`, moved into arrays of their own (`records` is left empty, its capacity kept).
+    init(taking records: inout RecordArrays) {
+        var finalAttempts: [FinalAttempt] = []
+        var rejects: [RejectRecord] = []
+        swap(&finalAttempts, &records.finalAttempts)
+        swap(&rejects, &records.rejects)
         self.init(
-            deliveries: taken.deliveries, finalAttempts: taken.finalAttempts, deferrals: taken.deferrals,
-            rejects: taken.rejects)
-    }
-
-    /// Gives the arrays, their records destroyed, to `RecordArrays.pool`, from which `Correlator.takeOutput()`
-    /// takes the next batch's arrays. The consumer that has moved the records out calls it (in a run, the
-    /// publisher's `DayBuffers.add`).
-    ///
-    /// Why: each batch's arrays were allocated fresh (some 0.7-1.6 MB each, half of them at or over the 1 MiB
-    /// mmap threshold) and freed on the other thread, so the correlator wrote its records into pages the kernel
-    /// had to fault in and zero again: 12% of a run's page faults (perf), in `Correlator.deliver`, on the ordered
-    /// thread. Reused arrays keep their pages.
-    consuming func recycleArrays() {
-        var arrays = RecordArrays(
-            deliveries: deliveries, finalAttempts: finalAttempts, deferrals: deferrals, rejects: rejects)
-        deliveries = []
-        finalAttempts = []
-        deferrals = []
-        rejects = []
-        RecordArrays.pool.give(&arrays)
+            deliveries: records.deliveries.moveRecords(), finalAttempts: finalAttempts,
+            deferrals: records.deferrals.moveRecords(), rejects: rejects)
     }
 
     public var isEmpty: Bool { deliveries.isEmpty && deferrals.isEmpty && rejects.isEmpty }
@@ -107,29 +91,68 @@ public struct CorrelatorOutput: Sendable, Equatable {
     }
 }
 
-/// The correlator's record arrays while it fills them, and (`pool`) those of published batches for reuse.
+/// The records the correlator emitted since its last `takeRecords()`, in emission order (see `CorrelatorOutput`),
+/// on their way from the correlator to the day tables (`DayBuffers.add`); and (`pool`) the emptied buffers of
+/// published batches, for reuse.
+///
+/// Deliveries and deferrals are in `RecordBuffer`s, which the consumer empties without destroying the records
+/// (it ends them itself, see `RecordBuffer.endAll()`). A buffer is a reference: a copy of this value shares
+/// them, so an append first gives the value a buffer of its own when it shares one (copy on write, as an
+/// array's: a correlator copied in a test must not share its output).
 struct RecordArrays: Sendable {
-    var deliveries: [DeliveryRecord] = []
+    var deliveries = RecordBuffer<DeliveryRecord>()
     /// One per delivery (see `CorrelatorOutput.finalAttempts`).
     var finalAttempts: [FinalAttempt] = []
-    var deferrals: [AttemptRecord] = []
+    var deferrals = RecordBuffer<AttemptRecord>()
     var rejects: [RejectRecord] = []
 
-    /// Emptied arrays of batches already published (see `CorrelatorOutput.recycleArrays()`).
+    /// Emptied buffers of batches already published (see `RecordArrayPool.give`).
     static let pool = RecordArrayPool(limit: 2)
+
+    init() {}
+
+    /// The records of `output`, copied.
+    init(_ output: CorrelatorOutput) {
+        deliveries = RecordBuffer(output.deliveries)
+        finalAttempts = output.finalAttempts
+        deferrals = RecordBuffer(output.deferrals)
+        rejects = output.rejects
+    }
+
+    var isEmpty: Bool { deliveries.isEmpty && deferrals.isEmpty && rejects.isEmpty }
+
+    /// The number of attempt rows (see `CorrelatorOutput.attemptCount`).
+    var attemptCount: Int {
+        var finals = 0
+        for final in finalAttempts where final.isRow { finals += 1 }
+        return deferrals.count + finals
+    }
 
     /// Appends a final outcome: its delivery record and its attempt row, if it was an attempt (`isAttempt`),
     /// with the attempt's own delay (see `FinalAttempt`).
     @inline(__always)
     mutating func appendOutcome(_ delivery: consuming DeliveryRecord, isAttempt: Bool, attemptDelay: Double?) {
+        if !isKnownUniquelyReferenced(&deliveries) { deliveries = RecordBuffer(deliveries.records) }
         deliveries.append(delivery)
         finalAttempts.append(
             FinalAttempt(
                 delaySeconds: attemptDelay, isRow: isAttempt, deferralsBefore: Int32(truncatingIfNeeded: deferrals.count)))
     }
+
+    /// Appends an attempt that is no final outcome.
+    @inline(__always)
+    mutating func appendDeferral(_ attempt: consuming AttemptRecord) {
+        if !isKnownUniquelyReferenced(&deferrals) { deferrals = RecordBuffer(deferrals.records) }
+        deferrals.append(attempt)
+    }
 }
 
-/// Emptied record arrays, kept with their capacity (and so their pages) for the next batches.
+/// Emptied record buffers and arrays, kept with their capacity (and so their pages) for the next batches.
+///
+/// Why: each batch's arrays were allocated fresh (some 0.7-1.6 MB each, half of them at or over the 1 MiB mmap
+/// threshold) and freed on the other thread, so the correlator wrote its records into pages the kernel had to
+/// fault in and zero again: 12% of a run's page faults (perf), in `Correlator.deliver`, on the ordered thread.
+/// Reused ones keep their pages.
 ///
 /// Bounded: at most `limit` sets are idle (a run has a few batches in flight; more sets than that would only hold
 /// memory). A set is given back on the publisher's thread and taken on the correlator's, hence the lock.
@@ -141,20 +164,22 @@ final class RecordArrayPool: Sendable {
         self.limit = limit
     }
 
-    /// An idle set (empty arrays, with capacity), or nil when none is.
+    /// An idle set (empty, with capacity), or nil when none is.
     func take() -> RecordArrays? {
         idle.withLock { $0.popLast() }
     }
 
-    /// Empties `arrays` (destroying the records, keeping the capacity) and keeps them if fewer than `limit` sets
-    /// are idle and they have room worth keeping; `arrays` is left empty, without capacity.
+    /// Empties `arrays` (destroying the records still in them, keeping the capacity) and keeps them if fewer
+    /// than `limit` sets are idle and they have room worth keeping; `arrays` is left empty, without capacity.
+    /// The consumer that moved the records' values out (`DayBuffers.add`) has ended them already
+    /// (`RecordBuffer.endAll()`): then nothing is left to destroy.
     func give(_ arrays: inout RecordArrays) {
         var kept = RecordArrays()
         swap(&kept, &arrays)
         guard kept.deliveries.capacity + kept.deferrals.capacity + kept.rejects.capacity > 0 else { return }
-        kept.deliveries.removeAll(keepingCapacity: true)
+        kept.deliveries.removeAll()
         kept.finalAttempts.removeAll(keepingCapacity: true)
-        kept.deferrals.removeAll(keepingCapacity: true)
+        kept.deferrals.removeAll()
         kept.rejects.removeAll(keepingCapacity: true)
         // Freed outside the lock when the pool is full (`kept` ends here).
         _ = idle.withLock { [limit] sets -> Bool in

@@ -1,6 +1,7 @@
 extension PostfixEvent {
     /// Whether the event holds no heap object: its strings are small (held inline, up to 15 UTF-8 bytes) or
-    /// literals, and its `kind` carries no payload. Destroying such an event releases nothing.
+    /// literals, and its `kind` carries no payload. Destroying such an event releases nothing, so the correlator
+    /// leaves it as bits (see `Correlator.consume(takingAt:)`).
     ///
     /// - Complexity: O(1): a bit of each string.
     @inline(__always)
@@ -8,23 +9,6 @@ extension PostfixEvent {
         guard case .noise = kind else { return false }
         return host.holdsNoStorage && program.holdsNoStorage && service.holdsNoStorage
             && (queueId == nil || queueId.unsafelyUnwrapped.holdsNoStorage)
-    }
-
-    /// Ends `event`'s life without its destroy; it must hold no storage (`holdsNoStorage`), so that nothing is
-    /// left unreleased. Its bits are moved to scratch memory that is never deinitialized, and the parameter is
-    /// left a value the compiler sees holds literals only, whose destroy it leaves out.
-    ///
-    /// Why: the correlator ends the life of every event (`Correlator.consume(taking:)`), and an event's destroy
-    /// is a call through the type's value witness that releases each of its strings: four calls that find
-    /// nothing to release for most lines (host, program, service and queue id are short). Forgotten: 100 MB
-    /// instructions −1.1%. Inlined (`@inline(__always)`): as a call, the event was copied into its parameter.
-    @inline(__always)
-    static func forget(_ event: consuming PostfixEvent) {
-        assert(event.holdsNoStorage, "PostfixEvent.forget: the event holds storage")
-        withUnsafeTemporaryAllocation(of: PostfixEvent.self, capacity: 1) { scratch in
-            scratch.baseAddress!.initialize(to: consume event)
-            event = PostfixEvent(time: 0, host: "", program: "", service: "", queueId: nil, kind: .noise, pid: nil)
-        }
     }
 }
 

@@ -43,9 +43,9 @@ final class BackgroundPublisher: @unchecked Sendable {
 
     /// Queues records for the day tables (and, once a day is flushed, its summary).
     /// - Throws: the error of an earlier publish.
-    func accept(_ output: consuming CorrelatorOutput) throws {
+    func accept(_ records: consuming RecordArrays) throws {
         if let error = failure.withLock({ $0 }) { throw error }
-        let batch = HandOff(output)
+        let batch = HandOff(records)
         enqueue(on: bufferQueue, slots: batchSlots) { [self] in
             for flush in buffers.add(batch.take()) { submit(flush) }
         }
@@ -135,10 +135,10 @@ private final class HandOff<Value>: @unchecked Sendable {
     }
 }
 
-extension HandOff where Value == CorrelatorOutput {
+extension HandOff where Value == RecordArrays {
     /// The batch, leaving an empty one behind.
-    func take() -> CorrelatorOutput {
-        var taken = CorrelatorOutput()
+    func take() -> RecordArrays {
+        var taken = RecordArrays()
         swap(&taken, &value)
         return taken
     }

@@ -57,18 +57,25 @@ struct DayBuffers {
     ///
     /// Each run of consecutive records of one day goes to its table in one call, which appends it column by
     /// column and moves the strings out of the records (see `ParquetRecord.append(_:to:)`); what is left of
-    /// the records is destroyed, and the emptied arrays go back to the correlator (`recycleArrays()`). A final
-    /// outcome's attempt row is copied from its delivery's row once that is in the table (see `FinalAttempt`).
+    /// the records is ended where it lies (`RecordBuffer.endAll()`: only what still holds storage is
+    /// released), and the emptied buffers go back to the correlator (`RecordArrays.pool`). A final outcome's
+    /// attempt row is copied from its delivery's row once that is in the table (see `FinalAttempt`).
     /// - Returns: the days to publish now, oldest first.
     /// - Complexity: O(n) in the records (their bytes are copied into columns once), plus the flushes.
-    mutating func add(_ output: consuming CorrelatorOutput) -> [Flush] {
+    mutating func add(_ records: consuming RecordArrays) -> [Flush] {
         adoptRecycledTables()
-        buffered += output.deliveries.count + output.attemptCount + output.rejects.count
+        buffered += records.deliveries.count + records.attemptCount + records.rejects.count
         var current: (day: Int64, tables: DayTables)?
-        addOutcomes(of: &output, current: &current)
-        addRuns(&output.deferrals, current: &current) { $0.attempts.append(movingFrom: $1) }
-        addRuns(&output.rejects, current: &current) { $0.rejects.append(movingFrom: $1) }
-        output.recycleArrays()
+        addOutcomes(of: &records, current: &current)
+        records.deliveries.endAll()
+        records.deferrals.withUnsafeMutableBufferPointer { rows in
+            addRuns(rows, current: &current) { $0.attempts.append(movingFrom: $1) }
+        }
+        records.deferrals.endAll()
+        records.rejects.withUnsafeMutableBufferPointer { rows in
+            addRuns(rows, current: &current) { $0.rejects.append(movingFrom: $1) }
+        }
+        RecordArrays.pool.give(&records)
         if let current { days[current.day] = current.tables }
         sizeFirstDays()
         var flushes: [Flush] = []
@@ -78,20 +85,23 @@ struct DayBuffers {
         return flushes
     }
 
-    /// Appends `records` to their days' tables through `append`, a run of consecutive same-day records at a
+    /// `add(_:)` for records given as a `CorrelatorOutput` (copied).
+    mutating func add(_ output: CorrelatorOutput) -> [Flush] {
+        add(RecordArrays(output))
+    }
+
+    /// Appends `rows` to their days' tables through `append`, a run of consecutive same-day records at a
     /// time.
     private mutating func addRuns<R: ParquetRecord>(
-        _ records: inout [R], current: inout (day: Int64, tables: DayTables)?,
+        _ rows: UnsafeMutableBufferPointer<R>, current: inout (day: Int64, tables: DayTables)?,
         _ append: (inout DayTables, UnsafeMutableBufferPointer<R>) -> Void
     ) {
-        records.withUnsafeMutableBufferPointer { rows in
-            forEachDayRun(of: rows, current: &current) { tables, run in
-                append(&tables, UnsafeMutableBufferPointer(rebasing: rows[run]))
-            }
+        forEachDayRun(of: rows, current: &current) { tables, run in
+            append(&tables, UnsafeMutableBufferPointer(rebasing: rows[run]))
         }
     }
 
-    /// Appends the final outcomes of `output` to their days' tables: each delivery's row, and the attempt row
+    /// Appends the final outcomes of `records` to their days' tables: each delivery's row, and the attempt row
     /// of each that has one (`finalAttempts`, see `FinalAttempt`), on the delivery's day (its `attempted_at`
     /// is the delivery's `finished_at`).
     ///
@@ -100,11 +110,11 @@ struct DayBuffers {
     /// files are the same, since rows are written sorted on their columns, ties by row index, and a deferral
     /// never ties with a final attempt (their statuses differ); the two kinds keep their order among themselves.
     private mutating func addOutcomes(
-        of output: inout CorrelatorOutput, current: inout (day: Int64, tables: DayTables)?
+        of records: inout RecordArrays, current: inout (day: Int64, tables: DayTables)?
     ) {
-        precondition(output.deliveries.count == output.finalAttempts.count, "one final attempt per delivery")
-        output.deliveries.withUnsafeMutableBufferPointer { rows in
-            output.finalAttempts.withUnsafeMutableBufferPointer { finals in
+        precondition(records.deliveries.count == records.finalAttempts.count, "one final attempt per delivery")
+        records.deliveries.withUnsafeMutableBufferPointer { rows in
+            records.finalAttempts.withUnsafeMutableBufferPointer { finals in
                 forEachDayRun(of: rows, current: &current) { tables, run in
                     tables.appendOutcomes(
                         UnsafeMutableBufferPointer(rebasing: rows[run]),

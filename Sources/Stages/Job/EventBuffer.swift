@@ -5,9 +5,9 @@ import Pipeline
 ///
 /// Why not an array: the correlator borrows each event, and an event read out of an array (or through an unsafe
 /// pointer) into a call that mutates something else is copied first, a retain per string it holds, and the copy
-/// and then the array's element are each released. Here each event is moved out (a bitwise take, no retain) and
-/// handed over owned (see `drain`): the correlator moves out what it keeps, and the rest is destroyed right
-/// after: no retain, and one release per string the correlator did not keep.
+/// and then the array's element are each released. Here each event is handed over owned (see `drain`) or where
+/// it lies, for the correlator to end (`drainInPlace`): it moves out what it keeps, and the rest is destroyed
+/// right after: no retain, and one release per string the correlator did not keep.
 ///
 /// One writer (the parsing task) fills it, then one reader (the consuming task) drains it; the task group that
 /// passes the batch between them orders the two. Capacity is fixed at creation (a batch has at most one event per
@@ -26,7 +26,7 @@ final class EventBuffer: @unchecked Sendable {
     private let pooled: Bool
     /// Events appended so far; `base[taken..<count]` are initialized.
     private(set) var count = 0
-    /// Events already moved out by `drain`.
+    /// Events already handed over by `drain` or `drainInPlace` (their lives ended there).
     private var taken = 0
 
     init(capacity: Int) {
@@ -74,14 +74,28 @@ final class EventBuffer: @unchecked Sendable {
 
     /// Moves every event not yet taken out, in order, and hands it to `body`, which owns it (and destroys it).
     ///
-    /// Why owned: `body` can then take the values it keeps by moving them (see `Correlator.consume(taking:)`),
-    /// with no reference count touched; the event was built on another core, so each count changed costs a
-    /// cache line fetched from there.
+    /// Why owned: `body` can then take the values it keeps by moving them, with no reference count touched; the
+    /// event was built on another core, so each count changed costs a cache line fetched from there.
     func drain(_ body: (consuming PostfixEvent) throws -> Void) rethrows {
         while taken < count {
             let event = (base + taken).move()
             taken += 1
             try body(event)
+        }
+    }
+
+    /// `drain(_:)`, each event handed to `body` where it lies, as initialized memory that `body` leaves
+    /// uninitialized: it moves out what it keeps and ends the event's life (the run's path, see
+    /// `Correlator.consume(takingAt:)`).
+    ///
+    /// Why: an owned event is copied out of the buffer (120 bytes) into the call, and the correlator copied it
+    /// again into scratch memory to forget it (most events hold no storage once their kind is taken, see
+    /// `PostfixEvent.holdsNoStorage`); where it lies, such an event is simply left behind.
+    func drainInPlace(_ body: (UnsafeMutablePointer<PostfixEvent>) -> Void) {
+        while taken < count {
+            let event = base + taken
+            taken += 1
+            body(event)
         }
     }
 }

@@ -28,14 +28,14 @@ struct RecordSink {
 
     /// Hands the records over; blocks only when the publisher is behind by more than a few batches.
     /// - Throws: the error of an earlier publish.
-    /// Takes `output` over (consuming): the buffer queue then holds the only reference to its arrays and
-    /// moves the records out instead of copying them.
-    mutating func add(_ output: consuming CorrelatorOutput) throws {
-        guard !output.isEmpty else { return }
-        deliveries += output.deliveries.count
-        attempts += output.attemptCount
-        rejects += output.rejects.count
-        try publisher.accept(output)
+    /// Takes `records` over (consuming): the buffer queue then holds the only reference to them and moves the
+    /// records' values out instead of copying them.
+    mutating func add(_ records: consuming RecordArrays) throws {
+        guard !records.isEmpty else { return }
+        deliveries += records.deliveries.count
+        attempts += records.attemptCount
+        rejects += records.rejects.count
+        try publisher.accept(records)
     }
 
     /// Publishes everything still buffered, oldest day first, and waits until every part is on disk.

@@ -66,8 +66,8 @@ public struct RunJob: Sendable {
                         let day = time > 0 ? store.day(ofMicros: time) : today
                         unparsedThisRun[day, default: 0] += 1
                     }
-                    parsed.events.drain { correlator.consume(taking: $0) }
-                    try sink.add(correlator.takeOutput())
+                    parsed.events.drainInPlace { correlator.consume(takingAt: $0) }
+                    try sink.add(correlator.takeRecords())
                     CrashPoint.reach("after-batch")
                 })
             let result = lines.state.result
@@ -79,7 +79,7 @@ public struct RunJob: Sendable {
         outcome.problems = reader.errors
         // The TTL counts in log time: a backlog of old logs must not drop what was in flight back then.
         outcome.correlator = correlator.endOfRun(now: min(request.now, correlator.newestEventTime ?? request.now))
-        try sink.add(correlator.takeOutput())
+        try sink.add(correlator.takeRecords())
         try sink.finish()
         CrashPoint.reach("after-parts")
         outcome.deliveries = sink.deliveries
