@@ -219,8 +219,10 @@ struct ParsedBatch: Sendable {
                     kinds[kind] += 1
                     return PostfixEvent.forget(ignored)
                 }
-                counters.record(ignored)
-                if kind == Self.unparsedKind { unparsedTimes.append(ignored.time) }
+                guard kind == Self.unparsedKind else { return counters.record(ignored) }
+                unparsedTimes.append(ignored.time)
+                // Counted by program, which a lean parse may have left out (`PostfixParser.otherProgram`).
+                counters.record(parser.parsedInFull(line))
             }
             counters.record(kinds: UnsafeBufferPointer(kinds))
         }
