@@ -41,6 +41,13 @@ public struct PostfixParser: Sendable {
 
     /// Parses one line of a sequence, reusing what `memo` kept from the lines before (see `ParseMemo`); the
     /// event is the same as `parse(_:)` gives.
+    ///
+    /// Inlined into the batch's line loop (`ParsedBatch`): as a call per line it saved and restored six
+    /// registers, checked a stack guard and set up an 824-byte frame, and the 120-byte event it returned went
+    /// through the stack into the batch's buffer, where its fields are now stored straight (100 MB family:
+    /// -16.9 M instructions). What it inlines stays as it was (`parseHeader` in, `knownService` and the cold
+    /// paths out; see "Cold paths").
+    @inline(__always)
     public func parse(_ line: UnsafeRawBufferPointer, memo: inout ParseMemo) -> PostfixEvent {
         guard let raw = line.baseAddress, line.count > 0 else { return malformed(line) }
         var count = line.count
