@@ -33,6 +33,17 @@ import Testing
         }
     }
 
+    /// A copy made without a retain is the same string, bit for bit, for strings that hold no heap object.
+    @Test func copiesHoldingNoStorageAreTheSameString() {
+        let made = Array("4D08A1944D79".utf8).withUnsafeBytes { ByteLine.string($0) }
+        for string in ["", "mail", "postfix/smtp", made, "é"] {
+            #expect(string.holdsNoStorage)
+            let copy = string.copyHoldingNoStorage()
+            #expect(copy == string)
+            #expect(Self.bits(copy) == Self.bits(string))
+        }
+    }
+
     /// What the parser makes of short values, ASCII or not, is what `String(decoding:as:)` makes.
     @Test func byteLineStringsAreTheDecodedStrings() {
         for text in ["4D08A1944D79", "2.0.0", "info", "é", "a\u{FFFD}", "x"] {

@@ -51,3 +51,16 @@ extension String {
         return (UInt64(source.load(as: UInt8.self)), 0)
     }
 }
+
+extension String {
+    /// A copy of this string, which must hold no heap object (`holdsNoStorage`): its two words, without the call
+    /// to `swift_bridgeObjectRetain` a copy makes (about a dozen instructions that find nothing to retain).
+    @inline(__always)
+    func copyHoldingNoStorage() -> String {
+        assert(holdsNoStorage, "copyHoldingNoStorage of a string with storage")
+        var words = withUnsafeBytes(of: self) { $0.loadUnaligned(as: (UInt64, UInt64).self) }
+        return withUnsafeMutablePointer(to: &words) {
+            $0.withMemoryRebound(to: String.self, capacity: 1) { $0.move() }
+        }
+    }
+}
