@@ -19,9 +19,6 @@ struct MessageParser {
     /// The buffer holding the line, for a delivery's response to refer into (`LineText`); nil: the response
     /// gets bytes of its own. A handle, as `strings` is: the memo holds the buffer.
     let lines: ParseMemo.LinesHandle?
-    /// Where the queue id the line is about is, if it has one; `PostfixParser` makes its `String` (through its
-    /// memo: neighbouring lines are mostly about the same message).
-    private(set) var queueId: Range<Int>?
     /// Where the previous line's queue id would end if the message started with it (`ParseMemo.lastQueueIdEnd`);
     /// nil when it does not start with it.
     let repeatedQueueIdEnd: Int?
@@ -54,17 +51,22 @@ struct MessageParser {
     private var end: Int { b.count }
     private var unparsed: PostfixEvent.Kind { .unparsed(line: b.string(0, b.count)) }
 
+    /// The line's kind, and in `queueId` where the queue id the line is about is, if it has one (`PostfixParser`
+    /// makes its `String` through its memo: neighbouring lines are mostly about the same message).
+    ///
+    /// The queue id through a parameter, not a property set here: as a `mutating` method, each call to a shape's
+    /// function copied the parser (81 bytes) into a temporary for it, about 800 K copies on the 100 MB family.
     @inline(__always)
-    mutating func parse() -> PostfixEvent.Kind {
+    func parse(queueId: inout Range<Int>?) -> PostfixEvent.Kind {
         var p = start
-        if let kind = severity(at: p) { return kind }
+        if let kind = severity(at: p, queueId: &queueId) { return kind }
         if b.has("NOQUEUE: ", at: p) {
             p += 9
             return noQueue(at: p)
         }
         if let qidEnd = repeatedQueueId(at: p) ?? queueIdEnd(at: p) {
             queueId = p..<qidEnd
-            return withQueueId(at: qidEnd + 2)
+            return withQueueId(at: qidEnd + 2, queueId: &queueId)
         }
         return withoutQueueId(at: p)
     }
@@ -176,21 +178,23 @@ struct MessageParser {
 
     // MARK: - Severity lines
 
-    /// `warning:`/`error:`/`fatal:`/`panic:` at `p`: a `.warning`, with the queue id when the text starts with one.
+    /// `warning:`/`error:`/`fatal:`/`panic:` at `p`: a `.warning`, with the queue id (unless one was found) when the
+    /// text starts with one.
     ///
     /// The first byte is looked at here, inlined, and the rest in `severityLine(at:)`: nearly every line starts
     /// with something else (a queue id, `connect from`), and a call per line only to see that cost more than the test.
     @inline(__always)
-    private mutating func severity(at p: Int) -> PostfixEvent.Kind? {
+    private func severity(at p: Int, queueId: inout Range<Int>?) -> PostfixEvent.Kind? {
         guard p < end else { return nil }
         switch b[p] {
-        case UInt8(ascii: "w"), UInt8(ascii: "e"), UInt8(ascii: "f"), UInt8(ascii: "p"): return severityLine(at: p)
+        case UInt8(ascii: "w"), UInt8(ascii: "e"), UInt8(ascii: "f"), UInt8(ascii: "p"):
+            return severityLine(at: p, queueId: &queueId)
         default: return nil
         }
     }
 
     /// `severity(at:)` past its first test.
-    private mutating func severityLine(at p: Int) -> PostfixEvent.Kind? {
+    private func severityLine(at p: Int, queueId: inout Range<Int>?) -> PostfixEvent.Kind? {
         let word: String
         let length: Int
         switch b[p] {
@@ -217,7 +221,7 @@ struct MessageParser {
     // MARK: - Lines with a queue id
 
     @inline(__always)
-    private mutating func withQueueId(at p: Int) -> PostfixEvent.Kind {
+    private func withQueueId(at p: Int, queueId: inout Range<Int>?) -> PostfixEvent.Kind {
         guard p < end else { return unparsed }
         switch b[p] {
         case UInt8(ascii: "t") where b.has("to=", at: p):
@@ -250,7 +254,7 @@ struct MessageParser {
         case UInt8(ascii: "w"), UInt8(ascii: "e"), UInt8(ascii: "f"):
             // `warning: header …` is a header_checks action, not a daemon warning.
             if let kind = actionLine(at: p) { return kind }
-            if let kind = severity(at: p) { return kind }
+            if let kind = severity(at: p, queueId: &queueId) { return kind }
         default:
             break
         }

@@ -71,13 +71,14 @@ public struct PostfixParser: Sendable {
         } else {
             (program, postfixTag) = otherProgram(b, header, memo: memo)
         }
-        var body = MessageParser(b: b, start: header.messageStart, service: role,
+        let body = MessageParser(b: b, start: header.messageStart, service: role,
                                  skipsUncorrelatedValues: skipsUncorrelatedValues, strings: memo.strings?.handle,
                                  lines: memo.linesHandle,
                                  repeatedQueueIdEnd: memo.lastQueueIdEnd(b, at: header.messageStart))
-        let kind = postfixTag ? body.parse() : .otherProgram
+        var queueIdBounds: Range<Int>?
+        let kind = postfixTag ? body.parse(queueId: &queueIdBounds) : .otherProgram
         var queueId: String?
-        if let bounds = body.queueId { queueId = memo.queueId(b, bounds.lowerBound, bounds.upperBound) }
+        if let bounds = queueIdBounds { queueId = memo.queueId(b, bounds.lowerBound, bounds.upperBound) }
         return PostfixEvent(
             time: header.time, host: host, program: program, service: service, pid: header.pid,
             queueId: queueId, kind: kind)
