@@ -29,6 +29,10 @@ import Testing
         "not a syslog line at all",
         "Nov 27 06:25:02 mail postfix/smtp[2]: A2AEA19ECE9C: to=<rwhite22@lake21.fr>, relay=mx1.lake21.fr[25.46.140.84]:25, delay=0.58, delays=0.48/0.021/0.057/0.021, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as CBB0B5AE91C)",
         "Nov 27 06:25:02 mail postfix/qmgr[3]: A2AEA19ECE9C: removed",
+        // Noise whose event holds a heap object (a host over 15 bytes): counted as the noise above, which is not.
+        "Nov 27 06:25:03 relay-7.long-hostname.example postfix/smtpd[1]: lost connection after DATA from x[1.2.3.4]",
+        // Unparsed, of a program a lean parse leaves out.
+        "Nov 27 06:25:04 mail postfix-out/smtpd[1]: something else no parser knows",
     ]
 
     static let parser = PostfixParser(
@@ -57,8 +61,18 @@ import Testing
         #expect(drained == kept)
         #expect(parsed.counters == expectedCounters)
         #expect(parsed.unparsedTimes == all.compactMap { if case .unparsed = $0.kind { $0.time } else { nil } })
-        #expect(parsed.unparsedTimes.count == 2)
+        #expect(parsed.unparsedTimes.count == 3)
         #expect(parsed.lineCount == Self.lines.count)
+        #expect(parsed.counters.count(of: "noise") == 2)
+    }
+
+    /// A lean parse (`mailstats run`'s) counts the same: unparsed lines by their program too.
+    @Test func aLeanParseCountsAsTheFullOne() throws {
+        let lean = PostfixParser(resolver: Self.parser.resolver, skipsUncorrelatedValues: true)
+        let parsed = ParsedBatch(batch: try batch(), parser: lean)
+        #expect(parsed.counters == ParsedBatch(batch: try batch(), parser: Self.parser).counters)
+        #expect(parsed.counters.unparsedByProgram == ["postfix/smtpd": 1, "postfix-out/smtpd": 1])
+        #expect(parsed.counters.malformed == 1)
     }
 
     @Test func hostOverrideReplacesTheLoggedHost() throws {
@@ -71,6 +85,7 @@ import Testing
 
     @Test func ignoredKindsAreTheLastLabels() {
         #expect(PostfixEvent.Kind.labels[ParsedBatch.firstIgnoredKind] == "noise")
+        #expect(PostfixEvent.Kind.labels[ParsedBatch.noiseKind] == "noise")
         #expect(PostfixEvent.Kind.labels[ParsedBatch.unparsedKind] == "unparsed")
         #expect(PostfixEvent.Kind.labels.count == ParsedBatch.firstIgnoredKind + 3)
     }

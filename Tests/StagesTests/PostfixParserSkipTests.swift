@@ -18,11 +18,23 @@ import Testing
         "Nov 27 06:25:01 mail postfix/cleanup[3]: A2AEA19ECE9C: info: header X-Mailstats-Hash: hey-da8965e5f03b0bced3ff576bf05c042b from app10.internal[10.0.1.20]; from=<bounces+96534@hey.example> to=<rwhite22@lake21.fr> proto=ESMTP helo=<app10.internal>",
         "Nov 27 06:25:02 mail postfix/smtp[4]: A2AEA19ECE9C: to=<rwhite22@lake21.fr>, relay=mx1.lake21.fr[25.46.140.84]:25, delay=0.58, delays=0.48/0.021/0.057/0.021, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as CBB0B5AE91C)",
         "Nov 27 06:25:02 mail postfix/qmgr[5]: A2AEA19ECE9C: from=<bounces+96534@hey.example>, size=14756, nrcpt=1 (queue active)",
+        "Nov 27 06:25:03 mail postfix/smtp[4]: B3BFB20FDF0D: to=<ann@lake21.fr>, relay=mx1.lake21.fr[25.46.140.84]:25, conn_use=2, delay=301, delays=300/0.01/0.4/0.6, dsn=4.2.0, status=deferred (host mx1.lake21.fr[25.46.140.84] said: 450 4.2.0 <ann@lake21.fr>: Recipient address rejected: Greylisted, queued as nothing (in reply to RCPT TO command))",
+        "Nov 27 06:25:03 mail postfix/smtp[4]: B3BFB20FDF0D: to=<bob@lake21.fr>, relay=none, delay=0.1, delays=0.1/0/0/0, dsn=5.4.4, status=bounced (Host or domain name not found. Name service error for name=lake21.fr type=A: Host not found)",
+        "Nov 27 06:25:04 mail postfix/smtp[4]: C4C0C31E0E1E: to=<cy@lake21.fr>, relay=127.0.0.1[127.0.0.1]:10024, delay=0.54, delays=0.34/0/0/0.2, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 6E45F1944D7B)",
+        "Nov 27 06:25:05 mail postfix/smtp[4]: D5D1D42F1F2F: to=<dee@lake21.fr>, relay=mx1.lake21.fr[25.46.140.84]:25, delay=4.1, delays=0.1/0/2/2, dsn=5.1.1, status=undeliverable (host mx1.lake21.fr[25.46.140.84] said: 550 5.1.1 No such user (in reply to RCPT TO command))",
+        "Nov 27 06:25:06 mail postfix-out/smtp[6]: E6E2E5302030: to=<eve@lake21.fr>, relay=mx1.lake21.fr[25.46.140.84]:25, delay=1, delays=0.1/0/0.4/0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as F00D)",
+        "Nov 27 06:25:07 mail postfix-out/smtpd[7]: something no parser knows",
+        "Nov 27 06:25:07 mail dovecot: imap-login: Login: user=<a@example.com>",
     ]
+
+    /// The programs the parser spells as literals (`postfix/` and a daemon it knows), which the lean parse keeps.
+    static let literalPrograms: Set = ["postfix/smtpd", "postfix/smtp", "postfix/qmgr", "postfix/cleanup"]
 
     @Test func leavesOutOnlyWhatTheCorrelatorNeverReads() {
         for line in Self.lines {
             var expected = Self.full.parse(line)
+            // Postfix's other tags lose their program (other programs' lines keep theirs, they are counted by it).
+            if expected.kind != .otherProgram, !Self.literalPrograms.contains(expected.program) { expected.program = "" }
             switch expected.kind {
             case .connect: expected.kind = .connect(client: "")
             case .disconnect: expected.kind = .disconnect(client: "")
@@ -32,6 +44,13 @@ import Testing
                 reject.proto = nil
                 reject.helo = nil
                 expected.kind = .reject(reject)
+            case .delivery(var delivery):
+                delivery.delays = nil
+                delivery.remoteHost = nil
+                // Read only for failures (classified) and for `sent` lines (a hand-off) respectively.
+                if delivery.status == .sent || delivery.status == .expired { delivery.replyCode = nil }
+                if delivery.status != .sent { delivery.queuedAs = nil }
+                expected.kind = .delivery(delivery)
             default: break
             }
             #expect(Self.lean.parse(line) == expected, "\(line)")
@@ -49,5 +68,47 @@ import Testing
         #expect(reject.proto == "ESMTP")
         #expect(reject.helo == "x.example")
         #expect(reject.sender == "a@x.example")
+        guard case .delivery(let deferred) = kinds[8], case .delivery(let sent) = kinds[10] else {
+            Issue.record("not deliveries: \(kinds[8]), \(kinds[10])")
+            return
+        }
+        #expect(deferred.delays == "300/0.01/0.4/0.6")
+        #expect(deferred.remoteHost == "mx1.lake21.fr[25.46.140.84]")
+        #expect(deferred.replyCode == 450)
+        #expect(deferred.queuedAs == "nothing")
+        #expect(sent.replyCode == 250)
+        #expect(sent.remoteHost == nil)
+        #expect(sent.queuedAs == "6E45F1944D7B")
+    }
+
+    @Test func leanProgramsAndTheFullParseOfALine() {
+        let lines = Self.lines.suffix(3).map { $0 }
+        let lean = lines.map { Self.lean.parse($0) }
+        #expect(lean.map(\.program) == ["", "", "dovecot"])
+        #expect(lean.map(\.service) == ["smtp", "smtpd", "dovecot"])
+        for line in Self.lines {
+            var copy = line
+            let inFull = copy.withUTF8 { Self.lean.parsedInFull(UnsafeRawBufferPointer($0)) }
+            #expect(inFull == Self.full.parse(line), "\(line)")
+        }
+        #expect(Self.full.parse(lines[1]).program == "postfix-out/smtpd")
+    }
+
+    /// What the lean parse still reads of delivery lines: the values the correlator uses.
+    @Test func leanDeliveriesKeepWhatTheCorrelatorReads() {
+        let kinds = Self.lines.map { Self.lean.parse($0).kind }
+        guard case .delivery(let deferred) = kinds[8], case .delivery(let bounced) = kinds[9],
+            case .delivery(let sent) = kinds[10], case .delivery(let undeliverable) = kinds[11]
+        else {
+            Issue.record("not deliveries: \(kinds[8...11])")
+            return
+        }
+        #expect(deferred.replyCode == 450)
+        #expect(deferred.delays == nil && deferred.remoteHost == nil && deferred.queuedAs == nil)
+        #expect(deferred.response?.hasPrefix("host mx1.lake21.fr") == true)
+        #expect(bounced.replyCode == nil && bounced.dsn == "5.4.4")
+        #expect(sent.replyCode == nil && sent.queuedAs == "6E45F1944D7B" && sent.relay == "127.0.0.1[127.0.0.1]:10024")
+        #expect(sent.delay == 0.54 && sent.delays == nil)
+        #expect(undeliverable.replyCode == 550 && undeliverable.status == .undeliverable)
     }
 }

@@ -184,6 +184,7 @@ struct ParsedBatch: Sendable {
     /// correlator ignores. Literals, because a lazily initialised static costs a check per line; a test keeps
     /// them in step with `labels`.
     static let firstIgnoredKind = 16
+    static let noiseKind = 16
     static let unparsedKind = 17
     var byteCount: Int
     var overlongLines: Int
@@ -195,9 +196,9 @@ struct ParsedBatch: Sendable {
         // One memo per batch, so that batches parsed on several threads at once share nothing. Responses refer
         // into the batch's buffer (`LineText`).
         var memo = ParseMemo(lines: batch.buffer)
-        // Kept kinds are tallied in a plain buffer and added to `counters` once: counting into its array cost a
-        // uniqueness and a bounds check per line.
-        withUnsafeTemporaryAllocation(of: Int64.self, capacity: Self.firstIgnoredKind) { kinds in
+        // Kept kinds and noise are tallied in a plain buffer and added to `counters` once: counting into its array
+        // cost a uniqueness and a bounds check per line.
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: Self.noiseKind + 1) { kinds in
             kinds.initialize(repeating: 0)
             batch.forEachLine { _, line in
                 // Parsed straight into the buffer and looked at there: an event held in a local first was copied
@@ -211,8 +212,17 @@ struct ParsedBatch: Sendable {
                 }
                 // Moved out, not copied: counted, then destroyed.
                 let ignored = events.takeLast()
-                counters.record(ignored)
-                if kind == Self.unparsedKind { unparsedTimes.append(ignored.time) }
+                // Noise (a line in eight) mostly holds no heap object: tallied and forgotten, not passed to
+                // `record` and destroyed (a call through the event's value witness releasing four strings that
+                // hold nothing; see `PostfixEvent.forget`).
+                if kind == Self.noiseKind, ignored.holdsNoStorage {
+                    kinds[kind] += 1
+                    return PostfixEvent.forget(ignored)
+                }
+                guard kind == Self.unparsedKind else { return counters.record(ignored) }
+                unparsedTimes.append(ignored.time)
+                // Counted by program, which a lean parse may have left out (`PostfixParser.otherProgram`).
+                counters.record(parser.parsedInFull(line))
             }
             counters.record(kinds: UnsafeBufferPointer(kinds))
         }

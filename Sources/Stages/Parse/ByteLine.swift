@@ -242,8 +242,7 @@ struct ByteLine {
 
     /// A `String` of `bytes`; invalid UTF-8 is replaced with U+FFFD, exactly as `String(decoding:as:)` does.
     ///
-    /// Up to 15 bytes (queue ids, `2.0.0`, short hosts: most values) the string's own storage is filled: an
-    /// inline string, checked with one mask for ASCII instead of being validated byte by byte.
+    /// Up to 15 bytes (queue ids, `2.0.0`, short hosts: most values) an inline string (`smallString`).
     ///
     /// Longer values (a heap block each) through `String(decoding:as:)`: it checks the source for ASCII a word at
     /// a time and then copies it into a storage it marks ASCII. Filling the storage first and validating it in
@@ -254,6 +253,19 @@ struct ByteLine {
         let count = bytes.count
         guard count > 0, let source = bytes.baseAddress else { return "" }
         if count > 15 { return String(decoding: bytes, as: UTF8.self) }
+        return smallString(source, count)
+    }
+
+    /// The inline string of the 1 to 15 bytes at `source`: built in place when they are ASCII
+    /// (`String.smallASCII`), else through the string's own storage, filled and validated.
+    ///
+    /// Not inlined: `string(_:)` is inlined wherever the parser keeps a value, and with this in it the functions
+    /// around it grew past the compiler's inlining limits (`PostfixParser.parse(_:memo:)` then called the memo's
+    /// queue id and `StringTable.Handle.string` its slot test: +10 M instructions on the 100 MB family, where a
+    /// call here costs about 2 M).
+    @inline(never)
+    static func smallString(_ source: UnsafeRawPointer, _ count: Int) -> String {
+        if let small = String.smallASCII(source, count: count) { return small }
         return String(unsafeUninitializedCapacity: count) { buffer in
             shortCopy(UnsafeMutableRawPointer(buffer.baseAddress!), source, count)
             return count

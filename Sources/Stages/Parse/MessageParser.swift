@@ -19,9 +19,6 @@ struct MessageParser {
     /// The buffer holding the line, for a delivery's response to refer into (`LineText`); nil: the response
     /// gets bytes of its own. A handle, as `strings` is: the memo holds the buffer.
     let lines: ParseMemo.LinesHandle?
-    /// Where the queue id the line is about is, if it has one; `PostfixParser` makes its `String` (through its
-    /// memo: neighbouring lines are mostly about the same message).
-    private(set) var queueId: Range<Int>?
     /// Where the previous line's queue id would end if the message started with it (`ParseMemo.lastQueueIdEnd`);
     /// nil when it does not start with it.
     let repeatedQueueIdEnd: Int?
@@ -54,17 +51,22 @@ struct MessageParser {
     private var end: Int { b.count }
     private var unparsed: PostfixEvent.Kind { .unparsed(line: b.string(0, b.count)) }
 
+    /// The line's kind, and in `queueId` where the queue id the line is about is, if it has one (`PostfixParser`
+    /// makes its `String` through its memo: neighbouring lines are mostly about the same message).
+    ///
+    /// The queue id through a parameter, not a property set here: as a `mutating` method, each call to a shape's
+    /// function copied the parser (81 bytes) into a temporary for it, about 800 K copies on the 100 MB family.
     @inline(__always)
-    mutating func parse() -> PostfixEvent.Kind {
+    func parse(queueId: inout Range<Int>?) -> PostfixEvent.Kind {
         var p = start
-        if let kind = severity(at: p) { return kind }
+        if let kind = severity(at: p, queueId: &queueId) { return kind }
         if b.has("NOQUEUE: ", at: p) {
             p += 9
             return noQueue(at: p)
         }
         if let qidEnd = repeatedQueueId(at: p) ?? queueIdEnd(at: p) {
             queueId = p..<qidEnd
-            return withQueueId(at: qidEnd + 2)
+            return withQueueId(at: qidEnd + 2, queueId: &queueId)
         }
         return withoutQueueId(at: p)
     }
@@ -176,21 +178,23 @@ struct MessageParser {
 
     // MARK: - Severity lines
 
-    /// `warning:`/`error:`/`fatal:`/`panic:` at `p`: a `.warning`, with the queue id when the text starts with one.
+    /// `warning:`/`error:`/`fatal:`/`panic:` at `p`: a `.warning`, with the queue id (unless one was found) when the
+    /// text starts with one.
     ///
     /// The first byte is looked at here, inlined, and the rest in `severityLine(at:)`: nearly every line starts
     /// with something else (a queue id, `connect from`), and a call per line only to see that cost more than the test.
     @inline(__always)
-    private mutating func severity(at p: Int) -> PostfixEvent.Kind? {
+    private func severity(at p: Int, queueId: inout Range<Int>?) -> PostfixEvent.Kind? {
         guard p < end else { return nil }
         switch b[p] {
-        case UInt8(ascii: "w"), UInt8(ascii: "e"), UInt8(ascii: "f"), UInt8(ascii: "p"): return severityLine(at: p)
+        case UInt8(ascii: "w"), UInt8(ascii: "e"), UInt8(ascii: "f"), UInt8(ascii: "p"):
+            return severityLine(at: p, queueId: &queueId)
         default: return nil
         }
     }
 
     /// `severity(at:)` past its first test.
-    private mutating func severityLine(at p: Int) -> PostfixEvent.Kind? {
+    private func severityLine(at p: Int, queueId: inout Range<Int>?) -> PostfixEvent.Kind? {
         let word: String
         let length: Int
         switch b[p] {
@@ -217,7 +221,7 @@ struct MessageParser {
     // MARK: - Lines with a queue id
 
     @inline(__always)
-    private mutating func withQueueId(at p: Int) -> PostfixEvent.Kind {
+    private func withQueueId(at p: Int, queueId: inout Range<Int>?) -> PostfixEvent.Kind {
         guard p < end else { return unparsed }
         switch b[p] {
         case UInt8(ascii: "t") where b.has("to=", at: p):
@@ -250,7 +254,7 @@ struct MessageParser {
         case UInt8(ascii: "w"), UInt8(ascii: "e"), UInt8(ascii: "f"):
             // `warning: header …` is a header_checks action, not a daemon warning.
             if let kind = actionLine(at: p) { return kind }
-            if let kind = severity(at: p) { return kind }
+            if let kind = severity(at: p, queueId: &queueId) { return kind }
         default:
             break
         }
@@ -357,24 +361,27 @@ struct MessageParser {
                 i = origEnd
             case .status:
                 let wordEnd = b.end(of: UInt8(ascii: " "), from: value)
+                let word: PostfixEvent.DeliveryStatus
                 switch wordEnd - value {
-                case 4 where b.has("sent", at: value): status = .sent
-                case 8 where b.has("deferred", at: value): status = .deferred
-                case 7 where b.has("bounced", at: value): status = .bounced
-                case 13 where b.has("undeliverable", at: value): status = .undeliverable
-                case 7 where b.has("expired", at: value): status = .expired
+                case 4 where b.has("sent", at: value): word = .sent
+                case 8 where b.has("deferred", at: value): word = .deferred
+                case 7 where b.has("bounced", at: value): word = .bounced
+                case 13 where b.has("undeliverable", at: value): word = .undeliverable
+                case 7 where b.has("expired", at: value): word = .expired
                 case 11 where b.has("deliverable", at: value): return .noise  // address verification probe
                 case 28 where b.has("undeliverable-but-not-cached", at: value): return .noise
                 default: return unparsed
                 }
+                status = word
                 if wordEnd + 1 < end, b[wordEnd + 1] == UInt8(ascii: "(") {
                     let open = wordEnd + 2
                     // The byte search (inlined, a word from the end), not `findLast(")", …)`: the same index, and
                     // that function was no longer inlined here, a call per delivery for a byte next to the end.
                     let close = b.findLast(UInt8(ascii: ")"), from: open, to: end) ?? end
                     analyse(
-                        response: open, close, text: &responseText, remoteHost: &remoteHost,
-                        remoteHostInText: &remoteHostInText, replyCode: &replyCode, queuedAs: &queuedAs)
+                        response: open, close, status: word, text: &responseText,
+                        remoteHost: &remoteHost, remoteHostInText: &remoteHostInText, replyCode: &replyCode,
+                        queuedAs: &queuedAs)
                 }
                 i = end
             // The other values end at the next `, ` (`b.separatorEnd`), looked for only now: the status is followed
@@ -396,10 +403,13 @@ struct MessageParser {
                 i = next
             case .delays:
                 let next = b.separatorEnd(from: value)
-                if let inline = PostfixEvent.Delivery.ShortASCII(b.raw(value, next)) {
-                    delaysBytes = inline
-                } else {
-                    delays = b.string(value, next)
+                // Not read by the correlator (see `PostfixParser.skipsUncorrelatedValues`).
+                if !skipsUncorrelatedValues {
+                    if let inline = PostfixEvent.Delivery.ShortASCII(b.raw(value, next)) {
+                        delaysBytes = inline
+                    } else {
+                        delays = b.string(value, next)
+                    }
                 }
                 i = next
             case .dsn:
@@ -476,15 +486,21 @@ struct MessageParser {
     /// Pulls the remote host, the first reply code and the continuing queue id out of a delivery response, into
     /// the caller's variables (the `Delivery` fields of the same names; nil ones stay nil when not found).
     ///
+    /// When values the correlator never reads are skipped, only what it reads of a line of `status` is looked
+    /// for: the remote host never, the reply code of failures (it classifies them and keeps a deferral's), the
+    /// continuing queue id of `sent` lines (a hand-off). Each skipped search scans the whole response.
+    ///
     /// The searches for words use `ByteLine.findRare`: they scan the whole response and mostly find nothing.
     private func analyse(
-        response from: Int, _ to: Int, text responseText: inout LineText?, remoteHost: inout String?,
-        remoteHostInText: inout Range<Int32>?, replyCode: inout Int32?, queuedAs: inout String?
+        response from: Int, _ to: Int, status: PostfixEvent.DeliveryStatus, text responseText: inout LineText?,
+        remoteHost: inout String?, remoteHostInText: inout Range<Int32>?, replyCode: inout Int32?,
+        queuedAs: inout String?
     ) {
         let text = lineText(from, to) { b.string($0, $1) }
+        let all = !skipsUncorrelatedValues
         // Reply code: the first three-digit number 2xx–5xx that stands alone as a word.
         var i = from
-        while i + 3 <= to {
+        while i + 3 <= to, all || (status != .sent && status != .expired) {
             if i == from || b[i - 1] == 0x20, (b[i] &- 0x32) < 4, (b[i + 1] &- 0x30) < 10, (b[i + 2] &- 0x30) < 10,
                 i + 3 == to || b[i + 3] == 0x20 || b[i + 3] == UInt8(ascii: "-")
             {
@@ -501,7 +517,7 @@ struct MessageParser {
         var host: Range<Int>?
         // Each of the three shapes needs a `[` in the response (`closingBracket` finds none without one), and most
         // responses have none (`250 2.0.0 Ok: queued as …`): one search for it instead of the three for the words.
-        if b.find(UInt8(ascii: "["), from: from, to: to) != nil {
+        if all, b.find(UInt8(ascii: "["), from: from, to: to) != nil {
             if let hostAt = b.findRare("host ", from: from, to: to), hostAt == from || b[hostAt - 1] == 0x20,
                 let close = closingBracket(from: hostAt + 5, to: to)
             {
@@ -526,6 +542,10 @@ struct MessageParser {
             }
         }
         // Continuing queue id.
+        guard all || status == .sent else {
+            responseText = text
+            return
+        }
         if let at = b.findRare("queued as ", from: from, to: to) {
             let tokenEnd = token(at: at + 10)
             if tokenEnd > at + 10 { queuedAs = b.string(at + 10, min(tokenEnd, to)) }

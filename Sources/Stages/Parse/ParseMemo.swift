@@ -157,9 +157,9 @@ public struct ParseMemo {
         return end
     }
 
-    /// The `String` of the host `lastHostEnd` found.
+    /// The `String` of the host `lastHostEnd` found (see `LastString.copiedValue`).
     var lastHost: String {
-        @inline(__always) _read { yield lastHostValue.value }
+        @inline(__always) get { lastHostValue.copiedValue }
     }
 
     /// The host `b[from..<to]` as a `String`, the last one's when it is spelled the same.
@@ -184,11 +184,19 @@ struct LastString {
         bytes.isPrefix(of: b, at: p) ? p + bytes.count : nil
     }
 
+    /// `value`, copied without a call to retain it when it holds no heap object (a small string: most hosts, and
+    /// every short queue id), which such a copy does not need; nearly every line copies the host, and three lines
+    /// in four with a queue id the last one.
+    @inline(__always)
+    var copiedValue: String {
+        value.holdsNoStorage ? value.copyHoldingNoStorage() : value
+    }
+
     /// `b[from..<to]` as a `String`: the last one when the bytes are the same, else a new one, remembered.
     @inline(__always)
     mutating func string(_ b: ByteLine, _ from: Int, _ to: Int) -> String {
         let raw = b.raw(from, to)
-        if bytes.equals(raw) { return value }
+        if bytes.equals(raw) { return copiedValue }
         value = b.string(from, to)
         if !bytes.set(raw) { bytes = InlineBytes() }
         return value
