@@ -72,6 +72,17 @@ final class EventBuffer: @unchecked Sendable {
         return (base + count).move()
     }
 
+    /// Leaves the event appended last behind as bits, without its destroy; it must hold no storage
+    /// (`PostfixEvent.holdsNoStorage`), so nothing is left unreleased.
+    ///
+    /// Why: the parsing task drops noise lines (a line in eight) and most hold no heap object; moved out, such an
+    /// event was copied (120 bytes) and destroyed, a call through its value witness that released nothing.
+    func forgetLast() {
+        precondition(count > taken, "EventBuffer is empty")
+        assert(base[count - 1].holdsNoStorage, "EventBuffer.forgetLast: the event holds storage")
+        count -= 1
+    }
+
     /// Moves every event not yet taken out, in order, and hands it to `body`, which owns it (and destroys it).
     ///
     /// Why owned: `body` can then take the values it keeps by moving them, with no reference count touched; the

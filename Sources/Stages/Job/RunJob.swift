@@ -210,15 +210,14 @@ struct ParsedBatch: Sendable {
                     if let hostOverride { events.last.host = hostOverride }
                     return
                 }
+                // Noise (a line in eight) mostly holds no heap object: tallied and left behind where it lies, not
+                // moved out, passed to `record` and destroyed (see `EventBuffer.forgetLast`).
+                if kind == Self.noiseKind, events.last.holdsNoStorage {
+                    kinds[kind] += 1
+                    return events.forgetLast()
+                }
                 // Moved out, not copied: counted, then destroyed.
                 let ignored = events.takeLast()
-                // Noise (a line in eight) mostly holds no heap object: tallied and forgotten, not passed to
-                // `record` and destroyed (a call through the event's value witness releasing four strings that
-                // hold nothing; see `PostfixEvent.forget`).
-                if kind == Self.noiseKind, ignored.holdsNoStorage {
-                    kinds[kind] += 1
-                    return PostfixEvent.forget(ignored)
-                }
                 guard kind == Self.unparsedKind else { return counters.record(ignored) }
                 unparsedTimes.append(ignored.time)
                 // Counted by program, which a lean parse may have left out (`PostfixParser.otherProgram`).
