@@ -148,6 +148,53 @@ import Testing
         }
     }
 
+    /// `SortColumn.stringWords` loads 16 bytes in place and masks off what follows a shorter string: each
+    /// string of 0 to 20 bytes, at every start in a buffer of non-zero bytes (so a byte left unmasked shows),
+    /// up to its very end (where fewer than 16 bytes follow the start), has the words of its zero-padded
+    /// first 16 bytes, big-endian, and the tail min(length, 17) + 1.
+    @Test func stringWordsAreTheZeroPaddedFirstSixteenBytes() {
+        let bytes: [UInt8] = (0..<48).map { UInt8(truncatingIfNeeded: 0xA1 &+ $0 &* 37) | 1 }
+        bytes.withUnsafeBytes { raw in
+            for start in 0...bytes.count {
+                for length in 0...min(20, bytes.count - start) {
+                    var padded = [UInt8](repeating: 0, count: 16)
+                    for k in 0..<min(16, length) { padded[k] = bytes[start + k] }
+                    let a = padded[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                    let b = padded[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                    let words = SortColumn.stringWords(start, start + length, raw)
+                    #expect(words.0 == a && words.1 == b, "start \(start), length \(length)")
+                    #expect(words.2 == UInt32(min(length, 17) + 1))
+                }
+            }
+        }
+        // "" in a column that holds no bytes at all.
+        let empty = [UInt8]().withUnsafeBytes { SortColumn.stringWords(0, 0, $0) }
+        #expect(empty.0 == 0 && empty.1 == 0 && empty.2 == 1)
+    }
+
+    /// `ColumnSorter.sort` (quicksort whose scans stop on sentinels, insertion sort below 17 entries) gives the
+    /// order of `<` for distinct entries of every size up to past a few partitions, shuffled, ascending,
+    /// descending and organ-pipe, with keys that tie on their first words (so the row decides) and keys that
+    /// do not.
+    @Test func entrySortMatchesTheStandardSort() {
+        var generator = RecordGenerator(seed: 7)
+        for count in Array(0..<70) + [100, 257, 1000, 3001] {
+            let entries = (0..<count).map { k in
+                SortEntry(
+                    a: UInt64(generator.int(0..<4)), b: UInt64(generator.int(0..<3)) << 60,
+                    tail: UInt32(generator.int(0..<3)), row: Int32(k))
+            }
+            let ascending = entries.sorted(by: <)
+            let organPipe = ascending.enumerated().sorted { ($0.offset % 2, $0.offset) < ($1.offset % 2, $1.offset) }
+                .map(\.element)
+            for input in [entries, ascending, Array(ascending.reversed()), organPipe] {
+                var run = input
+                run.withUnsafeMutableBufferPointer { ColumnSorter.sort($0) }
+                #expect(run.map(\.low) == ascending.map(\.low), "\(count) entries")
+            }
+        }
+    }
+
     /// `precedes`, ties by index: the total order `sortedOrder` gives.
     func precedesOrFirst<R: ParquetRecord>(_ rows: [R], _ i: Int, _ j: Int) -> Bool {
         if R.precedes(rows[i], rows[j]) { return true }

@@ -34,6 +34,16 @@ extension ColumnSorter {
             let last = entries[e - 1]
             var s = e - 1
             while s > 0 && StretchEntry.sameKey(entries[s - 1], last) { s -= 1 }
+            if s == e - 1 {
+                // One stretch (most values): its rows in table order, then by the next columns.
+                let (first, length) = StretchEntry.span(last)
+                let start = end - length
+                for k in 0..<length { order[start + k] = first + k }
+                if length > 1 { sort(order, start..<end, from: 1) }
+                end = start
+                e = s
+                continue
+            }
             var length = 0
             for i in s..<e { length += StretchEntry.span(entries[i]).length }
             let start = end - length
