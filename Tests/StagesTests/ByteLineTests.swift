@@ -163,6 +163,7 @@ import Testing
             let got = withLine(bytes) { $0.wordInteger(at: 0) }
             let expected = withLine(bytes) { $0.integer(at: 0) }
             #expect(got?.value == expected?.value && got?.end == expected?.end, "\(bytes)")
+            #expect(withLine(bytes) { $0.wordIntegerEnd(at: 0) } == expected?.end, "\(bytes)")
         }
         withLine(Array("[4711]: x".utf8)) { b in
             #expect(b.wordInteger(at: 1)?.value == 4711 && b.wordInteger(at: 1)?.end == 5)

@@ -27,12 +27,24 @@ import Testing
         "Nov 27 06:25:07 mail dovecot: imap-login: Login: user=<a@example.com>",
     ]
 
+    /// Pids the lean parse does not read but must still check: a header without a number or `]` is none.
+    static let pidLines = [
+        "Nov 27 06:25:08 mail postfix/smtpd[123456789]: connect from a.example[192.0.2.1]",
+        "Nov 27 06:25:08 mail postfix/smtpd[12x]: connect from a.example[192.0.2.1]",
+        "Nov 27 06:25:08 mail postfix/smtpd[]: connect from a.example[192.0.2.1]",
+        "Nov 27 06:25:08 mail postfix/smtpd[123: connect from a.example[192.0.2.1]",
+        "Nov 27 06:25:08 mail postfix/smtpd[1234567890123]: connect from a.example[192.0.2.1]",
+        "Nov 27 06:25:08 mail postfix/smtpd[1",
+    ]
+
     /// The programs the parser spells as literals (`postfix/` and a daemon it knows), which the lean parse keeps.
     static let literalPrograms: Set = ["postfix/smtpd", "postfix/smtp", "postfix/qmgr", "postfix/cleanup"]
 
     @Test func leavesOutOnlyWhatTheCorrelatorNeverReads() {
-        for line in Self.lines {
+        for line in Self.lines + Self.pidLines {
             var expected = Self.full.parse(line)
+            // The pid is never read, only checked (see below).
+            expected.pid = nil
             // Postfix's other tags lose their program (other programs' lines keep theirs, they are counted by it).
             if expected.kind != .otherProgram, !Self.literalPrograms.contains(expected.program) { expected.program = "" }
             switch expected.kind {
@@ -55,6 +67,19 @@ import Testing
             }
             #expect(Self.lean.parse(line) == expected, "\(line)")
         }
+    }
+
+    /// The lines with a broken pid are unparsed by both, the others parsed with their pid by the full parse.
+    @Test func pidsAreCheckedByBoth() {
+        for (index, expectedPid) in [(0, 123_456_789), (4, 1_234_567_890_123 & 0xFFFF_FFFF)] {
+            #expect(Self.full.parse(Self.pidLines[index]).pid == Int32(truncatingIfNeeded: expectedPid))
+            #expect(Self.lean.parse(Self.pidLines[index]).kind == .connect(client: ""))
+        }
+        for index in [1, 2, 3, 5] {
+            #expect(Self.lean.parse(Self.pidLines[index]).kind.label == "unparsed", "\(Self.pidLines[index])")
+            #expect(Self.full.parse(Self.pidLines[index]).kind.label == "unparsed", "\(Self.pidLines[index])")
+        }
+        #expect(Self.full.parse(Self.lines[0]).pid == 1)
     }
 
     @Test func theFullParseKeepsThem() {

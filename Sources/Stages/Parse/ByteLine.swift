@@ -303,6 +303,19 @@ struct ByteLine {
         return integer(at: index)
     }
 
+    /// The index after the digits at `index` (nil when none): `wordInteger(at:)`'s end, without its value.
+    ///
+    /// Why: `mailstats run` reads no pid (see `PostfixParser.skipsUncorrelatedValues`), but a header whose `[`
+    /// is followed by no number is still no header.
+    @inline(__always)
+    func wordIntegerEnd(at index: Int) -> Int? {
+        if index >= 0, count - index >= 8 {
+            let digits = Self.leadingCount(Self.inRange(word(at: index), 0x30, 0x39))
+            if digits < 8 { return digits > 0 ? index + digits : nil }
+        }
+        return integer(at: index)?.end
+    }
+
     /// The decimal integer spelled by the digits at `index`, and the index after them; nil when no digit.
     @inline(__always)
     func integer(at index: Int, to: Int? = nil) -> (value: Int64, end: Int)? {

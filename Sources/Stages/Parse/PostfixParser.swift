@@ -22,9 +22,10 @@ public struct PostfixParser: Sendable {
     ///     reject's `proto` and `helo` (nil); of a delivery line `delays` and the remote host (nil), the reply code
     ///     unless the status is a failure (`deferred`, `bounced`, `undeliverable`) and the continuing queue id
     ///     unless it is `sent` (nil); the program of a Postfix tag other than the common `postfix/DAEMON` ones
-    ///     (`""`, see `otherProgram`). Kinds, queue ids and everything else are unchanged. About one line in five
-    ///     then makes no `String` (a heap block each, freed again right after the correlator saw it), and a
-    ///     delivery's response is searched once or twice instead of up to six times.
+    ///     (`""`, see `otherProgram`); the pid (nil; still checked to be a number). Kinds, queue ids and
+    ///     everything else are unchanged. About one line in five then makes no `String` (a heap block each,
+    ///     freed again right after the correlator saw it), and a delivery's response is searched once or twice
+    ///     instead of up to six times.
     public init(resolver: TimestampResolver, extraSyslogNames: Set<String> = [], skipsUncorrelatedValues: Bool = false) {
         self.resolver = resolver
         self.extraSyslogNames = extraSyslogNames
@@ -197,10 +198,17 @@ public struct PostfixParser: Sendable {
         guard i < b.count, i > tagStart else { return nil }
         var pid: Int32?
         if b[i] == UInt8(ascii: "[") {
-            guard let (value, end) = b.wordInteger(at: i + 1), end < b.count, b[end] == UInt8(ascii: "]") else {
-                return nil
+            // Not read when values the correlator never reads are skipped: only its end is found.
+            let end: Int
+            if skipsUncorrelatedValues {
+                guard let digitsEnd = b.wordIntegerEnd(at: i + 1) else { return nil }
+                end = digitsEnd
+            } else {
+                guard let (value, digitsEnd) = b.wordInteger(at: i + 1) else { return nil }
+                pid = Int32(truncatingIfNeeded: value)
+                end = digitsEnd
             }
-            pid = Int32(truncatingIfNeeded: value)
+            guard end < b.count, b[end] == UInt8(ascii: "]") else { return nil }
             i = end + 1
         }
         guard i < b.count, b[i] == UInt8(ascii: ":") else { return nil }
