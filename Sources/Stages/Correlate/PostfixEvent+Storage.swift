@@ -11,20 +11,3 @@ extension PostfixEvent {
             && (queueId == nil || queueId.unsafelyUnwrapped.holdsNoStorage)
     }
 }
-
-extension String {
-    /// Whether the string holds no heap object (a small string, held inline, or a literal): then copying or
-    /// destroying it changes no reference count.
-    ///
-    /// Read from the standard library's layout of a string on 64-bit platforms: two words, the second one's top
-    /// bit set for an immortal value (`_StringObject`'s discriminator). Elsewhere it answers false, which is
-    /// always safe: the caller then destroys as usual.
-    @inline(__always)
-    var holdsNoStorage: Bool {
-        #if arch(x86_64) || arch(arm64)
-            withUnsafeBytes(of: self) { $0.load(fromByteOffset: 8, as: UInt64.self) >> 63 == 1 }
-        #else
-            false
-        #endif
-    }
-}

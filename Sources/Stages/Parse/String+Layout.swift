@@ -1,3 +1,26 @@
+// What mailstats reads of the standard library's layout of a `String`, in one place: whether a string holds a heap
+// object, copying one that holds none without a retain call, and building a small ASCII string from its bytes.
+// Each is for 64-bit x86_64 and arm64 only (elsewhere the callers take the ordinary path), and each is checked
+// against the standard library's own bits by a test (`PostfixEventStorageTests`, `SmallASCIIStringTests`), so a
+// changed layout fails the tests rather than a run.
+
+extension String {
+    /// Whether the string holds no heap object (a small string, held inline, or a literal): then copying or
+    /// destroying it changes no reference count.
+    ///
+    /// Read from the standard library's layout of a string on 64-bit platforms: two words, the second one's top
+    /// bit set for an immortal value (`_StringObject`'s discriminator). Elsewhere it answers false, which is
+    /// always safe: the caller then destroys as usual.
+    @inline(__always)
+    var holdsNoStorage: Bool {
+        #if arch(x86_64) || arch(arm64)
+            withUnsafeBytes(of: self) { $0.load(fromByteOffset: 8, as: UInt64.self) >> 63 == 1 }
+        #else
+            false
+        #endif
+    }
+}
+
 extension String {
     /// The string of the `count` (1 to 15) bytes at `source` when they are all ASCII, built as the standard
     /// library builds a small string: the bytes inline in its two words, the last byte the discriminator
