@@ -112,7 +112,7 @@ struct SummaryJSONWriter {
         bytes.append(contentsOf: "null".utf8)
     }
 
-    /// A JSON string: quoted, with `"`, `\` and control characters escaped.
+    /// A JSON string: quoted, escaped as `JSONEscape` says.
     mutating func string(_ text: String) {
         // Most strings (keys, domains, application names) need no escape: their bytes are copied into room for
         // them as they are checked, and only a string that needs an escape is written again byte by byte.
@@ -122,7 +122,7 @@ struct SummaryJSONWriter {
                 out[0] = UInt8(ascii: "\"")
                 for i in 0..<text.count {
                     let byte = text[i]
-                    guard byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") else {
+                    guard !JSONEscape.needed(byte) else {
                         plain = false
                         return 0
                     }
@@ -138,22 +138,9 @@ struct SummaryJSONWriter {
 
     /// `string(_:)` a byte at a time, escaping what needs it.
     private mutating func escaped(_ text: String) {
-        // Lower-case hex digits, computed (an array of them here was allocated on every string written).
-        func hex(_ value: UInt8) -> UInt8 { value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10 }
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: "\\\"".utf8)
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: "\\\\".utf8)
-            case UInt8(ascii: "\n"): bytes.append(contentsOf: "\\n".utf8)
-            case UInt8(ascii: "\r"): bytes.append(contentsOf: "\\r".utf8)
-            case UInt8(ascii: "\t"): bytes.append(contentsOf: "\\t".utf8)
-            case 0..<0x20:
-                bytes.append(contentsOf: "\\u00".utf8)
-                bytes.append(hex(byte >> 4))
-                bytes.append(hex(byte & 0x0F))
-            default: bytes.append(byte)
-            }
+            if JSONEscape.needed(byte) { JSONEscape.append(byte, to: &bytes) } else { bytes.append(byte) }
         }
         bytes.append(UInt8(ascii: "\""))
     }

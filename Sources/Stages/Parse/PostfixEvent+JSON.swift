@@ -144,8 +144,8 @@ struct JSONObjectWriter {
         text + "}"
     }
 
-    /// Appends `value` as a JSON string: quote, backslash and control characters escaped; everything else,
-    /// non-ASCII included, passes through as UTF-8.
+    /// Appends `value` as a JSON string, escaped as `JSONEscape` says; everything else, non-ASCII included,
+    /// passes through as UTF-8.
     static func appendQuoted(_ value: String, to text: inout String) {
         text += "\""
         var plainStart = value.unicodeScalars.startIndex
@@ -153,20 +153,8 @@ struct JSONObjectWriter {
         let scalars = value.unicodeScalars
         while index != scalars.endIndex {
             let scalar = scalars[index]
-            let escape: String?
-            switch scalar.value {
-            case 0x22: escape = "\\\""
-            case 0x5C: escape = "\\\\"
-            case 0x0A: escape = "\\n"
-            case 0x0D: escape = "\\r"
-            case 0x09: escape = "\\t"
-            case 0x08: escape = "\\b"
-            case 0x0C: escape = "\\f"
-            case 0x00..<0x20, 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: escape = nil
-            }
+            let escape = scalar.value < 0x80 && JSONEscape.needed(UInt8(scalar.value))
+                ? JSONEscape.escape(UInt8(scalar.value)) : nil
             if let escape {
                 text.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
                 text += escape
