@@ -7,7 +7,6 @@ extension PostfixEvent {
     @inline(__always)
     var holdsNoStorage: Bool {
         guard case .noise = kind else { return false }
-        return host.holdsNoStorage && program.holdsNoStorage && service.holdsNoStorage
-            && (queueId == nil || queueId.unsafelyUnwrapped.holdsNoStorage)
+        return host.holdsNoStorage && program.holdsNoStorage && service.holdsNoStorage && queueId.holdsNoStorage
     }
 }

@@ -304,11 +304,8 @@ public struct PostfixEvent: Sendable, Equatable {
             /// - Complexity: O(1).
             @inline(__always)
             var holdsNoStorage: Bool {
-                recipient == nil && response == nil && rare == nil
-                    && (origRecipient == nil || origRecipient.unsafelyUnwrapped.holdsNoStorage)
-                    && (relay == nil || relay.unsafelyUnwrapped.holdsNoStorage)
-                    && (dsn == nil || dsn.unsafelyUnwrapped.holdsNoStorage)
-                    && (queuedAs == nil || queuedAs.unsafelyUnwrapped.holdsNoStorage)
+                recipient == nil && response == nil && rare == nil && origRecipient.holdsNoStorage
+                    && relay.holdsNoStorage && dsn.holdsNoStorage && queuedAs.holdsNoStorage
             }
         }
 

@@ -21,6 +21,15 @@ extension String {
     }
 }
 
+extension Optional where Wrapped == String {
+    /// Whether there is no string or one that holds no heap object (`String.holdsNoStorage`): then copying or
+    /// destroying the optional changes no reference count.
+    @inline(__always)
+    var holdsNoStorage: Bool {
+        self == nil || unsafelyUnwrapped.holdsNoStorage
+    }
+}
+
 extension String {
     /// The string of the `count` (1 to 15) bytes at `source` when they are all ASCII, built as the standard
     /// library builds a small string: the bytes inline in its two words, the last byte the discriminator

@@ -120,7 +120,7 @@ enum FieldEnd {
 
     @inline(__always)
     static func string(_ field: UnsafeMutablePointer<String?>) {
-        if field.pointee != nil && !field.pointee.unsafelyUnwrapped.holdsNoStorage { _ = field.move() }
+        if !field.pointee.holdsNoStorage { _ = field.move() }
     }
 
     /// Destroys the text at `field` (it holds its buffer).
