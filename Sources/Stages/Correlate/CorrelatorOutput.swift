@@ -66,9 +66,7 @@ public struct CorrelatorOutput: Sendable, Equatable {
 
     /// The number of attempt rows (`attempts.count`, without building them).
     public var attemptCount: Int {
-        var finals = 0
-        for final in finalAttempts where final.isRow { finals += 1 }
-        return deferrals.count + finals
+        FinalAttempt.attemptCount(deferrals: deferrals.count, finals: finalAttempts)
     }
 
     /// Appends another batch (for callers that take output in pieces).
@@ -123,9 +121,7 @@ struct RecordArrays: Sendable {
 
     /// The number of attempt rows (see `CorrelatorOutput.attemptCount`).
     var attemptCount: Int {
-        var finals = 0
-        for final in finalAttempts where final.isRow { finals += 1 }
-        return deferrals.count + finals
+        FinalAttempt.attemptCount(deferrals: deferrals.count, finals: finalAttempts)
     }
 
     /// Appends a final outcome: its delivery record and its attempt row, if it was an attempt (`isAttempt`),

@@ -26,4 +26,11 @@ public struct FinalAttempt: Sendable, Equatable {
         self.isRow = isRow
         self.deferralsBefore = deferralsBefore
     }
+
+    /// The number of attempt rows of a batch: its deferrals and those of its `finals` that are rows.
+    static func attemptCount(deferrals: Int, finals: [FinalAttempt]) -> Int {
+        var rows = deferrals
+        for final in finals where final.isRow { rows += 1 }
+        return rows
+    }
 }
