@@ -72,14 +72,12 @@ struct PendingDomains: Sendable {
     private func offer(
         _ domain: Int, _ counts: UnsafeBufferPointer<Int>, to best: inout [DaySummary.Domain], limit: Int
     ) {
-        if best.count == limit {
-            let last = best[limit - 1]
-            if counts[0] < last.recipients || (counts[0] == last.recipients && counts[5] < last.deferredAttempts) {
-                return
-            }
-        }
-        var candidate = DaySummary.Domain(domain: name(domain))
+        var candidate = DaySummary.Domain(domain: "")
         candidate.add(counts)
+        // Nameless, the candidate ranks before every domain with the same counts (`ranksBefore` orders names
+        // last, and "" first): when it does not rank before the last one kept, its counts alone keep it out.
+        if best.count == limit, !DaySummaryBuilder.Accumulator.ranksBefore(candidate, best[limit - 1]) { return }
+        candidate.domain = name(domain)
         DaySummaryBuilder.Accumulator.keep(candidate, in: &best, limit: limit)
     }
 
