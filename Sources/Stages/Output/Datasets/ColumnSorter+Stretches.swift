@@ -34,31 +34,29 @@ extension ColumnSorter {
             let last = entries[e - 1]
             var s = e - 1
             while s > 0 && StretchEntry.sameKey(entries[s - 1], last) { s -= 1 }
-            if s == e - 1 {
-                // One stretch (most values): its rows in table order, then by the next columns.
-                let (first, length) = StretchEntry.span(last)
-                let start = end - length
-                for k in 0..<length { order[start + k] = first + k }
-                if length > 1 { sort(order, start..<end, from: 1) }
-                end = start
-                e = s
-                continue
-            }
-            var length = 0
-            for i in s..<e { length += StretchEntry.span(entries[i]).length }
-            let start = end - length
+            let start: Int
             var oneValue = true
-            if e - s > 1 && StretchEntry.tail(last) == SortEntry.longString {
-                // The stretches' first rows, in the room of the value's rows.
-                for i in s..<e { order[start + i - s] = StretchEntry.span(entries[i]).start }
-                oneValue = leading.allSameLongString(UnsafeBufferPointer(rebasing: order[start..<(start + e - s)]))
-            }
-            var k = start
-            for i in s..<e {
-                let (first, length) = StretchEntry.span(entries[i])
-                for row in first..<(first + length) {
-                    order[k] = row
-                    k += 1
+            if s == e - 1 {
+                // One stretch (most values): its rows in table order.
+                let (first, length) = StretchEntry.span(last)
+                start = end - length
+                for k in 0..<length { order[start + k] = first + k }
+            } else {
+                var length = 0
+                for i in s..<e { length += StretchEntry.span(entries[i]).length }
+                start = end - length
+                if StretchEntry.tail(last) == SortEntry.longString {
+                    // The stretches' first rows, in the room of the value's rows.
+                    for i in s..<e { order[start + i - s] = StretchEntry.span(entries[i]).start }
+                    oneValue = leading.allSameLongString(UnsafeBufferPointer(rebasing: order[start..<(start + e - s)]))
+                }
+                var k = start
+                for i in s..<e {
+                    let (first, length) = StretchEntry.span(entries[i])
+                    for row in first..<(first + length) {
+                        order[k] = row
+                        k += 1
+                    }
                 }
             }
             if oneValue {
