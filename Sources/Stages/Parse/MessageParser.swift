@@ -498,9 +498,11 @@ struct MessageParser {
     ) {
         let text = lineText(from, to) { b.string($0, $1) }
         let all = !skipsUncorrelatedValues
+        let wantsReplyCode = all || (status != .sent && status != .expired)
+        let wantsQueuedAs = all || status == .sent
         // Reply code: the first three-digit number 2xx–5xx that stands alone as a word.
         var i = from
-        while i + 3 <= to, all || (status != .sent && status != .expired) {
+        while wantsReplyCode, i + 3 <= to {
             if i == from || b[i - 1] == 0x20, (b[i] &- 0x32) < 4, (b[i + 1] &- 0x30) < 10, (b[i + 2] &- 0x30) < 10,
                 i + 3 == to || b[i + 3] == 0x20 || b[i + 3] == UInt8(ascii: "-")
             {
@@ -542,7 +544,7 @@ struct MessageParser {
             }
         }
         // Continuing queue id.
-        guard all || status == .sent else {
+        guard wantsQueuedAs else {
             responseText = text
             return
         }
