@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Stages
@@ -25,5 +26,43 @@ import Testing
         delays.seal()
         #expect(delays.blockCount == 0)
         #expect(delays.delays() == before)
+    }
+
+    /// The overall section's delays are taken from its applications' histograms at once
+    /// (`DaySummaryBuilder.applicationDelays()`): they must answer every percentile, the maximum and the clamp to the
+    /// smallest value as one histogram that recorded all the values.
+    @Test func percentilesOfSeveralHistogramsAreThoseOfAllTheirValues() {
+        var generator = SplitMix64(state: 7)
+        for trial in 0..<20 {
+            var parts = [DelayHistogram(), DelayHistogram(), DelayHistogram()]
+            var all = DelayHistogram()
+            for _ in 0..<(trial * 37) {
+                let part = Int(generator.next() % 3)
+                // Mostly seconds, some zeros, a thin tail out to a day.
+                let roll = generator.next() % 100
+                let milliseconds: UInt64 =
+                    roll < 5 ? 0 : roll < 90 ? 500 + generator.next() % 5_000 : generator.next() % 86_400_000
+                parts[part].record(milliseconds: milliseconds)
+                all.record(milliseconds: milliseconds)
+            }
+            #expect(DelayHistogram.delays(of: parts) == all.delays(), "trial \(trial)")
+        }
+        #expect(DelayHistogram.delays(of: []) == DelayHistogram().delays())
+    }
+
+    @Test func percentilesOfHistogramsWithDifferentBlocks() {
+        var (few, far, empty) = (DelayHistogram(), DelayHistogram(), DelayHistogram())
+        for milliseconds: UInt64 in [3, 1_100, 40_000] { few.record(milliseconds: milliseconds) }
+        for milliseconds: UInt64 in [0, 1_120, 86_399_000] { far.record(milliseconds: milliseconds) }
+        var all = DelayHistogram()
+        for milliseconds: UInt64 in [3, 1_100, 40_000, 0, 1_120, 86_399_000] { all.record(milliseconds: milliseconds) }
+        #expect(DelayHistogram.delays(of: [few, empty, far]) == all.delays())
+        #expect(DelayHistogram.delays(of: [far, few]) == all.delays())
+        #expect(DelayHistogram.delays(of: [few]) == few.delays())
+        var sealed = DelayHistogram()
+        sealed.seal(as: all.delays())
+        #expect(sealed.delays() == all.delays())
+        sealed.record(milliseconds: 5)
+        #expect(sealed.delays() == all.delays())
     }
 }

@@ -24,6 +24,8 @@ extension DaySummaryBuilder {
 
         var sections = takeSections(app)
         let isNotification = sections.isNotification
+        let sectionNumbers = sections.names.map { sectionNumber(of: $0) }
+        messageKeys.reserve(keys: messageKeys.count + Self.likelyMessages(queueId.ids))
         let statusKinds = Self.names(status).map(Self.statusKind)
         let hostSeeds = Self.hostSeeds(host)
         let categoryCount = category.entries.valueCount
@@ -40,7 +42,7 @@ extension DaySummaryBuilder {
         let (queueValues, queueIds) = (queueId.values, queueId.ids)
         // The message of the row before: a row of the same message (the same queue id's position, host and
         // `received_at`: a message's rows share their queue id's value, see `TextColumn`) has its key, and in
-        // the same application its key is in that application's set already (and so in the overall one).
+        // the same application it is counted already.
         var previous = (queueId: Int32(-1), host: Int32(-1), receivedAt: Int64(0), app: -1, message: UInt64(0))
         queueValues.stringBytes.withUnsafeBytes { queueBytes in
             categoryCounts.withUnsafeMutableBufferPointer { categoryCounts in
@@ -61,16 +63,17 @@ extension DaySummaryBuilder {
                                         queueValues.stringOffsets[Int(q)]..<queueValues.stringOffsets[Int(q) + 1]]),
                                 receivedAt: received)
                         let milliseconds = DelayHistogram.milliseconds(seconds: delay[row])
-                        let newInApp = sameMessage && a == previous.app ? false : accumulators[a].messages.insert(message)
-                        previous = (q, h, received, a, message)
-                        if let milliseconds { accumulators[a].delays.record(milliseconds: milliseconds) }
-                        if !isNotification[a] {
-                            // A key the application's set held is in the overall set already (see `messages`).
-                            if newInApp { overall.messages.insert(message) }
-                            if let milliseconds { overall.delays.record(milliseconds: milliseconds) }
+                        if !(sameMessage && a == previous.app) {
+                            let added = messageKeys.insert(
+                                message, section: sectionNumbers[a], countsOverall: !isNotification[a])
+                            if added.inSection { accumulators[a].messages += 1 }
+                            if added.inOverall { overall.messages += 1 }
                         }
-                        outcomes[(a * 24 + hour) * 5 + kind] += 1
-                        categoryCounts[a * categoryCount + Int(category.ids[row])] += 1
+                        previous = (q, h, received, a, message)
+                        // The overall section's delays are its applications' (see `applicationDelays()`).
+                        if let milliseconds { accumulators[a].delays.record(milliseconds: milliseconds) }
+                        outcomes[(a &* 24 &+ hour) &* 5 &+ kind] &+= 1
+                        categoryCounts[a &* categoryCount &+ Int(category.ids[row])] &+= 1
                         domains.count(app: a, domain: Int(domain.ids[row]), kind: kind)
                     }
                 }
@@ -255,6 +258,21 @@ extension DaySummaryBuilder {
         return entries.stringValues()
     }
 
+    /// About how many messages rows with these queue ids (`TextColumn.ids`) have: the rows whose queue id is
+    /// not the row before's (a message's rows are neighbours and share it). Room for them in `messageKeys` is
+    /// made at once, where all of a table's rows made room for twice a day's messages.
+    private static func likelyMessages(_ queueIds: [Int32]) -> Int {
+        queueIds.withUnsafeBufferPointer { ids in
+            var starts = 0
+            var previous: Int32 = -2
+            for id in ids {
+                starts &+= id != previous ? 1 : 0
+                previous = id
+            }
+            return starts
+        }
+    }
+
     /// Per host id, `DistinctMessageKey.hostSeed` of its name.
     private static func hostSeeds(_ host: DictionaryColumn) -> [UInt64] {
         let entries = host.entries
@@ -311,12 +329,15 @@ extension DaySummaryBuilder {
             return product ^ (product >> 32)
         }
 
-        /// A final outcome; `kind` as `statusKind`.
+        /// A final outcome; `kind` as `statusKind`. Both counters through one pointer: each add to the array checked
+        /// that its storage was not shared (a call) and that the index was in bounds.
         @inline(__always)
         mutating func count(app: Int, domain: Int, kind: Int) {
-            let base = slot(app: app, domain: domain) * 6
-            counts[base] += 1
-            if kind < 4 { counts[base + 1 + kind] += 1 }
+            let base = slot(app: app, domain: domain) &* 6
+            counts.withUnsafeMutableBufferPointer { counts in
+                counts[base] &+= 1
+                if kind < 4 { counts[base &+ 1 &+ kind] &+= 1 }
+            }
         }
 
         @inline(__always)
@@ -371,12 +392,13 @@ extension DaySummaryBuilder {
 }
 
 extension DaySummaryBuilder.Accumulator {
-    /// Counts a final outcome in everything but its category and domain, which the record path counts by name
-    /// and the table path by id, merged once per table. `kind` as `DaySummaryBuilder.statusKind`.
-    /// - Parameter delay: `DelayHistogram.milliseconds(seconds:)` of the row's delay, taken once for its sections.
+    /// Counts a final outcome in everything but its message (see the builder's `messageKeys`), category and domain,
+    /// which the record path counts by name and the table path by id, merged once per table. `kind` as
+    /// `DaySummaryBuilder.statusKind`.
+    /// - Parameter delay: `DelayHistogram.milliseconds(seconds:)` of the row's delay, taken once for its sections; nil
+    ///   for the overall section, whose delays are its applications' (`DaySummaryBuilder.applicationDelays()`).
     @inline(__always)
-    mutating func addCounted(message: UInt64, kind: Int, delay: UInt64?, hour: Int) {
-        messages.insert(message)
+    mutating func addCounted(kind: Int, delay: UInt64?, hour: Int) {
         if let delay { delays.record(milliseconds: delay) }
         count(1, kind: kind, hour: hour)
     }

@@ -30,6 +30,11 @@ public struct DaySummaryBuilder: Sendable {
     var rejected = 0
     var rejectedHourly = [Int](repeating: 0, count: 24)
     var hours: HourCache
+    /// The distinct messages of every section (see `SectionMessageKeys`), by the sections' numbers in
+    /// `sectionNumbers`; emptied by `seal()`.
+    var messageKeys = SectionMessageKeys()
+    /// Each application's number in `messageKeys`, given at its first row; the notifications' section is 0.
+    private var sectionNumbers: [String: Int] = [:]
     /// Set by `seal()`.
     public private(set) var isSealed = false
     /// False once rows were added after `seal()`: the message count and the domain ranking may then be off,
@@ -62,9 +67,11 @@ public struct DaySummaryBuilder: Sendable {
                 if pending.isNotification[a] { notifications.domains = top } else { apps[name, default: Accumulator()].domains = top }
             }
         }
+        overall.delays.seal(as: applicationDelays())
         overall.seal(topDomains: topDomains)
         notifications.seal(topDomains: topDomains)
         for name in apps.keys { apps[name]!.seal(topDomains: topDomains) }
+        messageKeys = SectionMessageKeys()
     }
 
     /// Counts final outcomes (rows of `deliveries`).
@@ -76,8 +83,26 @@ public struct DaySummaryBuilder: Sendable {
             let hour = hours.hour(ofMicroseconds: record.finishedAt)
             let message = DistinctMessageKey.key(host: record.host, queueId: record.queueId, receivedAt: record.receivedAt)
             let delay = DelayHistogram.milliseconds(seconds: record.delaySeconds)
-            updateSections(of: record.app) { $0.add(record, message: message, delay: delay, hour: hour) }
+            let section = sectionNumber(of: record.app)
+            let added = messageKeys.insert(message, section: section, countsOverall: section != 0)
+            // The overall section's delays are its applications' (see `applicationDelays()`).
+            if section == 0 {
+                notifications.add(record, newMessage: added.inSection, delay: delay, hour: hour)
+            } else {
+                overall.add(record, newMessage: added.inOverall, delay: nil, hour: hour)
+                apps[record.app, default: Accumulator()].add(
+                    record, newMessage: added.inSection, delay: delay, hour: hour)
+            }
         }
+    }
+
+    /// The number of application `app`'s section in `messageKeys` (0 for the notifications').
+    mutating func sectionNumber(of app: String) -> Int {
+        guard app != DaySummary.notificationApp else { return 0 }
+        if let number = sectionNumbers[app] { return number }
+        let number = sectionNumbers.count + 1
+        sectionNumbers[app] = number
+        return number
     }
 
     /// Counts deferrals (rows of `attempts` with status `deferred`); other attempts are the final outcomes
@@ -133,7 +158,9 @@ public struct DaySummaryBuilder: Sendable {
             guard let name else { return ranked.overall }
             return pending.apps.firstIndex(of: name).map { ranked.apps[$0] }
         }
-        var top = overall.section(topDomains: topDomains, inFlight: inFlight, domains: pendingTop(app: nil))
+        var top = overall.section(
+            topDomains: topDomains, inFlight: inFlight, domains: pendingTop(app: nil),
+            delays: isSealed ? nil : applicationDelays())
         top.totals.rejected = rejected
         for hour in 0..<24 { top.hourly[hour].rejected = rejectedHourly[hour] }
         var sections: [String: DaySummary.Section] = [:]
@@ -148,6 +175,17 @@ public struct DaySummaryBuilder: Sendable {
                 topDomains: topDomains, inFlight: appInFlight(DaySummary.notificationApp),
                 domains: pendingTop(app: DaySummary.notificationApp)),
             unparsedLines: unparsedLines, unparsedByProgram: unparsedByProgram)
+    }
+
+    /// The delays of the overall section: those of every application's section (not the notifications'), taken
+    /// together (`DelayHistogram.delays(of:)`).
+    ///
+    /// Why not recorded row by row: every row of an application counted its delay in two histograms, its
+    /// application's and the overall one. Until `seal()` the overall section's own histogram stays empty;
+    /// `seal()` gives it these delays as its sealed percentiles, and rows added later are ignored there as in
+    /// every sealed section.
+    func applicationDelays() -> DaySummary.Delays {
+        DelayHistogram.delays(of: apps.values.map(\.delays))
     }
 
     /// Builds a summary from whole arrays in one call.
@@ -192,16 +230,10 @@ public struct DaySummaryBuilder: Sendable {
 extension DaySummaryBuilder {
     /// The running counts of one section.
     struct Accumulator: Sendable {
-        /// Distinct messages, each as its 64-bit `DistinctMessageKey` rather than the strings: 8 bytes per message
-        /// instead of about 40 plus two strings' storage, over a day's hundreds of thousands of messages.
-        ///
-        /// The overall section's set holds every key of its applications' sets (both get a row's key, and
-        /// `seal` empties all of them at once): the table path relies on it to skip the overall insertion of a
-        /// key its application's set already held.
-        var messages = MessageKeySet()
-        /// The size of `messages` when it was dropped by `seal`.
-        var sealedMessages = 0
+        /// Distinct messages, as the builder's `messageKeys` tells them (a row whose message is new there).
+        var messages = 0
         var totals = DaySummary.Totals()
+        /// Empty in the overall section until `DaySummaryBuilder.seal()` (see `applicationDelays()`).
         var delays = DelayHistogram()
         var domains = DomainTally()
         var categories: [String: Int] = [:]
@@ -209,11 +241,12 @@ extension DaySummaryBuilder {
         var hourly = (0..<24).map { DaySummary.Hour(hour: $0) }
 
         /// - Parameters:
-        ///   - message: `DistinctMessageKey` of the record's message, computed once for all its sections.
-        ///   - delay: `DelayHistogram.milliseconds(seconds:)` of its delay, likewise.
-        mutating func add(_ record: DeliveryRecord, message: UInt64, delay: UInt64?, hour: Int) {
+        ///   - newMessage: whether the record's message is new in this section (see `SectionMessageKeys`).
+        ///   - delay: `DelayHistogram.milliseconds(seconds:)` of its delay, computed once for all its sections.
+        mutating func add(_ record: DeliveryRecord, newMessage: Bool, delay: UInt64?, hour: Int) {
             let kind = DaySummaryBuilder.statusKind(record.status)
-            addCounted(message: message, kind: kind, delay: delay, hour: hour)
+            if newMessage { messages += 1 }
+            addCounted(kind: kind, delay: delay, hour: hour)
             categories[record.category, default: 0] += 1
             domains.update(record.recipientDomain) { $0.count(kind: kind) }
         }
@@ -227,8 +260,6 @@ extension DaySummaryBuilder {
 
         /// Keeps the message count, the top domains and the delay percentiles only.
         mutating func seal(topDomains: Int) {
-            sealedMessages += messages.count
-            messages = MessageKeySet()
             domains = DomainTally(rankedDomains(limit: topDomains))
             delays.seal()
         }
@@ -268,14 +299,20 @@ extension DaySummaryBuilder {
             if best.count > limit { best.removeLast() }
         }
 
-        /// - Parameter domains: the section's top domains when they come from elsewhere (`PendingDomains`).
-        func section(topDomains: Int, inFlight: Int?, domains: [DaySummary.Domain]? = nil) -> DaySummary.Section {
+        /// - Parameters:
+        ///   - domains: the section's top domains when they come from elsewhere (`PendingDomains`).
+        ///   - delays: the section's delays when they come from elsewhere (the overall section's, see
+        ///     `DaySummaryBuilder.applicationDelays()`).
+        func section(
+            topDomains: Int, inFlight: Int?, domains: [DaySummary.Domain]? = nil, delays: DaySummary.Delays? = nil
+        ) -> DaySummary.Section {
             var totals = self.totals
-            totals.messages = sealedMessages + messages.count
+            totals.messages = messages
             totals.inFlight = inFlight
             return DaySummary.Section(
-                totals: totals, delay: delays.delays(), domains: domains ?? rankedDomains(limit: topDomains),
-                categories: categories, deferredCategories: deferredCategories, hourly: hourly)
+                totals: totals, delay: delays ?? self.delays.delays(),
+                domains: domains ?? rankedDomains(limit: topDomains), categories: categories,
+                deferredCategories: deferredCategories, hourly: hourly)
         }
     }
 

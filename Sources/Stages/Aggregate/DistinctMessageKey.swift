@@ -1,6 +1,6 @@
 import Pipeline
 
-/// The key a summary section counts a distinct message by (`MessageKeySet`): a 64-bit hash of (host, queue id,
+/// The key a summary section counts a distinct message by (`SectionMessageKeys`): a 64-bit hash of (host, queue id,
 /// `received_at`).
 ///
 /// Why not FNV-1a byte by byte (as before): every delivery row computes one key, and the byte loop over the queue
