@@ -70,7 +70,7 @@ public struct PostfixParser: Sendable {
             program = known.program
             postfixTag = true
         } else {
-            (program, postfixTag) = otherProgram(b, header, memo: memo)
+            (program, postfixTag) = otherProgram(b, header, strings: memo.strings)
         }
         let body = MessageParser(b: b, start: header.messageStart, service: role,
                                  skipsUncorrelatedValues: skipsUncorrelatedValues, strings: memo.strings?.handle,
@@ -253,14 +253,18 @@ public struct PostfixParser: Sendable {
     /// by program (`ParsedBatch` parses an unparsed line again in full, `parsedInFull(_:)`). Such tags are mostly
     /// over 15 bytes: a look-up in the string table each (about 200 instructions with this call), and an event
     /// holding a heap string, which the correlator destroys instead of forgetting (about 10% of the lines).
+    ///
+    /// The memo's string table, not the memo: a memo passed to this call was copied first (296 bytes, a `memcpy`
+    /// call of about 64 instructions) on every such line.
     @inline(never)
-    private func otherProgram(_ b: ByteLine, _ header: Header, memo: borrowing ParseMemo)
+    private func otherProgram(_ b: ByteLine, _ header: Header, strings: StringTable?)
         -> (program: String, postfixTag: Bool)
     {
         let postfixTag = isPostfix(b, header)
         if postfixTag, skipsUncorrelatedValues { return ("", true) }
         // Over 15 bytes mostly, so shared rather than a block each.
-        return (memo.shared(b, header.tagStart, header.tagEnd), postfixTag)
+        guard let strings else { return (b.string(header.tagStart, header.tagEnd), postfixTag) }
+        return (strings.string(b.raw(header.tagStart, header.tagEnd)), postfixTag)
     }
 
     /// The tag at `tagStart`: where it ends (its first `[`, `:` or space, or the line's end), where its service
