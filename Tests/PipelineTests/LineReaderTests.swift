@@ -89,6 +89,19 @@ import Testing
         #expect(largest <= 4096)
     }
 
+    /// Lines that arrive whole in one read, an overlong one among them: the overlong one is counted and left out
+    /// by the split of the read's bytes (not by the check after the read, which sees only the partial line at its
+    /// end), the lines after it still come through, and a `\r` before a `\n` is no part of its line.
+    @Test(arguments: [4096, 9])
+    func overlongLineWithinOneRead(chunk: Int) throws {
+        let bytes = Array("short\n0123456789abc\nok\r\n\n\r\n12345678\n123456789\nlast\n".utf8)
+        var reader = LineReader(
+            source: MemorySource(bytes: bytes, chunk: chunk), options: .init(maxLineLength: 8, readSize: chunk))
+        #expect(text(try drain(&reader)) == ["short", "ok", "", "", "12345678", "last"])
+        #expect(reader.overlongLines == 2)
+        #expect(reader.endOffset == Int64(bytes.count))
+    }
+
     @Test func lineExactlyAtTheCapIsKept() throws {
         let exact = String(repeating: "b", count: 64)
         let bytes = Array((exact + "\n" + exact + "c\nend\n").utf8)

@@ -700,7 +700,6 @@ struct MessageParser {
         default: known = false
         }
         guard known else { return nil }
-        let action = b.string(p, colon)
         let q = colon + 2
         if b.has("header ", at: q) {
             let trailer = findTrailer(from: q, to: end)
@@ -713,17 +712,19 @@ struct MessageParser {
                 let detailEnd = trailer ?? end
                 let nameEnd = b.find(": ", from: nameStart, to: detailEnd) ?? detailEnd
                 let valueStart = min(nameEnd + 2, detailEnd)
-                let valueEnd = b.findLast(" from ", from: valueStart, to: detailEnd) ?? detailEnd
+                let valueEnd = lastFrom(from: valueStart, to: detailEnd) ?? detailEnd
                 return .header(
                     PostfixEvent.Header(
-                        action: action, name: shared(nameStart, nameEnd),
+                        action: uncorrelated(p, colon), name: shared(nameStart, nameEnd),
                         valueText: lineText(valueStart, valueEnd) { b.string($0, $1) }, sender: sender,
                         recipient: recipient))
             }
             return .cleanupAction(
                 PostfixEvent.CleanupAction(
-                    action: action, detail: b.string(q, trailer ?? end), sender: sender, recipient: recipient))
+                    action: b.string(p, colon), detail: b.string(q, trailer ?? end), sender: sender,
+                    recipient: recipient))
         }
+        let action = b.string(p, colon)
         // `STAGE from client: …` is an SMTP-level restriction or milter decision.
         var stageEnd = q
         while stageEnd < end, (b[stageEnd] &- 0x41) < 26 || b[stageEnd] == UInt8(ascii: "-") { stageEnd += 1 }
@@ -738,6 +739,20 @@ struct MessageParser {
         return .cleanupAction(
             PostfixEvent.CleanupAction(
                 action: action, detail: b.string(q, trailer ?? end), sender: sender, recipient: recipient))
+    }
+
+    /// `b.findLast(" from ", from: from, to: to)`: the spaces are found from the end eight bytes at a time and each
+    /// is tested for ` from ` after it (a byte-by-byte search cost about 12 instructions per byte: a header line's
+    /// ` from HOST` is a dozen bytes before the trailer; 5.3 M on the 100 MB family).
+    @inline(__always)
+    private func lastFrom(from: Int, to: Int) -> Int? {
+        // A match starts at most six bytes before `to`.
+        var before = to - 5
+        while let space = b.findLast(0x20, from: from, to: before) {
+            if b.has(" from ", at: space) { return space }
+            before = space
+        }
+        return nil
     }
 
     /// `STAGE from host[ip]: CODE DSN text; from=<s> to=<r> proto=P helo=<h>` (postscreen: commas after values).
@@ -831,9 +846,11 @@ struct MessageParser {
                 sender = value
                 i = next
             } else if b.has("to=", at: i) {
-                let (value, next) = address(at: i + 3)
-                recipient = value
-                i = next
+                // A string of its own, not `shared`: a trailer's recipient (a header line's, mostly) seldom repeats
+                // within the table's reach (about 85% missed it), and each miss replaced a value that did.
+                let bounds = addressBounds(at: i + 3)
+                recipient = b.string(bounds.start, bounds.end)
+                i = bounds.after
             } else if b.has("proto=", at: i) {
                 var j = i + 6
                 while j < end, b[j] != 0x20, b[j] != UInt8(ascii: ",") { j += 1 }

@@ -139,13 +139,6 @@ public struct ParseMemo {
         lastQueueId.end(b, at: p)
     }
 
-    /// `b[from..<to]` as a `String`, the one handed out before for the same bytes when `strings` has it.
-    @inline(__always)
-    func shared(_ b: ByteLine, _ from: Int, _ to: Int) -> String {
-        guard let strings else { return b.string(from, to) }
-        return strings.string(b.raw(from, to))
-    }
-
     /// Where the host at `p` ends when it is spelled as the last one and a space follows; nil otherwise.
     ///
     /// Why: nearly every line has the host of the line before. A remembered host was the bytes up to the first

@@ -18,8 +18,8 @@ public struct PostfixParser: Sendable {
     ///   - resolver: turns header timestamps into instants.
     ///   - extraSyslogNames: first tag components to treat as Postfix besides those starting with `postfix`.
     ///   - skipsUncorrelatedValues: when true, values that the correlator never reads are left empty: the
-    ///     client of `connect`/`disconnect` (`""`), the text of `warning` lines (`""`), `sasl_username` and a
-    ///     reject's `proto` and `helo` (nil); of a delivery line `delays` and the remote host (nil), the reply code
+    ///     client of `connect`/`disconnect` (`""`), the text of `warning` lines (`""`), the action of a header
+    ///     line (`info`, `warning`: `""`), `sasl_username` and a reject's `proto` and `helo` (nil); of a delivery line `delays` and the remote host (nil), the reply code
     ///     unless the status is a failure (`deferred`, `bounced`, `undeliverable`) and the continuing queue id
     ///     unless it is `sent` (nil); the program of a Postfix tag other than the common `postfix/DAEMON` ones
     ///     (`""`, see `otherProgram`); the pid (nil; still checked to be a number). Kinds, queue ids and
@@ -70,7 +70,7 @@ public struct PostfixParser: Sendable {
             program = known.program
             postfixTag = true
         } else {
-            (program, postfixTag) = otherProgram(b, header, memo: memo)
+            (program, postfixTag) = otherProgram(b, header, strings: memo.strings)
         }
         let body = MessageParser(b: b, start: header.messageStart, service: role,
                                  skipsUncorrelatedValues: skipsUncorrelatedValues, strings: memo.strings?.handle,
@@ -253,14 +253,18 @@ public struct PostfixParser: Sendable {
     /// by program (`ParsedBatch` parses an unparsed line again in full, `parsedInFull(_:)`). Such tags are mostly
     /// over 15 bytes: a look-up in the string table each (about 200 instructions with this call), and an event
     /// holding a heap string, which the correlator destroys instead of forgetting (about 10% of the lines).
+    ///
+    /// The memo's string table, not the memo: a memo passed to this call was copied first (296 bytes, a `memcpy`
+    /// call of about 64 instructions) on every such line.
     @inline(never)
-    private func otherProgram(_ b: ByteLine, _ header: Header, memo: borrowing ParseMemo)
+    private func otherProgram(_ b: ByteLine, _ header: Header, strings: StringTable?)
         -> (program: String, postfixTag: Bool)
     {
         let postfixTag = isPostfix(b, header)
         if postfixTag, skipsUncorrelatedValues { return ("", true) }
         // Over 15 bytes mostly, so shared rather than a block each.
-        return (memo.shared(b, header.tagStart, header.tagEnd), postfixTag)
+        guard let strings else { return (b.string(header.tagStart, header.tagEnd), postfixTag) }
+        return (strings.string(b.raw(header.tagStart, header.tagEnd)), postfixTag)
     }
 
     /// The tag at `tagStart`: where it ends (its first `[`, `:` or space, or the line's end), where its service
