@@ -19,10 +19,11 @@ public struct PostfixParser: Sendable {
     ///   - extraSyslogNames: first tag components to treat as Postfix besides those starting with `postfix`.
     ///   - skipsUncorrelatedValues: when true, values that the correlator never reads are left empty: the
     ///     client of `connect`/`disconnect` (`""`), the text of `warning` lines (`""`), the action of a header
-    ///     line (`info`, `warning`: `""`), `sasl_username` and a reject's `proto` and `helo` (nil); of a delivery line `delays` and the remote host (nil), the reply code
-    ///     unless the status is a failure (`deferred`, `bounced`, `undeliverable`) and the continuing queue id
-    ///     unless it is `sent` (nil); the program of a Postfix tag other than the common `postfix/DAEMON` ones
-    ///     (`""`, see `otherProgram`); the pid (nil; still checked to be a number). Kinds, queue ids and
+    ///     line (`info`, `warning`: `""`), `sasl_username` and a reject's `proto` and `helo` (nil); of a delivery
+    ///     line `delays` and the remote host (nil), the reply code unless the status is a failure (`deferred`,
+    ///     `bounced`, `undeliverable`) and the continuing queue id unless it is `sent` (nil); the program of a
+    ///     Postfix tag other than the common `postfix/DAEMON` ones (`""`, see `otherProgram`); the pid (nil; still
+    ///     checked to be a number). Kinds, queue ids and
     ///     everything else are unchanged. About one line in five then makes no `String` (a heap block each,
     ///     freed again right after the correlator saw it), and a delivery's response is searched once or twice
     ///     instead of up to six times.
