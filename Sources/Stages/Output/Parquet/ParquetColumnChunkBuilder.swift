@@ -282,19 +282,18 @@ final class ParquetColumnChunkBuilder {
         }
     }
 
-    /// Appends the page headers and the compressed bodies (`compressed[i]` for `pages[i]`) to `out`;
-    /// `baseOffset` is the file offset of `out[0]`.
-    func assemble(compressed: ArraySlice<UnsafeRawBufferPointer>, baseOffset: Int64, into out: inout [UInt8])
+    /// Appends the page headers and the compressed bodies (`compressed[i]` for `pages[i]`) to `out`.
+    func assemble(compressed: ArraySlice<UnsafeRawBufferPointer>, into out: inout ParquetPendingOutput) throws
         -> ParquetColumnChunkMetadata
     {
         precondition(compressed.count == pages.count)
-        let chunkStart = out.count
+        let chunkStart = out.position
         var uncompressedTotal = 0
         var dictionaryPageOffset: Int64?
         var dataPageOffset: Int64?
         var header = ThriftCompactEncoder(reservingCapacity: 32)
         for (page, body) in zip(pages, compressed) {
-            let offset = baseOffset + Int64(out.count)
+            let offset = out.position
             header.reset()
             header.writeI32(1, page.isDictionary ? 2 : 0)  // DICTIONARY_PAGE or DATA_PAGE
             header.writeI32(2, Int32(page.body.count))
@@ -314,14 +313,14 @@ final class ParquetColumnChunkBuilder {
             }
             header.endStruct()
             header.finish()
-            out.append(contentsOf: header.bytes)
-            out.append(contentsOf: body.assumingMemoryBound(to: UInt8.self))
+            out.append(header.bytes)
+            try out.append(body)
             uncompressedTotal += header.bytes.count + page.body.count
         }
         return ParquetColumnChunkMetadata(
             column: column, numValues: Int64(rowCount), totalUncompressedSize: Int64(uncompressedTotal),
-            totalCompressedSize: Int64(out.count - chunkStart),
-            dataPageOffset: dataPageOffset ?? baseOffset + Int64(out.count),
+            totalCompressedSize: out.position - chunkStart,
+            dataPageOffset: dataPageOffset ?? out.position,
             dictionaryPageOffset: dictionaryPageOffset,
             dataPageCount: pages.count - (dictionaryPageOffset != nil ? 1 : 0), statistics: statistics,
             dataEncoding: dataEncoding)
