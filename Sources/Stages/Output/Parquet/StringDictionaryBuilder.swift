@@ -255,6 +255,10 @@ private struct ValueIndex {
                 continue
             }
             previous = p
+            // The values of a day table's column in sort order are scattered over it (at 1 GB this loop was
+            // 2.7% of the run's CPU for 0.8% of its instructions: misses on each value's offset and bytes).
+            Prefetch.scatteredString(
+                after: i, count: range.upperBound, positions: positions, offsets: offsets, bytes: base)
             let start = offsets[p]
             let length = offsets[p + 1] &- start
             let hash = ByteFold.hash(UnsafeRawBufferPointer(start: base.map { $0 + start }, count: length))
