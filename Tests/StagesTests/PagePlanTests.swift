@@ -50,4 +50,58 @@ import Testing
             #expect(pages.reduce(0, +) == values.rowCount)
         }
     }
+
+    /// PLAIN string pages: a page ends at `maxPageValues` rows, or before a present value whose bytes (with their
+    /// 4-byte length) would pass `maxPageBytes` (a page holds at least one value). The planner walks the values,
+    /// not the rows, and finds a page's last row from the levels.
+    static func expectedStringPages(_ texts: [String?], maxValues: Int, maxBytes: Int) -> [Int] {
+        var pages: [Int] = []
+        var row = 0
+        while row < texts.count {
+            let rowLimit = min(texts.count, row + max(1, maxValues))
+            var end = row
+            var bytes = 0
+            while end < rowLimit {
+                if let text = texts[end] {
+                    let size = text.utf8.count + 4
+                    if bytes > 0 && bytes + size > maxBytes { break }
+                    bytes += size
+                }
+                end += 1
+            }
+            pages.append(end - row)
+            row = end
+        }
+        return pages
+    }
+
+    @Test(arguments: [false, true])
+    func plainStringPagesFollowTheRowByRowRule(optional: Bool) {
+        var generator = RecordGenerator(seed: optional ? 3 : 4)
+        for maxValues in [5, 8, 64, 1000, 65_536] {
+            for maxBytes in [1, 30, 100, 1000] {
+                var options = ParquetWriterOptions()
+                options.maxPageBytes = maxBytes
+                options.maxPageValues = maxValues
+                options.maxDictionaryEntries = 0  // PLAIN
+                var values = ParquetColumnBuffer(kind: .string, isOptional: optional)
+                var texts: [String?] = []
+                // Runs of nulls and of values, so that pages end inside and at the edges of eight-level blocks.
+                while texts.count < 2000 {
+                    let present = !optional || generator.chance(60)
+                    for _ in 0..<generator.pick([1, 1, 2, 7, 8, 9, 30]) {
+                        let text = present ? String(repeating: "x", count: generator.int(0..<40)) : nil
+                        texts.append(text)
+                        values.append(text)
+                    }
+                }
+                let builder = ParquetColumnChunkBuilder(options: options)
+                builder.encode(
+                    column: ParquetColumn("x", .string, optional: optional), chunk: ParquetChunkRows(values))
+                let pages = builder.pages.filter { !$0.isDictionary }.map(\.valueCount)
+                #expect(!builder.pages.contains { $0.isDictionary })
+                #expect(pages == Self.expectedStringPages(texts, maxValues: maxValues, maxBytes: maxBytes))
+            }
+        }
+    }
 }

@@ -259,25 +259,78 @@ final class ParquetColumnChunkBuilder {
                 return PageEnd(row: endRow, value: endValue, valueBytes: (endValue - value) * fixedWidth)
             }
         }
-        return values.stringOffsets.withUnsafeBufferPointer { offsets in
+        // Strings: the values' sizes decide, value after value (a null costs no bytes). The values of rows
+        // `row..<rowLimit` are the chunk's remaining values unless the row limit cuts the chunk.
+        let valueLimit =
+            rowLimit == rowCount ? positions.count : value + (isOptional ? presentCount(row..<rowLimit) : rowLimit - row)
+        let (endValue, bytes) = values.stringOffsets.withUnsafeBufferPointer { offsets in
             positions.withUnsafeBufferPointer { positions in
-                levels.withUnsafeBufferPointer { levels in
-                    var endRow = row
-                    var endValue = value
-                    var bytes = 0
-                    while endRow < rowLimit {
-                        if !isOptional || levels[endRow] == 1 {
-                            // Sums without overflow checks, as in `appendPlainStrings`.
-                            let p = Int(positions[endValue])
-                            let size = offsets[p &+ 1] &- offsets[p] &+ 4
-                            if bytes > 0 && bytes &+ size > maxBytes { break }
-                            bytes &+= size
-                            endValue &+= 1
-                        }
-                        endRow &+= 1
-                    }
-                    return PageEnd(row: endRow, value: endValue, valueBytes: bytes)
+                var endValue = value
+                var bytes = 0
+                while endValue < valueLimit {
+                    // The values of a day table's column in sort order are scattered over it: ask for the offset of
+                    // the value 32 on (at 1 GB this loop took twice the share of the run's CPU that it took of
+                    // its instructions).
+                    if endValue &+ 32 < valueLimit { Prefetch.read(offsets.baseAddress! + Int(positions[endValue &+ 32])) }
+                    // Sums without overflow checks, as in `appendPlainStrings`.
+                    let p = Int(positions[endValue])
+                    let size = offsets[p &+ 1] &- offsets[p] &+ 4
+                    if bytes > 0 && bytes &+ size > maxBytes { break }
+                    bytes &+= size
+                    endValue &+= 1
                 }
+                return (endValue, bytes)
+            }
+        }
+        // Cut by the byte budget, the page ends before the row of the first value it leaves out (the nulls
+        // before that row are the page's).
+        let endRow =
+            endValue == valueLimit
+            ? rowLimit : isOptional ? rowOfValue(endValue - value, from: row) : row + (endValue - value)
+        return PageEnd(row: endRow, value: endValue, valueBytes: bytes)
+    }
+
+    /// How many of the chunk's rows `rows` have a value (OPTIONAL columns).
+    private func presentCount(_ rows: Range<Int>) -> Int {
+        levels.withUnsafeBufferPointer { levels in
+            var count = 0
+            var r = rows.lowerBound
+            // Eight levels (bytes of 0 or 1) at a time: their sum is the word's bit count.
+            if let base = levels.baseAddress {
+                while r &+ 8 <= rows.upperBound {
+                    count &+= UnsafeRawPointer(base).loadUnaligned(fromByteOffset: r, as: UInt64.self).nonzeroBitCount
+                    r &+= 8
+                }
+            }
+            while r < rows.upperBound {
+                count &+= Int(levels[r])
+                r &+= 1
+            }
+            return count
+        }
+    }
+
+    /// The row holding the value `k` values after the first value at or after `row` (OPTIONAL columns; that
+    /// value must exist).
+    private func rowOfValue(_ k: Int, from row: Int) -> Int {
+        levels.withUnsafeBufferPointer { levels in
+            var before = 0
+            var r = row
+            // Eight levels at a time while the value lies past them.
+            if let base = levels.baseAddress {
+                while r &+ 8 <= levels.count {
+                    let present = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: r, as: UInt64.self).nonzeroBitCount
+                    if before &+ present > k { break }
+                    before &+= present
+                    r &+= 8
+                }
+            }
+            while true {
+                if levels[r] == 1 {
+                    if before == k { return r }
+                    before &+= 1
+                }
+                r &+= 1
             }
         }
     }
