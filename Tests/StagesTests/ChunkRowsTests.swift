@@ -59,7 +59,14 @@ import TestSupport
         }
         let valueOfRow = RowIndex([optional]).dense[0]!
         var generator = SplitMix64(state: 11)
-        for order in [[5], [1, 4, 7], Array(0..<300), (0..<500).map { _ in Int.random(in: 0..<300, using: &generator) }] {
+        // Around `prefetchAhead` too: the rows asked for ahead and the last rows, asked for by none, each in a loop
+        // of their own.
+        let ahead = ParquetChunkRows.prefetchAhead
+        let orders: [[Int]] = [
+            [5], [1, 4, 7], Array(0..<(ahead - 1)), Array((0..<ahead).reversed()), Array(7..<(ahead + 8)),
+            Array(0..<300), (0..<500).map { _ in Int.random(in: 0..<300, using: &generator) },
+        ]
+        for order in orders {
             var levels: [UInt8] = [9, 9]
             var positions: [Int32] = [42]
             ParquetChunkRows(values: optional, rows: order[...], valueOfRow: valueOfRow)

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// The rows of one column chunk as the writer reads them: values of a column buffer, picked by row.
 ///
 /// Why: a day table's row groups were gathered into fresh buffers in sorted order on the publishing thread,
@@ -101,7 +103,7 @@ struct ParquetChunkRows: Sendable {
         var all: Int32 = 0
         rows.withUnsafeBufferPointer { rows in
             valueOfRow.withUnsafeBufferPointer { valueOfRow in
-                for k in 0..<rows.count {
+                Self.forEachRow(rows, prefetching: valueOfRow) { k in
                     let v = valueOfRow[rows[k]]
                     positions[k] = v
                     all |= v
@@ -110,6 +112,32 @@ struct ParquetChunkRows: Sendable {
         }
         return all
     }
+
+    /// Calls `body` with each index of `rows`, in order, having asked for the value position of the row
+    /// `prefetchAhead` rows on (in a loop of its own, so the rows near the end cost no check).
+    ///
+    /// Why: rows in sort order read `valueOfRow` (4 bytes a row of the day table, 560 KB at 1 GB) all over;
+    /// most reads were D1 misses, and `select` was 2.2% of a 1 GB run's CPU. Asked for 32 rows ahead, the
+    /// loop ran about a fifth faster in a benchmark of its own (140 K rows in random order, 24 columns).
+    @inline(__always)
+    private static func forEachRow(
+        _ rows: UnsafeBufferPointer<Int>, prefetching valueOfRow: UnsafeBufferPointer<Int32>, _ body: (Int) -> Void
+    ) {
+        let ahead = Self.prefetchAhead
+        let prefetched = max(0, rows.count &- ahead)
+        var k = 0
+        while k < prefetched {
+            Prefetch.read(valueOfRow.baseAddress! + rows[k &+ ahead])
+            body(k)
+            k &+= 1
+        }
+        while k < rows.count {
+            body(k)
+            k &+= 1
+        }
+    }
+
+    static let prefetchAhead = 32
 
     /// The value position of each of `rows` that has a value into `positions`, and each row's level (1
     /// present, 0 null) into `levels`.
@@ -122,7 +150,7 @@ struct ParquetChunkRows: Sendable {
         var present = 0
         rows.withUnsafeBufferPointer { rows in
             valueOfRow.withUnsafeBufferPointer { valueOfRow in
-                for k in 0..<rows.count {
+                Self.forEachRow(rows, prefetching: valueOfRow) { k in
                     let v = valueOfRow[rows[k]]
                     // 1 when present (v ≥ 0), else 0: the sign bit of ~v, without a branch.
                     let level = UInt32(bitPattern: ~v) >> 31

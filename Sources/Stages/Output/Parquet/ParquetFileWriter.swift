@@ -23,15 +23,12 @@ import Synchronization
 public final class ParquetFileWriter {
     public let schema: ParquetSchema
     public let options: ParquetWriterOptions
-    private let sink: any ParquetOutputSink
     /// One per column, so that the chunks of a row group can be encoded in parallel.
     private let chunkBuilders: [ParquetColumnChunkBuilder]
     /// One per worker thread (libdeflate compressors are not thread-safe).
     private let compressors: [GzipPageCompressor]
-    /// Bytes not yet handed to the sink; flushed at about 1 MiB so the sink sees few, large writes.
-    private var pending: [UInt8] = []
-    /// File offset of `pending[0]`.
-    private var pendingOffset: Int64 = 0
+    /// Bytes not yet handed to the sink (see `ParquetPendingOutput`).
+    private var output: ParquetPendingOutput
     private(set) var rowGroups: [RowGroupMetadata] = []
     private var closed = false
     /// The row group being encoded and compressed in the background, if any.
@@ -49,21 +46,20 @@ public final class ParquetFileWriter {
     }
 
     public init(sink: any ParquetOutputSink, schema: ParquetSchema, options: ParquetWriterOptions = .init()) throws {
-        self.sink = sink
         self.schema = schema
         self.options = options
         let workers = options.parallelEncoding ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
         self.compressors = try ParquetWriterPool.shared.compressors(workers, level: options.compressionLevel)
         self.chunkBuilders = ParquetWriterPool.shared.builders(for: schema.columns, options: options)
-        pending = ParquetWriterPool.shared.buffer(minimumCapacity: 2 << 20)
-        pending.append(contentsOf: Array("PAR1".utf8))
+        output = ParquetPendingOutput(sink: sink, buffer: ParquetWriterPool.shared.buffer(minimumCapacity: 2 << 20))
+        output.append(Array("PAR1".utf8))
     }
 
     deinit {
         // An abandoned writer (the caller failed elsewhere): cancel the background work if it has not started,
         // else wait for it, since it uses the builders and compressors this writer owns.
         inFlight?.cancelOrWait()
-        ParquetWriterPool.shared.giveBack(compressors: compressors, buffer: pending)
+        ParquetWriterPool.shared.giveBack(compressors: compressors, buffer: output.bytes)
         ParquetWriterPool.shared.giveBack(builders: chunkBuilders, for: schema.columns)
     }
 
@@ -106,11 +102,11 @@ public final class ParquetFileWriter {
         closed = true
         try finishInFlight()
         let footer = encodeFooter(keyValueMetadata: keyValueMetadata)
-        pending.append(contentsOf: footer)
+        output.append(footer)
         let length = UInt32(footer.count)
-        for k in 0..<4 { pending.append(UInt8(truncatingIfNeeded: length >> (8 * UInt32(k)))) }
-        pending.append(contentsOf: Array("PAR1".utf8))
-        try flush()
+        output.append((0..<4).map { k in UInt8(truncatingIfNeeded: length >> (8 * UInt32(k))) })
+        output.append(Array("PAR1".utf8))
+        try output.flush()
     }
 
     /// Waits for the background row group, if any, and appends it.
@@ -123,15 +119,13 @@ public final class ParquetFileWriter {
 
     /// Appends a finished row group's chunks in schema order, page headers included, with absolute offsets.
     private func append(_ job: RowGroupJob) throws {
-        let groupOffset = pendingOffset + Int64(pending.count)
+        let groupOffset = output.position
         var chunks: [ParquetColumnChunkMetadata] = []
         try job.withCompressedPages { compressed in
             for (c, builder) in chunkBuilders.enumerated() {
                 chunks.append(
-                    builder.assemble(
-                        compressed: compressed[job.firstPage[c]..<job.firstPage[c + 1]], baseOffset: pendingOffset,
-                        into: &pending))
-                if pending.count >= 1 << 20 { try flush() }
+                    try builder.assemble(compressed: compressed[job.firstPage[c]..<job.firstPage[c + 1]], into: &output))
+                try output.flushIfFull()
             }
         }
         rowGroups.append(
@@ -139,12 +133,6 @@ public final class ParquetFileWriter {
                 columns: chunks, numRows: Int64(job.rows), fileOffset: groupOffset,
                 totalByteSize: chunks.reduce(0) { $0 + $1.totalUncompressedSize },
                 totalCompressedSize: chunks.reduce(0) { $0 + $1.totalCompressedSize }))
-    }
-
-    private func flush() throws {
-        try pending.withUnsafeBytes { try sink.write($0) }
-        pendingOffset += Int64(pending.count)
-        pending.removeAll(keepingCapacity: true)
     }
 }
 
