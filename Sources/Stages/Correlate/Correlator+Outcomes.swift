@@ -193,7 +193,8 @@ extension Correlator {
             child.pendingIndex(of: recipient.recipient, orig: recipient.origRecipient) == nil
         {
             recipient.done = false
-            child.recipients.append(recipient)
+            // Moved in (`consume`): appended as it was, it was copied (a retain per string) and then destroyed.
+            child.recipients.append(consume recipient)
         }
     }
 
