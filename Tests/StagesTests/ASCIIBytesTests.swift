@@ -77,9 +77,21 @@ struct ASCIIBytesTests {
 
     /// `isLocalRelay` by bytes against its general path (lower-case, split at `[`/`]`, else at the first `:`).
     @Test func localRelayAnswersAsTheGeneralPath() throws {
-        let compiled = try CompiledCorrelatorConfig(CorrelatorConfig())
+        try Self.checkLocalRelays(["127.0.0.1", "::1", "localhost"], seed: 0x7E1A)
+    }
+
+    /// The same with local relays of other lengths (an address read at each length after the `[`), and with one
+    /// holding a `]` or of 63 bytes or more (then the `]` is searched for, as before).
+    @Test func otherLocalRelaysAnswerAsTheGeneralPath() throws {
+        try Self.checkLocalRelays(["10.0.0.1", "Relay.Example", "x"], seed: 0x51)
+        try Self.checkLocalRelays(["a]b", "::1"], seed: 0x52)
+        try Self.checkLocalRelays([String(repeating: "h", count: 63), "::1"], seed: 0x53)
+    }
+
+    static func checkLocalRelays(_ localRelays: [String], seed: UInt64) throws {
+        let compiled = try CompiledCorrelatorConfig(CorrelatorConfig(localRelays: localRelays))
+        let local = Set(localRelays.map { $0.lowercased() })
         func expected(_ relay: String) -> Bool {
-            let local: Set<String> = ["127.0.0.1", "::1", "localhost"]
             let lower = relay.lowercased()
             if let open = lower.firstIndex(of: "[") {
                 if local.contains(String(lower[..<open])) { return true }
@@ -95,14 +107,34 @@ struct ASCIIBytesTests {
             "127.0.0.1[127.0.0.1]:10024", "localhost[::1]:10025", "LOCALHOST[10.0.0.1]:25", "mx[127.0.0.1]:25",
             "mx.example.com[203.0.113.5]:25", "none", "local", "localhost", "localhost:10025", "[::1]", "[::1",
             "127.0.0.1", ":127.0.0.1", "mx[127.0.0.1", "", "[", "]", "[]", "locaLHost[x]", "\u{212A}[127.0.0.1]",
-        ]
+            "mx[10.0.0.1]:25", "mx[10.0.0.1:25", "mx[10.0.0.1]]", "mx[X]:25", "[x]", "mx[RELAY.EXAMPLE]", "x[a]b]",
+            "mx[a]b]:25", "[::1][x]",
+        ] + localRelays.map { "mx[\($0)]:25" }
         for relay in fixed { #expect(compiled.isLocalRelay(relay) == expected(relay), "\(relay)") }
-        var generator = SplitMix64(state: 0x7E1A)
+        var generator = SplitMix64(state: seed)
         let pieces = ["127.0.0.1", "::1", "localhost", "LocalHost", "[", "]", ":", "25", "mx", ".", "é", "1"]
+            + localRelays + localRelays.map { $0.uppercased() }
         for _ in 0..<5_000 {
             let relay = (0..<Int(generator.next() % 6)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }
                 .joined()
             #expect(compiled.isLocalRelay(relay) == expected(relay), "\(relay)")
+        }
+    }
+
+    /// `Correlator.lowercased(_:is:)` against `lowercased() ==`, on ASCII and non-ASCII spellings (the Kelvin sign
+    /// lower-cases to `k`, the dotted capital I to two scalars).
+    @Test func lowercasedComparesAsLowercased() {
+        let values = [
+            "hold", "HOLD", "Hold", "hOlD", "hol", "holds", "", "reject", "REJECT", "Reject", "milter-reject",
+            "MILTER-REJECT", "milter_reject", "reject_warning", "h\u{00D6}ld", "ho\u{212A}d", "\u{0130}",
+            "re\u{0301}ject", "rejéct", "disçard",
+        ]
+        for value in values {
+            for expected: StaticString in ["hold", "reject", "milter-reject"] {
+                #expect(
+                    Correlator.lowercased(value, is: expected) == (value.lowercased() == "\(expected)"),
+                    "\(value) \(expected)")
+            }
         }
     }
 }

@@ -66,6 +66,16 @@ struct CorrelatorStateTests {
         #expect(decoded.inFlightCount == correlator.inFlightCount)
     }
 
+    /// A new recipient's state (the memberwise initializer, with the other fields' defaults): nothing attempted,
+    /// not done, no last attempt.
+    @Test func newRecipientStateHasNoHistory() {
+        let state = RecipientState(recipient: "a@x.org", origRecipient: "list@x.org")
+        #expect(state.recipient == "a@x.org" && state.origRecipient == "list@x.org")
+        #expect(state.attempts == 0 && !state.done)
+        #expect(state.lastDelay == nil && state.lastReplyCode == nil)
+        #expect(state.lastDSN == nil && state.lastRelay == nil && state.lastResponse == nil)
+    }
+
     @Test func emptyStateRoundTrips() throws {
         let bytes = CorrelatorState().serialized()
         #expect(bytes.count < 24)

@@ -294,6 +294,18 @@ struct CorrelatorTests {
         #expect(!Correlator.isLoopback(client: "mx.example[192.0.2.1]"))
         #expect(!Correlator.isLoopback(client: "127.0.0.1.evil.example[203.0.113.9]"))
         #expect(!Correlator.isLoopback(client: nil))
+        #expect(Correlator.isLoopback(client: "localhost[::ffff:127.0.0.1]"))
+        #expect(Correlator.isLoopback(client: "x[127.]"))
+        #expect(!Correlator.isLoopback(client: "x[127]"))
+        #expect(!Correlator.isLoopback(client: "x[::1x]"))
+        #expect(!Correlator.isLoopback(client: "x[::12]"))
+        #expect(!Correlator.isLoopback(client: "x[::]"))
+        #expect(Correlator.isLoopback(client: "a[b][127.0.0.1]"))
+        #expect(!Correlator.isLoopback(client: "a[127.0.0.1][b]"))
+        #expect(!Correlator.isLoopback(client: "localhost[127.0.0.1"))
+        #expect(!Correlator.isLoopback(client: "]"))
+        #expect(!Correlator.isLoopback(client: "[]"))
+        #expect(!Correlator.isLoopback(client: ""))
     }
 
     @Test func aliasForwardingFollowsTheChild() throws {

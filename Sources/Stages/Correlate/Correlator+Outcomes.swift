@@ -117,9 +117,9 @@ extension Correlator {
             // The response passes through as the line's bytes (`LineText`): no string is made for it here.
             output.appendDeferral(
                 AttemptRecord(
-                    host: m.host, queueId: m.queueId, hashText: hash, app: app, recipientText: recipient,
-                    recipientDomain: domain, attemptedAt: time, status: status, dsn: delivery.dsn.take(),
-                    relay: delivery.relay.take(), responseText: delivery.response.take(),
+                    host: m.host.cheapCopy, queueId: m.queueId.cheapCopy, hashText: hash, app: app,
+                    recipientText: recipient, recipientDomain: domain, attemptedAt: time, status: status,
+                    dsn: delivery.dsn.take(), relay: delivery.relay.take(), responseText: delivery.response.take(),
                     delaySeconds: delivery.delay, category: category))
             return
         }
@@ -193,7 +193,8 @@ extension Correlator {
             child.pendingIndex(of: recipient.recipient, orig: recipient.origRecipient) == nil
         {
             recipient.done = false
-            child.recipients.append(recipient)
+            // Moved in (`consume`): appended as it was, it was copied (a retain per string) and then destroyed.
+            child.recipients.append(consume recipient)
         }
     }
 
@@ -301,12 +302,12 @@ extension Correlator {
     /// DATA or END-OF-MESSAGE with a queue id (milter, `smtpd_data_restrictions`) refuses the whole message.
     /// `reject` is the line's own (taken out of the event): its values move into the record.
     mutating func reject(_ reject: consuming PostfixEvent.RejectFields, event: PostfixEvent) {
-        let action = reject.action.lowercased()
-        if action == "hold", let key = messageIndex(for: event, birth: .none) {
+        if Self.lowercased(reject.action, is: "hold"), let key = messageIndex(for: event, birth: .none) {
             update(key, at: event.time) { $0.flags.insert(.held) }
             return
         }
-        guard action == "reject" || action == "milter-reject" else { return }
+        guard Self.lowercased(reject.action, is: "reject") || Self.lowercased(reject.action, is: "milter-reject")
+        else { return }
         var client = reject.client.take()
         var sender = reject.sender.take()
         var bouncedByCleanup = false
@@ -327,14 +328,29 @@ extension Correlator {
             }
         }
         guard !bouncedByCleanup else { return }
-        let recipientDomain = reject.recipient.map(Self.domain(of:))
+        // The domain as a delivery's (`recordDomain`, the same string): most are small strings made at once.
+        let recipientDomain = reject.recipient == nil ? nil : recordDomain(of: reject.recipient!)
         var response = ""
         swap(&response, &reject.response)
-        output.rejects.append(
-            RejectRecord(
-                host: event.host, rejectedAt: event.time, client: client, sender: sender,
-                recipient: reject.recipient.take(), recipientDomain: recipientDomain, code: reject.code,
-                dsn: reject.dsn.take(), response: response))
+        // Built in place (`RejectRecord`'s initializer calls the memberwise one) and moved in.
+        let record = RejectRecord(
+            host: event.host, rejectedAt: event.time, client: client, sender: sender,
+            recipient: reject.recipient.take(), recipientDomain: recipientDomain, code: reject.code,
+            dsn: reject.dsn.take(), response: response)
+        output.rejects.append(consume record)
+    }
+
+    /// `value.lowercased() == lowered` (`lowered` lower-case ASCII), without making the lower-cased copy when
+    /// `value` is ASCII (`ASCIIBytes.equalsLowercased`); only a non-ASCII value is lower-cased, where that may
+    /// map a character to ASCII.
+    static func lowercased(_ value: String, is lowered: StaticString) -> Bool {
+        let expected = UnsafeBufferPointer(start: lowered.utf8Start, count: lowered.utf8CodeUnitCount)
+        let answer: Bool?? = value.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.count == expected.count else { return ASCIIBytes.isASCII(bytes) ? false : nil }
+            return ASCIIBytes.equalsLowercased(bytes, expected)
+        }
+        if let answer, let known = answer { return known }
+        return value.lowercased() == String(decoding: expected, as: UTF8.self)
     }
 
     /// cleanup `reject:`/`discard:`/`hold:` (header/body checks, milters).

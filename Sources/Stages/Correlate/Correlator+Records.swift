@@ -107,11 +107,11 @@ extension Correlator {
         var delay = delay
         if m.flags.contains(.child) { delay = max(delay, Double(finishedAt - receivedAt) / 1_000_000) }
         return DeliveryRecord(
-            host: m.host, queueId: m.queueId, messageIdText: m.messageId, hashText: identity.hash, app: identity.app,
-            sender: m.sender, recipientText: recipient, origRecipient: origRecipient,
-            recipientDomain: recipientDomain, status: status, dsn: dsn, relay: relay, responseText: response,
-            category: category, receivedAt: receivedAt, finishedAt: finishedAt, delaySeconds: delay,
-            size: m.size, attempts: attempts)
+            host: m.host.cheapCopy, queueId: m.queueId.cheapCopy, messageIdText: m.messageId,
+            hashText: identity.hash, app: identity.app, sender: m.sender, recipientText: recipient,
+            origRecipient: origRecipient, recipientDomain: recipientDomain, status: status, dsn: dsn, relay: relay,
+            responseText: response, category: category, receivedAt: receivedAt, finishedAt: finishedAt,
+            delaySeconds: delay, size: m.size, attempts: attempts)
     }
 
     /// Lower-cased text after the last `@` (`""` when there is none).

@@ -56,15 +56,37 @@ extension Correlator {
     }
 
     /// `host[127.x.x.x]`, `host[::1]` (as smtpd logs `client=`): a client on this machine.
+    ///
+    /// The address's bytes compared with the three forms' (`ASCIIBytes.lastIndex`, `starts(with:)` of byte
+    /// buffers): the generic `starts(with: "127.".utf8)` over a `String.UTF8View` and the `var` copy for `withUTF8`
+    /// cost about 440 instructions a call (asked at the first delivery line of every message without a hash of
+    /// its own, 7,107 times on the 100 MB family).
     static func isLoopback(client: String?) -> Bool {
-        guard var client else { return false }
-        return client.withUTF8 { bytes in
-            guard let last = bytes.last, last == UInt8(ascii: "]"),
-                let open = bytes.lastIndex(of: UInt8(ascii: "["))
-            else { return false }
-            let address = UnsafeBufferPointer(rebasing: bytes[(open + 1)..<(bytes.count - 1)])
-            return address.starts(with: "127.".utf8) || address.elementsEqual("::1".utf8)
-                || address.starts(with: "::ffff:127.".utf8)
-        }
+        guard client != nil else { return false }
+        let answer = client.unsafelyUnwrapped.utf8.withContiguousStorageIfAvailable { isLoopback(clientBytes: $0) }
+        if let answer { return answer }
+        var copy = client.unsafelyUnwrapped
+        return copy.withUTF8 { isLoopback(clientBytes: $0) }
+    }
+
+    /// `isLoopback(client:)` for the client's UTF-8 bytes.
+    private static func isLoopback(clientBytes bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let last = bytes.last, last == UInt8(ascii: "]"),
+            let open = ASCIIBytes.lastIndex(of: UInt8(ascii: "["), in: bytes)
+        else { return false }
+        let address = UnsafeBufferPointer(rebasing: bytes[(open + 1)..<(bytes.count - 1)])
+        return starts(address, with: loopbackV4) || starts(address, with: loopbackV6, whole: true)
+            || starts(address, with: loopbackMapped)
+    }
+
+    private static let loopbackV4 = Array("127.".utf8)
+    private static let loopbackV6 = Array("::1".utf8)
+    private static let loopbackMapped = Array("::ffff:127.".utf8)
+
+    /// Whether `bytes` start with `prefix` (are exactly `prefix` when `whole`).
+    @inline(__always)
+    private static func starts(_ bytes: UnsafeBufferPointer<UInt8>, with prefix: [UInt8], whole: Bool = false) -> Bool {
+        guard whole ? bytes.count == prefix.count : bytes.count >= prefix.count else { return false }
+        return prefix.withUnsafeBufferPointer { shortEqual(bytes.baseAddress!, $0.baseAddress!, $0.count) }
     }
 }
