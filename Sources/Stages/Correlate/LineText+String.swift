@@ -53,12 +53,3 @@ extension String {
         } ?? utf8.elementsEqual(bytes)
     }
 }
-
-extension String {
-    /// A copy, made without the call to retain when the string holds no heap object (`copyHoldingNoStorage`).
-    ///
-    /// Why: every record copies its message's host and queue id, most of them small strings (a 12-character
-    /// queue id, a short host name), for which the copy's `swift_bridgeObjectRetain` call finds nothing to retain.
-    @inline(__always)
-    var cheapCopy: String { holdsNoStorage ? copyHoldingNoStorage() : self }
-}

@@ -177,13 +177,10 @@ struct LastString {
         bytes.isPrefix(of: b, at: p) ? p + bytes.count : nil
     }
 
-    /// `value`, copied without a call to retain it when it holds no heap object (a small string: most hosts, and
-    /// every short queue id), which such a copy does not need; nearly every line copies the host, and three lines
-    /// in four with a queue id the last one.
+    /// `value`, copied without a call to retain it when it holds no heap object (`String.cheapCopy`); nearly every
+    /// line copies the host, and three lines in four with a queue id the last one.
     @inline(__always)
-    var copiedValue: String {
-        value.holdsNoStorage ? value.copyHoldingNoStorage() : value
-    }
+    var copiedValue: String { value.cheapCopy }
 
     /// `b[from..<to]` as a `String`: the last one when the bytes are the same, else a new one, remembered.
     @inline(__always)

@@ -113,4 +113,12 @@ extension String {
             $0.withMemoryRebound(to: String.self, capacity: 1) { $0.move() }
         }
     }
+
+    /// A copy, made without the call to retain when the string holds no heap object (`copyHoldingNoStorage`).
+    ///
+    /// Why: most hosts and every short queue id are small strings, and they are copied on nearly every line (the
+    /// parser's last host and queue id) and into every record (its message's host and queue id); for them the
+    /// copy's `swift_bridgeObjectRetain` call finds nothing to retain.
+    @inline(__always)
+    var cheapCopy: String { holdsNoStorage ? copyHoldingNoStorage() : self }
 }
