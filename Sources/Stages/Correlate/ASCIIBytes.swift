@@ -120,3 +120,23 @@ enum ASCIIBytes {
         return ByteLine(base: base, count: bytes.count).findLast(byte, from: 0, to: bytes.count)
     }
 }
+
+extension ASCIIBytes {
+    /// `value.lowercased() == String(decoding: lowered, as: UTF8.self)`, for `lowered` lower-case ASCII, without
+    /// making the lower-cased copy when `value` is ASCII: its bytes are compared in place, eight at a time
+    /// (`equalsLowercased`), and a value of another length is only checked for ASCII. Only a non-ASCII value is
+    /// lower-cased, since `lowercased()` can map some non-ASCII characters to ASCII (the Kelvin sign to `k`).
+    ///
+    /// Why: asked for every logged header line (`CompiledCorrelatorConfig.isTrackingHeader`) and every reject
+    /// line's action (`Correlator.lowercased(_:is:)`), where the copy and the comparison of strings cost a few
+    /// hundred instructions a call.
+    @inline(__always)
+    static func lowercased(_ value: String, equals lowered: UnsafeBufferPointer<UInt8>) -> Bool {
+        let answer = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            guard bytes.count == lowered.count else { return isASCII(bytes) ? false : nil }
+            return equalsLowercased(bytes, lowered)
+        } ?? nil
+        if let answer { return answer }
+        return value.lowercased() == String(decoding: lowered, as: UTF8.self)
+    }
+}

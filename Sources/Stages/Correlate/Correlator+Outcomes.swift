@@ -341,16 +341,10 @@ extension Correlator {
     }
 
     /// `value.lowercased() == lowered` (`lowered` lower-case ASCII), without making the lower-cased copy when
-    /// `value` is ASCII (`ASCIIBytes.equalsLowercased`); only a non-ASCII value is lower-cased, where that may
-    /// map a character to ASCII.
+    /// `value` is ASCII (`ASCIIBytes.lowercased(_:equals:)`).
     static func lowercased(_ value: String, is lowered: StaticString) -> Bool {
-        let expected = UnsafeBufferPointer(start: lowered.utf8Start, count: lowered.utf8CodeUnitCount)
-        let answer: Bool?? = value.utf8.withContiguousStorageIfAvailable { bytes in
-            guard bytes.count == expected.count else { return ASCIIBytes.isASCII(bytes) ? false : nil }
-            return ASCIIBytes.equalsLowercased(bytes, expected)
-        }
-        if let answer, let known = answer { return known }
-        return value.lowercased() == String(decoding: expected, as: UTF8.self)
+        ASCIIBytes.lowercased(
+            value, equals: UnsafeBufferPointer(start: lowered.utf8Start, count: lowered.utf8CodeUnitCount))
     }
 
     /// cleanup `reject:`/`discard:`/`hold:` (header/body checks, milters).

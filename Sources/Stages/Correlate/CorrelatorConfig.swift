@@ -141,22 +141,11 @@ final class CompiledCorrelatorConfig: Sendable {
         addressByLengths = localRelayBytes.allSatisfy { $0.count < 63 && !$0.contains(UInt8(ascii: "]")) }
     }
 
-    /// `name.lowercased() == headerName`, without building the lower-cased copy when both are ASCII.
-    ///
-    /// Runs for every logged header line: one pass over the name's bytes in place, which compares them and gives
-    /// up at the first non-ASCII byte (`lowercased()` can map some of those to ASCII, e.g. the Kelvin sign to `k`,
-    /// so only the general path answers for them). A name of another length is checked for ASCII only then.
+    /// `name.lowercased() == headerName`, without building the lower-cased copy when both are ASCII
+    /// (`ASCIIBytes.lowercased(_:equals:)`): runs for every logged header line.
     func isTrackingHeader(_ name: String) -> Bool {
-        if let expected = asciiHeaderName {
-            // Eight bytes at a time (`ASCIIBytes.equalsLowercased`): the `zip` of the name's bytes with the array
-            // cost about 15 instructions a byte (an iterator each, and the array's bounds), some 240 a header line.
-            let answer = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
-                guard bytes.count == expected.count else { return ASCIIBytes.isASCII(bytes) ? false : nil }
-                return expected.withUnsafeBufferPointer { ASCIIBytes.equalsLowercased(bytes, $0) }
-            } ?? nil
-            if let answer { return answer }
-        }
-        return name.lowercased() == headerName
+        guard let expected = asciiHeaderName else { return name.lowercased() == headerName }
+        return expected.withUnsafeBufferPointer { ASCIIBytes.lowercased(name, equals: $0) }
     }
 
     /// The application a tracking value names under the configured rule, or nil.
