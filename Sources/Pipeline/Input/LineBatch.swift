@@ -1,7 +1,7 @@
 /// A run of complete lines in one contiguous buffer: the unit that crosses from the reading task to the
 /// parsing tasks.
 ///
-/// One allocation for the bytes and one for the line bounds, whatever the number of lines, so passing a batch
+/// One pooled block for the bytes and one for the line bounds, whatever the number of lines, so passing a batch
 /// through a channel costs nothing per line. Line bytes exclude the `\n` and a `\r` before it; they are not
 /// validated as UTF-8 (the parser decides what to do with odd bytes).
 public struct LineBatch: Sendable {
@@ -19,11 +19,11 @@ public struct LineBatch: Sendable {
 
     /// The batch's bytes, in a pooled buffer (see `LineBytes`).
     @usableFromInline let storage: LineBytes
-    /// Start and end (exclusive) of each line in `bytes`, interleaved.
-    @usableFromInline let bounds: [UInt32]
+    /// Start and end (exclusive) of each line in `bytes`, interleaved, in a pooled block (see `LineBounds`).
+    @usableFromInline let bounds: LineBounds
 
     init(
-        storage: LineBytes, bounds: [UInt32], startOffset: Int64, endOffset: Int64, overlongLines: Int,
+        storage: LineBytes, bounds: LineBounds, startOffset: Int64, endOffset: Int64, overlongLines: Int,
         fileIndex: Int = 0, sequence: Int = 0
     ) {
         self.storage = storage
@@ -48,8 +48,9 @@ public struct LineBatch: Sendable {
     /// - Complexity: O(1).
     public func withLine<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         precondition(index >= 0 && index < count, "line index out of range")
-        let start = Int(bounds[2 * index])
-        let end = Int(bounds[2 * index + 1])
+        let (start, end) = withExtendedLifetime(bounds) {
+            (Int(bounds.base[2 * index]), Int(bounds.base[2 * index + 1]))
+        }
         return try withExtendedLifetime(storage) {
             try body(UnsafeRawBufferPointer(rebasing: storage.bytes[start..<end]))
         }
@@ -63,18 +64,22 @@ public struct LineBatch: Sendable {
     @inlinable
     public func forEachLine(_ body: (Int, UnsafeRawBufferPointer) throws -> Void) rethrows {
         try withExtendedLifetime(storage) {
-            let all = storage.bytes
-            for index in 0..<count {
-                let start = Int(bounds[2 * index])
-                let end = Int(bounds[2 * index + 1])
-                try body(index, UnsafeRawBufferPointer(rebasing: all[start..<end]))
+            try withExtendedLifetime(bounds) {
+                let all = storage.bytes
+                let offsets = bounds.base
+                for index in 0..<count {
+                    let start = Int(offsets[2 * index])
+                    let end = Int(offsets[2 * index + 1])
+                    try body(index, UnsafeRawBufferPointer(rebasing: all[start..<end]))
+                }
             }
         }
     }
 
-    /// Frees the buffers kept for batches still to be read (see `LineBytes`); call when reading is over.
+    /// Frees the buffers kept for batches still to be read (see `LineBytes`, `LineBounds`); call when reading is over.
     public static func releaseIdleBuffers() {
         LineBytes.releaseIdle()
+        LineBounds.pool.releaseIdle()
     }
 
     /// Line `index` as text, invalid UTF-8 repaired; for tests and messages, not for hot paths.

@@ -102,7 +102,7 @@ public struct LineReader {
         let maxLine = options.maxLineLength
         let capacity = max(options.batchBytes, maxLine + 1)
         let startOffset = endOffset
-        var bounds = BoundsBuilder(capacity: min(capacity / 32, 1 << 16))
+        var bounds = BoundsBuilder()
         var lastLineEnd = endOffset
         var overlong = 0
         var keptCarry: [UInt8] = []
@@ -172,7 +172,7 @@ public struct LineReader {
         overlongLines += overlong
         linesDelivered += bounds.count / 2
         let batch = LineBatch(
-            storage: storage, bounds: bounds.takeArray(), startOffset: startOffset, endOffset: lastLineEnd, overlongLines: overlong,
+            storage: storage, bounds: bounds.take(), startOffset: startOffset, endOffset: lastLineEnd, overlongLines: overlong,
             sequence: batchesMade)
         if batch.count > 0 { batchesMade += 1 }
         return batch
@@ -190,99 +190,5 @@ public struct LineReader {
             return count
         }
         return try source.read(into: buffer)
-    }
-}
-
-/// The bounds of a batch's lines (start and end offsets, two per line), gathered through a pointer and handed to
-/// the batch as one array at the end.
-///
-/// Why not appending to an array line by line: the two appends per line cost about 50 instructions (a uniqueness
-/// and a capacity check each, and the array's storage reloaded from memory because the array outlives the loop:
-/// `LineReader.fill` took 72 instructions per line in all, 44 M on the 100 MB bench family); here a line costs a
-/// compare and two stores, and the copy into the array at the end a few instructions per line. The copy costs
-/// about 160 K more D1 misses on the 100 MB family (the bounds read back, the array written); keeping the memory
-/// they are gathered in from batch to batch did not lower them (the batch's bytes evict it in between).
-/// Not copyable, so that its storage has one owner, which frees it (`deinit`) however the batch ends.
-private struct BoundsBuilder: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt32>
-    private var capacity: Int
-    /// Offsets held (twice the lines).
-    private(set) var count = 0
-
-    /// - Parameter capacity: offsets to make room for at first (the room doubles when they are more).
-    init(capacity: Int) {
-        self.capacity = max(capacity, 2)
-        base = UnsafeMutablePointer<UInt32>.allocate(capacity: self.capacity)
-    }
-
-    /// Adds a line from `start` up to `end` (offsets into the batch, below 2^32: `Options` caps a batch at 2^30
-    /// bytes plus a line of at most 2^28).
-    @inline(__always)
-    mutating func append(_ start: Int, _ end: Int) {
-        if count &+ 2 > capacity { grow() }
-        base[count] = UInt32(truncatingIfNeeded: start)
-        base[count &+ 1] = UInt32(truncatingIfNeeded: end)
-        count &+= 2
-    }
-
-    /// Adds the lines that end in `base[from..<end]` (each at its `\n`, the first starting at `lineStart`),
-    /// counting those longer than `maxLine` in `overlong` instead of adding them; `lineStart` ends after the last
-    /// `\n`. A `\r` before a `\n` is no part of its line.
-    ///
-    /// Why a loop of its own, on locals: in `LineReader.fill` the loop kept `discarding`, the count and the room
-    /// in memory (the `memchr` call between their uses) and checked every sum for overflow: about 50 instructions
-    /// a line besides `memchr` (100 MB family: 32.7 M in `fill`); here about 33 (20.3 M). Not inlined: inside
-    /// `fill`, short of registers, its locals went to the stack again (about 40 a line). Offsets are below 2^31
-    /// (`Options` caps a batch at 2^30 bytes plus a line of at most 2^28), so no sum here can overflow.
-    @inline(never)
-    mutating func addLines(
-        in base: UnsafeMutableRawPointer, from: Int, to end: Int, lineStart: inout Int, maxLine: Int,
-        overlong: inout Int
-    ) {
-        var (start, held, room, offsets) = (lineStart, count, capacity, self.base)
-        // Searched from `start` after the first line: `memchr` of no bytes finds nothing.
-        var hit = memchr(base + from, 0x0A, end &- from)
-        while let found = hit {
-            let newline = found - base
-            if newline &- start > maxLine {
-                overlong &+= 1
-            } else {
-                if held &+ 2 > room {
-                    count = held
-                    grow()
-                    (room, offsets) = (capacity, self.base)
-                }
-                let crlf = start < newline && base.load(fromByteOffset: newline &- 1, as: UInt8.self) == 0x0D
-                offsets[held] = UInt32(truncatingIfNeeded: start)
-                offsets[held &+ 1] = UInt32(truncatingIfNeeded: crlf ? newline &- 1 : newline)
-                held &+= 2
-            }
-            start = newline &+ 1
-            hit = memchr(base + start, 0x0A, end &- start)
-        }
-        count = held
-        lineStart = start
-    }
-
-    @inline(never)
-    private mutating func grow() {
-        let larger = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity * 2)
-        larger.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = larger
-        capacity *= 2
-    }
-
-    deinit {
-        base.deallocate()
-    }
-
-    /// The offsets as an array; the builder ends here (its storage is freed).
-    consuming func takeArray() -> [UInt32] {
-        let held = count
-        return [UInt32](unsafeUninitializedCapacity: held) { buffer, initialized in
-            if held > 0 { buffer.baseAddress!.initialize(from: base, count: held) }
-            initialized = held
-        }
     }
 }
