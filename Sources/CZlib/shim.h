@@ -152,4 +152,82 @@ static inline void czlib_prefetch_write(const void *address) {
     __builtin_prefetch(address, 1, 3);
 }
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <stdint.h>
+
+// Whether the processor and the system support AVX2 (the system saves the 256-bit registers: XCR0 bits 1-2);
+// czlib_add_lines_avx2 must only run where this is 1.
+static inline int czlib_has_avx2(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE) || !(c & bit_AVX)) return 0;
+    unsigned lo, hi;
+    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 6) != 6) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b & bit_AVX2) != 0;
+}
+
+// The line that ends at the '\n' at base[at] and starts at *start, for czlib_add_lines_avx2: its bounds added at
+// offsets[held] (without a '\r' before the '\n'), or counted in *overlong when longer than max_line. Returns the
+// offsets held; *start moves past the '\n'.
+__attribute__((always_inline))
+static inline long czlib_end_line(const uint8_t *base, long at, long *start, long max_line, long *overlong,
+                                  uint32_t *offsets, long held) {
+    if (at - *start > max_line) {
+        ++*overlong;
+    } else {
+        int crlf = *start < at && base[at - 1] == '\r';
+        offsets[held] = (uint32_t)*start;
+        offsets[held + 1] = (uint32_t)(crlf ? at - 1 : at);
+        held += 2;
+    }
+    *start = at + 1;
+    return held;
+}
+
+// The line splitter's scan, `BoundsBuilder.addLines` (Pipeline), with AVX2, 64 bytes a step: adds the lines that
+// end in base[from..<end] (each at its '\n', the first starting at *line_start) to offsets[held...] as start and
+// end pairs (a '\r' before the '\n' is no part of its line), counting those longer than max_line in *overlong
+// instead; *line_start ends after the last '\n'. Returns the offsets held. Stops early, at a step's start, when
+// `room` offsets might not hold the next step's lines: *resume is where to go on once the room has grown
+// (end when the whole range was scanned).
+//
+// Why: glibc's memchr (AVX2) costs about 52 instructions a call on 160-byte log lines (its start and end
+// checks), the Swift loop around it 33: 85 a line. Here a 64-byte step is two compares and a mask, a line a few
+// instructions more: about 55 a line (100 MB bench family: 616 K lines). Reads stay inside base[from..<end]:
+// the last bytes (fewer than 64) are scanned one by one.
+__attribute__((target("avx2")))
+static inline long czlib_add_lines_avx2(const uint8_t *base, long from, long end, long *line_start, long max_line,
+                                        long *overlong, uint32_t *offsets, long held, long room, long *resume) {
+    typedef char czlib_v32 __attribute__((vector_size(32), aligned(1)));
+    const czlib_v32 newline = {'\n','\n','\n','\n','\n','\n','\n','\n','\n','\n','\n','\n','\n','\n','\n','\n',
+                               '\n','\n','\n','\n','\n','\n','\n','\n','\n','\n','\n','\n','\n','\n','\n','\n'};
+    long start = *line_start, p = from, over = 0;
+    // Steps in runs that the room holds even if every byte were a '\n' (two offsets each), the run's length
+    // taken again after each run: checking the room at every step cost two instructions more a step.
+    for (long steps; (steps = (room - held) / 128) > 0 && p + 64 <= end;) {
+        if (steps > (end - p) / 64) steps = (end - p) / 64;
+        for (long i = 0; i < steps; i++, p += 64) {
+            czlib_v32 a = (czlib_v32)(*(const czlib_v32 *)(base + p) == newline);
+            czlib_v32 b = (czlib_v32)(*(const czlib_v32 *)(base + p + 32) == newline);
+            uint64_t mask = (uint32_t)__builtin_ia32_pmovmskb256(a) | (uint64_t)(uint32_t)__builtin_ia32_pmovmskb256(b) << 32;
+            while (mask) {
+                held = czlib_end_line(base, p + __builtin_ctzll(mask), &start, max_line, &over, offsets, held);
+                mask &= mask - 1;
+            }
+        }
+    }
+    if (p + 64 > end && held + 2 * (end - p) <= room) {
+        for (; p < end; p++) {
+            if (base[p] == '\n') held = czlib_end_line(base, p, &start, max_line, &over, offsets, held);
+        }
+    }
+    *resume = p;
+    *line_start = start;
+    *overlong += over;
+    return held;
+}
+#endif
+
 #endif
