@@ -8,6 +8,14 @@ import Darwin
 ///
 /// No buffering of its own: the line splitter asks for large reads (256 KiB by default), so one system call
 /// serves thousands of lines.
+///
+/// Why not `mmap`: the kernel's copy into the batch buffer is cheap (about 9 GB/s), and scanning a mapping
+/// instead moves the cost to page faults (one per 16 pages with the kernel's fault-around) and to first reads
+/// of the page cache. A C test over the 1 GB family's two plain files (260 MB, page cache warm, lines split with
+/// `memchr`, 10 alternating runs): `read` into a reused 1 MiB buffer 62 ms of CPU, 334 faults; 1 MiB windows
+/// mapped one after another 71 ms, 4.6 K faults; with `MAP_POPULATE` 67 ms. A mapping also raises `SIGBUS`
+/// when the file is truncated under it (a `copytruncate` rotation while a run reads), which `read` reports as
+/// an end of file.
 public final class FileByteSource: ByteSource {
     public let path: String
     private let fd: Int32
