@@ -398,14 +398,16 @@ struct MessageParser {
             }
         }
         guard let status else { return unparsed }
-        return .delivery(
-            PostfixEvent.Delivery(
-                PostfixEvent.Delivery.Fields(
-                    recipient: recipient, origRecipient: origRecipient, relay: relay, dsn: dsn,
-                    response: responseText, queuedAs: queuedAs,
-                    rare: PostfixEvent.Delivery.Rare.holding(delays: delays, remoteHost: remoteHost), delay: delay,
-                    connUse: connUse, replyCode: replyCode, status: status,
-                    remoteHostInResponse: remoteHostInText, delaysBytes: delaysBytes)))
+        // The object first, then the fields in it (see `Storage.allocated()`).
+        let storage = PostfixEvent.Delivery.Storage.allocated()
+        storage.fields.initialize(
+            to: PostfixEvent.Delivery.Fields(
+                recipient: recipient, origRecipient: origRecipient, relay: relay, dsn: dsn,
+                response: responseText, queuedAs: queuedAs,
+                rare: PostfixEvent.Delivery.Rare.holding(delays: delays, remoteHost: remoteHost), delay: delay,
+                connUse: connUse, replyCode: replyCode, status: status,
+                remoteHostInResponse: remoteHostInText, delaysBytes: delaysBytes))
+        return .delivery(PostfixEvent.Delivery(holding: storage))
     }
 
     // The values of a delivery line's keys, each from its first byte `value` (after the `=`) and with the index of
