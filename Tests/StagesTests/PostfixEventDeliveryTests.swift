@@ -102,4 +102,23 @@ import Testing
         #expect(parsed.delays == nil)
         #expect(parsed.remoteHost == "other[192.0.2.1]")
     }
+
+    /// The same with `delays` out of Postfix's order (read by the general loop, before the response's host).
+    @Test func rareFieldsTogetherOutOfOrder() throws {
+        let long = "0.25/0.125/30.0625/0.03125"
+        var bytes = Array(
+            "Nov 29 19:20:24 mail postfix/smtp[1215]: 3F2A1B2C3D: to=<b@example.org>, delays=\(long), relay=none, "
+                .utf8)
+        bytes += Array("delay=30, dsn=4.4.1, status=deferred (x".utf8) + [0xFF]
+        bytes += Array(" host mx.example.org[198.51.100.9] said: 450 try later)".utf8)
+        let event = bytes.withUnsafeBytes { parser.parse($0) }
+        guard case .delivery(let parsed) = event.kind else {
+            Issue.record("not a delivery: \(event.kind)")
+            return
+        }
+        #expect(parsed.delays == long)
+        #expect(parsed.remoteHost == "mx.example.org[198.51.100.9]")
+        #expect(parsed.relay == "none")
+        #expect(parsed.delay == 30)
+    }
 }
