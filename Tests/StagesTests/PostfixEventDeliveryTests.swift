@@ -54,12 +54,12 @@ import Testing
     }
 
     /// A deferral with `delays`, whose response has a lone 0xFF before the host: the response is repaired
-    /// (longer), so the host cannot be a range of it.
-    func repairedDelivery(delays: String) throws -> PostfixEvent.Delivery {
-        var bytes = Array(
-            "Nov 29 19:20:24 mail postfix/smtp[1215]: 3F2A1B2C3D: to=<b@example.org>, relay=none, delay=30, "
-                .utf8)
-        bytes += Array("delays=\(delays), dsn=4.4.1, status=deferred (x".utf8) + [0xFF]
+    /// (longer), so the host cannot be a range of it. `delaysFirst`: `delays` right after the recipient, out of
+    /// Postfix's order (read by the general loop).
+    func repairedDelivery(delays: String, delaysFirst: Bool = false) throws -> PostfixEvent.Delivery {
+        let keys = delaysFirst ? "delays=\(delays), relay=none, delay=30" : "relay=none, delay=30, delays=\(delays)"
+        var bytes = Array("Nov 29 19:20:24 mail postfix/smtp[1215]: 3F2A1B2C3D: to=<b@example.org>, \(keys)".utf8)
+        bytes += Array(", dsn=4.4.1, status=deferred (x".utf8) + [0xFF]
         bytes += Array(" host mx.example.org[198.51.100.9] said: 450 try later)".utf8)
         let event = bytes.withUnsafeBytes { parser.parse($0) }
         guard case .delivery(let parsed) = event.kind else {
@@ -106,16 +106,7 @@ import Testing
     /// The same with `delays` out of Postfix's order (read by the general loop, before the response's host).
     @Test func rareFieldsTogetherOutOfOrder() throws {
         let long = "0.25/0.125/30.0625/0.03125"
-        var bytes = Array(
-            "Nov 29 19:20:24 mail postfix/smtp[1215]: 3F2A1B2C3D: to=<b@example.org>, delays=\(long), relay=none, "
-                .utf8)
-        bytes += Array("delay=30, dsn=4.4.1, status=deferred (x".utf8) + [0xFF]
-        bytes += Array(" host mx.example.org[198.51.100.9] said: 450 try later)".utf8)
-        let event = bytes.withUnsafeBytes { parser.parse($0) }
-        guard case .delivery(let parsed) = event.kind else {
-            Issue.record("not a delivery: \(event.kind)")
-            return
-        }
+        let parsed = try repairedDelivery(delays: long, delaysFirst: true)
         #expect(parsed.delays == long)
         #expect(parsed.remoteHost == "mx.example.org[198.51.100.9]")
         #expect(parsed.relay == "none")
