@@ -36,6 +36,26 @@ import Testing
         #expect(parsed != plain)
     }
 
+    /// The common spellings taken by one compare (`dsn=2.0.0, `, `status=sent `, a `, ` right after a number) and
+    /// their near misses, taken by the searches, read as logged.
+    @Test func commonValuesAndTheirNearMisses() throws {
+        let start = "Nov 29 19:20:24 mail postfix/smtp[1215]: 3F2A1B2C3D: to=<b@example.org>, relay=none, "
+        let common = try delivery(start + "conn_use=2, delay=1.5, delays=0/0/0/1.5, dsn=2.0.0, status=sent (250 ok)")
+        #expect(common.connUse == 2)
+        #expect(common.delay == 1.5)
+        #expect(common.delays == "0/0/0/1.5")
+        #expect(common.dsn == "2.0.0")
+        #expect(common.status == .sent)
+        #expect(common.response == "250 ok")
+        let near = try delivery(start + "conn_use=2 , delay=1.5x, delays=0/0/0/1.5, dsn=2.0.01, status=sent")
+        #expect(near.connUse == 2)
+        #expect(near.delay == 1.5)
+        #expect(near.delays == "0/0/0/1.5")
+        #expect(near.dsn == "2.0.01")
+        #expect(near.status == .sent)
+        #expect(near.response == nil)
+    }
+
     @Test func changingTheResponseKeepsTheRemoteHost() throws {
         var parsed = try delivery(
             "Nov 29 19:20:24 mail postfix/smtp[1215]: 3F2A1B2C3D: to=<b@example.org>, relay=none, delay=30, "
