@@ -29,6 +29,27 @@ struct DeliveryFieldsTakeTests {
         #expect(owner == nil)
     }
 
+    /// An object made first and its fields initialized in it afterwards (`Storage.allocated()`, as the parser
+    /// builds a delivery) holds and releases its values as one made holding them.
+    @Test func anObjectFilledAfterItWasMadeHoldsItsFields() {
+        weak var owner: LineBytes?
+        do {
+            let recipient = LineText("someone@example.org")
+            owner = recipient.owner
+            let storage = PostfixEvent.Delivery.Storage.allocated()
+            storage.fields.initialize(
+                to: Fields(recipient: recipient, relay: "mx.example.net[192.0.2.1]:25", dsn: "5.1.1", status: .bounced))
+            let delivery = PostfixEvent.Delivery(holding: storage)
+            #expect(
+                delivery
+                    == PostfixEvent.Delivery(
+                        recipient: "someone@example.org", relay: "mx.example.net[192.0.2.1]:25", dsn: "5.1.1",
+                        status: .bounced))
+            #expect(owner != nil)
+        }
+        #expect(owner == nil)
+    }
+
     /// A kind holding its delivery alone gives the fields in place: what is taken is the object's own (its buffer
     /// lives as long as the taken value, no longer), and the kind is left `.noise`.
     @Test func aUniqueDeliveryGivesItsFieldsInPlace() {

@@ -216,6 +216,33 @@ import Testing
         #expect(short.withUnsafeBytes { table.string($0) } == "2.0.0")
     }
 
+    /// The table's hash folds every byte of a value of up to 32 bytes: changing any one changes the hash.
+    @Test func theTableHashCoversEveryByteOfValuesUpTo32Bytes() {
+        for count in 16...32 {
+            let value = (0..<count).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            let hash = value.withUnsafeBytes { StringTable.hash(of: $0) }
+            for position in 0..<count {
+                var changed = value
+                changed[position] = UInt8(ascii: "0")
+                #expect(changed.withUnsafeBytes { StringTable.hash(of: $0) } != hash, "\(count) bytes, at \(position)")
+            }
+        }
+    }
+
+    /// Longer values that differ only between their first and last 16 bytes hash alike (the table's hash leaves
+    /// their middle out) and still each get their own string: a value is handed out only for its own bytes.
+    @Test func valuesAlikeAtBothEndsAreStillTheirOwn() {
+        let table = StringTable()
+        let one = Array("mx1.example.net[192.0.2.1]:25 via one relay".utf8)
+        let two = Array("mx1.example.net[192.0.2.2]:25 via one relay".utf8)
+        #expect(one.count == two.count && one.count > 32)
+        #expect(one.withUnsafeBytes { StringTable.hash(of: $0) } == two.withUnsafeBytes { StringTable.hash(of: $0) })
+        for _ in 0..<2 {
+            #expect(one.withUnsafeBytes { table.string($0) } == "mx1.example.net[192.0.2.1]:25 via one relay")
+            #expect(two.withUnsafeBytes { table.string($0) } == "mx1.example.net[192.0.2.2]:25 via one relay")
+        }
+    }
+
     /// A table's storage goes back to its pool when the table ends and serves the next table with its values, so
     /// a value repeated in a later batch is the string handed out before; a pool keeps no more than its limit.
     @Test func tablesOfLaterBatchesShareTheValuesOfEarlierOnes() {

@@ -36,6 +36,26 @@ import Testing
         #expect(parsed != plain)
     }
 
+    /// The common spellings taken by one compare (`dsn=2.0.0, `, `status=sent `, a `, ` right after a number) and
+    /// their near misses, taken by the searches, read as logged.
+    @Test func commonValuesAndTheirNearMisses() throws {
+        let start = "Nov 29 19:20:24 mail postfix/smtp[1215]: 3F2A1B2C3D: to=<b@example.org>, relay=none, "
+        let common = try delivery(start + "conn_use=2, delay=1.5, delays=0/0/0/1.5, dsn=2.0.0, status=sent (250 ok)")
+        #expect(common.connUse == 2)
+        #expect(common.delay == 1.5)
+        #expect(common.delays == "0/0/0/1.5")
+        #expect(common.dsn == "2.0.0")
+        #expect(common.status == .sent)
+        #expect(common.response == "250 ok")
+        let near = try delivery(start + "conn_use=2 , delay=1.5x, delays=0/0/0/1.5, dsn=2.0.01, status=sent")
+        #expect(near.connUse == 2)
+        #expect(near.delay == 1.5)
+        #expect(near.delays == "0/0/0/1.5")
+        #expect(near.dsn == "2.0.01")
+        #expect(near.status == .sent)
+        #expect(near.response == nil)
+    }
+
     @Test func changingTheResponseKeepsTheRemoteHost() throws {
         var parsed = try delivery(
             "Nov 29 19:20:24 mail postfix/smtp[1215]: 3F2A1B2C3D: to=<b@example.org>, relay=none, delay=30, "
@@ -54,12 +74,12 @@ import Testing
     }
 
     /// A deferral with `delays`, whose response has a lone 0xFF before the host: the response is repaired
-    /// (longer), so the host cannot be a range of it.
-    func repairedDelivery(delays: String) throws -> PostfixEvent.Delivery {
-        var bytes = Array(
-            "Nov 29 19:20:24 mail postfix/smtp[1215]: 3F2A1B2C3D: to=<b@example.org>, relay=none, delay=30, "
-                .utf8)
-        bytes += Array("delays=\(delays), dsn=4.4.1, status=deferred (x".utf8) + [0xFF]
+    /// (longer), so the host cannot be a range of it. `delaysFirst`: `delays` right after the recipient, out of
+    /// Postfix's order (read by the general loop).
+    func repairedDelivery(delays: String, delaysFirst: Bool = false) throws -> PostfixEvent.Delivery {
+        let keys = delaysFirst ? "delays=\(delays), relay=none, delay=30" : "relay=none, delay=30, delays=\(delays)"
+        var bytes = Array("Nov 29 19:20:24 mail postfix/smtp[1215]: 3F2A1B2C3D: to=<b@example.org>, \(keys)".utf8)
+        bytes += Array(", dsn=4.4.1, status=deferred (x".utf8) + [0xFF]
         bytes += Array(" host mx.example.org[198.51.100.9] said: 450 try later)".utf8)
         let event = bytes.withUnsafeBytes { parser.parse($0) }
         guard case .delivery(let parsed) = event.kind else {
@@ -101,5 +121,15 @@ import Testing
         parsed.delays = nil
         #expect(parsed.delays == nil)
         #expect(parsed.remoteHost == "other[192.0.2.1]")
+    }
+
+    /// The same with `delays` out of Postfix's order (read by the general loop, before the response's host).
+    @Test func rareFieldsTogetherOutOfOrder() throws {
+        let long = "0.25/0.125/30.0625/0.03125"
+        let parsed = try repairedDelivery(delays: long, delaysFirst: true)
+        #expect(parsed.delays == long)
+        #expect(parsed.remoteHost == "mx.example.org[198.51.100.9]")
+        #expect(parsed.relay == "none")
+        #expect(parsed.delay == 30)
     }
 }

@@ -340,12 +340,16 @@ struct MessageParser {
         var relay: String?
         var connUse: Int32?
         var delay: Double?
-        var delays: String?
         var delaysBytes: PostfixEvent.Delivery.ShortASCII?
         var dsn: String?
-        // The response's values, filled by `analyse` (variables, not a struct: see `parseTrailer`).
+        // `delays` and the remote host when they need strings of their own (rare; never in `mailstats run`), in
+        // their box at once: as two variables, which live in memory (see `valueOutOfOrder`), each nil was released
+        // after the box was made, two calls to the runtime a line.
+        var rare: PostfixEvent.Delivery.Rare?
+        // The response's values, filled by `analyse` (variables, not a struct: see `parseTrailer`); the text and
+        // the continuing queue id come back as its result, so that they are never in memory before they are set
+        // (assigned through `inout`, each released its earlier nil).
         var responseText: LineText?
-        var remoteHost: String?
         var remoteHostInText: Range<Int32>?
         var replyCode: Int32?
         var queuedAs: String?
@@ -359,15 +363,21 @@ struct MessageParser {
         if b.has(", relay=", at: i) { (relay, i) = relayValue(at: i + 8) }
         if b.has(", conn_use=", at: i) { (connUse, i) = connUseValue(at: i + 11) }
         if b.has(", delay=", at: i) { (delay, i) = delayValue(at: i + 8) }
-        if b.has(", delays=", at: i) { i = delaysValue(at: i + 9, inline: &delaysBytes, string: &delays) }
-        if b.has(", dsn=", at: i) { (dsn, i) = dsnValue(at: i + 6) }
+        if b.has(", delays=", at: i) { i = delaysValue(at: i + 9, inline: &delaysBytes, rare: &rare) }
+        // `2.0.0`, every delivered message's, with the `, ` after it by one compare, as `dsnValue` would read it.
+        if b.has(", dsn=2.0.0, ", at: i) {
+            (dsn, i) = ("2.0.0", i + 11)
+        } else if b.has(", dsn=", at: i) {
+            (dsn, i) = dsnValue(at: i + 6)
+        }
         var status: PostfixEvent.DeliveryStatus?
         while i < end, b.has(", ", at: i) {
             guard let (key, equals) = deliveryKey(at: i + 2) else { break }
             let value = equals + 1
             switch key {
             case .status:
-                let wordEnd = b.end(of: UInt8(ascii: " "), from: value)
+                // `sent ` (nearly every line) by one compare, without the search for the space.
+                let wordEnd = b.has("sent ", at: value) ? value + 4 : b.end(of: UInt8(ascii: " "), from: value)
                 let word: PostfixEvent.DeliveryStatus
                 switch wordEnd - value {
                 case 4 where b.has("sent", at: value): word = .sent
@@ -385,27 +395,27 @@ struct MessageParser {
                     // The byte search (inlined, a word from the end), not `findLast(")", …)`: the same index, and
                     // that function was no longer inlined here, a call per delivery for a byte next to the end.
                     let close = b.findLast(UInt8(ascii: ")"), from: open, to: end) ?? end
-                    analyse(
-                        response: open, close, status: word, text: &responseText,
-                        remoteHost: &remoteHost, remoteHostInText: &remoteHostInText, replyCode: &replyCode,
-                        queuedAs: &queuedAs)
+                    (responseText, queuedAs) = analyse(
+                        response: open, close, status: word, rare: &rare, remoteHostInText: &remoteHostInText,
+                        replyCode: &replyCode)
                 }
                 i = end
             default:
                 i = valueOutOfOrder(
                     key, at: value, origRecipient: &origRecipient, relay: &relay, connUse: &connUse, delay: &delay,
-                    delays: &delays, delaysBytes: &delaysBytes, dsn: &dsn)
+                    rare: &rare, delaysBytes: &delaysBytes, dsn: &dsn)
             }
         }
         guard let status else { return unparsed }
-        return .delivery(
-            PostfixEvent.Delivery(
-                PostfixEvent.Delivery.Fields(
-                    recipient: recipient, origRecipient: origRecipient, relay: relay, dsn: dsn,
-                    response: responseText, queuedAs: queuedAs,
-                    rare: PostfixEvent.Delivery.Rare.holding(delays: delays, remoteHost: remoteHost), delay: delay,
-                    connUse: connUse, replyCode: replyCode, status: status,
-                    remoteHostInResponse: remoteHostInText, delaysBytes: delaysBytes)))
+        // The object first, then the fields in it (see `Storage.allocated()`).
+        let storage = PostfixEvent.Delivery.Storage.allocated()
+        storage.fields.initialize(
+            to: PostfixEvent.Delivery.Fields(
+                recipient: recipient, origRecipient: origRecipient, relay: relay, dsn: dsn,
+                response: responseText, queuedAs: queuedAs, rare: rare, delay: delay,
+                connUse: connUse, replyCode: replyCode, status: status,
+                remoteHostInResponse: remoteHostInText, delaysBytes: delaysBytes))
+        return .delivery(PostfixEvent.Delivery(holding: storage))
     }
 
     // The values of a delivery line's keys, each from its first byte `value` (after the `=`) and with the index of
@@ -418,14 +428,21 @@ struct MessageParser {
     @inline(__always)
     private func connUseValue(at value: Int) -> (Int32?, next: Int) {
         let number = b.integer(at: value)
-        return (number.map { Int32(truncatingIfNeeded: $0.value) }, b.separatorEnd(from: number?.end ?? value))
+        return (number.map { Int32(truncatingIfNeeded: $0.value) }, separatorEnd(expectedAt: number?.end ?? value))
     }
 
     /// `delay=D`; as for `conn_use`, digits and a `.` hold no `,`.
     @inline(__always)
     private func delayValue(at value: Int) -> (Double?, next: Int) {
         let number = b.decimal(at: value)
-        return (number?.value, b.separatorEnd(from: number?.end ?? value))
+        return (number?.value, separatorEnd(expectedAt: number?.end ?? value))
+    }
+
+    /// `b.separatorEnd(from: at)` where the `, ` is expected right at `at` (after a number): found there by one
+    /// compare, without the search's set-up and word loop (about 15 instructions a value).
+    @inline(__always)
+    private func separatorEnd(expectedAt at: Int) -> Int {
+        b.has(", ", at: at) ? at : b.separatorEnd(from: at)
     }
 
     /// `relay=…`, shared (see `shared(_:_:)`).
@@ -435,18 +452,18 @@ struct MessageParser {
         return (shared(value, next), next)
     }
 
-    /// `delays=a/b/c/d` into `inline` when it fits, else into `string`; neither when values the correlator never
-    /// reads are skipped (see `PostfixParser.skipsUncorrelatedValues`).
+    /// `delays=a/b/c/d` into `inline` when it fits, else as a string into `rare`; neither when values the
+    /// correlator never reads are skipped (see `PostfixParser.skipsUncorrelatedValues`).
     @inline(__always)
     private func delaysValue(
-        at value: Int, inline: inout PostfixEvent.Delivery.ShortASCII?, string: inout String?
+        at value: Int, inline: inout PostfixEvent.Delivery.ShortASCII?, rare: inout PostfixEvent.Delivery.Rare?
     ) -> Int {
         let next = b.separatorEnd(from: value)
         if !skipsUncorrelatedValues {
             if let bytes = PostfixEvent.Delivery.ShortASCII(b.raw(value, next)) {
                 inline = bytes
             } else {
-                string = b.string(value, next)
+                rare = PostfixEvent.Delivery.Rare.holding(delays: b.string(value, next), remoteHost: rare?.remoteHost)
             }
         }
         return next
@@ -473,8 +490,8 @@ struct MessageParser {
     @inline(never)
     private func valueOutOfOrder(
         _ key: DeliveryKey, at value: Int, origRecipient: inout String?, relay: inout String?, connUse: inout Int32?,
-        delay: inout Double?, delays: inout String?, delaysBytes: inout PostfixEvent.Delivery.ShortASCII?,
-        dsn: inout String?
+        delay: inout Double?, rare: inout PostfixEvent.Delivery.Rare?,
+        delaysBytes: inout PostfixEvent.Delivery.ShortASCII?, dsn: inout String?
     ) -> Int {
         let next: Int
         switch key {
@@ -482,7 +499,7 @@ struct MessageParser {
         case .connUse: (connUse, next) = connUseValue(at: value)
         case .delay: (delay, next) = delayValue(at: value)
         case .relay: (relay, next) = relayValue(at: value)
-        case .delays: next = delaysValue(at: value, inline: &delaysBytes, string: &delays)
+        case .delays: next = delaysValue(at: value, inline: &delaysBytes, rare: &rare)
         case .dsn: (dsn, next) = dsnValue(at: value)
         case .status, .other: next = b.separatorEnd(from: value)
         }
@@ -535,8 +552,9 @@ struct MessageParser {
         }
     }
 
-    /// Pulls the remote host, the first reply code and the continuing queue id out of a delivery response, into
-    /// the caller's variables (the `Delivery` fields of the same names; nil ones stay nil when not found).
+    /// The response's text and the continuing queue id found in it, and the remote host and the first reply code
+    /// pulled out of it into the caller's variables (the `Delivery` fields of the same names; nil ones stay nil
+    /// when not found; a remote host of its own goes into `rare`).
     ///
     /// When values the correlator never reads are skipped, only what it reads of a line of `status` is looked
     /// for: the remote host never, the reply code of failures (it classifies them and keeps a deferral's), the
@@ -544,10 +562,9 @@ struct MessageParser {
     ///
     /// The searches for words use `ByteLine.findRare`: they scan the whole response and mostly find nothing.
     private func analyse(
-        response from: Int, _ to: Int, status: PostfixEvent.DeliveryStatus, text responseText: inout LineText?,
-        remoteHost: inout String?, remoteHostInText: inout Range<Int32>?, replyCode: inout Int32?,
-        queuedAs: inout String?
-    ) {
+        response from: Int, _ to: Int, status: PostfixEvent.DeliveryStatus, rare: inout PostfixEvent.Delivery.Rare?,
+        remoteHostInText: inout Range<Int32>?, replyCode: inout Int32?
+    ) -> (text: LineText, queuedAs: String?) {
         let text = lineText(from, to) { b.string($0, $1) }
         let all = !skipsUncorrelatedValues
         let wantsReplyCode = all || (status != .sent && status != .expired)
@@ -592,22 +609,20 @@ struct MessageParser {
             if text.count == to - from, !b.raw(host.lowerBound, host.upperBound).contains(where: { $0 >= 0x80 }) {
                 remoteHostInText = Int32(host.lowerBound - from)..<Int32(host.upperBound - from)
             } else {
-                remoteHost = b.string(host.lowerBound, host.upperBound)
+                rare = PostfixEvent.Delivery.Rare.holding(
+                    delays: rare?.delays, remoteHost: b.string(host.lowerBound, host.upperBound))
             }
         }
         // Continuing queue id.
-        guard wantsQueuedAs else {
-            responseText = text
-            return
-        }
+        guard wantsQueuedAs else { return (text, nil) }
         if let at = b.findRare("queued as ", from: from, to: to) {
             let tokenEnd = token(at: at + 10)
-            if tokenEnd > at + 10 { queuedAs = b.string(at + 10, min(tokenEnd, to)) }
+            if tokenEnd > at + 10 { return (text, b.string(at + 10, min(tokenEnd, to))) }
         } else if let at = b.findRare("forwarded as ", from: from, to: to) {
             let tokenEnd = token(at: at + 13)
-            if tokenEnd > at + 13 { queuedAs = b.string(at + 13, min(tokenEnd, to)) }
+            if tokenEnd > at + 13 { return (text, b.string(at + 13, min(tokenEnd, to))) }
         }
-        responseText = text
+        return (text, nil)
     }
 
     /// A delivery's value `b[from..<to]` (response, recipient) as a text: the line's own bytes when they are

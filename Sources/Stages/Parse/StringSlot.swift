@@ -14,7 +14,8 @@ struct StringSlot {
     /// The empty slot.
     static var empty: StringSlot { StringSlot(hash: 0, string: "") }
 
-    /// The hash a value of `bytes` is kept under; never 0.
+    /// The hash a value of `bytes` is kept under in the correlator's `RecentStrings`; never 0. (The parser's
+    /// `StringTable` folds only a long value's ends: `StringTable.hash(of:)`.)
     @inline(__always)
     static func hash(of bytes: UnsafeRawBufferPointer) -> UInt64 {
         ByteFold.hash(bytes) | 1
