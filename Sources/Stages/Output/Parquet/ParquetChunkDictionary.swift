@@ -33,8 +33,11 @@ struct ParquetChunkDictionary: Sendable {
     /// was set to -1 in full for each chunk (as many slots as the day's distinct senders, say, for a chunk
     /// that has a fraction of them).
     struct Scratch {
-        /// Room for a chunk's indices: handed to the dictionary built, taken back with `reclaim(_:)`.
-        var indices: [UInt32] = []
+        /// Room for a chunk's indices and entries: handed to the dictionary built, taken back with
+        /// `reclaim(_:)` (or `giveBack` when the chunk is refused). The entries too: made fresh for each chunk with
+        /// room for all there can be (up to half the chunk's values), their pages were faulted in every time.
+        private(set) var indices: [UInt32] = []
+        private(set) var entries: [Int32] = []
         /// `ofDistinct`: each value's entry in the chunk being built, -1 for none; all -1 between chunks (each
         /// chunk sets back only the slots of its own entries).
         var entryOfValue: [Int32] = []
@@ -69,16 +72,27 @@ struct ParquetChunkDictionary: Sendable {
             }
         }
 
-        /// The indices array of `dictionary`, kept for the next chunk (the dictionary is dropped).
+        /// The indices and entries arrays of `dictionary`, kept for the next chunk (the dictionary is dropped).
         mutating func reclaim(_ dictionary: consuming ParquetChunkDictionary?) {
             guard var dictionary else { return }
             swap(&indices, &dictionary.indices)
+            swap(&entries, &dictionary.entries)
+        }
+
+        /// The arrays taken for a chunk that got no dictionary, kept for the next chunk.
+        mutating func giveBack(indices: [UInt32], entries: [Int32]) {
+            (self.indices, self.entries) = (indices, entries)
         }
 
         /// The indices array, emptied (its capacity kept), for a dictionary to fill.
-        mutating func takeIndices() -> [UInt32] {
-            var taken: [UInt32] = []
-            swap(&taken, &indices)
+        mutating func takeIndices() -> [UInt32] { Self.emptied(&indices) }
+
+        /// The entries array, emptied (its capacity kept), for a dictionary to fill.
+        mutating func takeEntries() -> [Int32] { Self.emptied(&entries) }
+
+        private static func emptied<T>(_ array: inout [T]) -> [T] {
+            var taken: [T] = []
+            swap(&taken, &array)
             taken.removeAll(keepingCapacity: true)
             return taken
         }
@@ -122,7 +136,7 @@ struct ParquetChunkDictionary: Sendable {
     ) -> ParquetChunkDictionary? {
         let missing = values.valueCount - scratch.entryOfValue.count
         if missing > 0 { scratch.entryOfValue.append(contentsOf: repeatElement(-1, count: missing)) }
-        var firstSeen: [Int32] = []
+        var firstSeen = scratch.takeEntries()
         var bytes = 0
         var inSample = 0
         var indices = scratch.takeIndices()
@@ -159,7 +173,7 @@ struct ParquetChunkDictionary: Sendable {
                 values: indices.count, entries: firstSeen.count, bytes: bytes, entriesInSample: inSample,
                 maxEntries: maxEntries, maxBytes: maxBytes)
         else {
-            scratch.indices = indices
+            scratch.giveBack(indices: indices, entries: firstSeen)
             return nil
         }
         return ParquetChunkDictionary(
@@ -203,7 +217,7 @@ struct ParquetChunkDictionary: Sendable {
     ) -> ParquetChunkDictionary? {
         let n = positions.count
         guard n > 0 else { return nil }
-        var entries: [Int32] = []
+        var entries = scratch.takeEntries()
         var bytes = 0
         var inSample = 0
         // The rules of `accepts` on the entry count only get worse as values come in: stop at the first broken.
@@ -271,7 +285,7 @@ struct ParquetChunkDictionary: Sendable {
                 values: n, entries: entries.count, bytes: bytes, entriesInSample: inSample, maxEntries: maxEntries,
                 maxBytes: maxBytes)
         else {
-            scratch.indices = indices
+            scratch.giveBack(indices: indices, entries: entries)
             return nil
         }
         return ParquetChunkDictionary(

@@ -38,7 +38,7 @@ enum StringDictionaryBuilder {
         while slotCount < 2 * maxCount { slotCount <<= 1 }
         scratch.reserveSlots(slotCount, entries: maxCount)
         var indices = scratch.takeIndices()
-        var entries: [Int32] = []
+        var entries = scratch.takeEntries()
         var added = ValueIndex.Added(refused: true)
         // Each value's index and each entry's position written into uninitialized room (see
         // `appendUninitialized`): every index is written unless the chunk is refused, and then the arrays are
@@ -69,7 +69,7 @@ enum StringDictionaryBuilder {
                 values: n, entries: added.count, bytes: added.bytes, entriesInSample: added.inSample,
                 maxEntries: maxEntries, maxBytes: maxBytes)
         else {
-            scratch.indices = indices
+            scratch.giveBack(indices: indices, entries: entries)
             return nil
         }
         return ParquetChunkDictionary(
