@@ -28,47 +28,66 @@ enum DeltaBinaryPacked {
         VarInt.append(UInt64(values.count), to: &out)
         VarInt.append(VarInt.zigzag(Int64(values.first ?? 0)), to: &out)
         guard values.count > 1 else { return }
-        // Worst case per block: the min delta, the widths, 128 values at 64 bits.
-        out.reserveCapacity(out.count + (values.count / blockSize + 1) * (10 + miniblocksPerBlock + blockSize * 8))
-        // The block's deltas and a miniblock's offsets, written through pointers: as arrays, every write
-        // checked the index and the array's uniqueness.
-        withUnsafeTemporaryAllocation(of: T.self, capacity: blockSize) { deltas in
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: miniblockSize) { packed in
-                // Indices and sums without overflow checks (`&+`): all stay below `values.count`; the checks were
-                // a third of the instructions of a delta and of a miniblock's offsets.
-                let base = values.baseAddress!
-                var i = 1
-                while i < values.count {
-                    let n = min(blockSize, values.count &- i)
-                    var minDelta = T.max
-                    for k in 0..<n {
-                        let d = base[i &+ k] &- base[i &+ k &- 1]
-                        deltas[k] = d
-                        if d < minDelta { minDelta = d }
-                    }
-                    VarInt.append(VarInt.zigzag(Int64(minDelta)), to: &out)
-                    let widthsAt = out.count
-                    out.append(contentsOf: repeatElement(0, count: miniblocksPerBlock))
-                    for m in 0..<miniblocksPerBlock {
-                        let start = m &* miniblockSize
-                        guard start < n else { break }
-                        var any: UInt64 = 0
+        // Worst case per block: the min delta, the widths, 128 values at 64 bits; and the word `storeBitPacked`
+        // may store past the last miniblock.
+        let blocks = (values.count - 1 + blockSize - 1) / blockSize
+        let room = blocks * (10 + miniblocksPerBlock + blockSize * 8) + 8
+        // The blocks are written through a pointer into room made for all of them, and a block's deltas and
+        // offsets through pointers: appended to the array piece by piece (each miniblock, the widths, each
+        // varint byte), every piece checked the array's capacity and uniqueness; as arrays, every write checked
+        // the index and the array's uniqueness.
+        out.appendUninitialized(room) { start in
+            let raw = UnsafeMutableRawPointer(start)
+            var p = 0
+            withUnsafeTemporaryAllocation(of: T.self, capacity: blockSize) { deltas in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockSize) { offsets in
+                    // Indices and sums without overflow checks (`&+`): all stay below `values.count` and `room`;
+                    // the checks were a third of the instructions of a delta and of a miniblock's offsets.
+                    let base = values.baseAddress!
+                    var i = 1
+                    while i < values.count {
+                        let n = min(blockSize, values.count &- i)
+                        // Deltas, then their minimum, then the offsets from it: loops without a branch each.
+                        for k in 0..<n { deltas[k] = base[i &+ k] &- base[i &+ k &- 1] }
+                        var minDelta = T.max
+                        for k in 0..<n { minDelta = Swift.min(minDelta, deltas[k]) }
+                        for k in 0..<n { offsets[k] = UInt64(T.Magnitude(truncatingIfNeeded: deltas[k] &- minDelta)) }
                         // The block's last miniblock may have fewer deltas: zeros after them.
-                        let count = min(miniblockSize, n &- start)
-                        for k in 0..<count {
-                            let u = UInt64(T.Magnitude(truncatingIfNeeded: deltas[start &+ k] &- minDelta))
-                            packed[k] = u
-                            any |= u
+                        let used = (n &+ miniblockSize &- 1) / miniblockSize
+                        for k in n..<(used &* miniblockSize) { offsets[k] = 0 }
+                        p &+= Self.storeVarInt(VarInt.zigzag(Int64(minDelta)), at: raw + p)
+                        let widthsAt = p
+                        // Miniblocks past the deltas have width 0 and no bytes.
+                        raw.storeBytes(of: 0, toByteOffset: widthsAt, as: UInt32.self)
+                        p &+= miniblocksPerBlock
+                        for m in 0..<used {
+                            let first = m &* miniblockSize
+                            var any: UInt64 = 0
+                            for k in 0..<miniblockSize { any |= offsets[first &+ k] }
+                            let width = UInt64.bitWidth - any.leadingZeroBitCount
+                            raw.storeBytes(of: UInt8(width), toByteOffset: widthsAt &+ m, as: UInt8.self)
+                            p &+= storeBitPacked(count: miniblockSize, width: width, to: raw + p) { offsets[first &+ $0] }
                         }
-                        for k in count..<miniblockSize { packed[k] = 0 }
-                        let width = UInt64.bitWidth - any.leadingZeroBitCount
-                        out[widthsAt + m] = UInt8(width)
-                        appendBitPacked(count: miniblockSize, width: width, into: &out) { packed[$0] }
+                        i &+= n
                     }
-                    i &+= n
                 }
             }
+            return p
         }
+    }
+
+    /// Stores `value` as a ULEB128 varint (as `VarInt.append` appends it) at `at`; returns its bytes (at most 10).
+    @inline(__always)
+    private static func storeVarInt(_ value: UInt64, at out: UnsafeMutableRawPointer) -> Int {
+        var v = value
+        var p = 0
+        while v >= 0x80 {
+            out.storeBytes(of: UInt8(truncatingIfNeeded: v) | 0x80, toByteOffset: p, as: UInt8.self)
+            v >>= 7
+            p &+= 1
+        }
+        out.storeBytes(of: UInt8(v), toByteOffset: p, as: UInt8.self)
+        return p &+ 1
     }
 
     /// Decodes one DELTA_BINARY_PACKED run from `bytes[position...]`, appending its values to `result`;

@@ -33,8 +33,11 @@ struct ParquetChunkDictionary: Sendable {
     /// was set to -1 in full for each chunk (as many slots as the day's distinct senders, say, for a chunk
     /// that has a fraction of them).
     struct Scratch {
-        /// Room for a chunk's indices: handed to the dictionary built, taken back with `reclaim(_:)`.
-        var indices: [UInt32] = []
+        /// Room for a chunk's indices and entries: handed to the dictionary built, taken back with
+        /// `reclaim(_:)` (or `giveBack` when the chunk is refused). The entries too: made fresh for each chunk with
+        /// room for all there can be (up to half the chunk's values), their pages were faulted in every time.
+        private(set) var indices: [UInt32] = []
+        private(set) var entries: [Int32] = []
         /// `ofDistinct`: each value's entry in the chunk being built, -1 for none; all -1 between chunks (each
         /// chunk sets back only the slots of its own entries).
         var entryOfValue: [Int32] = []
@@ -69,16 +72,27 @@ struct ParquetChunkDictionary: Sendable {
             }
         }
 
-        /// The indices array of `dictionary`, kept for the next chunk (the dictionary is dropped).
+        /// The indices and entries arrays of `dictionary`, kept for the next chunk (the dictionary is dropped).
         mutating func reclaim(_ dictionary: consuming ParquetChunkDictionary?) {
             guard var dictionary else { return }
             swap(&indices, &dictionary.indices)
+            swap(&entries, &dictionary.entries)
+        }
+
+        /// The arrays taken for a chunk that got no dictionary, kept for the next chunk.
+        mutating func giveBack(indices: [UInt32], entries: [Int32]) {
+            (self.indices, self.entries) = (indices, entries)
         }
 
         /// The indices array, emptied (its capacity kept), for a dictionary to fill.
-        mutating func takeIndices() -> [UInt32] {
-            var taken: [UInt32] = []
-            swap(&taken, &indices)
+        mutating func takeIndices() -> [UInt32] { Self.emptied(&indices) }
+
+        /// The entries array, emptied (its capacity kept), for a dictionary to fill.
+        mutating func takeEntries() -> [Int32] { Self.emptied(&entries) }
+
+        private static func emptied<T>(_ array: inout [T]) -> [T] {
+            var taken: [T] = []
+            swap(&taken, &array)
             taken.removeAll(keepingCapacity: true)
             return taken
         }
@@ -122,29 +136,35 @@ struct ParquetChunkDictionary: Sendable {
     ) -> ParquetChunkDictionary? {
         let missing = values.valueCount - scratch.entryOfValue.count
         if missing > 0 { scratch.entryOfValue.append(contentsOf: repeatElement(-1, count: missing)) }
-        var firstSeen: [Int32] = []
+        var firstSeen = scratch.takeEntries()
         var bytes = 0
         var inSample = 0
         var indices = scratch.takeIndices()
-        // Filled through pointers: appending index by index and bounds-checked writes showed in profiles.
+        // Filled through pointers: appending index by index and bounds-checked writes showed in profiles, and so
+        // did appending each new entry (a uniqueness check each, and the array's growth): the entries get room
+        // for as many as there can be.
         indices.appendUninitialized(positions.count) { indicesOut in
-            values.stringOffsets.withUnsafeBufferPointer { offsets in
-                scratch.entryOfValue.withUnsafeMutableBufferPointer { local in
-                    positions.withUnsafeBufferPointer { positions in
-                        // The first 8192 values, then the rest: a check for the sample's end at every value was
-                        // a fifth of the loop.
-                        let sample = min(positions.count, 8192)
-                        mapDistinct(
-                            positions, 0..<sample, offsets: offsets, entryOfValue: local, into: indicesOut,
-                            firstSeen: &firstSeen, bytes: &bytes)
-                        inSample = firstSeen.count
-                        mapDistinct(
-                            positions, sample..<positions.count, offsets: offsets, entryOfValue: local,
-                            into: indicesOut, firstSeen: &firstSeen, bytes: &bytes)
-                        // Back to all -1 for the next chunk: only this chunk's entries were set.
-                        for id in firstSeen { local[Int(id)] = -1 }
+            firstSeen.appendUninitialized(min(positions.count, values.valueCount)) { firstSeenOut in
+                var seen = 0
+                values.stringOffsets.withUnsafeBufferPointer { offsets in
+                    scratch.entryOfValue.withUnsafeMutableBufferPointer { local in
+                        positions.withUnsafeBufferPointer { positions in
+                            // The first 8192 values, then the rest: a check for the sample's end at every value
+                            // was a fifth of the loop.
+                            let sample = min(positions.count, 8192)
+                            mapDistinct(
+                                positions, 0..<sample, offsets: offsets, entryOfValue: local, into: indicesOut,
+                                firstSeen: firstSeenOut, seen: &seen, bytes: &bytes)
+                            inSample = seen
+                            mapDistinct(
+                                positions, sample..<positions.count, offsets: offsets, entryOfValue: local,
+                                into: indicesOut, firstSeen: firstSeenOut, seen: &seen, bytes: &bytes)
+                            // Back to all -1 for the next chunk: only this chunk's entries were set.
+                            for k in 0..<seen { local[Int(firstSeenOut[k])] = -1 }
+                        }
                     }
                 }
+                return seen
             }
             return positions.count
         }
@@ -153,7 +173,7 @@ struct ParquetChunkDictionary: Sendable {
                 values: indices.count, entries: firstSeen.count, bytes: bytes, entriesInSample: inSample,
                 maxEntries: maxEntries, maxBytes: maxBytes)
         else {
-            scratch.indices = indices
+            scratch.giveBack(indices: indices, entries: firstSeen)
             return nil
         }
         return ParquetChunkDictionary(
@@ -162,20 +182,21 @@ struct ParquetChunkDictionary: Sendable {
     }
 
     /// `ofDistinct`'s loop over the values `range` of `positions`: each one's entry into `indices`, a value not
-    /// seen before (`entryOfValue` -1) becoming the next entry of `firstSeen`.
+    /// seen before (`entryOfValue` -1) becoming entry `seen` of `firstSeen`.
     @inline(__always)
     private static func mapDistinct(
         _ positions: UnsafeBufferPointer<Int32>, _ range: Range<Int>, offsets: UnsafeBufferPointer<Int>,
         entryOfValue: UnsafeMutableBufferPointer<Int32>, into indices: UnsafeMutablePointer<UInt32>,
-        firstSeen: inout [Int32], bytes: inout Int
+        firstSeen: UnsafeMutablePointer<Int32>, seen: inout Int, bytes: inout Int
     ) {
         for k in range {
             let id = Int(positions[k])
             var entry = entryOfValue[id]
             if entry < 0 {
-                entry = Int32(truncatingIfNeeded: firstSeen.count)
+                entry = Int32(truncatingIfNeeded: seen)
                 entryOfValue[id] = entry
-                firstSeen.append(Int32(truncatingIfNeeded: id))
+                firstSeen[seen] = Int32(truncatingIfNeeded: id)
+                seen &+= 1
                 bytes += offsets[id + 1] - offsets[id]
             }
             indices[k] = UInt32(truncatingIfNeeded: entry)
@@ -196,7 +217,7 @@ struct ParquetChunkDictionary: Sendable {
     ) -> ParquetChunkDictionary? {
         let n = positions.count
         guard n > 0 else { return nil }
-        var entries: [Int32] = []
+        var entries = scratch.takeEntries()
         var bytes = 0
         var inSample = 0
         // The rules of `accepts` on the entry count only get worse as values come in: stop at the first broken.
@@ -204,48 +225,56 @@ struct ParquetChunkDictionary: Sendable {
         let sampleLimit = n > 8192 ? min(entryLimit, 4096) : entryLimit
         var refused = false
         var indices = scratch.takeIndices()
+        // The entries written through a pointer into room for one past the limit (appended one by one, each
+        // checked the array's uniqueness, and the array grew a few times per chunk).
+        var count = 0
         indices.appendUninitialized(n) { indicesOut in
             var initialized = 0
-            values.stringBytes.withUnsafeBytes { raw in
-                values.stringOffsets.withUnsafeBufferPointer { offsets in
-                    positions.withUnsafeBufferPointer { positions in
-                        var previousStart = 0
-                        var previousLength = -1
-                        var previous = -1
-                        for k in 0..<n {
-                            if k == 8192 { inSample = entries.count }
-                            let p = Int(positions[k])
-                            // The position of the value before: the same value (rows sharing a text's value, see
-                            // `TextColumn`), nothing to read.
-                            if p == previous {
-                                indicesOut[k] = UInt32(truncatingIfNeeded: entries.count - 1)
-                                initialized = k + 1
-                                continue
-                            }
-                            previous = p
-                            // Rows in sort order are scattered over the table's column.
-                            Prefetch.scatteredString(
-                                after: k, count: n, positions: positions, offsets: offsets, bytes: raw.baseAddress)
-                            let start = offsets[p]
-                            let length = offsets[p + 1] - start
-                            if length != previousLength
-                                || (length > 0
-                                    && !shortEqual(raw.baseAddress! + start, raw.baseAddress! + previousStart, length))
-                            {
-                                entries.append(Int32(truncatingIfNeeded: p))
-                                bytes += length
-                                if entries.count > (k < 8192 ? sampleLimit : entryLimit) || bytes > maxBytes {
-                                    refused = true
-                                    break
+            entries.appendUninitialized(entryLimit + 1) { entriesOut in
+                values.stringBytes.withUnsafeBytes { raw in
+                    values.stringOffsets.withUnsafeBufferPointer { offsets in
+                        positions.withUnsafeBufferPointer { positions in
+                            var previousStart = 0
+                            var previousLength = -1
+                            var previous = -1
+                            for k in 0..<n {
+                                if k == 8192 { inSample = count }
+                                let p = Int(positions[k])
+                                // The position of the value before: the same value (rows sharing a text's value,
+                                // see `TextColumn`), nothing to read.
+                                if p == previous {
+                                    indicesOut[k] = UInt32(truncatingIfNeeded: count &- 1)
+                                    initialized = k &+ 1
+                                    continue
                                 }
-                                previousStart = start
-                                previousLength = length
+                                previous = p
+                                // Rows in sort order are scattered over the table's column.
+                                Prefetch.scatteredString(
+                                    after: k, count: n, positions: positions, offsets: offsets, bytes: raw.baseAddress)
+                                let start = offsets[p]
+                                let length = offsets[p + 1] - start
+                                if length != previousLength
+                                    || (length > 0
+                                        && !shortEqual(
+                                            raw.baseAddress! + start, raw.baseAddress! + previousStart, length))
+                                {
+                                    entriesOut[count] = Int32(truncatingIfNeeded: p)
+                                    count &+= 1
+                                    bytes += length
+                                    if count > (k < 8192 ? sampleLimit : entryLimit) || bytes > maxBytes {
+                                        refused = true
+                                        break
+                                    }
+                                    previousStart = start
+                                    previousLength = length
+                                }
+                                indicesOut[k] = UInt32(truncatingIfNeeded: count &- 1)
+                                initialized = k &+ 1
                             }
-                            indicesOut[k] = UInt32(truncatingIfNeeded: entries.count - 1)
-                            initialized = k + 1
                         }
                     }
                 }
+                return count
             }
             return initialized
         }
@@ -256,7 +285,7 @@ struct ParquetChunkDictionary: Sendable {
                 values: n, entries: entries.count, bytes: bytes, entriesInSample: inSample, maxEntries: maxEntries,
                 maxBytes: maxBytes)
         else {
-            scratch.indices = indices
+            scratch.giveBack(indices: indices, entries: entries)
             return nil
         }
         return ParquetChunkDictionary(

@@ -389,17 +389,11 @@ final class ParquetColumnChunkBuilder {
     private func appendPlain(_ values: ParquetColumnBuffer, range: Range<Int>, plainBytes: Int) {
         switch values.kind {
         case .int32:
-            values.int32Values.withUnsafeBytes {
-                bodies.append(contentsOf: $0[(range.lowerBound * 4)..<(range.upperBound * 4)])
-            }
+            values.int32Values.withUnsafeBytes { appendBytes($0, (range.lowerBound * 4)..<(range.upperBound * 4)) }
         case .int64, .timestampMicros:
-            values.int64Values.withUnsafeBytes {
-                bodies.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)])
-            }
+            values.int64Values.withUnsafeBytes { appendBytes($0, (range.lowerBound * 8)..<(range.upperBound * 8)) }
         case .double:
-            values.doubleValues.withUnsafeBytes {
-                bodies.append(contentsOf: $0[(range.lowerBound * 8)..<(range.upperBound * 8)])
-            }
+            values.doubleValues.withUnsafeBytes { appendBytes($0, (range.lowerBound * 8)..<(range.upperBound * 8)) }
         case .boolean:
             var byte: UInt8 = 0
             var bit = 0
@@ -419,6 +413,18 @@ final class ParquetColumnChunkBuilder {
                     bytes: values.stringBytes, offsets: values.stringOffsets,
                     positions: UnsafeBufferPointer(rebasing: positions[range]), plainBytes: plainBytes, into: &bodies)
             }
+        }
+    }
+
+    /// Appends `bytes[range]` to `bodies` with one copy.
+    ///
+    /// Why: `append(contentsOf:)` of a slice of raw bytes copied them one at a time through the slice's
+    /// iterator (the PLAIN doubles: about 100 K instructions per 8,000-value page).
+    private func appendBytes(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) {
+        guard let source = bytes.baseAddress, !range.isEmpty else { return }
+        bodies.appendUninitialized(range.count) { room in
+            UnsafeMutableRawPointer(room).copyMemory(from: source + range.lowerBound, byteCount: range.count)
+            return range.count
         }
     }
 

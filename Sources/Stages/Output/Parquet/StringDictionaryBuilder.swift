@@ -38,7 +38,7 @@ enum StringDictionaryBuilder {
         while slotCount < 2 * maxCount { slotCount <<= 1 }
         scratch.reserveSlots(slotCount, entries: maxCount)
         var indices = scratch.takeIndices()
-        var entries: [Int32] = []
+        var entries = scratch.takeEntries()
         var added = ValueIndex.Added(refused: true)
         // Each value's index and each entry's position written into uninitialized room (see
         // `appendUninitialized`): every index is written unless the chunk is refused, and then the arrays are
@@ -69,7 +69,7 @@ enum StringDictionaryBuilder {
                 values: n, entries: added.count, bytes: added.bytes, entriesInSample: added.inSample,
                 maxEntries: maxEntries, maxBytes: maxBytes)
         else {
-            scratch.indices = indices
+            scratch.giveBack(indices: indices, entries: entries)
             return nil
         }
         return ParquetChunkDictionary(
@@ -127,7 +127,9 @@ enum StringDictionaryBuilder {
         // 8192 values, ≤ n / 2 below), as a power of two: at most 8192 slots, half full.
         let slotCount = 1 << (Int.bitWidth - ((limit + 1) * 3 / 2 - 1).leadingZeroBitCount)
         guard slotCount <= 16_384 else { return (false, nil) }
-        let slots = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: slotCount)
+        // A slot holds the sketch's high 32 bits (0: empty, made 1), still a function of the value: 32 KB for
+        // the sample's limit of 4096, within the first-level cache (64 KB of whole sketches was not).
+        let slots = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: slotCount)
         defer { slots.deallocate() }
         slots.initialize(repeating: 0)
         let mask = slotCount - 1
@@ -147,8 +149,9 @@ enum StringDictionaryBuilder {
                             after: k, count: n, positions: positions, offsets: offsets, bytes: raw.baseAddress)
                         let start = offsets[p]
                         let length = offsets[p + 1] - start
-                        let sketch = Self.sketch(raw.baseAddress.map { $0 + start }, length)
-                        var slot = Int(truncatingIfNeeded: sketch >> 40) & mask
+                        let whole = Self.sketch(raw.baseAddress.map { $0 + start }, length)
+                        let sketch = UInt32(truncatingIfNeeded: whole >> 32) | (whole >> 32 == 0 ? 1 : 0)
+                        var slot = Int(truncatingIfNeeded: whole >> 40) & mask
                         while slots[slot] != 0 && slots[slot] != sketch { slot = (slot &+ 1) & mask }
                         guard slots[slot] == 0 else { continue }
                         slots[slot] = sketch
