@@ -125,6 +125,39 @@ import Testing
         #expect(AttemptRecord.sortedOrder(rows) == expected)
     }
 
+    /// Tables of `ColumnSorter.lookaheadRows` rows and more, so that `sortByStretches` asks for lines ahead (see
+    /// `SortLookahead`): values of one stretch and of several far apart, of one row and of several, hashes that
+    /// differ within their first 16 bytes and hashes that tie on them, recipients likewise, and nulls, against the
+    /// reference sort of the rows by `precedes`.
+    @Test func largeTablesThatLookAheadFollowPrecedes() {
+        var generator = RecordGenerator(seed: 9)
+        let count = ColumnSorter.lookaheadRows + 1500
+        let hashes: [String?] =
+            [nil, "", "h"] + (0..<2000).map { "campaign-\($0 * 7919 % 2003)-0123456789abcdef" }
+            + (0..<500).map { "campaign-0123456789abcdef-\($0)" }
+        let recipients = ["r1", "", "someone.long@example.com", "someone.long@example.org", "other.long@example.com"]
+        var attempts: [AttemptRecord] = []
+        var deliveries: [DeliveryRecord] = []
+        while attempts.count < count {
+            let hash = generator.pick(hashes)
+            for _ in 0..<generator.int(1..<5) {
+                var attempt = generator.attempt()
+                attempt.hash = hash
+                attempt.recipient = generator.pick(recipients)
+                attempt.attemptedAt = Int64(generator.int(0..<3))
+                attempts.append(attempt)
+                var delivery = generator.delivery()
+                delivery.hash = hash
+                delivery.recipient = generator.pick(recipients)
+                delivery.finishedAt = Int64(generator.int(0..<3))
+                deliveries.append(delivery)
+            }
+        }
+        #expect(AttemptRecord.sortedOrder(attempts) == Array(attempts.indices).sorted { precedesOrFirst(attempts, $0, $1) })
+        #expect(
+            DeliveryRecord.sortedOrder(deliveries) == Array(deliveries.indices).sorted { precedesOrFirst(deliveries, $0, $1) })
+    }
+
     /// A leading number column (rejects' time) in stretches of equal times, sorted, reversed and shuffled, and
     /// one value only: stretches of one row each, and one stretch of all rows.
     @Test func rejectsInStretchesOfEqualTimesFollowPrecedes() {

@@ -44,24 +44,42 @@ extension DaySummaryBuilder {
         // `received_at`: a message's rows share their queue id's value, see `TextColumn`) has its key, and in
         // the same application it is counted already.
         var previous = (queueId: Int32(-1), host: Int32(-1), receivedAt: Int64(0), app: -1, message: UInt64(0))
+        // The row count read once: `RowTable.count` is a call, which retained and released its first column's
+        // arrays each time (read for the look-ahead on every row, that was 8% of a 1 GB run's retains).
+        let rowCount = table.count
+        // In a large table, the lines of the random places a row updates are asked for some rows ahead (see
+        // `lookaheadRows`).
+        let lookahead = rowCount >= Self.lookaheadRows
         queueValues.stringBytes.withUnsafeBytes { queueBytes in
+            @inline(__always)
+            func messageKey(_ q: Int32, _ h: Int32, _ received: Int64) -> UInt64 {
+                DistinctMessageKey.key(
+                    hostSeed: hostSeeds[Int(h)],
+                    queueId: UnsafeRawBufferPointer(
+                        rebasing: queueBytes[queueValues.stringOffsets[Int(q)]..<queueValues.stringOffsets[Int(q) + 1]]),
+                    receivedAt: received)
+            }
             categoryCounts.withUnsafeMutableBufferPointer { categoryCounts in
                 sections.accumulators.withUnsafeMutableBufferPointer { accumulators in
-                    for row in 0..<table.count {
+                    for row in 0..<rowCount {
+                        if lookahead {
+                            let (j, k) = (row &+ 2 &* Self.lookahead, row &+ Self.lookahead)
+                            if j < rowCount {
+                                if queueIds[j] != queueIds[j &- 1] || host.ids[j] != host.ids[j &- 1]
+                                    || receivedAt[j] != receivedAt[j &- 1]
+                                {
+                                    messageKeys.ask(messageKey(queueIds[j], host.ids[j], receivedAt[j]))
+                                }
+                                domains.ask(app: Int(app.ids[j]), domain: Int(domain.ids[j]))
+                            }
+                            if k < rowCount { domains.askCounters(app: Int(app.ids[k]), domain: Int(domain.ids[k])) }
+                        }
                         let a = Int(app.ids[row])
                         let kind = statusKinds[Int(status.ids[row])]
                         let hour = hours.hour(ofMicroseconds: finishedAt[row])
                         let (q, h, received) = (queueIds[row], host.ids[row], receivedAt[row])
                         let sameMessage = q == previous.queueId && h == previous.host && received == previous.receivedAt
-                        let message =
-                            sameMessage
-                            ? previous.message
-                            : DistinctMessageKey.key(
-                                hostSeed: hostSeeds[Int(h)],
-                                queueId: UnsafeRawBufferPointer(
-                                    rebasing: queueBytes[
-                                        queueValues.stringOffsets[Int(q)]..<queueValues.stringOffsets[Int(q) + 1]]),
-                                receivedAt: received)
+                        let message = sameMessage ? previous.message : messageKey(q, h, received)
                         let milliseconds = DelayHistogram.milliseconds(seconds: delay[row])
                         if !(sameMessage && a == previous.app) {
                             let added = messageKeys.insert(
@@ -91,6 +109,17 @@ extension DaySummaryBuilder {
         }
         putBack(sections)
     }
+
+    /// The rows from which `add(deliveries:)` looks ahead: twice `lookahead` rows on, it asks for the slot of the
+    /// row's message if it starts one (`SectionMessageKeys.ask`) and for the slot of its (application, domain) pair
+    /// (`DomainCounts.ask`); `lookahead` rows on, for the pair's counters (`DomainCounts.askCounters`).
+    ///
+    /// Why: a row updates three random places (its message's slot, its pair's index slot and counters) in tables
+    /// that a 1 GB day's table of 130–150 K rows makes far larger than the cache: those three loads were about
+    /// three quarters of this loop's samples (`perf annotate`). A smaller table's fit in the second-level cache,
+    /// where asking ahead (the message key computed twice) only adds instructions.
+    static let lookaheadRows = 1 << 15
+    static let lookahead = 8
 
     /// Whether the domain counts of a table counting in `sections` (taken out) may stay by id
     /// (`PendingDomains`): no counts wait already, and neither those sections nor the overall one has domains
@@ -288,13 +317,17 @@ extension DaySummaryBuilder {
     /// pair at the end of the table. The overall section sums the pairs of its applications.
     struct DomainCounts {
         let domainCount: Int
-        /// (app id × domainCount + domain id) → index into `keys` and `counts`, by the shared open-addressing
-        /// index (`HashSlots`) over the keys.
+        /// (app id × domainCount + domain id) → index into `keys` and `counts`: two words per slot, the pair's key
+        /// + 1 (0 marks an empty slot) and its entry; linear probing, at most half full, grown by doubling.
         ///
         /// Why not `[Int: Int]`: every row of a table looks its pair up, and the dictionary hashed each key with
         /// SipHash (seeded, for untrusted keys), about a tenth of counting a table; the keys here are small ids,
-        /// which a multiply spreads (`hash(_:)`).
-        private var index = HashSlots()
+        /// which a multiply spreads. Why not `HashSlots` over `keys` (as before): a probe read the slot, then the
+        /// entry's key in `keys`, two misses in a 1 GB day's table, and the slot could not be asked for ahead of
+        /// time (see `ask(app:domain:)`); here a probe reads one line.
+        private var slots = [UInt64](repeating: 0, count: 2 * 64)
+        /// 64 minus log2 of the slot count: the shift that takes a home slot from the top bits of the product.
+        private var shift: UInt64 = 58
         private var keys: [Int] = []
         /// Six counters per pair, in the order of `keys` (zeros beyond the last pair's: room for more):
         /// recipients, sent, bounced, expired, removed, deferred attempts.
@@ -305,28 +338,77 @@ extension DaySummaryBuilder {
         }
 
         @inline(__always)
+        private static func home(_ key: Int, shift: UInt64) -> Int {
+            Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) &>> shift)
+        }
+
+        @inline(__always)
         private mutating func slot(app: Int, domain: Int) -> Int {
             let key = app * domainCount + domain
-            let hash = Self.hash(key)
-            let probe = keys.withUnsafeBufferPointer { keys in index.find(hash) { keys[$0] == key } }
-            if let found = probe.entry { return found }
-            let entry = keys.count
+            let stored = UInt64(truncatingIfNeeded: key) &+ 1
+            let (next, mask) = (keys.count, slots.count / 2 - 1)
+            var slot = Self.home(key, shift: shift)
+            let found: Int = slots.withUnsafeMutableBufferPointer { slots in
+                while true {
+                    let word = slots[2 &* slot]
+                    if word == stored { return Int(truncatingIfNeeded: slots[2 &* slot &+ 1]) }
+                    if word == 0 {
+                        slots[2 &* slot] = stored
+                        slots[2 &* slot &+ 1] = UInt64(truncatingIfNeeded: next)
+                        return -1
+                    }
+                    slot = (slot &+ 1) & mask
+                }
+            }
+            if found >= 0 { return found }
             keys.append(key)
             // Room for the pair's six counters, grown by doubling: appending six zeros for every new pair
             // was a generic append call each (about 160 instructions).
             if counts.count < keys.count * 6 {
                 counts.append(contentsOf: repeatElement(0, count: max(counts.count, 6 * 64)))
             }
-            index.insert(entry, hash: hash, at: probe.slot) { [keys] in Self.hash(keys[$0]) }
-            return entry
+            if keys.count * 2 > mask + 1 { grow() }
+            return next
         }
 
-        /// A pair key spread over 64 bits: a multiply by an odd constant (consecutive keys get distinct low
-        /// bits, the slot) with its high half folded in (the tag).
+        /// Doubles the slots and places every pair again.
+        @inline(never)
+        private mutating func grow() {
+            let slotCount = slots.count
+            shift -= 1
+            var fresh = [UInt64](repeating: 0, count: 2 * slotCount)
+            let (mask, shift) = (slotCount - 1, shift)
+            fresh.withUnsafeMutableBufferPointer { fresh in
+                for (entry, key) in keys.enumerated() {
+                    var slot = Self.home(key, shift: shift)
+                    while fresh[2 &* slot] != 0 { slot = (slot &+ 1) & mask }
+                    fresh[2 &* slot] = UInt64(truncatingIfNeeded: key) &+ 1
+                    fresh[2 &* slot &+ 1] = UInt64(truncatingIfNeeded: entry)
+                }
+            }
+            slots = fresh
+        }
+
+        /// Asks for the line of the pair (app, domain)'s home slot, which counting it reads first (stage 1 of 2;
+        /// see `add(deliveries:)`). Nothing is read or written. `mutating` (as `askCounters`) only so that the call
+        /// takes the counts in place: as a non-mutating call on a captured variable, it was made on a copy, which
+        /// retained and released its arrays every row.
         @inline(__always)
-        private static func hash(_ key: Int) -> UInt64 {
-            let product = UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15
-            return product ^ (product >> 32)
+        mutating func ask(app: Int, domain: Int) {
+            let slot = Self.home(app * domainCount + domain, shift: shift)
+            slots.withUnsafeMutableBufferPointer { Prefetch.read($0.baseAddress.map { $0 + 2 &* slot }) }
+        }
+
+        /// Asks for the line of the pair's counters when its home slot holds it (stage 2 of 2), reading that slot.
+        @inline(__always)
+        mutating func askCounters(app: Int, domain: Int) {
+            let key = app * domainCount + domain
+            let slot = Self.home(key, shift: shift)
+            let entry: Int = slots.withUnsafeMutableBufferPointer { slots in
+                slots[2 &* slot] == UInt64(truncatingIfNeeded: key) &+ 1 ? Int(truncatingIfNeeded: slots[2 &* slot &+ 1]) : -1
+            }
+            guard entry >= 0 else { return }
+            counts.withUnsafeMutableBufferPointer { Prefetch.read($0.baseAddress.map { $0 + entry &* 6 }) }
         }
 
         /// A final outcome; `kind` as `statusKind`. Both counters through one pointer: each add to the array checked

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// The distinct messages (`DistinctMessageKey`) of the sections of one day summary: for each message, the sections
 /// it was counted in, so that a section's message count grows at a message's first row there, and the overall
 /// section's at its first row in any section that counts there (an application's, not the notifications').
@@ -95,6 +97,18 @@ struct SectionMessageKeys: Sendable {
         let inOverall = countsOverall && entry & 1 == 0
         if inOverall { entry |= 1 }
         return Added(inSection: true, inOverall: inOverall)
+    }
+
+    /// Asks for the line of `key`'s home slot, which a later `insert` of it reads first (see
+    /// `DaySummaryBuilder.add(deliveries:)`): nothing else is read or written. `mutating` only so that the call
+    /// takes the table in place: as a non-mutating call on a stored table, it was made on a copy, which retained
+    /// and released its arrays every row.
+    @inline(__always)
+    mutating func ask(_ key: UInt64) {
+        slots.withUnsafeMutableBufferPointer { slots in
+            let slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(truncatingIfNeeded: shift))
+            Prefetch.read(slots.baseAddress.map { $0 + 2 &* slot })
+        }
     }
 
     /// Room for `keys` keys in all without growing (a table's rows bound its new messages from above).

@@ -25,6 +25,83 @@ extension ColumnSorter {
         let leading = columns[0]
         let stretches = leading.stretches(of: UnsafeBufferPointer(order), into: entries.baseAddress!)
         Self.sort(UnsafeMutableBufferPointer(rebasing: entries[..<stretches]))
+        guard count >= Self.lookaheadRows else {
+            return place(order, stretches: stretches, lead: nil, next: nil, ring: nil)
+        }
+        leading.withLookahead(skip: SortEntry.keyBytes) { lead in
+            withUnsafeTemporaryAllocation(of: LookaheadSlot.self, capacity: Self.ringSize) { ring in
+                ring.initialize(repeating: LookaheadSlot())
+                let ring = ring.baseAddress!
+                guard columns.count > 1 else { return place(order, stretches: stretches, lead: lead, next: nil, ring: ring) }
+                columns[1].withLookahead { place(order, stretches: stretches, lead: lead, next: $0, ring: ring) }
+            }
+        }
+    }
+
+    /// The rows from which `sortByStretches` looks ahead (see `place`): the values a smaller table's sort reads
+    /// (a few hundred KB) stay in the second-level cache, where asking ahead only adds instructions.
+    static let lookaheadRows = 1 << 15
+
+    /// What the look-ahead of `place` keeps of a stretch between its stages.
+    private struct LookaheadSlot {
+        var row: Int32 = 0
+        /// Whether placing the stretch reads the next column's value, the leading column's string.
+        var next = false, lead = false
+        /// Their value positions, read by the second stage.
+        var nextValue: Int32 = -1, leadValue: Int32 = -1
+    }
+
+    private static let ringSize = 32
+
+    /// Step 3 of `sortByStretches`, for the `stretches` sorted stretch entries at the start of `entries`.
+    ///
+    /// With `lead` (a table of `lookaheadRows` rows or more), the lines that placing a stretch will read are asked
+    /// for ahead of time (see `SortLookahead`), in three stages `lookahead` stretches apart: of its first row, the
+    /// next column's value, which the nested sort of a value of several rows reads, and for a value of several
+    /// stretches the leading column's string, which the long-string check reads. What a stretch needs is decided
+    /// once, at the first stage, and kept in `ring` (`ringSize` slots, all empty to begin with, so that a stage
+    /// above the first stretch asks for nothing) with the positions the second stage reads.
+    @inline(__always)
+    private func place(
+        _ order: UnsafeMutableBufferPointer<Int>, stretches: Int, lead: SortLookahead?, next: SortLookahead?,
+        ring: UnsafeMutablePointer<LookaheadSlot>?
+    ) {
+        let count = order.count
+        let leading = columns[0]
+        let (ahead, mask) = (Self.lookahead, Self.ringSize - 1)
+        // The stretch entry the first stage reached (those below it are intact: not placed yet), and whether it has
+        // the key of the one above it.
+        var cursor = stretches
+        var sameAsAbove = false
+        func step(_ lead: SortLookahead, _ ring: UnsafeMutablePointer<LookaheadSlot>) {
+            cursor -= 1
+            let stretch = entries[cursor]
+            let sameAsBelow = cursor > 0 && StretchEntry.sameKey(entries[cursor - 1], stretch)
+            let several = sameAsBelow || sameAsAbove
+            sameAsAbove = sameAsBelow
+            let (first, length) = StretchEntry.span(stretch)
+            var slot = LookaheadSlot(row: Int32(truncatingIfNeeded: first))
+            slot.next = next != nil && (length > 1 || several)
+            slot.lead = several && StretchEntry.tail(stretch) == SortEntry.longString
+            if slot.next { next!.askPosition(first) }
+            if slot.lead { lead.askPosition(first) }
+            ring[cursor & mask] = slot
+            // The second stage, `ahead` stretches above; the third, twice that.
+            let second = ring + ((cursor &+ ahead) & mask)
+            if second.pointee.next {
+                let v = next!.position(Int(second.pointee.row))
+                second.pointee.nextValue = Int32(truncatingIfNeeded: v)
+                next!.askValue(v)
+            }
+            if second.pointee.lead {
+                let v = lead.position(Int(second.pointee.row))
+                second.pointee.leadValue = Int32(truncatingIfNeeded: v)
+                lead.askValue(v)
+            }
+            let third = ring[(cursor &+ 2 &* ahead) & mask]
+            if third.next { next!.askBytes(Int(third.nextValue)) }
+            if third.lead { lead.askBytes(Int(third.leadValue)) }
+        }
         // From the last value to the first: the rows of stretches `s..<e` go to `order[start...]` with
         // start ≥ s (each stretch before has a row at least), so the sorts of those rows, which use
         // `entries[start...]`, leave the entries of the stretches still to write alone.
@@ -34,6 +111,9 @@ extension ColumnSorter {
             let last = entries[e - 1]
             var s = e - 1
             while s > 0 && StretchEntry.sameKey(entries[s - 1], last) { s -= 1 }
+            if let lead, let ring {
+                while cursor > max(s - 3 * ahead, 0) { step(lead, ring) }
+            }
             let start: Int
             var oneValue = true
             if s == e - 1 {
@@ -69,6 +149,10 @@ extension ColumnSorter {
             e = s
         }
     }
+
+    /// How many stretches apart the stages of `place`'s look-ahead are: the last one (bytes) is that far ahead of
+    /// the stretch placed, the first (positions) three times as far.
+    static let lookahead = 8
 }
 
 /// A stretch's `SortEntry` in `ColumnSorter.sortByStretches`: the words of its value's entry, and in `low`

@@ -245,9 +245,9 @@ struct ColumnSorter {
 /// One column's values seen by row: the sort entries, and the full comparison of long strings. A class, so
 /// that taking it for each run retains one object, not each of its arrays.
 final class SortColumn {
-    private let column: ParquetColumnBuffer
+    let column: ParquetColumnBuffer
     /// Row → position among the non-null values (-1 null); nil for REQUIRED columns.
-    private let dense: [Int32]?
+    let dense: [Int32]?
 
     /// - Parameter dense: each row's position among `column`'s values (-1 null); nil when row i is value i.
     init(_ column: ParquetColumnBuffer, dense: [Int32]?) {
