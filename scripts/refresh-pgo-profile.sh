@@ -5,8 +5,10 @@
 #   scripts/refresh-pgo-profile.sh            # then commit pgo/mailstats.profdata
 #
 # 1. builds an instrumented mailstats (`MAILSTATS_PGO=generate`, scratch path .build-pgo-generate);
-# 2. generates a log family with scripts/gen-logs.py in a temporary directory: 200 MB, seed 7, 8 files (knobs:
+# 2. generates a log family with scripts/gen-logs.py in a temporary directory: 300 MB, seed 7, 8 files (knobs:
 #    SIZE_MB, SEED), not the benchmarks' seed 1, so the profile is not trained on the figures it is judged by;
+#    300 MB so that day tables pass 32 K rows, where the sort and the day summaries prefetch (`SortLookahead`,
+#    `DaySummaryBuilder`): at 200 MB those branches never ran and were compiled as cold;
 # 3. runs `mailstats run` over it once (the hourly job: reading, parsing, correlating, writing Parquet and the
 #    summaries), the counters going to LLVM_PROFILE_FILE;
 # 4. merges them with the toolchain's own llvm-profdata (its format must match the compiler's) into
@@ -17,7 +19,7 @@
 #    not the profile), so without this the next `swift build -c release` would keep the old profile's code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-size_mb=${SIZE_MB:-200}
+size_mb=${SIZE_MB:-300}
 seed=${SEED:-7}
 profile=pgo/mailstats.profdata
 
