@@ -317,17 +317,15 @@ extension DaySummaryBuilder {
     /// pair at the end of the table. The overall section sums the pairs of its applications.
     struct DomainCounts {
         let domainCount: Int
-        /// (app id × domainCount + domain id) → index into `keys` and `counts`: two words per slot, the pair's key
-        /// + 1 (0 marks an empty slot) and its entry; linear probing, at most half full, grown by doubling.
+        /// (app id × domainCount + domain id) + 1 (`slotKey`) → index into `keys` and `counts`; at most half full,
+        /// grown by doubling.
         ///
         /// Why not `[Int: Int]`: every row of a table looks its pair up, and the dictionary hashed each key with
         /// SipHash (seeded, for untrusted keys), about a tenth of counting a table; the keys here are small ids,
         /// which a multiply spreads. Why not `HashSlots` over `keys` (as before): a probe read the slot, then the
         /// entry's key in `keys`, two misses in a 1 GB day's table, and the slot could not be asked for ahead of
         /// time (see `ask(app:domain:)`); here a probe reads one line.
-        private var slots = [UInt64](repeating: 0, count: 2 * 64)
-        /// 64 minus log2 of the slot count: the shift that takes a home slot from the top bits of the product.
-        private var shift: UInt64 = 58
+        private var slots = WordPairSlots(slotCount: 64)
         private var keys: [Int] = []
         /// Six counters per pair, in the order of `keys` (zeros beyond the last pair's: room for more):
         /// recipients, sent, bounced, expired, removed, deferred attempts.
@@ -337,56 +335,25 @@ extension DaySummaryBuilder {
             self.domainCount = domainCount
         }
 
+        /// A pair's key in `slots`: never 0, which marks an empty slot.
         @inline(__always)
-        private static func home(_ key: Int, shift: UInt64) -> Int {
-            Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) &>> shift)
+        private func slotKey(app: Int, domain: Int) -> UInt64 {
+            UInt64(truncatingIfNeeded: app * domainCount + domain) &+ 1
         }
 
         @inline(__always)
         private mutating func slot(app: Int, domain: Int) -> Int {
-            let key = app * domainCount + domain
-            let stored = UInt64(truncatingIfNeeded: key) &+ 1
-            let (next, mask) = (keys.count, slots.count / 2 - 1)
-            var slot = Self.home(key, shift: shift)
-            let found: Int = slots.withUnsafeMutableBufferPointer { slots in
-                while true {
-                    let word = slots[2 &* slot]
-                    if word == stored { return Int(truncatingIfNeeded: slots[2 &* slot &+ 1]) }
-                    if word == 0 {
-                        slots[2 &* slot] = stored
-                        slots[2 &* slot &+ 1] = UInt64(truncatingIfNeeded: next)
-                        return -1
-                    }
-                    slot = (slot &+ 1) & mask
-                }
-            }
-            if found >= 0 { return found }
-            keys.append(key)
+            let next = keys.count
+            let found = slots.find(slotKey(app: app, domain: domain), placingWith: UInt64(truncatingIfNeeded: next))
+            if found >= 0 { return Int(truncatingIfNeeded: slots[value: found]) }
+            keys.append(app * domainCount + domain)
             // Room for the pair's six counters, grown by doubling: appending six zeros for every new pair
             // was a generic append call each (about 160 instructions).
             if counts.count < keys.count * 6 {
                 counts.append(contentsOf: repeatElement(0, count: max(counts.count, 6 * 64)))
             }
-            if keys.count * 2 > mask + 1 { grow() }
+            if keys.count * 2 > slots.slotCount { slots.rehash(slotCount: 2 * slots.slotCount) }
             return next
-        }
-
-        /// Doubles the slots and places every pair again.
-        @inline(never)
-        private mutating func grow() {
-            let slotCount = slots.count
-            shift -= 1
-            var fresh = [UInt64](repeating: 0, count: 2 * slotCount)
-            let (mask, shift) = (slotCount - 1, shift)
-            fresh.withUnsafeMutableBufferPointer { fresh in
-                for (entry, key) in keys.enumerated() {
-                    var slot = Self.home(key, shift: shift)
-                    while fresh[2 &* slot] != 0 { slot = (slot &+ 1) & mask }
-                    fresh[2 &* slot] = UInt64(truncatingIfNeeded: key) &+ 1
-                    fresh[2 &* slot &+ 1] = UInt64(truncatingIfNeeded: entry)
-                }
-            }
-            slots = fresh
         }
 
         /// Asks for the line of the pair (app, domain)'s home slot, which counting it reads first (stage 1 of 2;
@@ -395,20 +362,15 @@ extension DaySummaryBuilder {
         /// retained and released its arrays every row.
         @inline(__always)
         mutating func ask(app: Int, domain: Int) {
-            let slot = Self.home(app * domainCount + domain, shift: shift)
-            slots.withUnsafeMutableBufferPointer { Prefetch.read($0.baseAddress.map { $0 + 2 &* slot }) }
+            slots.ask(slotKey(app: app, domain: domain))
         }
 
         /// Asks for the line of the pair's counters when its home slot holds it (stage 2 of 2), reading that slot.
         @inline(__always)
         mutating func askCounters(app: Int, domain: Int) {
-            let key = app * domainCount + domain
-            let slot = Self.home(key, shift: shift)
-            let entry: Int = slots.withUnsafeMutableBufferPointer { slots in
-                slots[2 &* slot] == UInt64(truncatingIfNeeded: key) &+ 1 ? Int(truncatingIfNeeded: slots[2 &* slot &+ 1]) : -1
-            }
-            guard entry >= 0 else { return }
-            counts.withUnsafeMutableBufferPointer { Prefetch.read($0.baseAddress.map { $0 + entry &* 6 }) }
+            guard let entry = slots.valueAtHome(slotKey(app: app, domain: domain)) else { return }
+            let at = Int(truncatingIfNeeded: entry) &* 6
+            counts.withUnsafeMutableBufferPointer { Prefetch.read($0.baseAddress.map { $0 + at }) }
         }
 
         /// A final outcome; `kind` as `statusKind`. Both counters through one pointer: each add to the array checked

@@ -1,5 +1,3 @@
-import Pipeline
-
 /// The distinct messages (`DistinctMessageKey`) of the sections of one day summary: for each message, the sections
 /// it was counted in, so that a section's message count grows at a message's first row there, and the overall
 /// section's at its first row in any section that counts there (an application's, not the notifications').
@@ -13,12 +11,10 @@ import Pipeline
 /// Open addressing with linear probing, grown by doubling at three quarters full (as `Set` does). The keys are
 /// well-mixed hashes already, so a multiply spreads them over the slots, where `Set` hashed each again with SipHash.
 struct SectionMessageKeys: Sendable {
-    /// Two words per slot: the key (0 marks an empty slot; the key 0 itself is kept in `zero`) and its `entry`.
-    private var slots = [UInt64](repeating: 0, count: 2 * 16)
+    /// Each key's `entry` (the key 0 itself is kept in `zero`: 0 marks an empty slot).
+    private var slots = WordPairSlots(slotCount: 16)
     /// The entry of the key 0, nil before it is inserted.
     private var zero: UInt64?
-    /// 64 minus log2 of the slot count: the shift that takes a slot index from the top bits of the product.
-    private var shift = 60
     /// The keys in `slots`.
     private var used = 0
     /// The distinct keys inserted.
@@ -61,30 +57,16 @@ struct SectionMessageKeys: Sendable {
             defer { zero = entry }
             return counted(0, entry: &entry, section: section, countsOverall: countsOverall)
         }
-        let mask = slots.count / 2 - 1
-        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(truncatingIfNeeded: shift))
-        // The slot holding `key`, or -1 once it is placed in an empty one.
-        let found: Int = slots.withUnsafeMutableBufferPointer { slots in
-            while true {
-                let stored = slots[2 &* slot]
-                if stored == key { return slot }
-                if stored == 0 {
-                    slots[2 &* slot] = key
-                    slots[2 &* slot &+ 1] = new
-                    return -1
-                }
-                slot = (slot &+ 1) & mask
-            }
-        }
+        let found = slots.find(key, placingWith: new)
         guard found >= 0 else {
             used += 1
-            if used * 4 > (mask + 1) * 3 { grow() }
+            if used * 4 > slots.slotCount * 3 { grow() }
             return Added(inSection: true, inOverall: countsOverall)
         }
         // Nearly always the same section again.
-        if slots[2 &* found &+ 1] >> 1 == new >> 1 { return Added(inSection: false, inOverall: false) }
-        var entry = slots[2 &* found &+ 1]
-        defer { slots[2 &* found &+ 1] = entry }
+        var entry = slots[value: found]
+        if entry >> 1 == new >> 1 { return Added(inSection: false, inOverall: false) }
+        defer { slots[value: found] = entry }
         return counted(key, entry: &entry, section: section, countsOverall: countsOverall)
     }
 
@@ -105,10 +87,7 @@ struct SectionMessageKeys: Sendable {
     /// and released its arrays every row.
     @inline(__always)
     mutating func ask(_ key: UInt64) {
-        slots.withUnsafeMutableBufferPointer { slots in
-            let slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(truncatingIfNeeded: shift))
-            Prefetch.read(slots.baseAddress.map { $0 + 2 &* slot })
-        }
+        slots.ask(key)
     }
 
     /// Room for `keys` keys in all without growing (a table's rows bound its new messages from above).
@@ -116,31 +95,13 @@ struct SectionMessageKeys: Sendable {
     /// Why: a day's table grew the slots from 16 to its thousands of messages, one doubling at a time, placing every
     /// key again at each; sized once, each key is placed once, and the slots stay at most three quarters full.
     mutating func reserve(keys: Int) {
-        var slotCount = slots.count / 2
+        var slotCount = slots.slotCount
         while keys * 4 > slotCount * 3 { slotCount *= 2 }
-        if slotCount > slots.count / 2 { rehash(slotCount: slotCount) }
+        if slotCount > slots.slotCount { slots.rehash(slotCount: slotCount) }
     }
 
     @inline(never)
     private mutating func grow() {
-        rehash(slotCount: slots.count)
-    }
-
-    /// Places every key again in `slotCount` slots (a power of two, more than the keys).
-    private mutating func rehash(slotCount: Int) {
-        let old = slots
-        slots = [UInt64](repeating: 0, count: 2 * slotCount)
-        shift = 64 - slotCount.trailingZeroBitCount
-        let (mask, shift) = (slotCount - 1, UInt64(truncatingIfNeeded: shift))
-        old.withUnsafeBufferPointer { old in
-            slots.withUnsafeMutableBufferPointer { slots in
-                for k in stride(from: 0, to: old.count, by: 2) where old[k] != 0 {
-                    var slot = Int(truncatingIfNeeded: (old[k] &* 0x9E37_79B9_7F4A_7C15) &>> shift)
-                    while slots[2 &* slot] != 0 { slot = (slot &+ 1) & mask }
-                    slots[2 &* slot] = old[k]
-                    slots[2 &* slot &+ 1] = old[k &+ 1]
-                }
-            }
-        }
+        slots.rehash(slotCount: 2 * slots.slotCount)
     }
 }
