@@ -20,6 +20,21 @@ public enum VarInt {
         out.append(UInt8(v))
     }
 
+    /// Stores `value` as `append` would append it, at `out` (room for 10 bytes); returns the bytes stored. For
+    /// writers filling raw memory made for many values at once (DELTA_BINARY_PACKED's blocks).
+    @inlinable
+    public static func store(_ value: UInt64, at out: UnsafeMutableRawPointer) -> Int {
+        var v = value
+        var p = 0
+        while v >= 0x80 {
+            out.storeBytes(of: UInt8(truncatingIfNeeded: v) | 0x80, toByteOffset: p, as: UInt8.self)
+            v >>= 7
+            p &+= 1
+        }
+        out.storeBytes(of: UInt8(v), toByteOffset: p, as: UInt8.self)
+        return p &+ 1
+    }
+
     /// Reads the varint at `bytes[position]` and moves `position` past it.
     @inlinable
     public static func read<Bytes: RandomAccessCollection>(_ bytes: Bytes, at position: inout Int) throws(ReadError)

@@ -55,7 +55,7 @@ enum DeltaBinaryPacked {
                         // The block's last miniblock may have fewer deltas: zeros after them.
                         let used = (n &+ miniblockSize &- 1) / miniblockSize
                         for k in n..<(used &* miniblockSize) { offsets[k] = 0 }
-                        p &+= Self.storeVarInt(VarInt.zigzag(Int64(minDelta)), at: raw + p)
+                        p &+= VarInt.store(VarInt.zigzag(Int64(minDelta)), at: raw + p)
                         let widthsAt = p
                         // Miniblocks past the deltas have width 0 and no bytes.
                         raw.storeBytes(of: 0, toByteOffset: widthsAt, as: UInt32.self)
@@ -74,20 +74,6 @@ enum DeltaBinaryPacked {
             }
             return p
         }
-    }
-
-    /// Stores `value` as a ULEB128 varint (as `VarInt.append` appends it) at `at`; returns its bytes (at most 10).
-    @inline(__always)
-    private static func storeVarInt(_ value: UInt64, at out: UnsafeMutableRawPointer) -> Int {
-        var v = value
-        var p = 0
-        while v >= 0x80 {
-            out.storeBytes(of: UInt8(truncatingIfNeeded: v) | 0x80, toByteOffset: p, as: UInt8.self)
-            v >>= 7
-            p &+= 1
-        }
-        out.storeBytes(of: UInt8(v), toByteOffset: p, as: UInt8.self)
-        return p &+ 1
     }
 
     /// Decodes one DELTA_BINARY_PACKED run from `bytes[position...]`, appending its values to `result`;
