@@ -10,50 +10,73 @@ struct MovablePayloadTests {
 
     static let header = PostfixEvent.Header(
         action: "info", name: "X-Mailstats-Hash", value: "app-1", sender: "s@example.net", recipient: "r@example.org")
-    static let emptyHeader = PostfixEvent.HeaderFields(action: "", name: "", value: "", sender: nil, recipient: nil)
 
-    /// A payload whose object no copy shares gives its fields up: the object keeps the empty fields.
-    @Test func takingFromAnUnsharedPayloadMovesTheFieldsOut() {
+    /// A payload whose object no copy shares lends its fields in place: what the borrower moves out is gone from
+    /// the object.
+    @Test func lendingFromAnUnsharedPayloadMovesWhatIsTaken() {
         var payload = PostfixEvent.Header(
             action: "info", name: "X-Mailstats-Hash", value: "app-1", sender: "s@example.net",
             recipient: "r@example.org")
-        let fields = payload.take(leaving: Self.emptyHeader)
-        #expect(fields == Self.header.fields)
-        #expect(payload.fields == Self.emptyHeader)
+        var sender: String?
+        var recipient: String?
+        payload.withOwnedFields { fields in
+            #expect(fields == Self.header.fields)
+            swap(&sender, &fields.sender)
+            swap(&recipient, &fields.recipient)
+        }
+        #expect(sender == "s@example.net" && recipient == "r@example.org")
+        #expect(payload.sender == nil && payload.recipient == nil && payload.value == "app-1")
     }
 
-    /// A payload shared with a copy gives a copy of its fields, and neither changes.
-    @Test func takingFromASharedPayloadCopiesTheFields() {
+    /// A payload shared with a copy lends a copy of its fields, and neither changes.
+    @Test func lendingFromASharedPayloadLendsACopy() {
         var payload = Self.header
         let copy = payload
-        let fields = payload.take(leaving: Self.emptyHeader)
-        #expect(fields == Self.header.fields)
+        payload.withOwnedFields { fields in
+            #expect(fields == Self.header.fields)
+            fields.sender = nil
+        }
         #expect(payload == Self.header)
         #expect(copy == Self.header)
     }
 
-    /// `takeHeader()` leaves the kind `.noise`; a copy of the kind made before keeps its header whole.
-    @Test func takingAKindsHeaderLeavesCopiesWhole() {
+    /// `withHeaderFields(_:)` lends the fields and leaves the kind `.noise`; a copy of the kind made before keeps
+    /// its header whole, even when the fields lent are changed (they are a copy then).
+    @Test func lendingAKindsHeaderLeavesCopiesWhole() {
         var kind = PostfixEvent.Kind.header(Self.header)
         let copy = kind
-        #expect(kind.takeHeader() == Self.header.fields)
+        var lent: PostfixEvent.HeaderFields?
+        kind.withHeaderFields { fields in
+            lent = fields
+            fields.sender = nil
+            fields.recipient = nil
+        }
+        #expect(lent == Self.header.fields)
         #expect(kind == .noise)
         #expect(copy == .header(Self.header))
     }
 
-    /// Reject and cleanup action payloads are taken the same way.
-    @Test func takingARejectOrACleanupActionLeavesCopiesWhole() {
+
+    /// Reject and cleanup action payloads are lent the same way.
+    @Test func lendingARejectOrACleanupActionLeavesCopiesWhole() {
         let reject = PostfixEvent.Reject(
             action: "reject", stage: "RCPT", client: "c[192.0.2.1]", code: 550, dsn: "5.1.1", response: "no",
             sender: "s@example.net", recipient: "r@example.org", proto: "ESMTP", helo: "c")
         var kind = PostfixEvent.Kind.reject(reject)
         let copy = kind
-        #expect(kind.takeReject() == reject.fields)
+        var lentReject: PostfixEvent.RejectFields?
+        kind.withRejectFields { fields in
+            lentReject = fields
+            fields.client = nil
+        }
+        #expect(lentReject == reject.fields)
         #expect(kind == .noise && copy == .reject(reject))
         let action = PostfixEvent.CleanupAction(
             action: "hold", detail: "header Subject: x", sender: nil, recipient: "r@example.org")
         kind = .cleanupAction(action)
-        #expect(kind.takeCleanupAction() == action.fields)
+        var lentAction: PostfixEvent.CleanupActionFields?
+        kind.withCleanupActionFields { lentAction = $0 }
+        #expect(lentAction == action.fields)
         #expect(kind == .noise)
     }
 

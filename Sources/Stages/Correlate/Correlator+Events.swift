@@ -54,13 +54,14 @@ extension Correlator {
         var kind = PostfixEvent.Kind.noise
         swap(&kind, &event.kind)
         // The payloads held in objects of their own are moved out of them here rather than bound by the switch
-        // below, which would leave each object shared while its fields are read, so copied (see `takeHeader()`).
+        // below, which would leave each object shared while its fields are read, so copied (see
+        // `withHeaderFields(_:)`).
         // Tested with `if case`, not a `switch` over `kind`, whose value stays alive (a copy: the object shared
         // again) while the case's body runs.
         if case .delivery = kind { return kind.withDeliveryFields { deliver(&$0, event: event) } }
-        if case .header = kind { return header(kind.takeHeader(), event: event) }
-        if case .reject = kind { return reject(kind.takeReject(), event: event) }
-        if case .cleanupAction = kind { return cleanupAction(kind.takeCleanupAction(), event: event) }
+        if case .header = kind { return kind.withHeaderFields { header(&$0, event: event) } }
+        if case .reject = kind { return kind.withRejectFields { reject(&$0, event: event) } }
+        if case .cleanupAction = kind { return kind.withCleanupActionFields { cleanupAction($0, event: event) } }
         switch consume kind {
         case .client(let client, _):
             guard let key = messageIndex(for: event, birth: .start) else { return }
@@ -124,8 +125,9 @@ extension Correlator {
     }
 
     /// cleanup `info|warning: header NAME: VALUE`: the tracking header gives the message its hash (and a sender
-    /// and recipient when it lacks them). `header` is the line's own (taken out of the event): its values move in.
-    mutating func header(_ header: consuming PostfixEvent.HeaderFields, event: PostfixEvent) {
+    /// and recipient when it lacks them). `header` is the line's own (see `Kind.withHeaderFields(_:)`): its values
+    /// move in.
+    mutating func header(_ header: inout PostfixEvent.HeaderFields, event: PostfixEvent) {
         guard let key = messageIndex(for: event, birth: .none) else { return }
         messages[slot: key].sawBirth(at: event.time)
         guard compiled.isTrackingHeader(header.name) else { return }

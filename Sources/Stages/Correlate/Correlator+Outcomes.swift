@@ -300,8 +300,8 @@ extension Correlator {
 
     /// smtpd/postscreen `reject:` lines. `NOQUEUE` and `QID: reject: RCPT` refuse one recipient; a reject at
     /// DATA or END-OF-MESSAGE with a queue id (milter, `smtpd_data_restrictions`) refuses the whole message.
-    /// `reject` is the line's own (taken out of the event): its values move into the record.
-    mutating func reject(_ reject: consuming PostfixEvent.RejectFields, event: PostfixEvent) {
+    /// `reject` is the line's own (see `Kind.withRejectFields(_:)`): its values move into the record.
+    mutating func reject(_ reject: inout PostfixEvent.RejectFields, event: PostfixEvent) {
         if Self.lowercased(reject.action, is: "hold"), let key = messageIndex(for: event, birth: .none) {
             update(key, at: event.time) { $0.flags.insert(.held) }
             return

@@ -1,12 +1,12 @@
-/// A line's payload in a heap object of its own, which the event's last owner can empty rather than copy
-/// (`take(leaving:)`); a field is read or set as the payload's own (`header.name`, `reject.action = …`).
+/// A line's payload in a heap object of its own, whose fields the event's last owner can use in place rather than
+/// copy (`withOwnedFields(_:)`); a field is read or set as the payload's own (`header.name`, `reject.action = …`).
 ///
 /// Why, rather than an `indirect` case: the correlator consumes an event the parsing thread built, on the other
 /// core. Binding the payload of an `indirect` case copied it out of the case's immutable box: a retain per string
 /// field, and the box's release then released each string again; every count an atomic operation on a cache line
 /// that core had just written (a header line per message: ~1.9% of a 1 GB run's CPU time in perf). The correlator
-/// instead takes the fields out of this object, which it owns at that point, leaving empty strings (no count to
-/// change) behind. The event's kind stays one word, as with the `indirect` box.
+/// instead uses the fields in this object, which it owns at that point, and moves out what it keeps. The event's
+/// kind stays one word, as with the `indirect` box.
 ///
 /// Copies share the object; a change through a shared copy copies it first (copy on write), so a payload keeps
 /// value semantics.
@@ -41,16 +41,18 @@ public struct MovablePayload<Fields: Sendable>: @unchecked Sendable {
         _modify { yield &fields[keyPath: field] }
     }
 
-    /// The fields, moved out when no copy shares them (else copied), with `empty` left in their place.
-    ///
-    /// For the payload's last owner, which drops it right after: values change owner without a reference count
-    /// touched (`empty` holds no heap values: the object's release then has nothing to release). The owner should
-    /// first drop the value this payload was bound from (see `PostfixEvent.Kind.takeHeader()`): while that still
-    /// holds the object, it is shared and the fields are copied.
-    public mutating func take(leaving empty: consuming Fields) -> Fields {
-        guard isKnownUniquelyReferenced(&object) else { return object.fields }
-        swap(&empty, &object.fields)
-        return empty
+    /// Calls `body` with the fields in place when no copy shares them (else with a copy), for the payload's last
+    /// owner, which drops it right after: what `body` moves out of them (`swap`, `Optional.take()`) changes owner
+    /// without a reference count changed, and what it leaves is destroyed with the object. The owner should first
+    /// drop the value this payload was bound from (see `PostfixEvent.Kind.withHeaderFields(_:)`): while that still
+    /// holds the object, it is shared and `body` gets a copy.
+    @inline(__always)
+    mutating func withOwnedFields(_ body: (inout Fields) -> Void) {
+        guard isKnownUniquelyReferenced(&object) else {
+            var copy = object.fields
+            return body(&copy)
+        }
+        body(&object.fields)
     }
 }
 

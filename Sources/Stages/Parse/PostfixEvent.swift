@@ -484,21 +484,27 @@ extension MovablePayload where Fields == PostfixEvent.RejectFields {
 }
 
 extension PostfixEvent.Kind {
-    /// A header line's fields, moved out of their object when this kind holds it alone (see `MovablePayload`),
-    /// and the kind left `.noise`. The kind must be a `.header`.
+    /// Calls `body` with a header line's fields, in place when this kind holds their object alone (see
+    /// `MovablePayload.withOwnedFields(_:)`), and leaves the kind `.noise`. The kind must be a `.header`.
     ///
-    /// Why the kind is set to `.noise` before the fields are taken: the bound payload is then the object's only
-    /// holder. A `switch` binding of the payload instead left the object held by the switched value until the end
-    /// of the case, so the fields could only be copied.
-    mutating func takeHeader() -> PostfixEvent.HeaderFields {
+    /// Why the kind is set to `.noise` first: the bound payload is then the object's only holder. A `switch`
+    /// binding of the payload instead left the object held by the switched value until the end of the case, so
+    /// the fields could only be copied.
+    ///
+    /// Why in place rather than moved out of the object with an empty set of fields left in their place (as
+    /// before): the object is freed right after, and those empty fields were made for the purpose (the empty
+    /// text a retain of a shared buffer) and destroyed again with the object: two destroys a line, where in place
+    /// there is one (100 MB instructions -0.45%, with rejects and cleanup actions alike).
+    @inline(__always)
+    mutating func withHeaderFields(_ body: (inout PostfixEvent.HeaderFields) -> Void) {
         guard case .header(var payload) = self else { preconditionFailure("not a header line") }
         self = .noise
-        return payload.take(leaving: .init(action: "", name: "", valueText: .empty, sender: nil, recipient: nil))
+        payload.withOwnedFields(body)
     }
 
     /// Calls `body` with a delivery line's fields, in place when this kind holds their object alone (see
-    /// `Delivery.withOwnedFields(_:)`), and leaves the kind `.noise` (as `takeHeader()` does, for the same
-    /// reason). The kind must be a `.delivery`.
+    /// `Delivery.withOwnedFields(_:)`), and leaves the kind `.noise` (as `withHeaderFields(_:)` does, for the
+    /// same reason). The kind must be a `.delivery`.
     @inline(__always)
     mutating func withDeliveryFields(_ body: (inout PostfixEvent.Delivery.Fields) -> Void) {
         guard case .delivery(var delivery) = self else { preconditionFailure("not a delivery line") }
@@ -506,20 +512,21 @@ extension PostfixEvent.Kind {
         delivery.withOwnedFields(body)
     }
 
-    /// A cleanup action line's fields, as `takeHeader()` takes a header's. The kind must be a `.cleanupAction`.
-    mutating func takeCleanupAction() -> PostfixEvent.CleanupActionFields {
+    /// Calls `body` with a cleanup action line's fields, as `withHeaderFields(_:)` does with a header's. The kind
+    /// must be a `.cleanupAction`.
+    @inline(__always)
+    mutating func withCleanupActionFields(_ body: (inout PostfixEvent.CleanupActionFields) -> Void) {
         guard case .cleanupAction(var payload) = self else { preconditionFailure("not a cleanup action line") }
         self = .noise
-        return payload.take(leaving: .init(action: "", detail: "", sender: nil, recipient: nil))
+        payload.withOwnedFields(body)
     }
 
-    /// A reject line's fields, as `takeHeader()` takes a header's. The kind must be a `.reject`.
-    mutating func takeReject() -> PostfixEvent.RejectFields {
+    /// Calls `body` with a reject line's fields, as `withHeaderFields(_:)` does with a header's. The kind must be a
+    /// `.reject`.
+    @inline(__always)
+    mutating func withRejectFields(_ body: (inout PostfixEvent.RejectFields) -> Void) {
         guard case .reject(var payload) = self else { preconditionFailure("not a reject line") }
         self = .noise
-        return payload.take(
-            leaving: .init(
-                action: "", stage: "", client: nil, code: nil, dsn: nil, response: "", sender: nil, recipient: nil,
-                proto: nil, helo: nil))
+        payload.withOwnedFields(body)
     }
 }
