@@ -67,7 +67,7 @@ struct CorrelatorOwnedEventTests {
         let message = try #require(correlator.state.messages.first)
         #expect(message.sender == "local@example.net")
         #expect(message.hash?.string == "app-first")
-        #expect(message.headerRecipient == "two@example.org")
+        #expect(message.headerRecipient?.string == "two@example.org")
     }
 }
 

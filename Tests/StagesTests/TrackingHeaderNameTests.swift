@@ -3,8 +3,18 @@ import Testing
 @testable import Stages
 
 /// `CompiledCorrelatorConfig.isTrackingHeader` compares ASCII names byte by byte in one pass and leaves names with
-/// other bytes to `lowercased()`; every answer must be `name.lowercased() == configured name lower-cased`.
+/// other bytes to `lowercased()`; every answer must be `name.lowercased() == configured name lower-cased`, for a
+/// name given as a string and for a header line's fields (the name's bytes inline when they fit, see
+/// `PostfixEvent.HeaderFields.nameBytes`).
 @Suite struct TrackingHeaderNameTests {
+    /// `config.isTrackingHeader` of `name` as a string, checked to give the same answer for header fields of it.
+    static func answer(_ config: CompiledCorrelatorConfig, _ name: String) -> Bool {
+        let byName = config.isTrackingHeader(name)
+        let fields = PostfixEvent.HeaderFields(action: "info", name: name, value: "v", sender: nil, recipient: nil)
+        #expect(config.isTrackingHeader(fields) == byName, "fields of \(name)")
+        return byName
+    }
+
     @Test(arguments: [
         "X-Mailstats-Hash", "x-mailstats-hash", "X-MAILSTATS-HASH", "X-Mailstats-Has", "X-Mailstats-Hashes",
         "X-Mailstats-Hasi", "Y-Mailstats-Hash", "", "Subject", "X-Mailstats-Hash ", "X-Mailstats-Hash\u{0}",
@@ -14,7 +24,7 @@ import Testing
     func answersAsLowercasedComparison(name: String) throws {
         for configured in ["X-Mailstats-Hash", "X-Tracking-\u{212A}ey", "x-k"] {
             let config = try CompiledCorrelatorConfig(CorrelatorConfig(trackingHeader: configured))
-            #expect(config.isTrackingHeader(name) == (name.lowercased() == configured.lowercased()),
+            #expect(Self.answer(config, name) == (name.lowercased() == configured.lowercased()),
                     "\(name) against \(configured)")
         }
     }
@@ -33,7 +43,7 @@ import Testing
                     name[place] = replacement
                     for candidate in [name.joined(), name.joined().uppercased()] {
                         #expect(
-                            config.isTrackingHeader(candidate) == (candidate.lowercased() == configured.lowercased()),
+                            Self.answer(config, candidate) == (candidate.lowercased() == configured.lowercased()),
                             "\(candidate) against \(configured)")
                     }
                 }

@@ -130,14 +130,18 @@ extension Correlator {
     mutating func header(_ header: inout PostfixEvent.HeaderFields, event: PostfixEvent) {
         guard let key = messageIndex(for: event, birth: .none) else { return }
         messages[slot: key].sawBirth(at: event.time)
-        guard compiled.isTrackingHeader(header.name) else { return }
+        guard compiled.isTrackingHeader(header) else { return }
         // In place, not in an `update` closure, which could only copy the values it captured. Swapped rather than
         // assigned: an assignment of an optional string compiled to a call of `Optional`'s generic value witness
         // (~120 instructions), where a swap is a few moves.
         if messages[slot: key].sender == nil { swap(&messages[slot: key].sender, &header.sender) }
         // Copied out of the batch's buffer (see `TextArena`): the message may wait for days.
         if messages[slot: key].hash == nil { messages[slot: key].hash = keptTexts.keep(header.valueText) }
-        if header.recipient != nil { swap(&messages[slot: key].headerRecipient, &header.recipient) }
+        // Copied into the arena too, from the line's bytes (see `HeaderFields.recipientInLine`).
+        if let recipient = header.recipientText {
+            var kept: LineText? = keptTexts.keep(recipient)
+            swap(&messages[slot: key].headerRecipient, &kept)
+        }
         noteOriginal(key)
     }
 

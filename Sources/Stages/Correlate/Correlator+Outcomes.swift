@@ -243,7 +243,7 @@ extension Correlator {
         var pending = m.recipients.filter { !$0.done }
         if pending.isEmpty, !m.flags.contains(.attempted), let only = m.headerRecipient {
             // Never attempted (on hold, say): the header line names the one recipient we know of.
-            pending = [RecipientState(recipient: only, origRecipient: nil)]
+            pending = [RecipientState(recipient: only.string, origRecipient: nil)]
         }
         for recipient in pending {
             emitDelivery(
@@ -357,7 +357,7 @@ extension Correlator {
             case "reject":
                 // A pickup message is bounced by cleanup itself; that bounce line gives its delivery record.
                 if !m.flags.contains(.pickup) {
-                    let recipient = action.recipient ?? m.headerRecipient
+                    let recipient = action.recipient ?? m.headerRecipient?.string
                     record = RejectRecord(
                         host: m.host, rejectedAt: event.time, client: m.client, sender: action.sender ?? m.sender,
                         recipient: recipient, recipientDomain: recipient.map(Self.domain(of:)),

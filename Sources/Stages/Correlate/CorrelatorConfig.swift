@@ -148,6 +148,18 @@ final class CompiledCorrelatorConfig: Sendable {
         return expected.withUnsafeBufferPointer { ASCIIBytes.lowercased(name, equals: $0) }
     }
 
+    /// `isTrackingHeader(header.name)`, from the name's bytes when the line holds them inline (`nameBytes`, ASCII):
+    /// no `String` is read or made for the name of most header lines.
+    func isTrackingHeader(_ header: borrowing PostfixEvent.HeaderFields) -> Bool {
+        guard let bytes = header.nameBytes, let expected = asciiHeaderName else { return isTrackingHeader(header.name) }
+        return bytes.withBytes { name in
+            // ASCII: lower-cased, it equals the ASCII expected name only with the same bytes (see
+            // `ASCIIBytes.lowercased(_:equals:)`, which answers so for an ASCII string).
+            guard name.count == expected.count else { return false }
+            return expected.withUnsafeBufferPointer { ASCIIBytes.equalsLowercased(name, $0) } ?? false
+        }
+    }
+
     /// The application a tracking value names under the configured rule, or nil.
     func app(fromHash hash: String) -> String? {
         switch config.appRule {

@@ -114,7 +114,7 @@ struct BinaryStateWriter {
         string(m.messageId?.string)
         string(m.hash?.string)
         string(m.sender)
-        string(m.headerRecipient)
+        string(m.headerRecipient?.string)
         string(m.linkedHash?.string)
         unsigned(UInt64(m.recipients.count))
         for r in m.recipients {
@@ -219,7 +219,7 @@ struct BinaryStateReader {
         m.messageId = try string().map(LineText.init)
         m.hash = try string().map(LineText.init)
         m.sender = try string()
-        m.headerRecipient = try string()
+        m.headerRecipient = try string().map(LineText.init)
         m.linkedHash = try string().map(LineText.init)
         let recipientCount = try count()
         m.recipients.reserveCapacity(recipientCount)

@@ -83,8 +83,9 @@ struct MessageState: Sendable, Codable, Equatable {
     var hash: LineText?
     var sender: String?
     var size: Int64?
-    /// The one recipient the tracking header line names (used for `postsuper -d` of never-attempted mail).
-    var headerRecipient: String?
+    /// The one recipient the tracking header line names (used for `postsuper -d` of never-attempted mail); kept
+    /// in the correlator's `TextArena`, as `hash`.
+    var headerRecipient: LineText?
     /// For notifications: the original message's hash.
     var linkedHash: LineText?
     var recipients: [RecipientState] = []

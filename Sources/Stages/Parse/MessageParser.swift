@@ -771,7 +771,7 @@ struct MessageParser {
         if b.has("header ", at: q) {
             let trailer = findTrailer(from: q, to: end)
             var sender: String?
-            var recipient: String?
+            var recipient: Range<Int>?
             parseTrailer(trailer.map { $0 + 2 } ?? end, sender: &sender, recipient: &recipient)
             if (actionLength == 4 && b[p] == UInt8(ascii: "i")) || (actionLength == 7 && b[p] == UInt8(ascii: "w")) {
                 // `info`/`warning`: the header_checks INFO/WARN line the tracking hash rides on.
@@ -780,16 +780,14 @@ struct MessageParser {
                 let nameEnd = b.find(": ", from: nameStart, to: detailEnd) ?? detailEnd
                 let valueStart = min(nameEnd + 2, detailEnd)
                 let valueEnd = lastFrom(from: valueStart, to: detailEnd) ?? detailEnd
-                return .header(
-                    PostfixEvent.Header(
-                        action: uncorrelated(p, colon), name: shared(nameStart, nameEnd),
-                        valueText: lineText(valueStart, valueEnd) { b.string($0, $1) }, sender: sender,
-                        recipient: recipient))
+                return header(
+                    action: uncorrelated(p, colon), name: nameStart..<nameEnd, value: valueStart..<valueEnd,
+                    sender: sender, recipient: recipient)
             }
             return .cleanupAction(
                 PostfixEvent.CleanupAction(
                     action: b.string(p, colon), detail: b.string(q, trailer ?? end), sender: sender,
-                    recipient: recipient))
+                    recipient: recipient.map { b.string($0.lowerBound, $0.upperBound) }))
         }
         let action = b.string(p, colon)
         // `STAGE from client: …` is an SMTP-level restriction or milter decision.
@@ -801,11 +799,43 @@ struct MessageParser {
         if actionLength == 7 && b[p] == UInt8(ascii: "w") { return nil }  // a daemon warning
         let trailer = findTrailer(from: q, to: end)
         var sender: String?
-        var recipient: String?
+        var recipient: Range<Int>?
         parseTrailer(trailer.map { $0 + 2 } ?? end, sender: &sender, recipient: &recipient)
         return .cleanupAction(
             PostfixEvent.CleanupAction(
-                action: action, detail: b.string(q, trailer ?? end), sender: sender, recipient: recipient))
+                action: action, detail: b.string(q, trailer ?? end), sender: sender,
+                recipient: recipient.map { b.string($0.lowerBound, $0.upperBound) }))
+    }
+
+    /// A header line's event from the bounds of its parts: the name's bytes inline when they fit, the recipient
+    /// as offsets from the value's start when both are the batch buffer's bytes (see `PostfixEvent.HeaderFields`),
+    /// else strings of their own. The strings are taken owned (`consuming`): borrowed, each was copied into the
+    /// fields (a retain) and the caller's released.
+    private func header(
+        action: consuming String, name: Range<Int>, value: Range<Int>, sender: consuming String?,
+        recipient: Range<Int>?
+    ) -> PostfixEvent.Kind {
+        let nameBytes = PostfixEvent.Delivery.ShortASCII(b.raw(name.lowerBound, name.upperBound))
+        let valueText = lineText(value.lowerBound, value.upperBound) { b.string($0, $1) }
+        var recipientInLine: Range<Int32>?
+        var recipientString: String?
+        if let recipient {
+            // The value a text of the batch's buffer (its bytes were ASCII) and the recipient's bytes ASCII too.
+            if let lines, valueText.owner === lines.buffer,
+                ASCIIBytes.isASCII(UnsafeBufferPointer(start: b.base + recipient.lowerBound, count: recipient.count))
+            {
+                recipientInLine =
+                    Int32(recipient.lowerBound - value.lowerBound)..<Int32(recipient.upperBound - value.lowerBound)
+            } else {
+                recipientString = b.string(recipient.lowerBound, recipient.upperBound)
+            }
+        }
+        return .header(
+            PostfixEvent.Header(
+                PostfixEvent.HeaderFields(
+                    action: action, nameString: nameBytes == nil ? shared(name.lowerBound, name.upperBound) : "",
+                    nameBytes: nameBytes, valueText: valueText, sender: sender, recipientString: recipientString,
+                    recipientInLine: recipientInLine)))
     }
 
     /// `b.findLast(" from ", from: from, to: to)`: the spaces are found from the end eight bytes at a time and each
@@ -861,15 +891,15 @@ struct MessageParser {
             }
         }
         var sender: String?
-        var recipient: String?
+        var recipient: Range<Int>?
         var proto: String?
         var helo: String?
         parseTrailer(trailer.map { $0 + 2 } ?? end, sender: &sender, recipient: &recipient, proto: &proto, helo: &helo)
         return .reject(
             PostfixEvent.Reject(
                 action: action, stage: b.string(stageStart, stageEnd), client: shared(clientStart, clientEnd),
-                code: code, dsn: dsn, response: b.string(i, textEnd), sender: sender, recipient: recipient,
-                proto: proto, helo: helo))
+                code: code, dsn: dsn, response: b.string(i, textEnd), sender: sender,
+                recipient: recipient.map { b.string($0.lowerBound, $0.upperBound) }, proto: proto, helo: helo))
     }
 
     /// The index of the `;` that starts the `; from=<…> to=<…> proto=… helo=<…>` trailer, searched from the
@@ -888,21 +918,23 @@ struct MessageParser {
         return nil
     }
 
-    /// Reads `from=<s> to=<r>` of a trailer starting at `p` (`proto=` and `helo=` are stepped over).
-    private func parseTrailer(_ p: Int, sender: inout String?, recipient: inout String?) {
+    /// Reads `from=<s> to=<r>` of a trailer starting at `p` (`proto=` and `helo=` are stepped over); the
+    /// recipient as its bounds.
+    private func parseTrailer(_ p: Int, sender: inout String?, recipient: inout Range<Int>?) {
         var proto: String?
         var helo: String?
         parseTrailer(p, sender: &sender, recipient: &recipient, proto: &proto, helo: &helo, keepsProtoAndHelo: false)
     }
 
     /// Reads `from=<s> to=<r> proto=P helo=<h>` (spaces or `, ` between) starting at `p` into the variables given
-    /// (`proto` and `helo` only when `keepsProtoAndHelo` and values the correlator never reads are not skipped).
+    /// (`proto` and `helo` only when `keepsProtoAndHelo` and values the correlator never reads are not skipped);
+    /// the recipient as its bounds (the caller decides how to keep it).
     ///
     /// Why variables, not a struct returned: the callers hand the values on to the event, and reading them out of a
     /// returned struct copied each string (a retain) before the struct was destroyed (a release each); the last use
     /// of a local variable moves it.
     private func parseTrailer(
-        _ p: Int, sender: inout String?, recipient: inout String?, proto: inout String?, helo: inout String?,
+        _ p: Int, sender: inout String?, recipient: inout Range<Int>?, proto: inout String?, helo: inout String?,
         keepsProtoAndHelo: Bool = true
     ) {
         let keepsBoth = keepsProtoAndHelo && !skipsUncorrelatedValues
@@ -913,10 +945,10 @@ struct MessageParser {
                 sender = value
                 i = next
             } else if b.has("to=", at: i) {
-                // A string of its own, not `shared`: a trailer's recipient (a header line's, mostly) seldom repeats
+                // Not `shared` by the callers: a trailer's recipient (a header line's, mostly) seldom repeats
                 // within the table's reach (about 85% missed it), and each miss replaced a value that did.
                 let bounds = addressBounds(at: i + 3)
-                recipient = b.string(bounds.start, bounds.end)
+                recipient = bounds.start..<bounds.end
                 i = bounds.after
             } else if b.has("proto=", at: i) {
                 var j = i + 6
