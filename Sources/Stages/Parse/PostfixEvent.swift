@@ -63,7 +63,7 @@ public struct PostfixEvent: Sendable, Equatable {
         case otherProgram
     }
 
-    /// A header line's fields in an object the correlator can empty (see `MovablePayload`).
+    /// A header line's fields in an object the correlator uses in place (see `MovablePayload`).
     public typealias Header = MovablePayload<HeaderFields>
 
     /// A header line's fields.
@@ -142,7 +142,7 @@ public struct PostfixEvent: Sendable, Equatable {
         }
     }
 
-    /// A cleanup action line's fields in an object the correlator can empty (see `MovablePayload`).
+    /// A cleanup action line's fields in an object the correlator uses in place (see `MovablePayload`).
     public typealias CleanupAction = MovablePayload<CleanupActionFields>
 
     public struct CleanupActionFields: Sendable, Equatable {
@@ -475,7 +475,7 @@ public struct PostfixEvent: Sendable, Equatable {
         case deliveryStatus = "delivery-status"
     }
 
-    /// A reject line's fields in an object the correlator can empty (see `MovablePayload`).
+    /// A reject line's fields in an object the correlator uses in place (see `MovablePayload`).
     public typealias Reject = MovablePayload<RejectFields>
 
     public struct RejectFields: Sendable, Equatable {
