@@ -57,11 +57,15 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         }
     }
 
+    /// The sizes read where they are: through `valueBuffer(_:)` each size copied a column buffer (a retain and a
+    /// release of each of its five arrays), twice per column, and the day tables ask for their shape after every
+    /// batch.
     public var shape: Shape {
         Shape(
-            rows: count, stringBytes: plain.indices.map { valueBuffer($0).stringBytes.count },
+            rows: count,
+            stringBytes: plain.indices.map { texts[$0]?.values.stringBytes.count ?? plain[$0].stringBytes.count },
             dictionaryEntries: dictionaries.map { $0?.entries.valueCount ?? 0 },
-            valueRows: plain.indices.map { valueBuffer($0).rowCount })
+            valueRows: plain.indices.map { texts[$0]?.values.rowCount ?? plain[$0].rowCount })
     }
 
     /// The buffer holding the values of plain or text column `i` (empty for a dictionary column).
