@@ -6,12 +6,7 @@ import Testing
 /// themselves (`RecentStringSlots`), copied on write like a value.
 @Suite struct RecentStringIdsTests {
     /// The same text in a heap buffer of its own.
-    static func heapCopy(_ text: String) -> String {
-        var copy = String()
-        copy.reserveCapacity(64)
-        copy.append(text)
-        return copy
-    }
+    static func heapCopy(_ text: String) -> String { DictionaryColumnTests.heapCopy(text) }
 
     /// The id is read at the string's size into the slot (`RecentStringSlots.id(at:ifWords:_:)`).
     @Test func aSlotsIdFollowsItsString() {
