@@ -125,9 +125,10 @@ import Testing
 /// `DaySummaryBuilder.DomainCounts`, sized from the table's domains: tables with fewer pairs than domains, about
 /// as many, and many times more (grown several times from the reserved room) count every pair exactly.
 @Suite struct DomainCountsTests {
-    @Test(arguments: [(0, 1, 1), (5, 3, 5), (300, 2, 300), (40, 30, 40), (7, 200, 7)])
-    func everyPairCountsExactly(domainCount: Int, apps: Int, domainsUsed: Int) {
-        var counts = DaySummaryBuilder.DomainCounts(domainCount: max(domainCount, 1))
+    @Test(arguments: [(0, 1, 1, nil), (5, 3, 5, nil), (300, 2, 300, nil), (40, 30, 40, nil), (7, 200, 7, nil),
+                      (40, 30, 40, 2), (40, 30, 40, 5000), (300, 2, 300, 900)])
+    func everyPairCountsExactly(domainCount: Int, apps: Int, domainsUsed: Int, expectedPairs: Int?) {
+        var counts = DaySummaryBuilder.DomainCounts(domainCount: max(domainCount, 1), expectedPairs: expectedPairs)
         var expected: [Int: [Int]] = [:]
         var order: [Int] = []
         var generator = RecordGenerator(seed: UInt64(domainCount * 1000 + apps))
@@ -153,5 +154,17 @@ import Testing
             #expect(Array(six) == expected[key])
         }
         #expect(seen == order)
+        #expect(counts.pairCount == order.count)
+    }
+
+    /// The room a table's pairs get follows the last table's pairs per domain, never fewer than its domains.
+    /// (Other tests count tables meanwhile, so only what holds for any ratio kept is checked.)
+    @Test func roomFollowsTheLastTablesPairsPerDomain() {
+        DaySummaryBuilder.DomainCounts.notePairs(0, domains: 0)
+        #expect(DaySummaryBuilder.DomainCounts.likelyPairs(domains: 0) == 0)
+        DaySummaryBuilder.DomainCounts.notePairs(10, domains: 100)
+        #expect(DaySummaryBuilder.DomainCounts.likelyPairs(domains: 100) >= 100)
+        DaySummaryBuilder.DomainCounts.notePairs(400, domains: 100)
+        #expect(DaySummaryBuilder.DomainCounts.likelyPairs(domains: 1000) >= 1000)
     }
 }
