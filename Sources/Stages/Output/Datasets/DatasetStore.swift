@@ -132,8 +132,10 @@ public struct DatasetStore: Sendable {
                     (key: "mailstats.dataset", value: R.datasetName),
                 ] + extraMetadata)
             try file.commit()
-            // Its row groups are written: the order's array serves the next table (see `RowOrderScratch`).
-            if keepsOrder { RowOrderScratch.shared.giveBack(order) }
+            // Its row groups are written: the order's and positions' arrays serve the next table (see
+            // `KeptArrays`).
+            if keepsOrder { RowScratch.orders.giveBack(order) }
+            table.giveBack(index)
         } catch {
             file.abort()
             throw error
