@@ -94,18 +94,10 @@ import Testing
     /// then the error.
     @Test(arguments: [30_000, 65_537])
     func errorAfterTheBytesReadAhead(limit: Int) throws {
-        struct Failing: ByteSource {
-            var inner: MemorySource
-            mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-                let got = try inner.read(into: buffer)
-                if got == 0 { throw MailstatsError(.io, "boom", path: "x", offset: Int64(inner.position)) }
-                return got
-            }
-        }
         let bytes = Array(Self.stream(seed: 6)[..<limit])
-        var ahead = LineReader(source: Failing(inner: MemorySource(bytes: bytes, chunk: .max)), options: Self.options)
+        var ahead = LineReader(source: FailingSource(inner: MemorySource(bytes: bytes, chunk: .max)), options: Self.options)
         var step = LineReader(
-            source: Failing(inner: MemorySource(bytes: bytes, chunk: Self.options.readSize)), options: Self.options)
+            source: FailingSource(inner: MemorySource(bytes: bytes, chunk: Self.options.readSize)), options: Self.options)
         while true {
             let a = Result { try ahead.next() }
             let b = Result { try step.next() }
