@@ -121,3 +121,50 @@ import Testing
         #expect(!builder.isExact)
     }
 }
+
+/// `DaySummaryBuilder.DomainCounts`, sized from the table's domains: tables with fewer pairs than domains, about
+/// as many, and many times more (grown several times from the reserved room) count every pair exactly.
+@Suite struct DomainCountsTests {
+    @Test(arguments: [(0, 1, 1, nil), (5, 3, 5, nil), (300, 2, 300, nil), (40, 30, 40, nil), (7, 200, 7, nil),
+                      (40, 30, 40, 2), (40, 30, 40, 5000), (300, 2, 300, 900)])
+    func everyPairCountsExactly(domainCount: Int, apps: Int, domainsUsed: Int, expectedPairs: Int?) {
+        var counts = DaySummaryBuilder.DomainCounts(domainCount: max(domainCount, 1), expectedPairs: expectedPairs)
+        var expected: [Int: [Int]] = [:]
+        var order: [Int] = []
+        var generator = RecordGenerator(seed: UInt64(domainCount * 1000 + apps))
+        for _ in 0..<(apps * domainsUsed * 3) {
+            let (a, d, kind) = (generator.int(0..<apps), generator.int(0..<domainsUsed), generator.int(0..<6))
+            let key = a * max(domainCount, 1) + d
+            if expected[key] == nil { order.append(key) }
+            var six = expected[key] ?? [0, 0, 0, 0, 0, 0]
+            if kind == 5 {
+                counts.countDeferral(app: a, domain: d)
+                six[5] += 1
+            } else {
+                counts.count(app: a, domain: d, kind: kind)
+                six[0] += 1
+                if kind < 4 { six[1 + kind] += 1 }
+            }
+            expected[key] = six
+        }
+        var seen: [Int] = []
+        counts.forEachPair { a, d, six in
+            let key = a * max(domainCount, 1) + d
+            seen.append(key)
+            #expect(Array(six) == expected[key])
+        }
+        #expect(seen == order)
+        #expect(counts.pairCount == order.count)
+    }
+
+    /// The room a table's pairs get follows the last table's pairs per domain, never fewer than its domains.
+    /// (Other tests count tables meanwhile, so only what holds for any ratio kept is checked.)
+    @Test func roomFollowsTheLastTablesPairsPerDomain() {
+        DaySummaryBuilder.DomainCounts.notePairs(0, domains: 0)
+        #expect(DaySummaryBuilder.DomainCounts.likelyPairs(domains: 0) == 0)
+        DaySummaryBuilder.DomainCounts.notePairs(10, domains: 100)
+        #expect(DaySummaryBuilder.DomainCounts.likelyPairs(domains: 100) >= 100)
+        DaySummaryBuilder.DomainCounts.notePairs(400, domains: 100)
+        #expect(DaySummaryBuilder.DomainCounts.likelyPairs(domains: 1000) >= 1000)
+    }
+}

@@ -7,6 +7,12 @@ import Testing
 /// The writer's concurrency must not show in its output: pages compressed on any thread, row groups
 /// compressed in the background, the same bytes as one thread doing everything in order.
 @Suite struct ParquetFileWriterTests {
+    /// The processors a writer encodes on are asked once per process, as Foundation counts them.
+    @Test func encodesOnTheProcessorsFoundationCounts() {
+        #expect(ParquetFileWriter.processorCount == ProcessInfo.processInfo.activeProcessorCount)
+        #expect(ParquetFileWriter.processorCount >= 1)
+    }
+
     static func rows(_ count: Int, seed: UInt64) -> [DeliveryRecord] {
         var generator = RecordGenerator(seed: seed)
         return (0..<count).map { i in

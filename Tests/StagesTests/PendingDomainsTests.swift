@@ -117,6 +117,43 @@ import Testing
         #expect(found == Self.expected(day: day, (d, [], []), topDomains: 2))
     }
 
+    /// Names of up to 15 bytes (made as small strings) and longer ones, tying on their counts: the same top
+    /// list, in the same order, as the records give.
+    @Test func shortAndLongNamesRankAsByName() {
+        let day = "2026-11-29"
+        let start = SummaryFixture.dayStart
+        let names = ["abcdefghijk.com", "abcdefghijkl.com", "z.example", "a-much-longer-domain-name.example.org", "b.c"]
+        let d = (names + names.prefix(2)).enumerated().map { i, domain in
+            SummaryFixture.delivery(
+                app: "hey", queueId: "Q\(i)", receivedAt: start, recipient: "x@" + domain, status: "sent",
+                category: "delivered", finishedAt: start + 1_000_000, delay: 1)
+        }
+        for top in [1, 3, 5] {
+            var builder = DaySummaryBuilder(day: day, timeZone: Self.utc, topDomains: top)
+            builder.add(DayTables(deliveries: RowTable(d), attempts: RowTable(), rejects: RowTable()))
+            #expect(builder.pendingDomains != nil)
+            let found = builder.build(inFlight: 0, unparsedLines: 0, generatedAt: SummaryFixture.generatedAt)
+            #expect(found == Self.expected(day: day, (d, [], []), topDomains: top))
+        }
+    }
+
+    /// `mayRankBefore` (counts first, the name `""`) answers as `ranksBefore` for a nameless domain.
+    @Test func theCountsCheckAgreesWithTheRanking() {
+        for last in ["", "a.example"] {
+            for (lastRecipients, lastDeferred) in [(0, 0), (3, 1), (3, 4)] {
+                let kept = DaySummary.Domain(domain: last, recipients: lastRecipients, deferredAttempts: lastDeferred)
+                for recipients in 0...4 {
+                    for deferred in 0...5 {
+                        let candidate = DaySummary.Domain(domain: "", recipients: recipients, deferredAttempts: deferred)
+                        #expect(
+                            PendingDomains.mayRankBefore(recipients: recipients, deferred: deferred, kept)
+                                == DaySummaryBuilder.Accumulator.ranksBefore(candidate, kept))
+                    }
+                }
+            }
+        }
+    }
+
     /// ASCII names wait by id; a second table of the same day merges them before it counts.
     @Test func aSecondTableMergesTheDomainsKeptById() {
         let (d, a, r) = SummaryFixture.records()

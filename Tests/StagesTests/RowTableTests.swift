@@ -26,6 +26,26 @@ import Testing
         #expect(gathered == order.map { rows[$0] })
     }
 
+    /// `shape`, read in place, against the column buffers it describes: each plain or text column's bytes and
+    /// rows of values (a text column keeps a repeated value once), each dictionary column's distinct values.
+    @Test func shapeDescribesTheColumns() {
+        var rows = Self.rows(200, seed: 9)
+        for i in stride(from: 1, to: 200, by: 2) { rows[i].hash = rows[i - 1].hash }
+        let table = RowTable(rows)
+        let shape = table.shape
+        #expect(shape.rows == 200)
+        for (i, column) in DeliveryRecord.parquetSchema.columns.enumerated() {
+            let values = table.valueBuffer(i)
+            #expect(shape.stringBytes[i] == values.stringBytes.count, "\(column.name)")
+            #expect(shape.valueRows[i] == values.rowCount, "\(column.name)")
+            let distinct = DeliveryRecord.dictionaryColumns.contains(column.name)
+                ? Set(table.dictionaryColumn(column.name).entries.strings()).count : 0
+            #expect(shape.dictionaryEntries[i] == distinct, "\(column.name)")
+        }
+        let recipient = DeliveryRecord.parquetSchema.index(of: "recipient")!
+        #expect(shape.stringBytes[recipient] == rows.reduce(0) { $0 + $1.recipient.utf8.count })
+    }
+
     @Test func sortedOrderMatchesPrecedes() {
         var rows = Self.rows(400, seed: 7)
         // Equal hashes, so later sort columns (recipient, time, …) decide; and null hashes, which sort first.

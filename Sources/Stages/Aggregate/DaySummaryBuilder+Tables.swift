@@ -1,4 +1,5 @@
 import Pipeline
+import Synchronization
 
 extension DaySummaryBuilder {
     /// Counts the rows of a day table (`RowTable`) exactly as `add(deliveries:)` counts the same records.
@@ -37,7 +38,7 @@ extension DaySummaryBuilder {
         outcomes.initialize(repeating: 0)
         defer { outcomes.deallocate() }
         var categoryCounts = [Int](repeating: 0, count: isNotification.count * categoryCount)
-        var domains = DomainCounts(domainCount: domainCount)
+        var domains = DomainCounts(domainCount: domainCount, expectedPairs: DomainCounts.likelyPairs(domains: domainCount))
 
         let (queueValues, queueIds) = (queueId.values, queueId.ids)
         // The message of the row before: a row of the same message (the same queue id's position, host and
@@ -98,6 +99,7 @@ extension DaySummaryBuilder {
             }
         }
 
+        DomainCounts.notePairs(domains.pairCount, domains: domainCount)
         addOutcomes(outcomes, sections: &sections)
         mergeCategoryCounts(categoryCounts, names: Self.names(category), into: \.categories,
                             sections: &sections)
@@ -325,14 +327,43 @@ extension DaySummaryBuilder {
         /// which a multiply spreads. Why not `HashSlots` over `keys` (as before): a probe read the slot, then the
         /// entry's key in `keys`, two misses in a 1 GB day's table, and the slot could not be asked for ahead of
         /// time (see `ask(app:domain:)`); here a probe reads one line.
-        private var slots = WordPairSlots(slotCount: 64)
+        private var slots: WordPairSlots
         private var keys: [Int] = []
         /// Six counters per pair, in the order of `keys` (zeros beyond the last pair's: room for more):
         /// recipients, sent, bounced, expired, removed, deferred attempts.
         private var counts: [Int] = []
 
-        init(domainCount: Int) {
+        /// Room for `expectedPairs` pairs (by default as many as the table's dictionary has domains; at least
+        /// 32) before the first growth.
+        ///
+        /// Why: grown by doubling from 64 slots, each day table placed its pairs again about eight times (70
+        /// rehashes and counter copies per 100 MB of log, about 10 M instructions), and at 1 GB each growth
+        /// faulted in fresh pages for the copy.
+        init(domainCount: Int, expectedPairs: Int? = nil) {
             self.domainCount = domainCount
+            var slotCount = 64
+            while slotCount < 2 * (expectedPairs ?? domainCount) { slotCount <<= 1 }
+            slots = WordPairSlots(slotCount: slotCount)
+            if domainCount > 0 { counts = [Int](repeating: 0, count: 6 * (slotCount / 2)) }
+        }
+
+        /// The pairs counted so far.
+        var pairCount: Int { keys.count }
+
+        /// Pairs per domain of the last deliveries table counted (in 16ths; 16 before any): every application
+        /// sends to many of the same domains, so a day's table has a few times as many pairs as domains, a ratio
+        /// that changes little from day to day. Only room depends on it, never a count.
+        private static let pairsPerDomain = Atomic<Int>(16)
+
+        /// The pairs to make room for in a table of `domains` domains (see `pairsPerDomain`).
+        static func likelyPairs(domains: Int) -> Int {
+            domains * pairsPerDomain.load(ordering: .relaxed) / 16
+        }
+
+        /// Keeps the ratio of a table of `domains` domains that counted `pairs` pairs, for the next table.
+        static func notePairs(_ pairs: Int, domains: Int) {
+            guard domains > 0, pairs > 0 else { return }
+            pairsPerDomain.store(max(16, pairs * 16 / domains), ordering: .relaxed)
         }
 
         /// A pair's key in `slots`: never 0, which marks an empty slot.

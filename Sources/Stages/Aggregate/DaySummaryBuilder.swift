@@ -295,7 +295,16 @@ extension DaySummaryBuilder {
             if best.count == limit, !ranksBefore(domain, best[limit - 1]) { return }
             var position = best.count
             while position > 0 && ranksBefore(domain, best[position - 1]) { position -= 1 }
-            best.insert(domain, at: position)
+            // Appended, then moved into place by swaps: `insert(_:at:)` went through the generic
+            // `replaceSubrange` (about 300 instructions) for a list of at most `limit` + 1 domains.
+            best.append(domain)
+            best.withUnsafeMutableBufferPointer { best in
+                var at = best.count - 1
+                while at > position {
+                    best.swapAt(at, at - 1)
+                    at -= 1
+                }
+            }
             if best.count > limit { best.removeLast() }
         }
 

@@ -40,6 +40,8 @@ struct DelayHistogram: Sendable {
     /// the 37 hours of 2^27 ms).
     static let blockShift = 6
     static let blockSize = 1 << blockShift
+    /// The blocks room is made for when the first is (see `makeBlock`).
+    static let initialBlocks = 32
     /// The blocks made (for tests: only those values landed in).
     var blockCount: Int { blocks.count / (Self.blockSize + 1) }
 
@@ -107,11 +109,21 @@ struct DelayHistogram: Sendable {
     @inline(never)
     private mutating func makeBlock(_ block: Int) -> Int {
         if block >= directory.count {
-            directory.append(contentsOf: repeatElement(-1, count: block + 1 - directory.count))
+            // Written through a pointer (appending a repeated element went through the generic sequence append),
+            // and at least doubled, so that the delays' slow rise through the blocks grows it a few times only.
+            let missing = max(block + 1, 2 * directory.count) - directory.count
+            directory.appendUninitialized(missing) { room in
+                room.initialize(repeating: -1, count: missing)
+                return missing
+            }
         }
         let start = blocks.count
+        // Room for the blocks a section's delays typically touch (a few dozen) at the first: grown from one
+        // block, the array was copied again at each doubling.
+        if blocks.isEmpty { blocks.reserveCapacity(Self.initialBlocks * (Self.blockSize + 1)) }
         blocks.appendUninitialized(Self.blockSize + 1) { room in
-            room.initialize(repeating: 0, count: Self.blockSize + 1)
+            UnsafeMutableRawPointer(room).initializeMemory(
+                as: UInt8.self, repeating: 0, count: (Self.blockSize + 1) * MemoryLayout<UInt64>.stride)
             return Self.blockSize + 1
         }
         directory[block] = Int32(start)

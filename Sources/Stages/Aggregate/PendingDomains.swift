@@ -72,18 +72,33 @@ struct PendingDomains: Sendable {
     private func offer(
         _ domain: Int, _ counts: UnsafeBufferPointer<Int>, to best: inout [DaySummary.Domain], limit: Int
     ) {
-        var candidate = DaySummary.Domain(domain: "")
+        // Nameless, the candidate would rank before every domain with the same counts (`ranksBefore` orders
+        // names last, and "" first): when it would not rank before the last one kept, its counts alone keep it
+        // out. Decided on the two counts `ranksBefore` reads before the name, without making the candidate (a
+        // `Domain` made and destroyed for each of the day's pairs, most of them kept out).
+        if best.count == limit, !Self.mayRankBefore(recipients: counts[0], deferred: counts[5], best[limit - 1]) {
+            return
+        }
+        var candidate = DaySummary.Domain(domain: name(domain))
         candidate.add(counts)
-        // Nameless, the candidate ranks before every domain with the same counts (`ranksBefore` orders names
-        // last, and "" first): when it does not rank before the last one kept, its counts alone keep it out.
-        if best.count == limit, !DaySummaryBuilder.Accumulator.ranksBefore(candidate, best[limit - 1]) { return }
-        candidate.domain = name(domain)
         DaySummaryBuilder.Accumulator.keep(candidate, in: &best, limit: limit)
     }
 
+    /// Whether a domain with these counts and the name `""` ranks before `last` (`Accumulator.ranksBefore`).
+    @inline(__always)
+    static func mayRankBefore(recipients: Int, deferred: Int, _ last: DaySummary.Domain) -> Bool {
+        if recipients != last.recipients { return recipients > last.recipients }
+        if deferred != last.deferredAttempts { return deferred > last.deferredAttempts }
+        return !last.domain.isEmpty
+    }
+
+    /// The name of domain `domain`: most are 15 ASCII bytes or fewer (all are ASCII, see `accepts`), made in the
+    /// small-string layout at once (`String(decoding:)` validated the bytes through a call, about 200
+    /// instructions a name).
     private func name(_ domain: Int) -> String {
         names.stringBytes.withUnsafeBufferPointer { bytes in
-            String(decoding: bytes[names.stringOffsets[domain]..<names.stringOffsets[domain + 1]], as: UTF8.self)
+            let name = UnsafeBufferPointer(rebasing: bytes[names.stringOffsets[domain]..<names.stringOffsets[domain + 1]])
+            return String(smallASCII: name) ?? String(decoding: name, as: UTF8.self)
         }
     }
 }

@@ -114,6 +114,7 @@ public struct DatasetStore: Sendable {
             let writer = try ParquetFileWriter(sink: sink, schema: R.parquetSchema, options: options)
             let index = table.rowIndex()
             let sorted = order == nil || orderIsSorted
+            let keepsOrder = order == nil
             let order = order ?? table.sortedOrder(index: index)
             var start = 0
             while start < order.count {
@@ -131,6 +132,10 @@ public struct DatasetStore: Sendable {
                     (key: "mailstats.dataset", value: R.datasetName),
                 ] + extraMetadata)
             try file.commit()
+            // Its row groups are written: the order's and positions' arrays serve the next table (see
+            // `KeptArrays`).
+            if keepsOrder { RowScratch.orders.giveBack(order) }
+            table.giveBack(index)
         } catch {
             file.abort()
             throw error

@@ -27,7 +27,7 @@ extension RowTable {
             let (values, dense) = values(column, index)
             return SortColumn(values, dense: dense)
         }
-        var order = Array(0..<count)
+        var order = RowScratch.identityOrder(count)
         guard !columns.isEmpty, count > 1 else { return order }
         precondition(count <= Int(Int32.max), "table too large to sort")
         SortScratch.shared.withEntries(count) { entries in

@@ -57,11 +57,15 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         }
     }
 
+    /// The sizes read where they are: through `valueBuffer(_:)` each size copied a column buffer (a retain and a
+    /// release of each of its five arrays), twice per column, and the day tables ask for their shape after every
+    /// batch.
     public var shape: Shape {
         Shape(
-            rows: count, stringBytes: plain.indices.map { valueBuffer($0).stringBytes.count },
+            rows: count,
+            stringBytes: plain.indices.map { texts[$0]?.values.stringBytes.count ?? plain[$0].stringBytes.count },
             dictionaryEntries: dictionaries.map { $0?.entries.valueCount ?? 0 },
-            valueRows: plain.indices.map { valueBuffer($0).rowCount })
+            valueRows: plain.indices.map { texts[$0]?.values.rowCount ?? plain[$0].rowCount })
     }
 
     /// The buffer holding the values of plain or text column `i` (empty for a dictionary column).
@@ -306,6 +310,14 @@ public struct RowTable<R: ParquetRecord>: Sendable {
         RowIndex(dense: plain.indices.map { dictionaries[$0]?.ids ?? texts[$0]?.ids ?? RowIndex.dense(of: plain[$0]) })
     }
 
+    /// Gives the value positions `rowIndex()` computed for the plain OPTIONAL columns to `RowScratch.positions`
+    /// for a later table's (the dictionary and text columns' ids are this table's own, and stay).
+    func giveBack(_ index: RowIndex) {
+        for i in plain.indices where dictionaries[i] == nil && texts[i] == nil {
+            if let positions = index.dense[i] { RowScratch.positions.giveBack(positions) }
+        }
+    }
+
     /// The values of column `i` and each row's position among them (nil: row i is value i).
     func values(_ i: Int, _ index: RowIndex) -> (ParquetColumnBuffer, [Int32]?) {
         (dictionaries[i]?.entries ?? valueBuffer(i), index.dense[i])
@@ -372,12 +384,15 @@ public struct RowIndex: Sendable {
     /// The positions of `column`'s rows among its values (-1 null), nil for a REQUIRED column.
     static func dense(of column: ParquetColumnBuffer) -> [Int32]? {
         guard column.isOptional else { return nil }
-        return column.definitionLevels.withUnsafeBufferPointer { levels in
-            [Int32](unsafeUninitializedCapacity: levels.count) { out, initialized in
-                if let base = out.baseAddress { positions(of: levels, from: 0, into: base) }
-                initialized = levels.count
+        // In an array a written table gave back when one has room (see `KeptArrays`).
+        var dense = RowScratch.positions.take(room: column.definitionLevels.count)
+        column.definitionLevels.withUnsafeBufferPointer { levels in
+            dense.appendUninitialized(levels.count) { out in
+                positions(of: levels, from: 0, into: out)
+                return levels.count
             }
         }
+        return dense
     }
 
     /// The position among the values of each row of `levels` (1 present, 0 null), the first present being

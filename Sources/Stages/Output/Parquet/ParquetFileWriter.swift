@@ -45,10 +45,14 @@ public final class ParquetFileWriter {
         var totalCompressedSize: Int64
     }
 
+    /// The processors to encode on, asked once: Foundation reads the process's cgroup and CPU set files for
+    /// each ask (about 45 K instructions and a dozen system calls), and a run opens a writer per dataset and day.
+    static let processorCount = ProcessInfo.processInfo.activeProcessorCount
+
     public init(sink: any ParquetOutputSink, schema: ParquetSchema, options: ParquetWriterOptions = .init()) throws {
         self.schema = schema
         self.options = options
-        let workers = options.parallelEncoding ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
+        let workers = options.parallelEncoding ? max(1, min(Self.processorCount, 64)) : 1
         self.compressors = try ParquetWriterPool.shared.compressors(workers, level: options.compressionLevel)
         self.chunkBuilders = ParquetWriterPool.shared.builders(for: schema.columns, options: options)
         output = ParquetPendingOutput(sink: sink, buffer: ParquetWriterPool.shared.buffer(minimumCapacity: 2 << 20))
