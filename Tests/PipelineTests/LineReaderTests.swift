@@ -154,16 +154,8 @@ import Testing
     }
 
     @Test func sourceErrorComesAfterTheGoodLines() throws {
-        struct Failing: ByteSource {
-            var inner: MemorySource
-            mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-                let got = try inner.read(into: buffer)
-                if got == 0 { throw MailstatsError(.io, "boom", path: "x", offset: Int64(inner.position)) }
-                return got
-            }
-        }
         let bytes = Array("one\ntwo\nthr".utf8)
-        var reader = LineReader(source: Failing(inner: MemorySource(bytes: bytes, chunk: 3)))
+        var reader = LineReader(source: FailingSource(inner: MemorySource(bytes: bytes, chunk: 3)))
         var got: [String] = []
         let error = #expect(throws: MailstatsError.self) {
             while let batch = try reader.next() { for i in 0..<batch.count { got.append(batch.string(at: i)) } }

@@ -119,3 +119,14 @@ struct MemorySource: ByteSource {
         return count
     }
 }
+
+/// A `MemorySource` that throws once its bytes are used up, as a damaged file's source does after its good bytes.
+struct FailingSource: ByteSource {
+    var inner: MemorySource
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let got = try inner.read(into: buffer)
+        if got == 0 { throw MailstatsError(.io, "boom", path: "x", offset: Int64(inner.position)) }
+        return got
+    }
+}

@@ -108,6 +108,36 @@ import Testing
         #expect(large.count == EventBuffer.blockCapacity + 1)
     }
 
+    /// `drainInPlace` hands each event not taken yet to its body once, in order, with the fields object of the
+    /// event `prefetchDistance` further on asked for meanwhile: fewer events than that, as many, more, and after
+    /// a `drain` that stopped early. The body ends each event's life (moved out here); the buffer destroys none.
+    @Test(arguments: [0, 1, EventBuffer.prefetchDistance, EventBuffer.prefetchDistance + 1, 23])
+    func drainInPlaceHandsEveryEventOverOnceInOrder(count: Int) throws {
+        let events = (0..<count).map { Self.parser.parse(Self.lines[$0 % Self.lines.count]) }
+        for stopAfter in [nil, 0, 2] as [Int?] {
+            let buffer = EventBuffer(capacity: count)
+            for event in events { buffer.append(event) }
+            var taken: [PostfixEvent] = []
+            if let stopAfter, stopAfter < count {
+                struct Stop: Error {}
+                #expect(throws: Stop.self) {
+                    try buffer.drain { event in
+                        if taken.count == stopAfter { throw Stop() }
+                        taken.append(event)
+                    }
+                }
+            }
+            buffer.drainInPlace { taken.append($0.move()) }
+            // The event `drain` handed to the body that threw ended there.
+            var expected = events
+            if let stopAfter, stopAfter < count { expected.remove(at: stopAfter) }
+            #expect(taken == expected, "stopped after \(stopAfter.map(String.init) ?? "none")")
+            var more = 0
+            buffer.drainInPlace { _ in more += 1 }
+            #expect(more == 0)
+        }
+    }
+
     @Test func aBufferDestroysTheEventsNotDrained() {
         let buffer = EventBuffer(capacity: 3)
         buffer.append(Self.parser.parse(Self.lines[0]))

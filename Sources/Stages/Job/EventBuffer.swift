@@ -107,13 +107,20 @@ final class EventBuffer: @unchecked Sendable {
     /// before its turn (see `prefetchFieldsObject(of:kindOffset:)`).
     func drainInPlace(_ body: (UnsafeMutablePointer<PostfixEvent>) -> Void) {
         let kindOffset = Self.kindOffset
-        while taken < count {
-            if taken + Self.prefetchDistance < count {
-                Self.prefetchFieldsObject(of: base + taken + Self.prefetchDistance, kindOffset: kindOffset)
-            }
-            let event = base + taken
-            taken += 1
+        var event = base + taken
+        let end = base + count
+        // Every event is `body`'s from here on: counted as taken at once, so that the loop keeps its bounds in
+        // registers (around the calls in `body` the compiler reloaded and stored them for each event).
+        taken = count
+        let lastPrefetching = end - Self.prefetchDistance
+        while event < lastPrefetching {
+            Self.prefetchFieldsObject(of: event + Self.prefetchDistance, kindOffset: kindOffset)
             body(event)
+            event += 1
+        }
+        while event < end {
+            body(event)
+            event += 1
         }
     }
 
