@@ -144,10 +144,8 @@ extension Correlator {
         // Copied out of the batch's buffer (see `TextArena`): the message may wait for days.
         if messages[slot: key].hash == nil { messages[slot: key].hash = keptTexts.keep(header.valueText) }
         // Copied into the arena too, from the line's bytes (see `HeaderFields.recipientInLine`).
-        if let recipient = header.recipientText {
-            var kept: LineText? = keptTexts.keep(recipient)
-            swap(&messages[slot: key].headerRecipient, &kept)
-        }
+        var kept = header.keepRecipient(in: &keptTexts)
+        if kept != nil { swap(&messages[slot: key].headerRecipient, &kept) }
         noteOriginal(key)
     }
 
