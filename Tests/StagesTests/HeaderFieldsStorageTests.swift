@@ -98,6 +98,24 @@ import Testing
         #expect(fields.recipient == nil && fields.recipientText == nil)
     }
 
+    /// A recipient kept into an arena (`keepRecipient(in:)`, the correlator's path) reads as the recipient, in the
+    /// arena's chunk and not the line's buffer, whether it was a range of the line or a string; none keeps nil.
+    @Test func keepingTheRecipientCopiesItIntoTheArena() throws {
+        let (batch, alone) = try Self.parsed(Self.line())
+        var arena = TextArena()
+        let first = try #require(batch.keepRecipient(in: &arena))
+        let second = try #require(alone.keepRecipient(in: &arena))
+        #expect(first.string == "pamela_tan1975@lakedelta.nl" && second.string == first.string)
+        #expect(first.owner !== batch.valueText.owner && first.owner === second.owner)
+        #expect(second.start == first.start + first.count)
+        // The recipient at a value's end, and a header without one.
+        let (last, _) = try Self.parsed(Self.line(recipient: "z@example.org"))
+        #expect(last.keepRecipient(in: &arena)?.string == "z@example.org")
+        var none = batch
+        none.recipient = nil
+        #expect(none.keepRecipient(in: &arena) == nil)
+    }
+
     /// The correlator keeps a batch header's recipient in its own arena (not the batch's buffer), and a message
     /// deleted before any attempt ends as `removed` for it, as with a recipient parsed alone.
     @Test(arguments: [true, false])

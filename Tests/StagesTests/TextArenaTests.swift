@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+@testable import Pipeline
 import Testing
 
 @testable import Stages
@@ -30,6 +30,32 @@ import Testing
         #expect(arena.keep("").string == "")
         // The chunk in use goes on after the long text.
         #expect(arena.keep("after").owner === kept.last!.owner)
+    }
+
+    /// Bytes kept (`keep(bytes:)`, a part of a line the caller holds; `keep(_:)` passes a text's) read as they
+    /// did, never from the source's buffer, one after another in a chunk, a new chunk started only when they do
+    /// not fit, and a buffer of their own when longer than a chunk (empty, short, filling a chunk exactly).
+    @Test func keptBytesFillChunksOneAfterAnother() {
+        let lengths = [
+            0, 1, 7, 100, 200, 300, 400, TextArena.chunkBytes - 108, TextArena.chunkBytes, TextArena.chunkBytes + 1, 3,
+        ]
+        let source = LineText(String(decoding: (0..<3_000).map { UInt8(ascii: "a") + UInt8($0 % 26) }, as: UTF8.self))
+        var arena = TextArena()
+        var chunk: LineText?
+        for (index, count) in lengths.enumerated() {
+            let text = LineText(in: source.owner, start: source.start + index * 5, count: count)
+            let kept = arena.keep(bytes: UnsafeRawBufferPointer(start: text.start, count: count))
+            #expect(kept.string == text.string && kept.owner !== source.owner, "\(count) bytes")
+            guard count <= TextArena.chunkBytes else {
+                #expect(kept.owner.capacity == count && kept.offset == 0, "\(count) bytes")
+                continue
+            }
+            let end = chunk.map { Int($0.offset) + $0.count } ?? TextArena.chunkBytes
+            let fits = chunk != nil && end + count <= TextArena.chunkBytes
+            #expect(fits ? kept.owner === chunk!.owner : kept.owner !== chunk?.owner, "\(count) bytes")
+            #expect(Int(kept.offset) == (fits ? end : 0) && kept.owner.capacity == TextArena.chunkBytes)
+            chunk = kept
+        }
     }
 
     /// Two copies of an arena (a copied correlator) go on filling the same chunk one after the other: neither

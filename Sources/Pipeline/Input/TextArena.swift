@@ -20,20 +20,26 @@ public struct TextArena: Sendable {
     /// longer than a chunk).
     public mutating func keep(_ text: LineText) -> LineText {
         // The bytes at hand rather than through `withBytes`, whose closure was not inlined; `text` holds them.
-        let count = text.count
-        let source = text.start
-        return withExtendedLifetime(text) {
-            guard count <= Self.chunkBytes else {
-                let own = LineBytes(copying: UnsafeRawBufferPointer(start: source, count: count))
-                return LineText(owner: own, offset: 0, count: UInt32(count))
-            }
-            if chunk == nil || chunk!.capacity - chunk!.count < count { chunk = LineBytes(ownCapacity: Self.chunkBytes) }
-            let owner = chunk!
-            let offset = owner.count
-            if count > 0 { (owner.base + offset).copyMemory(from: source, byteCount: count) }
-            owner.count = offset + count
-            return LineText(owner: owner, offset: UInt32(offset), count: UInt32(count))
+        withExtendedLifetime(text) { keep(bytes: UnsafeRawBufferPointer(start: text.start, count: text.count)) }
+    }
+
+    /// `keep(_:)` for bytes the caller keeps alive meanwhile, which must be valid UTF-8 (as a `LineText`'s are).
+    ///
+    /// Why: a part of a text (a header line's recipient, after its value in the same buffer) is copied from its
+    /// bytes, without a `LineText` made of it first: that held the batch's buffer, a retain and a release of an
+    /// object another core made for each such line.
+    public mutating func keep(bytes: UnsafeRawBufferPointer) -> LineText {
+        let count = bytes.count
+        guard count <= Self.chunkBytes else {
+            let own = LineBytes(copying: bytes)
+            return LineText(owner: own, offset: 0, count: UInt32(count))
         }
+        if chunk == nil || chunk!.capacity - chunk!.count < count { chunk = LineBytes(ownCapacity: Self.chunkBytes) }
+        let owner = chunk!
+        let offset = owner.count
+        if count > 0 { (owner.base + offset).copyMemory(from: bytes.baseAddress!, byteCount: count) }
+        owner.count = offset + count
+        return LineText(owner: owner, offset: UInt32(offset), count: UInt32(count))
     }
 
     /// `keep(_:)` for a string's bytes (values read back or made on rare paths).

@@ -122,10 +122,23 @@ public struct PostfixEvent: Sendable, Equatable {
             }
         }
 
-        /// The recipient as a text, for a correlator that keeps its bytes (`TextArena.keep`); nil when none.
+        /// The recipient as a text (of the line's buffer when it lies there); nil when none.
         var recipientText: LineText? {
             guard let range = recipientInLine else { return recipientString.map(LineText.init) }
             return recipientText(range)
+        }
+
+        /// The recipient copied into `arena`, for a correlator that keeps it; nil when none. Copied from the line's
+        /// bytes when it lies there (`TextArena.keep(bytes:)`: no text of the batch's buffer made for it, which
+        /// was a retain and a release of that buffer per header line).
+        func keepRecipient(in arena: inout TextArena) -> LineText? {
+            guard let range = recipientInLine else { return recipientString.map { arena.keep($0) } }
+            return withExtendedLifetime(valueText) {
+                arena.keep(
+                    bytes: UnsafeRawBufferPointer(
+                        start: valueText.start + Int(range.lowerBound),
+                        count: Int(range.upperBound - range.lowerBound)))
+            }
         }
 
         /// The text of the bytes `range` holds, from `valueText`'s start.
