@@ -122,6 +122,15 @@ enum ASCIIBytes {
 }
 
 extension ASCIIBytes {
+    /// Whether `bytes`, lower-cased by ASCII, equal `lowered` (lower-case ASCII) of any count: `equalsLowercased`
+    /// for the same count, false for another when `bytes` are ASCII; nil when only `lowercased()` of their text
+    /// can answer (see `equalsLowercased`). Serves a `String`'s bytes and bytes held without one alike.
+    @inline(__always)
+    static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>, equals lowered: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard bytes.count == lowered.count else { return isASCII(bytes) ? false : nil }
+        return equalsLowercased(bytes, lowered)
+    }
+
     /// `value.lowercased() == String(decoding: lowered, as: UTF8.self)`, for `lowered` lower-case ASCII, without
     /// making the lower-cased copy when `value` is ASCII: its bytes are compared in place, eight at a time
     /// (`equalsLowercased`), and a value of another length is only checked for ASCII. Only a non-ASCII value is
@@ -132,10 +141,7 @@ extension ASCIIBytes {
     /// hundred instructions a call.
     @inline(__always)
     static func lowercased(_ value: String, equals lowered: UnsafeBufferPointer<UInt8>) -> Bool {
-        let answer = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
-            guard bytes.count == lowered.count else { return isASCII(bytes) ? false : nil }
-            return equalsLowercased(bytes, lowered)
-        } ?? nil
+        let answer = value.utf8.withContiguousStorageIfAvailable { lowercased($0, equals: lowered) } ?? nil
         if let answer { return answer }
         return value.lowercased() == String(decoding: lowered, as: UTF8.self)
     }

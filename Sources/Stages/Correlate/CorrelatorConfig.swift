@@ -152,12 +152,10 @@ final class CompiledCorrelatorConfig: Sendable {
     /// no `String` is read or made for the name of most header lines.
     func isTrackingHeader(_ header: borrowing PostfixEvent.HeaderFields) -> Bool {
         guard let bytes = header.nameBytes, let expected = asciiHeaderName else { return isTrackingHeader(header.name) }
-        return bytes.withBytes { name in
-            // ASCII: lower-cased, it equals the ASCII expected name only with the same bytes (see
-            // `ASCIIBytes.lowercased(_:equals:)`, which answers so for an ASCII string).
-            guard name.count == expected.count else { return false }
-            return expected.withUnsafeBufferPointer { ASCIIBytes.equalsLowercased(name, $0) } ?? false
-        }
+        // The same byte-wise answer `isTrackingHeader(_:)` gets from a string's bytes; inline bytes are ASCII, so
+        // it always answers, but the string path stays the fallback as there.
+        let answer = bytes.withBytes { name in expected.withUnsafeBufferPointer { ASCIIBytes.lowercased(name, equals: $0) } }
+        return answer ?? isTrackingHeader(header.name)
     }
 
     /// The application a tracking value names under the configured rule, or nil.
