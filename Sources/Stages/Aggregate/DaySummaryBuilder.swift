@@ -267,9 +267,16 @@ extension DaySummaryBuilder {
         /// Whether `a` ranks before `b`: more recipients, then more deferred attempts, then name.
         @inline(__always)
         static func ranksBefore(_ a: DaySummary.Domain, _ b: DaySummary.Domain) -> Bool {
-            if a.recipients != b.recipients { return a.recipients > b.recipients }
-            if a.deferredAttempts != b.deferredAttempts { return a.deferredAttempts > b.deferredAttempts }
-            return a.domain < b.domain
+            ranksBefore(recipients: a.recipients, deferredAttempts: a.deferredAttempts, domain: a.domain, b)
+        }
+
+        /// `ranksBefore` for a domain given by its counts and name, one not made as a `Domain` (yet): the one
+        /// ranking order, also for `PendingDomains.mayRankBefore`, which decides on counts before making one.
+        @inline(__always)
+        static func ranksBefore(recipients: Int, deferredAttempts: Int, domain: String, _ b: DaySummary.Domain) -> Bool {
+            if recipients != b.recipients { return recipients > b.recipients }
+            if deferredAttempts != b.deferredAttempts { return deferredAttempts > b.deferredAttempts }
+            return domain < b.domain
         }
 
         /// The first `limit` domains by `ranksBefore`, in that order.

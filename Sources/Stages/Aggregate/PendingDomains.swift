@@ -87,9 +87,7 @@ struct PendingDomains: Sendable {
     /// Whether a domain with these counts and the name `""` ranks before `last` (`Accumulator.ranksBefore`).
     @inline(__always)
     static func mayRankBefore(recipients: Int, deferred: Int, _ last: DaySummary.Domain) -> Bool {
-        if recipients != last.recipients { return recipients > last.recipients }
-        if deferred != last.deferredAttempts { return deferred > last.deferredAttempts }
-        return !last.domain.isEmpty
+        DaySummaryBuilder.Accumulator.ranksBefore(recipients: recipients, deferredAttempts: deferred, domain: "", last)
     }
 
     /// The name of domain `domain`: most are 15 ASCII bytes or fewer (all are ASCII, see `accepts`), made in the
