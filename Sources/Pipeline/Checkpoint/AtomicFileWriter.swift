@@ -19,6 +19,8 @@ public final class AtomicFileWriter {
     /// Where the bytes are until `commit()`.
     public let temporaryPath: String
     private var fd: Int32
+    /// Synced and closed, not yet renamed (between `sync()` and `moveIntoPlace()`).
+    private var synced = false
     /// Bytes written so far.
     public private(set) var bytesWritten: Int64 = 0
 
@@ -66,10 +68,20 @@ public final class AtomicFileWriter {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
-    /// Makes the file visible under its final name, durably.
+    /// Makes the file visible under its final name, durably: `sync()`, `moveIntoPlace()`, then an fsync of the
+    /// directory.
     /// - Throws: `MailstatsError(.io)`; the temporary is then removed and the target left as it was.
     public func commit() throws {
-        guard fd >= 0 else { throw MailstatsError(.io, "commit after commit or abort", path: path) }
+        try sync()
+        try moveIntoPlace()
+        try AtomicFile.syncDirectory(of: path)
+    }
+
+    /// The first half of `commit()`: the bytes are on disk (fsync) and the file is closed, still under its
+    /// temporary name. Lets several files be synced before any is renamed (`AtomicFile.writeAll`).
+    /// - Throws: `MailstatsError(.io)`; the temporary is then removed.
+    public func sync() throws {
+        guard fd >= 0 else { throw MailstatsError(.io, "sync after commit or abort", path: path) }
         if fsync(fd) != 0 {
             let error = MailstatsError.posix("cannot flush output file", path: temporaryPath)
             abort()
@@ -82,16 +94,29 @@ public final class AtomicFileWriter {
             unlink(temporaryPath)
             throw error
         }
+        synced = true
+    }
+
+    /// The second half of `commit()`: renames the synced temporary over the target. The rename is durable only
+    /// once the directory is fsynced (`AtomicFile.syncDirectory(of:)`).
+    /// - Throws: `MailstatsError(.io)`; the temporary is then removed and the target left as it was.
+    public func moveIntoPlace() throws {
+        guard synced else { throw MailstatsError(.io, "rename before sync, or after commit or abort", path: path) }
+        synced = false
         if rename(temporaryPath, path) != 0 {
             let error = MailstatsError.posix("cannot rename output file into place", path: path)
             unlink(temporaryPath)
             throw error
         }
-        try AtomicFile.syncDirectory(of: path)
     }
 
     /// Throws the bytes away; nothing is left behind. Safe to call more than once.
     public func abort() {
+        if synced {
+            synced = false
+            unlink(temporaryPath)
+            return
+        }
         guard fd >= 0 else { return }
         close(fd)
         fd = -1

@@ -96,20 +96,21 @@ public struct RunJob: Sendable {
             inFlightByDay[day, default: (0, [:])].total += 1
             inFlightByDay[day, default: (0, [:])].byApp[app, default: 0] += 1
         }
-        let writer = SummaryWriter(store: store, dataDirectory: request.dataDirectory, timeZone: config.timeZone,
+        var writer = SummaryWriter(store: store, dataDirectory: request.dataDirectory, timeZone: config.timeZone,
                                    generatedAt: request.nowDate)
         for day in touched.sorted() {
             let inFlight = inFlightByDay[day] ?? (0, [:])
             let unparsed = runState.unparsedByDay[day] ?? 0
             if let builder = sink.builders[day], sink.ownsWholeDay(day) {
                 // Every row of the day came through this run: no need to read them back.
-                try writer.write(builder.build(inFlight: inFlight.total, inFlightByApp: inFlight.byApp,
-                                               unparsedLines: unparsed, generatedAt: request.nowDate))
+                writer.add(builder.build(inFlight: inFlight.total, inFlightByApp: inFlight.byApp,
+                                         unparsedLines: unparsed, generatedAt: request.nowDate))
             } else {
-                try writer.write(day: day, inFlight: inFlight.total, inFlightByApp: inFlight.byApp,
-                                 unparsedLines: unparsed)
+                try writer.add(day: day, inFlight: inFlight.total, inFlightByApp: inFlight.byApp,
+                               unparsedLines: unparsed)
             }
         }
+        try writer.publish()
         outcome.daysTouched = touched.sorted()
         CrashPoint.reach("after-summaries")
 

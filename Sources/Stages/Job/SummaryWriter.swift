@@ -1,28 +1,47 @@
 import Foundation
 import Pipeline
 
-/// Recomputes one day's summary from that day's datasets and publishes it atomically as
-/// `DATA/summaries/YYYY-MM-DD.json`, so a summary always matches the rows beside it.
+/// Recomputes the summaries of the days a run touched from those days' datasets and publishes them
+/// atomically as `DATA/summaries/YYYY-MM-DD.json`, so a summary always matches the rows beside it.
+///
+/// Summaries are gathered (`add`) and published together (`publish()`, one group commit, see
+/// `AtomicFile.writeAll`): the run's last step before its checkpoint, where each wait for the disk is wall time.
 struct SummaryWriter {
     let store: DatasetStore
     let dataDirectory: String
     let timeZone: TimeZone
     let generatedAt: Date
+    /// Summaries made and not yet published.
+    private(set) var pending: [(path: String, bytes: [UInt8])] = []
+
+    init(store: DatasetStore, dataDirectory: String, timeZone: TimeZone, generatedAt: Date) {
+        self.store = store
+        self.dataDirectory = dataDirectory
+        self.timeZone = timeZone
+        self.generatedAt = generatedAt
+    }
 
     static func path(dataDirectory: String, day: String) -> String { "\(dataDirectory)/summaries/\(day).json" }
 
-    /// Reads the day's rows back from the datasets (all runs' parts) and writes its summary.
+    /// Reads the day's rows back from the datasets (all runs' parts) and adds its summary.
     /// - Parameter inFlightByApp: in-flight messages that arrived on `day`, per application (nil: unknown).
-    func write(day: String, inFlight: Int, inFlightByApp: [String: Int]? = nil, unparsedLines: Int) throws {
+    mutating func add(day: String, inFlight: Int, inFlightByApp: [String: Int]? = nil, unparsedLines: Int) throws {
         var builder = DaySummaryBuilder(day: day, timeZone: timeZone)
         builder.add(deliveries: try store.readDeliveries(day: day))
         builder.add(attempts: try store.readAttempts(day: day))
         builder.add(rejects: try store.readRejects(day: day))
-        try write(builder.build(inFlight: inFlight, inFlightByApp: inFlightByApp, unparsedLines: unparsedLines,
-                                generatedAt: generatedAt))
+        add(builder.build(inFlight: inFlight, inFlightByApp: inFlightByApp, unparsedLines: unparsedLines,
+                          generatedAt: generatedAt))
     }
 
-    func write(_ summary: DaySummary) throws {
-        try AtomicFile.write(summary.jsonBytes(), to: Self.path(dataDirectory: dataDirectory, day: summary.day))
+    mutating func add(_ summary: DaySummary) {
+        pending.append((Self.path(dataDirectory: dataDirectory, day: summary.day), summary.jsonBytes()))
+    }
+
+    /// Publishes every summary added so far; each is durable on return.
+    /// - Throws: `MailstatsError(.io)`.
+    mutating func publish() throws {
+        try AtomicFile.writeAll(pending)
+        pending = []
     }
 }
