@@ -243,9 +243,10 @@ struct DayBuffers {
         }
     }
 
-    /// Everything still buffered, oldest day first.
+    /// Everything still buffered, oldest day first. No day begins after it: the spare tables are freed.
     mutating func drain() -> [Flush] {
-        days.keys.sorted().map { flush(day: $0) }
+        spare = DayTablesRecycler.Tables()
+        return days.keys.sorted().map { flush(day: $0) }
     }
 
     private mutating func flush(day dayNumber: Int64) -> Flush {
