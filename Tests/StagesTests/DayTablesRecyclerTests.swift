@@ -97,7 +97,12 @@ import Testing
     /// a table given back before (by the finish times: a day has as many rows as the one before, so that
     /// column fits the arrays of the day before), and how many used the response bytes of a day before (the
     /// values of both tables, kept by the attempts' table, see `DayTables`).
-    static func publish(recycling: Bool) throws -> (flushes: [Published], reused: Int, textsReused: Int) {
+    ///
+    /// `spares`: after each batch, where the `finished_at` values of the deliveries' spare table
+    /// (`DayBuffers.spare`) are stored, if there is one.
+    static func publish(recycling: Bool) throws -> (
+        flushes: [Published], reused: Int, textsReused: Int, spares: [UnsafePointer<Int64>?]
+    ) {
         let utc = TimeZone(identifier: "UTC")!
         var buffers = DayBuffers(partPrefix: "t", flushRows: 900, timeZone: utc)
         let recycler = DayTablesRecycler()
@@ -107,6 +112,7 @@ import Testing
         var givenBack = Set<UnsafePointer<Int64>?>()
         var textsGivenBack = Set<UnsafePointer<UInt8>?>()
         var (reused, textsReused) = (0, 0)
+        var spares: [UnsafePointer<Int64>?] = []
         // Takes the flush as the publisher does: the only reference to its tables (else emptying them could
         // not keep their arrays).
         func take(_ flush: inout DayBuffers.Flush) throws {
@@ -140,6 +146,8 @@ import Testing
                     var flush = added.removeFirst()
                     try take(&flush)
                 }
+                spares.append(
+                    buffers.spare.deliveries?.plain[finishedAt].int64Values.withUnsafeBufferPointer { $0.baseAddress })
             }
         }
         var drained = buffers.drain()
@@ -147,7 +155,7 @@ import Testing
             var flush = drained.removeFirst()
             try take(&flush)
         }
-        return (flushes, reused, textsReused)
+        return (flushes, reused, textsReused, spares)
     }
 
     @Test func dayBuffersFlushTheSameRowsWithRecycling() throws {
@@ -159,5 +167,13 @@ import Testing
         #expect(plain.reused == 0 && plain.textsReused == 0)
         #expect(recycled.reused >= 2)
         #expect(recycled.textsReused >= 2)
+        // Four batches a day; day 1 is flushed and given back in day 2's first batch, day 2 in day 3's first.
+        // The arrays day 2 started in, left when its rows moved into day 1's written tables at its second batch,
+        // are taken by day 3 at its first batch, and left again at its second: the same arrays, not new ones.
+        #expect(plain.spares.allSatisfy { $0 == nil })
+        #expect(recycled.spares[..<5].allSatisfy { $0 == nil })
+        #expect(recycled.spares[5] != nil && recycled.spares[7] == recycled.spares[5])
+        #expect(recycled.spares[8] == nil)
+        #expect(recycled.spares[9] == recycled.spares[5])
     }
 }

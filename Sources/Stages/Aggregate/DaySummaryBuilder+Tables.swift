@@ -108,6 +108,7 @@ extension DaySummaryBuilder {
                 names: domain.entries, apps: sections.names, isNotification: sections.isNotification, counts: domains)
         } else {
             domains.merge(into: &sections, overall: &overall, names: Self.names(domain))
+            domains.recycle()
         }
         putBack(sections)
     }
@@ -134,9 +135,10 @@ extension DaySummaryBuilder {
     /// Merges the domain counts kept by id (`PendingDomains`) into the sections' tallies: before anything else
     /// counts in them.
     mutating func mergePendingDomains() {
-        guard let pending = pendingDomains.take() else { return }
+        guard var pending = pendingDomains.take() else { return }
         var sections = takeSections(names: pending.apps)
         pending.counts.merge(into: &sections, overall: &overall, names: pending.names.stringValues())
+        pending.counts.recycle()
         putBack(sections)
     }
 
@@ -184,6 +186,7 @@ extension DaySummaryBuilder {
             pendingDomains = pending
         } else {
             domains.merge(into: &sections, overall: &overall, names: Self.names(domain))
+            domains.recycle()
         }
         putBack(sections)
     }
@@ -344,7 +347,15 @@ extension DaySummaryBuilder {
             var slotCount = 64
             while slotCount < 2 * (expectedPairs ?? domainCount) { slotCount <<= 1 }
             slots = WordPairSlots(slotCount: slotCount)
-            if domainCount > 0 { counts = [Int](repeating: 0, count: 6 * (slotCount / 2)) }
+            if domainCount > 0 { counts = SummaryScratch.zeros(6 * (slotCount / 2), from: SummaryScratch.counters) }
+        }
+
+        /// Empties the counts, their arrays given back for a later table's (see `SummaryScratch`): for counts no
+        /// longer needed, which would otherwise free them.
+        mutating func recycle() {
+            slots.recycle()
+            SummaryScratch.giveBack(&counts, to: SummaryScratch.counters)
+            keys = []
         }
 
         /// The pairs counted so far.

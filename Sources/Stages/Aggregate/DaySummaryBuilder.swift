@@ -59,19 +59,20 @@ public struct DaySummaryBuilder: Sendable {
         guard !isSealed else { return }
         isSealed = true
         // The sections the waiting counts are for have empty tallies: their top domains go there.
-        if let pending = pendingDomains.take() {
+        if var pending = pendingDomains.take() {
             let ranked = pending.ranked(limit: topDomains)
             overall.domains = DomainTally(ranked.overall)
             for (a, name) in pending.apps.enumerated() {
                 let top = DomainTally(ranked.apps[a])
                 if pending.isNotification[a] { notifications.domains = top } else { apps[name, default: Accumulator()].domains = top }
             }
+            pending.counts.recycle()
         }
         overall.delays.seal(as: applicationDelays())
         overall.seal(topDomains: topDomains)
         notifications.seal(topDomains: topDomains)
         for name in apps.keys { apps[name]!.seal(topDomains: topDomains) }
-        messageKeys = SectionMessageKeys()
+        messageKeys.recycle()
     }
 
     /// Counts final outcomes (rows of `deliveries`).

@@ -100,6 +100,12 @@ struct SectionMessageKeys: Sendable {
         if slotCount > slots.slotCount { slots.rehash(slotCount: slotCount) }
     }
 
+    /// Empties the table, its slots' words given back for a later day's (see `SummaryScratch`).
+    mutating func recycle() {
+        slots.recycle()
+        self = SectionMessageKeys()
+    }
+
     @inline(never)
     private mutating func grow() {
         slots.rehash(slotCount: 2 * slots.slotCount)

@@ -16,7 +16,7 @@ struct WordPairSlots: Sendable {
     /// `slotCount` empty slots (a power of two).
     init(slotCount: Int) {
         precondition(slotCount > 0 && slotCount & (slotCount - 1) == 0, "a power of two")
-        words = [UInt64](repeating: 0, count: 2 * slotCount)
+        words = SummaryScratch.zeros(2 * slotCount, from: SummaryScratch.slotWords)
         shift = UInt64(truncatingIfNeeded: 64 - slotCount.trailingZeroBitCount)
     }
 
@@ -73,11 +73,19 @@ struct WordPairSlots: Sendable {
         words.withUnsafeMutableBufferPointer { Prefetch.read($0.baseAddress.map { $0 + 2 &* slot }) }
     }
 
+    /// Empties the table back to one slot, its words given back for a later table's (`SummaryScratch`): for a
+    /// table no longer needed, which would otherwise free them.
+    mutating func recycle() {
+        SummaryScratch.giveBack(&words, to: SummaryScratch.slotWords)
+        self = WordPairSlots(slotCount: 1)
+    }
+
     /// Places every key again in `slotCount` slots (a power of two, more than the keys).
     @inline(never)
     mutating func rehash(slotCount: Int) {
-        let old = self
+        var old = self
         self = WordPairSlots(slotCount: slotCount)
+        defer { old.recycle() }
         let mask = slotCount - 1
         old.words.withUnsafeBufferPointer { old in
             let shift = self.shift

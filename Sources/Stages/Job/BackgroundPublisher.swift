@@ -67,9 +67,9 @@ final class BackgroundPublisher: @unchecked Sendable {
 
     /// Seals the builders of days two or more days before the latest day seen: records come in log order,
     /// so those days are done (a late record only clears the builder's `isExact`, and the day's summary is
-    /// then computed from its rows).
-    private func sealPastDays(latest: Int64) {
-        for day in builders.keys where day < latest - 1 && !builders[day]!.isSealed {
+    /// then computed from its rows). `except`: a day not to seal yet.
+    private func sealPastDays(latest: Int64, except: Int64? = nil) {
+        for day in builders.keys where day < latest - 1 && day != except && !builders[day]!.isSealed {
             builders[day]!.seal()
         }
     }
@@ -79,6 +79,9 @@ final class BackgroundPublisher: @unchecked Sendable {
     private func submit(_ flush: DayBuffers.Flush) {
         let (dayNumber, tables, latest, dayName) = (flush.dayNumber, flush.tables, flush.latestDay, flush.day)
         enqueue(on: summaryQueue, slots: summarySlots) { [self] in
+            // The other days done are sealed before the tables are counted, so that their tables' arrays serve
+            // this day's (`SummaryScratch`); the day counted is sealed after its rows, as before.
+            sealPastDays(latest: latest, except: dayNumber)
             builders[dayNumber, default: DaySummaryBuilder(day: dayName, timeZone: store.timeZone)].add(tables)
             sealPastDays(latest: latest)
         }
