@@ -228,6 +228,48 @@ import Testing
         }
     }
 
+    /// `ColumnSorter.sortByBits` (deals by 8 bits of the words from the first that differs, then the quicksort
+    /// below `radixMin` entries) gives the order of `<`: for runs just below, at and past `radixMin` and of
+    /// thousands, with random words, hash-like words (a few first words, the second random hex digits), words
+    /// that differ only in their last bits, in the second word only, or not at all (the tail and row decide), and
+    /// few distinct words; shuffled, ascending and descending, the scratch room holding other entries.
+    @Test func entrySortByBitsMatchesTheStandardSort() {
+        var generator = RecordGenerator(seed: 13)
+        func hexWord() -> UInt64 {
+            (0..<8).reduce(UInt64(0)) { word, _ in word << 8 | UInt64(Array("0123456789abcdef".utf8)[generator.int(0..<16)]) }
+        }
+        let apps: [UInt64] = ["basecamp", "hey-1234", "digest-9", "billing-"].map {
+            $0.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        }
+        let kinds: [(Int) -> (UInt64, UInt64)] = [
+            { _ in (UInt64.random(in: 0...UInt64.max, using: &generator), UInt64.random(in: 0...UInt64.max, using: &generator)) },
+            { _ in (apps[generator.int(0..<apps.count)], hexWord()) },
+            { _ in (1 << 40 | UInt64(generator.int(0..<600)), UInt64(generator.int(0..<3))) },
+            { _ in (7, UInt64(generator.int(0..<100_000)) << 20) },
+            { _ in (0, 0) },
+            { _ in (UInt64(generator.int(0..<3)) << 63, UInt64(generator.int(0..<2))) },
+        ]
+        let radixMin = ColumnSorter.radixMin
+        for count in [0, 1, 2, radixMin - 1, radixMin, radixMin + 1, radixMin + 2, 300, 1000, 5000] {
+            for (kind, words) in kinds.enumerated() {
+                let entries = (0..<count).map { k in
+                    let (a, b) = words(k)
+                    return SortEntry(a: a, b: b, tail: UInt32(generator.int(0..<3)), row: Int32(k))
+                }
+                let ascending = entries.sorted(by: <)
+                for input in [entries, ascending, Array(ascending.reversed())] {
+                    var run = input
+                    var scratch = (0..<count).map { SortEntry(a: UInt64($0), b: 1, tail: 2, row: -1) }
+                    run.withUnsafeMutableBufferPointer { run in
+                        scratch.withUnsafeMutableBufferPointer { ColumnSorter.sortByBits(run, scratch: $0.baseAddress!) }
+                    }
+                    // Rows are distinct: the same rows in the same order are the same entries.
+                    #expect(run.map(\.row) == ascending.map(\.row), "\(count) entries, kind \(kind)")
+                }
+            }
+        }
+    }
+
     /// `precedes`, ties by index: the total order `sortedOrder` gives.
     func precedesOrFirst<R: ParquetRecord>(_ rows: [R], _ i: Int, _ j: Int) -> Bool {
         if R.precedes(rows[i], rows[j]) { return true }
