@@ -158,6 +158,23 @@ import Testing
             DeliveryRecord.sortedOrder(deliveries) == Array(deliveries.indices).sorted { precedesOrFirst(deliveries, $0, $1) })
     }
 
+    /// A run of `ColumnSorter.warmRows` rows and more tied on the leading column (rows of no hash, as a day's
+    /// deliveries have thousands), so that the nested sort warms its column's lines first (`SortColumn.warm`):
+    /// recipients short, long and "", then times deciding ties, against the reference sort by `precedes`.
+    @Test func longTiedRunsThatWarmTheirColumnFollowPrecedes() {
+        var generator = RecordGenerator(seed: 21)
+        let recipients = ["", "r1", "someone.long@example.com", "someone.long@example.org"]
+            + (0..<300).map { "user\($0 * 7919 % 301)@example.net" }
+        let rows = (0..<(ColumnSorter.warmRows + 700)).map { _ in
+            var row = generator.delivery()
+            row.hash = generator.chance(90) ? nil : generator.pick(["h1", "campaign-0123456789abcdef-1"])
+            row.recipient = generator.pick(recipients)
+            row.finishedAt = Int64(generator.int(0..<3))
+            return row
+        }
+        #expect(DeliveryRecord.sortedOrder(rows) == Array(rows.indices).sorted { precedesOrFirst(rows, $0, $1) })
+    }
+
     /// A leading number column (rejects' time) in stretches of equal times, sorted, reversed and shuffled, and
     /// one value only: stretches of one row each, and one stretch of all rows.
     @Test func rejectsInStretchesOfEqualTimesFollowPrecedes() {

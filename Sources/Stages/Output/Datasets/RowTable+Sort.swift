@@ -146,6 +146,7 @@ struct ColumnSorter {
         // index as its last key.
         guard column < columns.count, range.count > 1 else { return }
         let sortColumn = columns[column]
+        if range.count >= Self.warmRows { sortColumn.warm(UnsafeBufferPointer(rebasing: order[range])) }
         sortColumn.entries(
             of: UnsafeBufferPointer(rebasing: order[range]), into: entries.baseAddress! + range.lowerBound)
         Self.sortByBits(UnsafeMutableBufferPointer(rebasing: entries[range]), scratch: scratch)
