@@ -158,6 +158,23 @@ import Testing
             DeliveryRecord.sortedOrder(deliveries) == Array(deliveries.indices).sorted { precedesOrFirst(deliveries, $0, $1) })
     }
 
+    /// A run of `ColumnSorter.warmRows` rows and more tied on the leading column (rows of no hash, as a day's
+    /// deliveries have thousands), so that the nested sort warms its column's lines first (`SortColumn.warm`):
+    /// recipients short, long and "", then times deciding ties, against the reference sort by `precedes`.
+    @Test func longTiedRunsThatWarmTheirColumnFollowPrecedes() {
+        var generator = RecordGenerator(seed: 21)
+        let recipients = ["", "r1", "someone.long@example.com", "someone.long@example.org"]
+            + (0..<300).map { "user\($0 * 7919 % 301)@example.net" }
+        let rows = (0..<(ColumnSorter.warmRows + 700)).map { _ in
+            var row = generator.delivery()
+            row.hash = generator.chance(90) ? nil : generator.pick(["h1", "campaign-0123456789abcdef-1"])
+            row.recipient = generator.pick(recipients)
+            row.finishedAt = Int64(generator.int(0..<3))
+            return row
+        }
+        #expect(DeliveryRecord.sortedOrder(rows) == Array(rows.indices).sorted { precedesOrFirst(rows, $0, $1) })
+    }
+
     /// A leading number column (rejects' time) in stretches of equal times, sorted, reversed and shuffled, and
     /// one value only: stretches of one row each, and one stretch of all rows.
     @Test func rejectsInStretchesOfEqualTimesFollowPrecedes() {
@@ -224,6 +241,48 @@ import Testing
                 var run = input
                 run.withUnsafeMutableBufferPointer { ColumnSorter.sort($0) }
                 #expect(run.map(\.low) == ascending.map(\.low), "\(count) entries")
+            }
+        }
+    }
+
+    /// `ColumnSorter.sortByBits` (deals by 8 bits of the words from the first that differs, then the quicksort
+    /// below `radixMin` entries) gives the order of `<`: for runs just below, at and past `radixMin` and of
+    /// thousands, with random words, hash-like words (a few first words, the second random hex digits), words
+    /// that differ only in their last bits, in the second word only, or not at all (the tail and row decide), and
+    /// few distinct words; shuffled, ascending and descending, the scratch room holding other entries.
+    @Test func entrySortByBitsMatchesTheStandardSort() {
+        var generator = RecordGenerator(seed: 13)
+        func hexWord() -> UInt64 {
+            (0..<8).reduce(UInt64(0)) { word, _ in word << 8 | UInt64(Array("0123456789abcdef".utf8)[generator.int(0..<16)]) }
+        }
+        let apps: [UInt64] = ["basecamp", "hey-1234", "digest-9", "billing-"].map {
+            $0.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        }
+        let kinds: [(Int) -> (UInt64, UInt64)] = [
+            { _ in (UInt64.random(in: 0...UInt64.max, using: &generator), UInt64.random(in: 0...UInt64.max, using: &generator)) },
+            { _ in (apps[generator.int(0..<apps.count)], hexWord()) },
+            { _ in (1 << 40 | UInt64(generator.int(0..<600)), UInt64(generator.int(0..<3))) },
+            { _ in (7, UInt64(generator.int(0..<100_000)) << 20) },
+            { _ in (0, 0) },
+            { _ in (UInt64(generator.int(0..<3)) << 63, UInt64(generator.int(0..<2))) },
+        ]
+        let radixMin = ColumnSorter.radixMin
+        for count in [0, 1, 2, radixMin - 1, radixMin, radixMin + 1, radixMin + 2, 300, 1000, 5000] {
+            for (kind, words) in kinds.enumerated() {
+                let entries = (0..<count).map { k in
+                    let (a, b) = words(k)
+                    return SortEntry(a: a, b: b, tail: UInt32(generator.int(0..<3)), row: Int32(k))
+                }
+                let ascending = entries.sorted(by: <)
+                for input in [entries, ascending, Array(ascending.reversed())] {
+                    var run = input
+                    var scratch = (0..<count).map { SortEntry(a: UInt64($0), b: 1, tail: 2, row: -1) }
+                    run.withUnsafeMutableBufferPointer { run in
+                        scratch.withUnsafeMutableBufferPointer { ColumnSorter.sortByBits(run, scratch: $0.baseAddress!) }
+                    }
+                    // Rows are distinct: the same rows in the same order are the same entries.
+                    #expect(run.map(\.row) == ascending.map(\.row), "\(count) entries, kind \(kind)")
+                }
             }
         }
     }

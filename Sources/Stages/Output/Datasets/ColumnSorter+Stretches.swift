@@ -6,7 +6,8 @@ extension ColumnSorter {
     /// 1. In table order, each stretch is found (`SortColumn.stretches(of:into:)`): a row at the position of the
     ///    row before it is in its stretch, another is compared with the stretch's first by its words, long
     ///    strings to their last byte, so a stretch is one value.
-    /// 2. The stretches are sorted by their value's entry, then their first row (`StretchEntry`).
+    /// 2. The stretches are sorted by their value's entry, then their first row (`StretchEntry`), by bits
+    ///    (`sortByBits`).
     /// 3. Each value's rows, stretch after stretch, go to `order`, and are sorted by the next columns. The
     ///    stretches of one entry are one value unless they are long strings: those are compared, the first row
     ///    of each stretch with the first's.
@@ -24,7 +25,7 @@ extension ColumnSorter {
         }
         let leading = columns[0]
         let stretches = leading.stretches(of: UnsafeBufferPointer(order), into: entries.baseAddress!)
-        Self.sort(UnsafeMutableBufferPointer(rebasing: entries[..<stretches]))
+        Self.sortByBits(UnsafeMutableBufferPointer(rebasing: entries[..<stretches]), scratch: scratch)
         guard count >= Self.lookaheadRows else {
             return place(order, stretches: stretches, lead: nil, next: nil, ring: nil)
         }

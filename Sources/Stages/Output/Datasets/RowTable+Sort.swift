@@ -30,15 +30,18 @@ extension RowTable {
         var order = RowScratch.identityOrder(count)
         guard !columns.isEmpty, count > 1 else { return order }
         precondition(count <= Int(Int32.max), "table too large to sort")
-        SortScratch.shared.withEntries(count) { entries in
-            let sorter = ColumnSorter(columns: columns, entries: entries)
+        // Each row's entry, then room for as many again to deal entries into (see `ColumnSorter.sortByBits`).
+        SortScratch.shared.withEntries(2 * count) { room in
+            let sorter = ColumnSorter(
+                columns: columns, entries: UnsafeMutableBufferPointer(rebasing: room[..<count]),
+                scratch: room.baseAddress! + count)
             order.withUnsafeMutableBufferPointer { sorter.sortByStretches($0) }
         }
         return order
     }
 }
 
-/// The sort's entries (24 bytes a row), kept from table to table.
+/// The sort's entries (24 bytes a row, and as many again to sort them in), kept from table to table.
 ///
 /// Why: a day table of deliveries or attempts needs a few MiB of entries, a mapping of its own (see
 /// `MemoryTuning`), and every sort faulted all of its pages in afresh (4% of a 1 GB run's page faults); the
@@ -134,6 +137,8 @@ struct SortEntry {
 struct ColumnSorter {
     let columns: [SortColumn]
     let entries: UnsafeMutableBufferPointer<SortEntry>
+    /// Room for as many entries as `entries`, for `sortByBits` to deal a run into.
+    let scratch: UnsafeMutablePointer<SortEntry>
 
     /// Sorts `order[range]` (rows that tie on every column before `column`) by `column` and the ones after.
     func sort(_ order: UnsafeMutableBufferPointer<Int>, _ range: Range<Int>, from column: Int) {
@@ -141,9 +146,10 @@ struct ColumnSorter {
         // index as its last key.
         guard column < columns.count, range.count > 1 else { return }
         let sortColumn = columns[column]
+        if range.count >= Self.warmRows { sortColumn.warm(UnsafeBufferPointer(rebasing: order[range])) }
         sortColumn.entries(
             of: UnsafeBufferPointer(rebasing: order[range]), into: entries.baseAddress! + range.lowerBound)
-        Self.sort(UnsafeMutableBufferPointer(rebasing: entries[range]))
+        Self.sortByBits(UnsafeMutableBufferPointer(rebasing: entries[range]), scratch: scratch)
         for k in range { order[k] = Int(entries[k].row) }
         // Runs that tie on this column go on to the next one.
         var start = range.lowerBound
