@@ -238,6 +238,10 @@ import Testing
         #expect(!Correlator.isForwardedAs(LineText("forwarded a")))
         #expect(!Correlator.isForwardedAs(LineText("250 2.0.0 Ok: queued as 4F2B1C0D3E")))
         #expect(!Correlator.isForwardedAs(nil))
+        // Answered from the first byte and the count, or by the whole prefix once the first byte is an `f`.
+        for other in ["", "f", "forwarded", "forwarded_as 4F2B1C0D3E", "Forwarded as 4F2B1C0D3E", "xforwarded as 4"] {
+            #expect(!Correlator.isForwardedAs(LineText(other)), "\(other)")
+        }
         // A combining mark joins the `s` into another character: no prefix, as `hasPrefix` says.
         #expect(!Correlator.isForwardedAs(LineText("forwarded as\u{301} X")))
         let long = String(repeating: "é", count: RecipientState.maxStoredResponse)

@@ -299,6 +299,24 @@ extension MessageState {
     /// The index of a recipient still pending: same address and original address, else same address, else a
     /// recipient inherited from a parent under the address that is now the original (`orig_to=`).
     ///
+    /// Asked of `recipients` (see `[RecipientState].pendingIndex(of:orig:)`): a method of the message that is not
+    /// inlined takes the whole message as its argument, which the compiler copies (240 bytes, a `memcpy` call)
+    /// for every call on a message changed in place (`inout`), 43,457 times on the 100 MB family.
+    @inline(__always)
+    func pendingIndex(of recipient: String, orig: String?) -> Int? {
+        recipients.pendingIndex(of: recipient, orig: orig)
+    }
+
+    /// `pendingIndex(of:orig:)` for a delivery line's recipient (see `LineText.isEqual(to:)`).
+    @inline(__always)
+    func pendingIndex(of recipient: LineText, orig: String?) -> Int? {
+        recipients.pendingIndex(of: recipient, orig: orig)
+    }
+}
+
+extension [RecipientState] {
+    /// `MessageState.pendingIndex(of:orig:)` over a message's recipients.
+    ///
     /// One walk over the recipients for all three (it runs on every delivery line), keeping the first candidate
     /// of each kind; the first kind returns as soon as it is found, as three walks in that order would answer.
     func pendingIndex(of recipient: String, orig: String?) -> Int? {
@@ -310,7 +328,7 @@ extension MessageState {
     /// `pendingIndex(of:orig:)` for a delivery line's recipient (see `LineText.isEqual(to:)`).
     func pendingIndex(of recipient: LineText, orig: String?) -> Int? {
         // Most messages have no recipient pending: then nothing is compared.
-        guard !recipients.isEmpty else { return nil }
+        guard !isEmpty else { return nil }
         let bytes = recipient.bytesAtHand
         return withExtendedLifetime(recipient) {
             pendingIndex(of: bytes, orig: orig) { recipient.isEqual(to: $0) }
@@ -342,11 +360,11 @@ extension MessageState {
     private func pendingIndex(orig: String?, isRecipient: (String) -> Bool) -> Int? {
         var sameAddress: Int?
         var inherited: Int?
-        for index in recipients.indices where !recipients[index].done {
-            if isRecipient(recipients[index].recipient) {
-                if recipients[index].origRecipient == orig { return index }
+        for index in indices where !self[index].done {
+            if isRecipient(self[index].recipient) {
+                if self[index].origRecipient == orig { return index }
                 if sameAddress == nil { sameAddress = index }
-            } else if inherited == nil, let orig, recipients[index].recipient == orig {
+            } else if inherited == nil, let orig, self[index].recipient == orig {
                 inherited = index
             }
         }

@@ -36,7 +36,7 @@ extension Correlator {
         for slot in 0..<messages.count { noteOriginal(slot) }
     }
 
-    /// The in-flight original of `m` (at `slot`, taken out) when `m` looks like its re-injected copy: no identity
+    /// The in-flight original of `m` (at `slot`) when `m` looks like its re-injected copy: no identity
     /// of its own yet, a loopback client, and the Message-ID of a message with a tracking hash that arrived
     /// earlier on the same host and is still in flight.
     func reinjectedOriginal(of m: MessageState, slot: MessageIndex) -> MessageIndex? {

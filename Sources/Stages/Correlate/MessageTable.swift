@@ -115,6 +115,24 @@ struct MessageTable: Sendable {
         return slot
     }
 
+    /// Where the message at `slot` lies, to be changed in place while the correlator changes other things (see
+    /// `Correlator.deliver(_:event:)`), with room kept for one more message: valid while at most one message is
+    /// added (`set`, `insert`), which then does not move the table's storage, and until the table is filtered.
+    ///
+    /// The room doubles the capacity when it is full, as an append would. Inlined: a call cost about 30
+    /// instructions a delivery line, most of them `withUnsafeMutableBufferPointer`'s checks around the closure.
+    @inline(__always)
+    mutating func place(of slot: Int) -> UnsafeMutablePointer<MessageState> {
+        precondition(slot >= 0 && slot < slots.count, "MessageTable.place: no such slot")
+        if slots.count == slots.capacity { slots.reserveCapacity(2 * slots.count) }
+        return slots.withUnsafeMutableBufferPointer { $0.baseAddress! + slot }
+    }
+
+    /// Whether `place` is still where the message at `slot` lies (for assertions about `place(of:)`'s users).
+    func stays(at place: UnsafeMutablePointer<MessageState>, slot: Int) -> Bool {
+        slots.withUnsafeBufferPointer { UnsafeMutablePointer(mutating: $0.baseAddress! + slot) == place }
+    }
+
     /// Moves the message at `slot` into `destination` (uninitialized memory, see `Correlator.withMessage`),
     /// leaving a placeholder in the slot; `moveIn` must follow.
     ///
