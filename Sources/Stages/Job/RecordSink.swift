@@ -38,7 +38,8 @@ struct RecordSink {
         try publisher.accept(records)
     }
 
-    /// Publishes everything still buffered, oldest day first, and waits until every part is on disk.
+    /// Publishes everything still buffered (two tables at a time, see `BackgroundPublisher.submitFinal`) and waits
+    /// until every part is on disk.
     mutating func finish() throws {
         (builders, daysTouched) = try publisher.finish()
     }
