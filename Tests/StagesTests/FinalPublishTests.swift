@@ -85,7 +85,7 @@ import Testing
             let inDay = { (micros: Int64) in store.day(ofMicros: micros) == day }
             let names = DatasetStore.parquetNames(in: written.directory(.deliveries, day: day))
             try #require(names.count == 1)
-            let partName = String(names[0].dropLast(".parquet".count))
+            let partName = names[0]
             try store.publish(RowTable(deliveries.filter { inDay($0.finishedAt) }), day: day, partName: partName)
             try store.publish(RowTable(deferrals.filter { inDay($0.attemptedAt) }), day: day, partName: partName)
             try store.publish(RowTable(rejects.filter { inDay($0.rejectedAt) }), day: day, partName: partName)
@@ -96,7 +96,7 @@ import Testing
                 #expect(names.count == 1)
                 #expect(names == DatasetStore.parquetNames(in: store.directory(dataset, day: day)))
                 for name in names {
-                    let path = "\(dataset.rawValue)/day=\(day)/\(name)"
+                    let path = "\(dataset.rawValue)/day=\(day)/\(name).parquet"
                     #expect(FileManager.default.contentsEqual(atPath: "\(lanes)/\(path)", andPath: "\(serial)/\(path)"),
                             "\(path)")
                 }
