@@ -25,6 +25,34 @@ import Testing
         }
     }
 
+    /// Every start in lines of 0 to 40 bytes, with the byte, and the byte with its low bit flipped (what the
+    /// borrow of `zeroBytes` would flag above it) anywhere, before the start too; and random longer lines.
+    /// Fails when the last word's bytes before the start are not left out, or flagged inexactly.
+    @Test func findNearAgreesWithFirstIndex() {
+        let needle = UInt8(ascii: ">")
+        for count in 0...40 {
+            for hit in [nil] + Array(0..<count) {
+                for near in [nil, 0, count / 2, count - 1] {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: count)
+                    if let near, near >= 0, near < count { bytes[near] = needle ^ 1 }
+                    if let hit { bytes[hit] = needle }
+                    for from in 0...count {
+                        let expected = bytes[from...].firstIndex(of: needle)
+                        #expect(withLine(bytes) { $0.findNear(needle, from: from) } == expected, "\(bytes) \(from)")
+                    }
+                }
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let alphabet: [UInt8] = [0x00, 0x01, 0x20, 0x3E, 0x3F, 0x80, 0xFF, 0x61]
+            let count = Int.random(in: 1..<150, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
+            let from = Int.random(in: 0...count, using: &generator)
+            #expect(withLine(bytes) { $0.findNear(needle, from: from) } == bytes[from...].firstIndex(of: needle))
+        }
+    }
+
     @Test func findAnyAgreesWithFirstIndex() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<500 {

@@ -747,7 +747,7 @@ struct MessageParser {
         guard p < end else { return (end, end, end) }
         if b[p] == UInt8(ascii: "<") {
             var search = p + 1
-            while let close = b.find(UInt8(ascii: ">"), from: search) {
+            while let close = b.findNear(UInt8(ascii: ">"), from: search) {
                 let after = close + 1
                 if after == end || b[after] == 0x20 || b[after] == UInt8(ascii: ",") || b[after] == UInt8(ascii: ";")
                     || b[after] == UInt8(ascii: ":")
