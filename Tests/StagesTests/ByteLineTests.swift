@@ -53,6 +53,36 @@ import Testing
         }
     }
 
+    /// For every range of lines of 0 to 30 bytes (whole words, a last partial word, lines under eight bytes) and
+    /// random longer ones: whether a byte of the range is no lower-case letter (`#` among `a`s), by `inRange`,
+    /// agrees with `contains`. The `#`s around the range, and the zeros that stand in for bytes outside it, must
+    /// not count: fails when the last word's bytes before or after the range are not left out.
+    @Test func anyByteAgreesWithContains() {
+        let mark = UInt8(ascii: "#")
+        func check(_ bytes: [UInt8], _ from: Int, _ to: Int) {
+            let got = withLine(bytes) { $0.anyByte(from: from, to: to) { ~ByteLine.inRange($0, 0x61, 0x7A) } }
+            #expect(got == bytes[from..<to].contains(mark), "\(bytes) \(from)..<\(to)")
+        }
+        for count in 0...30 {
+            for at in [nil] + Array(0..<count) {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: count)
+                if let at { bytes[at] = mark }
+                for from in 0...count {
+                    for to in from...count { check(bytes, from, to) }
+                }
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let count = Int.random(in: 1..<80, using: &generator)
+            let bytes = (0..<count).map { _ in
+                Bool.random(using: &generator) && Bool.random(using: &generator) ? mark : UInt8(ascii: "a")
+            }
+            let from = Int.random(in: 0...count, using: &generator)
+            check(bytes, from, Int.random(in: from...count, using: &generator))
+        }
+    }
+
     @Test func findAnyAgreesWithFirstIndex() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<500 {

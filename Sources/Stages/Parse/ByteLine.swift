@@ -103,6 +103,36 @@ struct ByteLine {
         UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
     }
 
+    /// Whether `flags` marks any byte of `from..<to`, read eight bytes at a time. `flags` maps a word to the high
+    /// bit of each of its bytes that it marks, each byte's mark from that byte alone (as `exactZeroBytes` and
+    /// `inRange` of ASCII bytes give them); the bytes of a word outside the range are left out (zeros stand in
+    /// for them, and their marks are dropped).
+    @inline(__always)
+    func anyByte(from: Int, to: Int, _ flags: (UInt64) -> UInt64) -> Bool {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var j = from
+        while j &+ 8 <= to {
+            if flags(word(at: j)) & high != 0 { return true }
+            j &+= 8
+        }
+        guard j < to else { return false }
+        let left = to &- j
+        var last: UInt64
+        if to >= 8 {
+            // The line's eight bytes up to `to`, those before `j` shifted out.
+            last = word(at: to &- 8) &>> UInt64(truncatingIfNeeded: (8 &- left) &* 8)
+        } else {
+            last = 0
+            var k = to
+            while k > j {
+                k &-= 1
+                last = last &<< 8 | UInt64(base[k])
+            }
+        }
+        let inRange = high &>> UInt64(truncatingIfNeeded: (8 &- left) &* 8)
+        return flags(last) & inRange != 0
+    }
+
     /// `byte` in each of the eight bytes of a word.
     @inline(__always)
     static func repeated(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
