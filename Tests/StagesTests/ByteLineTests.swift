@@ -22,6 +22,59 @@ import Testing
             let to = Int.random(in: from...count, using: &generator)
             let expected = bytes[from..<to].firstIndex(of: needle)
             #expect(withLine(bytes) { $0.find(needle, from: from, to: to) } == expected)
+            // `findNear` searches to the line's end.
+            #expect(withLine(bytes) { $0.findNear(needle, from: from) } == bytes[from...].firstIndex(of: needle))
+        }
+    }
+
+    /// Every start in lines of 0 to 40 bytes, with the byte, and the byte with its low bit flipped (what the
+    /// borrow of `zeroBytes` would flag above it) anywhere, before the start too.
+    /// Fails when the last word's bytes before the start are not left out, or flagged inexactly.
+    @Test func findNearAgreesWithFirstIndex() {
+        let needle = UInt8(ascii: ">")
+        for count in 0...40 {
+            for hit in [nil] + Array(0..<count) {
+                for near in [nil, 0, count / 2, count - 1] {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: count)
+                    if let near, near >= 0, near < count { bytes[near] = needle ^ 1 }
+                    if let hit { bytes[hit] = needle }
+                    for from in 0...count {
+                        let expected = bytes[from...].firstIndex(of: needle)
+                        #expect(withLine(bytes) { $0.findNear(needle, from: from) } == expected, "\(bytes) \(from)")
+                    }
+                }
+            }
+        }
+        // Random longer lines: with `find` in `findByteAgreesWithFirstIndex`.
+    }
+
+    /// For every range of lines of 0 to 30 bytes (whole words, a last partial word, lines under eight bytes) and
+    /// random longer ones: whether a byte of the range is no lower-case letter (`#` among `a`s), by `inRange`,
+    /// agrees with `contains`. The `#`s around the range, and the zeros that stand in for bytes outside it, must
+    /// not count: fails when the last word's bytes before or after the range are not left out.
+    @Test func anyByteAgreesWithContains() {
+        let mark = UInt8(ascii: "#")
+        func check(_ bytes: [UInt8], _ from: Int, _ to: Int) {
+            let got = withLine(bytes) { $0.anyByte(from: from, to: to) { ~ByteLine.inRange($0, 0x61, 0x7A) } }
+            #expect(got == bytes[from..<to].contains(mark), "\(bytes) \(from)..<\(to)")
+        }
+        for count in 0...30 {
+            for at in [nil] + Array(0..<count) {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: count)
+                if let at { bytes[at] = mark }
+                for from in 0...count {
+                    for to in from...count { check(bytes, from, to) }
+                }
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let count = Int.random(in: 1..<80, using: &generator)
+            let bytes = (0..<count).map { _ in
+                Bool.random(using: &generator) && Bool.random(using: &generator) ? mark : UInt8(ascii: "a")
+            }
+            let from = Int.random(in: 0...count, using: &generator)
+            check(bytes, from, Int.random(in: from...count, using: &generator))
         }
     }
 

@@ -129,4 +129,53 @@ import Testing
             }
         }
     }
+
+    /// The response is read once the loop over the keys is done (`analyse` after it, not in it): its values (text,
+    /// reply code, remote host, continuing queue id) and the status are those of the line with no key before
+    /// `status`, whatever keys come first and in whatever order, and `dsn=2.0.0`, taken by one compare with its
+    /// `, `, gives the DSN in any place. Fails when the response is read from the wrong bounds, or skipped or
+    /// read with another status on one of the paths.
+    @Test func theResponseIsReadWhateverKeysComeFirst() throws {
+        let head = "Nov 27 06:25:02 mail postfix/smtp[4]: A2AEA19ECE9C: to=<rwhite22@lake21.fr>"
+        let statuses = [
+            ", status=sent (250 2.0.0 Ok: queued as 4XyZ9Qn1F8 by host mx1.lake21.fr[25.46.140.84] (esmtp))",
+            ", status=deferred (host mx1.lake21.fr[25.46.140.84] said: 451 4.7.1 Try again (later))",
+            ", status=bounced (host mx1.lake21.fr[25.46.140.84] said: 550 5.1.1 <rwhite22@lake21.fr>: unknown)",
+            ", status=sent",
+        ]
+        let keys = ["relay=mx1.lake21.fr[25.46.140.84]:25", "delay=301", "dsn=2.0.0", "tls=yes", "conn_use=2"]
+        for parser in Self.parsers {
+            for status in statuses {
+                guard case .delivery(let alone) = parser.parse(head + status).kind else {
+                    Issue.record("not a delivery: \(status)")
+                    continue
+                }
+                for rotation in keys.indices {
+                    for count in 0...keys.count {
+                        let order = Array((keys[rotation...] + keys[..<rotation]).prefix(count))
+                        let line = head + order.map { ", " + $0 }.joined() + status
+                        guard case .delivery(let got) = parser.parse(line).kind else {
+                            Issue.record("not a delivery: \(line)")
+                            continue
+                        }
+                        #expect(got.status == alone.status, "\(line)")
+                        #expect(got.response == alone.response, "\(line)")
+                        #expect(got.replyCode == alone.replyCode, "\(line)")
+                        #expect(got.remoteHost == alone.remoteHost, "\(line)")
+                        #expect(got.queuedAs == alone.queuedAs, "\(line)")
+                        #expect(got.dsn == (order.contains("dsn=2.0.0") ? "2.0.0" : nil), "\(line)")
+                    }
+                }
+            }
+        }
+        // The values themselves, so that the line alone is not wrong in the same way.
+        guard case .delivery(let sent) = Self.parsers[0].parse(head + statuses[0]).kind else {
+            Issue.record("not a delivery")
+            return
+        }
+        #expect(sent.response == "250 2.0.0 Ok: queued as 4XyZ9Qn1F8 by host mx1.lake21.fr[25.46.140.84] (esmtp)")
+        #expect(sent.replyCode == 250)
+        #expect(sent.queuedAs == "4XyZ9Qn1F8")
+        #expect(sent.remoteHost == "mx1.lake21.fr[25.46.140.84]")
+    }
 }
