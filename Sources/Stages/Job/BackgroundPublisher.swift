@@ -119,9 +119,9 @@ final class BackgroundPublisher: @unchecked Sendable {
         }
     }
 
-    /// Queues the days still buffered at the end of the run: their summaries as `submit` does, and their
-    /// tables, biggest first, to two lanes that each take the next table as they finish one. No table is
-    /// given back for reuse: no day is filled any more.
+    /// Queues the days still buffered at the end of the run: their tables, biggest first, to two lanes that each
+    /// take the next table as they finish one, then their summaries as `submit` does. No table is given back for
+    /// reuse: no day is filled any more.
     ///
     /// Why: when reading ends, the days left in the buffer (up to `DayBuffers.flushRows` rows, a whole day on
     /// a week of logs) were written one table after the other on the publish queue, and each table's serial
@@ -131,7 +131,6 @@ final class BackgroundPublisher: @unchecked Sendable {
     private func submitFinal(_ flushes: [DayBuffers.Flush]) {
         var tables: [FinalTables.Table] = []
         for flush in flushes {
-            submitSummary(flush)
             let (store, day, partName) = (store, flush.day, flush.partName)
             let (deliveries, attempts, rejects) = (flush.tables.deliveries, flush.tables.attempts, flush.tables.rejects)
             tables.append((deliveries.count, day, { try store.publish(deliveries, day: day, partName: partName) }))
@@ -153,6 +152,8 @@ final class BackgroundPublisher: @unchecked Sendable {
                 }
             }
         }
+        // After the lanes: each summary waits for the one before it (`summarySlots`), and the lanes need not.
+        for flush in flushes { submitSummary(flush) }
     }
 
     /// Publishes what is still buffered and waits for every queued task.
@@ -193,19 +194,17 @@ extension HandOff where Value == RecordArrays {
     }
 }
 
-/// The tables `submitFinal` hands to its lanes, each taken once, in order.
+/// The tables `submitFinal` hands to its lanes, each taken once, in order (the next index from a shared
+/// counter, as `ParallelWork` hands out its items).
 private final class FinalTables: Sendable {
     typealias Table = (rows: Int, day: String, publish: @Sendable () throws -> Void)
     private let tables: [Table]
-    private let taken = Mutex(0)
+    private let taken = WorkCounter()
 
     init(_ tables: [Table]) { self.tables = tables }
 
     func next() -> Table? {
-        let k = taken.withLock { taken -> Int in
-            defer { taken += 1 }
-            return taken
-        }
+        let k = taken.value.add(1, ordering: .relaxed).oldValue
         return k < tables.count ? tables[k] : nil
     }
 }

@@ -28,8 +28,9 @@ enum ParallelWork {
     }
 }
 
-/// The shared "next item" index of one `ParallelWork.run` (an `Atomic` needs a stable address: a class).
-private final class WorkCounter: Sendable {
+/// The shared "next item" index of one `ParallelWork.run` or of the end-of-run lanes (`BackgroundPublisher`)
+/// (an `Atomic` needs a stable address: a class).
+final class WorkCounter: Sendable {
     let value = Atomic<Int>(0)
 }
 
